@@ -1,0 +1,146 @@
+import {
+  ChannelType,
+  InteractionContextType,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type APIEmbed,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import { z } from 'zod';
+import { CRISIS_RESOURCES_MAX_LENGTH, type CircleSettings, type CircleSettingsProblem } from '../src/domain/circle/circle-settings.ts';
+import { WEEKDAYS } from '../src/domain/circle/time-of-day.ts';
+import { suggestTimezones } from '../src/domain/circle/timezone.ts';
+import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
+import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
+import { text } from '../src/texts/texts.ts';
+
+const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
+const DAY_NAMES = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
+
+export const definition = new SlashCommandBuilder()
+  .setName('circle')
+  .setDescription("Set up this server's Helper Circle")
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) =>
+    sub
+      .setName('setup')
+      .setDescription('Choose the circle channel, moderators, time zone, crisis text and reflection time')
+      .addChannelOption((o) =>
+        o.setName('channel').setDescription('Where meetings and help requests happen').setRequired(true).addChannelTypes(...TEXT_CHANNELS),
+      )
+      .addRoleOption((o) => o.setName('moderator-role').setDescription('Members who moderate the circle'))
+      .addRoleOption((o) => o.setName('member-role').setDescription('Members of the circle (reminders may mention it)'))
+      .addChannelOption((o) =>
+        o.setName('mod-channel').setDescription("Private channel for moderators' alerts").addChannelTypes(...TEXT_CHANNELS),
+      )
+      .addStringOption((o) =>
+        o.setName('timezone').setDescription("The group's time zone, e.g. Europe/London").setAutocomplete(true).setMaxLength(64),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('crisis-resources')
+          .setDescription('Helplines and emergency numbers shown to members in distress')
+          .setMaxLength(CRISIS_RESOURCES_MAX_LENGTH),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('reflection-day')
+          .setDescription('Day of the weekly reflection')
+          .addChoices(...WEEKDAYS.map((day) => ({ name: DAY_NAMES[day], value: day }))),
+      )
+      .addStringOption((o) =>
+        o.setName('reflection-time').setDescription("Time of the weekly reflection, HH:MM (24-hour, group's time zone)").setMaxLength(5),
+      ),
+  )
+  .addSubcommand((sub) => sub.setName('show').setDescription('See how the circle is set up'))
+  .toJSON();
+
+/** Changing the set-up needs Manage Server; seeing it is open to the circle's moderators too. */
+export const access = (subcommand: string | null) => (subcommand === 'show' ? 'moderator' : 'manager');
+
+const setupOptions = z.object({
+  circleChannelId: z.string(),
+  moderatorRoleId: z.string().optional(),
+  memberRoleId: z.string().optional(),
+  modChannelId: z.string().optional(),
+  timezone: z.string().optional(),
+  crisisResources: z.string().optional(),
+  reflectionDay: z.enum(WEEKDAYS).optional(),
+  reflectionTime: z.string().optional(),
+});
+
+export async function execute({ interaction, guildId, userId, services }: CommandContext): Promise<Outcome> {
+  if (interaction.options.getSubcommand() === 'show') {
+    const settings = await services.circle.settings(guildId);
+    return reply({ content: settings ? undefined : text('circle.show.notSetUp'), embeds: settings ? [renderSettings(settings)] : [] });
+  }
+  const change = setupOptions.parse({
+    circleChannelId: textChannelOption(interaction, 'channel', true),
+    moderatorRoleId: interaction.options.getRole('moderator-role')?.id,
+    memberRoleId: interaction.options.getRole('member-role')?.id,
+    modChannelId: textChannelOption(interaction, 'mod-channel', false),
+    timezone: interaction.options.getString('timezone') ?? undefined,
+    crisisResources: interaction.options.getString('crisis-resources') ?? undefined,
+    reflectionDay: interaction.options.getString('reflection-day') ?? undefined,
+    reflectionTime: interaction.options.getString('reflection-time') ?? undefined,
+  });
+  const saved = await services.circle.setup(guildId, userId, change);
+  if (!saved.ok) throw new UserFacingError(problemText(saved.error));
+  return reply({ content: text('circle.setup.saved'), embeds: [renderSettings(saved.value)] });
+}
+
+export async function autocomplete({ interaction }: AutocompleteContext) {
+  return suggestTimezones(interaction.options.getFocused()).map((zone) => ({ name: zone, value: zone }));
+}
+
+function textChannelOption(interaction: ChatInputCommandInteraction, name: string, required: boolean): string | undefined {
+  const channel = interaction.options.getChannel(name, required);
+  if (!channel) return undefined;
+  if (!(TEXT_CHANNELS as readonly ChannelType[]).includes(channel.type)) {
+    throw new UserFacingError(text('circle.setup.notTextChannel', { option: name }));
+  }
+  return channel.id;
+}
+
+function problemText(problem: CircleSettingsProblem): string {
+  switch (problem.kind) {
+    case 'unknown-timezone':
+      return text('circle.setup.unknownTimezone', { input: problem.input });
+    case 'invalid-time':
+      return text('circle.setup.invalidTime', { input: problem.input });
+    case 'crisis-resources-too-long':
+      return text('circle.setup.crisisTooLong', { length: problem.length, max: problem.max });
+    case 'crisis-resources-empty':
+      return text('circle.setup.crisisEmpty');
+  }
+}
+
+function renderSettings(settings: CircleSettings): APIEmbed {
+  const orNotSet = (value: string | null) => value ?? text('circle.show.notSet');
+  const changedAt = Math.floor(Date.parse(settings.updatedAt) / 1000);
+  return {
+    title: text('circle.show.title'),
+    fields: [
+      { name: text('circle.show.channel'), value: `<#${settings.circleChannelId}>`, inline: true },
+      { name: text('circle.show.modChannel'), value: orNotSet(settings.modChannelId && `<#${settings.modChannelId}>`), inline: true },
+      { name: text('circle.show.moderatorRole'), value: orNotSet(settings.moderatorRoleId && `<@&${settings.moderatorRoleId}>`), inline: true },
+      { name: text('circle.show.memberRole'), value: orNotSet(settings.memberRoleId && `<@&${settings.memberRoleId}>`), inline: true },
+      { name: text('circle.show.timezone'), value: settings.timezone, inline: true },
+      {
+        name: text('circle.show.reflection'),
+        value: text('circle.show.reflectionValue', {
+          day: text(`weekday.${settings.reflectionDay}`),
+          time: settings.reflectionTime,
+          timezone: settings.timezone,
+        }),
+        inline: true,
+      },
+      {
+        name: text('circle.show.crisisResources'),
+        value: settings.crisisResources ?? text('circle.show.crisisDefault', { defaultText: text('crisis.default') }),
+      },
+      { name: text('circle.show.lastChanged'), value: `<t:${changedAt}:R>` },
+    ],
+  };
+}

@@ -1,0 +1,96 @@
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Events, type Client } from 'discord.js';
+import type { Config } from './config/config.ts';
+import { createDiscordClient } from './discord/client.ts';
+import { loadCommands } from './discord/command-loader.ts';
+import { syncCommands, type SyncOutcome } from './discord/command-sync.ts';
+import { InteractionRouter } from './discord/interaction-router.ts';
+import type { Logger } from './logging/logger.ts';
+import { CircleService } from './services/circle-service.ts';
+import type { Services } from './services/services.ts';
+import { circleSettingsRepository } from './store/circle-settings-repository.ts';
+import { GuildWriteQueue } from './store/guild-write-queue.ts';
+import { openStore, type Store } from './store/sqlite-store.ts';
+
+export const COMMANDS_DIRECTORY = fileURLToPath(new URL('../commands/', import.meta.url));
+
+export interface StartOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly commandsDirectory?: string;
+  /** Defer an interaction when its handler has not answered by then (default 2 s). */
+  readonly deferAfterMs?: number;
+  readonly globalRequestsPerSecond?: number;
+}
+
+export interface RunningBot {
+  readonly client: Client<true>;
+  readonly services: Services;
+  readonly store: Store;
+  readonly commandSync: SyncOutcome;
+  /** Graceful: stop taking interactions, let queued writes finish, close the store, leave the gateway. */
+  stop(): Promise<void>;
+}
+
+/** Wires store, services, router and client together and logs in. Used by `npm start`, tests and the demo. */
+export async function startHelperCircle(options: StartOptions): Promise<RunningBot> {
+  const { config, logger } = options;
+  const commands = await loadCommands(options.commandsDirectory ?? COMMANDS_DIRECTORY);
+  const store = await openStore(config.storeUrl);
+  const queue = new GuildWriteQueue();
+  const services: Services = {
+    circle: new CircleService(circleSettingsRepository(store, queue)),
+  };
+  const router = new InteractionRouter({ commands, services, logger, deferAfterMs: options.deferAfterMs });
+  const client = createDiscordClient({ apiUrl: config.discordApiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond });
+
+  const inFlight = new Set<Promise<void>>();
+  let accepting = true;
+  const onInteraction = (interaction: Parameters<InteractionRouter['handle']>[0]) => {
+    if (!accepting) return;
+    const handling = router.handle(interaction);
+    inFlight.add(handling);
+    void handling.finally(() => inFlight.delete(handling));
+  };
+  client.on(Events.InteractionCreate, onInteraction);
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
+
+  let commandSync: SyncOutcome;
+  try {
+    const ready = once(client, Events.ClientReady);
+    await client.login(config.discordToken);
+    await ready;
+    commandSync = await syncCommands(client.application!.commands, commands.map((command) => command.definition), config.devGuildId);
+  } catch (error) {
+    await client.destroy();
+    await store.close();
+    throw error;
+  }
+  logger.info(
+    { user: client.user?.tag, guilds: client.guilds.cache.size, commands: commands.length, commandSync, scope: config.devGuildId ? 'guild' : 'global' },
+    'Helper Circle is ready',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    client: client as Client<true>,
+    services,
+    store,
+    commandSync,
+    stop() {
+      stopping ??= (async () => {
+        accepting = false;
+        await Promise.allSettled([...inFlight]);
+        await queue.drain();
+        await store.close();
+        await client.destroy();
+        logger.info('Helper Circle stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { Client, GatewayIntentBits, Options } from 'discord.js';
+import { NO_MENTIONS } from './reply.ts';
+
+export interface ClientOptions {
+  readonly apiUrl: string;
+  /** Discord.js throttles itself to Discord's global 50 requests/s; benchmarks may raise it. */
+  readonly globalRequestsPerSecond?: number;
+}
+
+/**
+ * The discord.js client with the least it needs. Only the Guilds intent: it brings channels, roles and
+ * threads, and interactions arrive without any intent. No privileged intent (members, presences,
+ * message content) is needed, so none must be switched on in the developer portal.
+ */
+export function createDiscordClient(options: ClientOptions): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: options.apiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 },
+    allowedMentions: NO_MENTIONS,
+    // Interactions carry the member and user they need; keep only a small cache of each.
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 200, keepOverLimit: (user) => user.id === user.client.user.id },
+      MessageManager: 50,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      VoiceStateManager: 0,
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      messages: { interval: 3_600, lifetime: 1_800 },
+    },
+  });
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  GuildMember,
+  Interaction,
+  MessageComponentInteraction,
+  ModalSubmitInteraction,
+} from 'discord.js';
+import type { Logger } from '../logging/logger.ts';
+import type { Services } from '../services/services.ts';
+import { text } from '../texts/texts.ts';
+import { accessDenied, type Access, type Invoker } from './access.ts';
+import type { CommandModule, ComponentHandler, HandlerContext } from './command.ts';
+import { reply, UserFacingError, type Outcome } from './reply.ts';
+import { Responder } from './responder.ts';
+
+export interface RouterOptions {
+  readonly commands: readonly CommandModule[];
+  readonly services: Services;
+  readonly logger: Logger;
+  /** Defer if a handler has not answered by then; Discord drops unanswered interactions at 3 s. */
+  readonly deferAfterMs?: number;
+}
+
+/**
+ * The one place interactions enter: slash commands, autocomplete, buttons, selects and modal submits.
+ * It finds the handler, re-checks permissions, keeps the 3 s deadline, and turns every failure into
+ * an ephemeral answer: plain words for expected ones, an error id (also logged) for the rest.
+ */
+export class InteractionRouter {
+  private readonly commands = new Map<string, CommandModule>();
+  private readonly components = new Map<string, ComponentHandler>();
+  private readonly deferAfterMs: number;
+
+  constructor(private readonly options: RouterOptions) {
+    this.deferAfterMs = options.deferAfterMs ?? 2_000;
+    for (const command of options.commands) {
+      this.commands.set(command.definition.name, command);
+      for (const [prefix, handler] of Object.entries(command.components ?? {})) {
+        if (this.components.has(prefix)) throw new Error(`Two handlers claim the custom id prefix "${prefix}"`);
+        this.components.set(prefix, handler);
+      }
+    }
+  }
+
+  /** Never rejects: whatever happens is answered or logged. */
+  async handle(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isAutocomplete()) await this.autocomplete(interaction);
+      else if (interaction.isChatInputCommand()) await this.command(interaction);
+      else if (interaction.isMessageComponent() || interaction.isModalSubmit()) await this.component(interaction);
+    } catch (error) {
+      this.options.logger.error({ err: error, interactionId: interaction.id }, 'interaction handling failed');
+    }
+  }
+
+  private async command(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = this.commands.get(interaction.commandName);
+    const subcommand = interaction.options.getSubcommand(false);
+    const access = !command ? 'member' : typeof command.access === 'function' ? command.access(subcommand) : command.access;
+    const label = `/${interaction.commandName}${subcommand ? ` ${subcommand}` : ''}`;
+    await this.respond(interaction, label, access, 'reply', async (context) => {
+      if (!command) throw new UserFacingError(text('error.unknownCommand'));
+      return command.execute({ ...context, interaction });
+    });
+  }
+
+  private async component(interaction: MessageComponentInteraction | ModalSubmitInteraction): Promise<void> {
+    const [prefix = '', ...args] = interaction.customId.split(':');
+    const handler = this.components.get(prefix);
+    const label = `component ${prefix}`;
+    await this.respond(interaction, label, handler?.access ?? 'member', handler?.updatesMessage ? 'update' : 'reply', (context) => {
+      if (!handler) throw new UserFacingError(text('error.staleComponent'));
+      return handler.handle({ ...context, interaction, args });
+    });
+  }
+
+  private async respond(
+    interaction: ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction,
+    label: string,
+    access: Access,
+    deferMode: 'reply' | 'update',
+    run: (context: HandlerContext) => Promise<Outcome>,
+  ): Promise<void> {
+    const responder = new Responder(interaction);
+    responder.armDeferral(this.deferAfterMs, deferMode);
+    const log = this.options.logger.child({ interactionId: interaction.id, guildId: interaction.guildId, handler: label });
+    try {
+      let outcome: Outcome;
+      try {
+        outcome = await this.authorizeAndRun(interaction, access, log, run);
+      } catch (error) {
+        if (!(error instanceof UserFacingError)) throw error;
+        log.debug({ reason: error.userMessage }, 'expected failure answered');
+        outcome = reply({ content: error.userMessage });
+      }
+      await responder.send(outcome);
+    } catch (error) {
+      const errorId = newErrorId();
+      log.error({ err: error, errorId }, 'unexpected failure');
+      try {
+        await responder.send(reply({ content: text('error.unexpected', { errorId }) }));
+      } catch (sendError) {
+        log.warn({ err: sendError, errorId }, 'could not tell the member about the failure');
+      }
+    } finally {
+      responder.dispose();
+    }
+  }
+
+  private async authorizeAndRun(
+    interaction: ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction,
+    access: Access,
+    logger: Logger,
+    run: (context: HandlerContext) => Promise<Outcome>,
+  ): Promise<Outcome> {
+    const guildId = interaction.guildId;
+    if (!guildId) throw new UserFacingError(text('error.guildOnly'));
+    if (access !== 'member') {
+      const settings = await this.options.services.circle.settings(guildId);
+      const denied = accessDenied(access, invokerOf(interaction), settings);
+      if (denied) throw new UserFacingError(denied);
+    }
+    return run({ guildId, userId: interaction.user.id, services: this.options.services, logger });
+  }
+
+  private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = this.commands.get(interaction.commandName);
+    try {
+      const choices =
+        command?.autocomplete && interaction.guildId
+          ? await command.autocomplete({
+              interaction,
+              guildId: interaction.guildId,
+              userId: interaction.user.id,
+              services: this.options.services,
+              logger: this.options.logger,
+            })
+          : [];
+      await interaction.respond(choices.slice(0, 25).map((choice) => ({ ...choice, name: choice.name.slice(0, 100) })));
+    } catch (error) {
+      // Suggestions are a convenience: a failure shows an empty list, and the command still validates.
+      this.options.logger.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
+      if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+    }
+  }
+}
+
+function invokerOf(interaction: ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction): Invoker {
+  const member = interaction.member;
+  const roleIds = !member ? [] : Array.isArray(member.roles) ? member.roles : [...(member as GuildMember).roles.cache.keys()];
+  return { permissions: interaction.memberPermissions, roleIds };
+}
+
+/** Short enough to read out to a moderator, random enough to find the one log line. */
+function newErrorId(): string {
+  return randomBytes(4).toString('hex').toUpperCase();
+}

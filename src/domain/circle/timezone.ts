@@ -1,0 +1,42 @@
+import { err, ok, type Result } from '../result.ts';
+
+/**
+ * IANA time zones as the runtime's ICU data knows them. The runtime is the one well-kept source we
+ * can trust to agree with the date maths done later, so no list is shipped by hand.
+ */
+export function knownTimezones(): readonly string[] {
+  return cachedZones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
+}
+let cachedZones: string[] | undefined;
+
+/** The canonical name of an IANA zone (aliases such as `Europe/Kiev` are accepted), or an error. */
+export function resolveTimezone(input: string): Result<string, 'unknown-timezone'> {
+  const name = input.trim();
+  // Offsets like "+02:00" are valid to Intl but are not IANA zones and ignore daylight saving.
+  if (name === '' || !/^[A-Za-z]/.test(name)) return err('unknown-timezone');
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    return ok(resolved);
+  } catch {
+    return err('unknown-timezone');
+  }
+}
+
+/** Up to `limit` zones matching what a member typed: prefix matches on any path segment first. */
+export function suggestTimezones(query: string, limit = 25): string[] {
+  const needle = query.trim().toLowerCase().replaceAll(' ', '_');
+  const zones = knownTimezones();
+  if (needle === '') return zones.slice(0, limit);
+  const segmentStart: string[] = [];
+  const contains: string[] = [];
+  for (const zone of zones) {
+    const lower = zone.toLowerCase();
+    if (lower.startsWith(needle) || lower.split('/').some((segment) => segment.startsWith(needle))) {
+      segmentStart.push(zone);
+    } else if (lower.includes(needle)) {
+      contains.push(zone);
+    }
+    if (segmentStart.length >= limit) break;
+  }
+  return [...segmentStart, ...contains].slice(0, limit);
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { startHelperCircle } from './app.ts';
+import { readConfig, type ConfigProblem } from './config/config.ts';
+import { BOT_PERMISSIONS } from './discord/bot-permissions.ts';
+import { createLogger } from './logging/logger.ts';
+
+/** `npm start`: read the environment once, start the bot, stop gracefully on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = readConfig(process.env);
+  if (!config.ok) {
+    process.stderr.write(configHelp(config.error));
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.value.logLevel, secrets: [config.value.discordToken] });
+  // User input must never crash the process; anything that slips past the router is logged instead.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+
+  let bot;
+  try {
+    bot = await startHelperCircle({ config: config.value, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'Helper Circle could not start');
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+function configHelp(problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((problem) => `  ${problem.variable} ${problem.message}`);
+  const tokenMissing = problems.some((problem) => problem.variable === 'DISCORD_TOKEN');
+  const guide = tokenMissing
+    ? `
+To run Helper Circle on Discord:
+  1. Create an application at https://discord.com/developers/applications, open "Bot", and copy its token.
+     No privileged gateway intents are needed: leave Presence, Server Members and Message Content off.
+  2. Put the token in a .env file beside package.json:  DISCORD_TOKEN=your-token  (see .env.example)
+  3. Invite the bot with this link, putting your application id in place of APP_ID:
+     https://discord.com/oauth2/authorize?client_id=APP_ID&scope=bot+applications.commands&permissions=${BOT_PERMISSIONS.bitfield}
+  4. Run npm start again, then use /circle setup in your server.
+
+To try Helper Circle without Discord or a token:  npm run demo
+`
+    : '';
+  return `Helper Circle cannot start: the environment is not right.\n${lines.join('\n')}\n${guide}`;
+}
+
+await main();

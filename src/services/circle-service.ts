@@ -1,0 +1,31 @@
+import {
+  applyCircleSettingsChange,
+  type CircleSettings,
+  type CircleSettingsChange,
+  type CircleSettingsProblem,
+} from '../domain/circle/circle-settings.ts';
+import type { Result } from '../domain/result.ts';
+import type { CircleSettingsRepository } from '../store/circle-settings-repository.ts';
+
+/** The circle's set-up: which channels and roles it uses, its time zone, crisis text and reflection slot. */
+export class CircleService {
+  constructor(
+    private readonly settingsRepository: CircleSettingsRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  settings(guildId: string): Promise<CircleSettings | undefined> {
+    return this.settingsRepository.get(guildId);
+  }
+
+  /** Validates the whole change first; on any problem nothing is stored. */
+  setup(
+    guildId: string,
+    actorId: string,
+    change: CircleSettingsChange,
+  ): Promise<Result<CircleSettings, CircleSettingsProblem>> {
+    return this.settingsRepository.update(guildId, (current) =>
+      applyCircleSettingsChange(current, change, { userId: actorId, at: this.now() }),
+    );
+  }
+}
