@@ -9,17 +9,22 @@ export function knownTimezones(): readonly string[] {
 }
 let cachedZones: string[] | undefined;
 
-/** The canonical name of an IANA zone (aliases such as `Europe/Kiev` are accepted), or an error. */
+/**
+ * The zone's name as the runtime lists it (so `europe/london` becomes `Europe/London`), or an error.
+ * Names the runtime accepts but does not list (newer spellings such as `Asia/Kolkata`, which older ICU
+ * data lists as `Asia/Calcutta`) are kept as typed, so the group sees the name it chose.
+ */
 export function resolveTimezone(input: string): Result<string, 'unknown-timezone'> {
   const name = input.trim();
   // Offsets like "+02:00" are valid to Intl but are not IANA zones and ignore daylight saving.
   if (name === '' || !/^[A-Za-z]/.test(name)) return err('unknown-timezone');
   try {
-    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-    return ok(resolved);
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
   } catch {
     return err('unknown-timezone');
   }
+  const lower = name.toLowerCase();
+  return ok(knownTimezones().find((zone) => zone.toLowerCase() === lower) ?? name);
 }
 
 /** Up to `limit` zones matching what a member typed: prefix matches on any path segment first. */
