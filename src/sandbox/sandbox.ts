@@ -1,0 +1,267 @@
+/**
+ * The sandbox: a local stand-in for Discord on 127.0.0.1 that the real, unmodified discord.js
+ * client talks to through `new Client({ rest: { api: sandbox.apiUrl } })`. Tests and the demo use
+ * it to build a world (guilds, channels, roles, members), act as members (slash commands, buttons,
+ * selects, modals, autocomplete), read what the bot sent, and inject faults.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SandboxConfig, SandboxCore } from './core.ts';
+import { FaultInjector, type FailNextInput } from './faults.ts';
+import { GatewayServer } from './gateway.ts';
+import {
+  InteractionTracker,
+  type AutocompleteInput,
+  type ClickButtonInput,
+  type InteractionHandle,
+  type SelectMenuInput,
+  type SlashCommandInput,
+  type SubmitModalInput,
+} from './interactions.ts';
+import { MessageFlags, SandboxState } from './state.ts';
+import { OpenApiValidator } from './openapi-validator.ts';
+import { RestServer } from './rest-server.ts';
+import { gatewayUrl } from './routes/meta.ts';
+import type {
+  RecordedRequest,
+  SandboxChannel,
+  SandboxGuild,
+  SandboxMember,
+  SandboxMessage,
+  SandboxRole,
+  SandboxUser,
+  ValidationFailure,
+} from './types.ts';
+
+export interface SandboxOptions {
+  /** Gateway heartbeat interval; short by default so clients settle quickly in tests. */
+  heartbeatIntervalMs?: number;
+  /** Discord's OpenAPI description; default `<repo>/../shared/discord-openapi.json`. Missing file: validation off, warning recorded. */
+  openapiPath?: string;
+  /** The bot token the sandbox accepts. */
+  token?: string;
+  /** A first callback later than this is refused with 404 10062 (Discord: 3 s). */
+  interactionDeadlineMs?: number;
+  /** Interaction webhook tokens (follow-ups, `@original`) expire after this (Discord: 15 min). */
+  interactionTokenLifetimeMs?: number;
+  /** Enforce Discord's global rate limit with 429 `{global: true}` beyond this many requests/s. */
+  globalRequestsPerSecond?: number;
+  /** The bot's username. */
+  botName?: string;
+}
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_OPENAPI_PATH = path.resolve(REPO_ROOT, '..', 'shared', 'discord-openapi.json');
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const sandbox = new Sandbox(opts);
+  await sandbox.start();
+  return sandbox;
+}
+
+export class Sandbox {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUser: SandboxUser;
+  /** Problems found at start-up, e.g. a missing OpenAPI file. */
+  readonly warnings: string[] = [];
+  private apiBase = '';
+  private readonly state: SandboxState;
+  private readonly interactions = new InteractionTracker();
+  private readonly gateway: GatewayServer;
+  private readonly faults: FaultInjector;
+  private readonly rest: RestServer;
+  private readonly config: SandboxConfig;
+  private openapiPath: string | undefined;
+
+  constructor(opts: SandboxOptions = {}) {
+    this.token = opts.token ?? 'sandbox-bot-token';
+    this.state = new SandboxState(opts.botName);
+    this.applicationId = this.state.applicationId;
+    this.botUser = this.state.botUser;
+    this.config = {
+      token: this.token,
+      applicationId: this.applicationId,
+      interactionDeadlineMs: opts.interactionDeadlineMs ?? 3000,
+      interactionTokenLifetimeMs: opts.interactionTokenLifetimeMs ?? 15 * 60_000,
+      origin: '',
+    };
+    const core: SandboxCore = { config: this.config, state: this.state, interactions: this.interactions };
+    this.interactions.attach(core);
+    this.gateway = new GatewayServer({
+      state: this.state,
+      token: this.token,
+      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 500,
+      url: () => gatewayUrl(core),
+    });
+    this.state.dispatch = (event, data) => this.gateway.dispatch(event, data);
+    this.faults = new FaultInjector(opts.globalRequestsPerSecond);
+    const openapiPath = opts.openapiPath ?? DEFAULT_OPENAPI_PATH;
+    if (existsSync(openapiPath)) this.openapiPath = openapiPath;
+    else this.warnings.push(`OpenAPI description not found at ${openapiPath}: request bodies are checked against Discord's limits only`);
+    this.rest = new RestServer({ core, gateway: this.gateway, faults: this.faults, validator: () => this.validator() });
+  }
+
+  /** @internal Use startSandbox(). */
+  async start(): Promise<void> {
+    this.config.origin = await this.rest.listen();
+    this.apiBase = `${this.config.origin}/api`;
+  }
+
+  /** What discord.js takes as `rest.api`: `http://127.0.0.1:PORT/api`. */
+  get apiUrl(): string {
+    return this.apiBase;
+  }
+
+  private validator(): OpenApiValidator | undefined {
+    if (!this.openapiPath) return undefined;
+    try {
+      return OpenApiValidator.forFile(this.openapiPath);
+    } catch (err) {
+      this.warnings.push(`OpenAPI description at ${this.openapiPath} is unusable (${String(err)}): validation off`);
+      this.openapiPath = undefined;
+      return undefined;
+    }
+  }
+
+  // ================================================================ world building
+
+  createGuild(input: { name: string; ownerUsername?: string }): SandboxGuild {
+    return this.state.createGuild(input);
+  }
+
+  createChannel(guildId: string, input: { name: string; type?: number; parentId?: string; topic?: string }): SandboxChannel {
+    return this.state.createChannel(guildId, { name: input.name, type: input.type, parent_id: input.parentId ?? null, topic: input.topic ?? null });
+  }
+
+  createRole(guildId: string, input: { name: string; permissions?: bigint | string }): SandboxRole {
+    return this.state.createRole(guildId, input);
+  }
+
+  addMember(guildId: string, input: { username: string; roles?: string[]; globalName?: string }): SandboxMember {
+    return this.state.addMember(guildId, input);
+  }
+
+  /** The guild's owner (created with the guild; has every permission). */
+  owner(guildId: string): SandboxMember {
+    const g = this.state.guildRecord(guildId);
+    return structuredClone(g.members.get(g.guild.owner_id)!);
+  }
+
+  // ================================================================ acting as a member
+
+  async slashCommand(input: SlashCommandInput): Promise<InteractionHandle> {
+    return this.interactions.slashCommand(input);
+  }
+
+  autocomplete(input: AutocompleteInput): Promise<Array<{ name: string; value: string | number }>> {
+    return this.interactions.autocomplete(input);
+  }
+
+  async clickButton(input: ClickButtonInput): Promise<InteractionHandle> {
+    return this.interactions.clickButton(input);
+  }
+
+  async selectMenu(input: SelectMenuInput): Promise<InteractionHandle> {
+    return this.interactions.selectMenu(input);
+  }
+
+  async submitModal(input: SubmitModalInput): Promise<InteractionHandle> {
+    return this.interactions.submitModal(input);
+  }
+
+  // ================================================================ reading the bot's output
+
+  /** Visible channel messages by the bot or its webhooks, oldest first, as currently edited. */
+  messages(channelId: string): SandboxMessage[] {
+    return this.state
+      .channelMessageList(channelId)
+      .filter((m) => (m.author.id === this.botUser.id || m.webhook_id) && !(m.flags & MessageFlags.Loading))
+      .map((m) => structuredClone(m));
+  }
+
+  /** Resolves with the first (existing or future) bot message in the channel matching `predicate`. */
+  waitForMessage(channelId: string, predicate: (m: SandboxMessage) => boolean = () => true, timeoutMs = 5000): Promise<SandboxMessage> {
+    return new Promise((resolve, reject) => {
+      const existing = this.messages(channelId).find(predicate);
+      if (existing) return resolve(existing);
+      const timer = setTimeout(() => {
+        unsubscribe();
+        const seen = this.messages(channelId).map((m) => JSON.stringify(m.content.slice(0, 80)));
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for a matching message in channel ${channelId} (bot messages there: ${seen.join(', ') || 'none'})`));
+      }, timeoutMs);
+      const unsubscribe = this.state.onMessageChange(({ kind, message }) => {
+        if (kind === 'delete' || message.channel_id !== channelId) return;
+        const current = this.messages(channelId).find((m) => m.id === message.id);
+        if (current && predicate(current)) {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(current);
+        }
+      });
+    });
+  }
+
+  /** Every HTTP request the bot made, in order. */
+  get requests(): RecordedRequest[] {
+    return this.rest.requests;
+  }
+
+  /** Bodies refused with 400 by the OpenAPI schema or Discord's limits (and count limits). */
+  get validationFailures(): ValidationFailure[] {
+    return this.rest.validationFailures;
+  }
+
+  /** Commands the bot registered: global ones, or those of one guild. */
+  registeredCommands(guildId?: string): unknown[] {
+    return structuredClone(guildId ? (this.state.guildCommands.get(guildId) ?? []) : this.state.globalCommands);
+  }
+
+  /** Threads created under a channel. */
+  threads(channelId: string): SandboxChannel[] {
+    return this.state.threadsOf(channelId);
+  }
+
+  /** Scheduled events of a guild, as Discord would return them. */
+  scheduledEvents(guildId: string): any[] {
+    return [...this.state.guildRecord(guildId).scheduledEvents.values()].map((e) => structuredClone(e));
+  }
+
+  /** The bytes of an uploaded attachment. */
+  attachmentData(attachmentId: string): Buffer | undefined {
+    return this.state.attachmentsData.get(attachmentId)?.data;
+  }
+
+  // ================================================================ faults
+
+  /** Answer the next matching request(s) with this status instead of handling them. */
+  failNext(input: FailNextInput): void {
+    this.faults.failNext(input);
+  }
+
+  /** op 7 to every session: clients RESUME and get missed dispatches replayed. */
+  reconnectGateway(): void {
+    this.gateway.reconnectAll();
+  }
+
+  /** Terminate gateway sockets without a close frame; clients reconnect and RESUME. */
+  dropConnections(): void {
+    this.gateway.dropAll();
+  }
+
+  /** op 9 d:false: clients must IDENTIFY again (new READY and GUILD_CREATEs). */
+  invalidateSession(): void {
+    this.gateway.invalidateAll();
+  }
+
+  /** Currently connected, identified gateway sessions. */
+  get gatewaySessions(): number {
+    return this.gateway.connectedSessions;
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    await this.rest.close();
+  }
+}

@@ -1,0 +1,485 @@
+/**
+ * The simulated Discord world: users, guilds, roles, members, channels, threads, messages, commands
+ * and scheduled events. Every change that real Discord would announce on the gateway is announced
+ * through `dispatch`, which the sandbox wires to the gateway server; the state itself knows nothing
+ * about sockets.
+ */
+import { SnowflakeGenerator } from './snowflake.ts';
+import {
+  ALL_PERMISSIONS,
+  DEFAULT_BOT_PERMISSIONS,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  Permission,
+  parsePermissions,
+} from './permissions.ts';
+import type {
+  SandboxChannel,
+  SandboxGuild,
+  SandboxMember,
+  SandboxMessage,
+  SandboxRole,
+  SandboxUser,
+} from './types.ts';
+
+export const ChannelType = {
+  GuildText: 0,
+  GuildVoice: 2,
+  GuildCategory: 4,
+  GuildAnnouncement: 5,
+  AnnouncementThread: 10,
+  PublicThread: 11,
+  PrivateThread: 12,
+  GuildForum: 15,
+} as const;
+
+export const THREAD_TYPES: ReadonlySet<number> = new Set([10, 11, 12]);
+
+export const MessageFlags = { Ephemeral: 64, Loading: 128, IsComponentsV2: 1 << 15 } as const;
+
+/** Discord: a repeated nonce is deduplicated "for a few minutes". */
+const NONCE_WINDOW_MS = 5 * 60_000;
+
+export interface GuildRecord {
+  guild: SandboxGuild;
+  createdAt: number;
+  roles: Map<string, SandboxRole>;
+  members: Map<string, SandboxMember>;
+  channelIds: string[];
+  scheduledEvents: Map<string, any>;
+  botRoleId: string;
+}
+
+export type MessageChange = { kind: 'create' | 'update' | 'delete'; message: SandboxMessage };
+
+export interface StoredFile {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+const iso = (ms: number = Date.now()) => new Date(ms).toISOString();
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class SandboxState {
+  readonly ids = new SnowflakeGenerator();
+  readonly users = new Map<string, SandboxUser>();
+  readonly guilds = new Map<string, GuildRecord>();
+  readonly channels = new Map<string, SandboxChannel>();
+  readonly messages = new Map<string, SandboxMessage>();
+  readonly attachmentsData = new Map<string, StoredFile>();
+  readonly globalCommands: any[] = [];
+  readonly guildCommands = new Map<string, any[]>();
+  readonly botUser: SandboxUser;
+  readonly applicationId: string;
+  /** Set by the sandbox to the gateway's dispatcher. */
+  dispatch: (event: string, data: unknown) => void = () => {};
+  private readonly channelMessages = new Map<string, string[]>();
+  private readonly nonces = new Map<string, { messageId: string; at: number }>();
+  private readonly messageListeners = new Set<(change: MessageChange) => void>();
+
+  constructor(botName = 'Helper Circle') {
+    this.applicationId = this.ids.next();
+    // Discord bots' user id equals their application id for every app made since 2020.
+    this.botUser = {
+      id: this.applicationId,
+      username: botName,
+      global_name: null,
+      discriminator: '0000',
+      avatar: null,
+      bot: true,
+      public_flags: 0,
+    };
+    this.users.set(this.botUser.id, this.botUser);
+  }
+
+  // ---------------------------------------------------------------- users, guilds, roles, members
+
+  createUser(username: string, globalName: string | null = null): SandboxUser {
+    const user: SandboxUser = {
+      id: this.ids.next(),
+      username,
+      global_name: globalName,
+      discriminator: '0',
+      avatar: null,
+      public_flags: 0,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  guildRecord(guildId: string): GuildRecord {
+    const g = this.guilds.get(guildId);
+    if (!g) throw new Error(`Unknown guild ${guildId}`);
+    return g;
+  }
+
+  createGuild(input: { name: string; ownerUsername?: string }): SandboxGuild {
+    const owner = this.createUser(input.ownerUsername ?? 'owner');
+    const id = this.ids.next();
+    const guild: SandboxGuild = {
+      id,
+      name: input.name,
+      owner_id: owner.id,
+      preferred_locale: 'en-US',
+      system_channel_id: null,
+    };
+    // @everyone's id is the guild id: that is how Discord (and discord.js) find it.
+    const everyone = this.makeRole({ name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS }, 0, id);
+    // The bot's managed role, created by Discord when the bot is invited.
+    const botRole = this.makeRole({ name: this.botUser.username, permissions: DEFAULT_BOT_PERMISSIONS }, 1);
+    botRole.managed = true;
+    botRole.tags = { bot_id: this.botUser.id };
+    const record: GuildRecord = {
+      guild,
+      createdAt: Date.now(),
+      roles: new Map([
+        [everyone.id, everyone],
+        [botRole.id, botRole],
+      ]),
+      members: new Map(),
+      channelIds: [],
+      scheduledEvents: new Map(),
+      botRoleId: botRole.id,
+    };
+    this.guilds.set(id, record);
+    record.members.set(owner.id, this.makeMember(owner, []));
+    record.members.set(this.botUser.id, this.makeMember(this.botUser, [botRole.id]));
+    this.dispatch('GUILD_CREATE', this.guildCreatePayload(id));
+    return clone(guild);
+  }
+
+  private makeRole(input: { name: string; permissions?: bigint | string }, position: number, id = this.ids.next()): SandboxRole {
+    return {
+      id,
+      name: input.name,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      icon: null,
+      unicode_emoji: null,
+      position,
+      permissions: parsePermissions(input.permissions, 0n).toString(),
+      managed: false,
+      mentionable: false,
+      flags: 0,
+    };
+  }
+
+  private makeMember(user: SandboxUser, roles: string[]): SandboxMember {
+    return {
+      user,
+      nick: null,
+      avatar: null,
+      roles,
+      joined_at: iso(),
+      premium_since: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      communication_disabled_until: null,
+    };
+  }
+
+  createRole(guildId: string, input: { name: string; permissions?: bigint | string }): SandboxRole {
+    const g = this.guildRecord(guildId);
+    const role = this.makeRole(input, g.roles.size);
+    g.roles.set(role.id, role);
+    this.dispatch('GUILD_ROLE_CREATE', { guild_id: guildId, role: clone(role) });
+    return clone(role);
+  }
+
+  addMember(guildId: string, input: { username: string; roles?: string[]; globalName?: string }): SandboxMember {
+    const g = this.guildRecord(guildId);
+    for (const r of input.roles ?? []) {
+      if (!g.roles.has(r)) throw new Error(`addMember: role ${r} is not a role of guild ${guildId}`);
+    }
+    const user = this.createUser(input.username, input.globalName ?? null);
+    const member = this.makeMember(user, [...(input.roles ?? [])]);
+    g.members.set(user.id, member);
+    // Only sent to bots with the privileged GuildMembers intent; the gateway filters by intent.
+    this.dispatch('GUILD_MEMBER_ADD', { ...clone(member), guild_id: guildId });
+    return clone(member);
+  }
+
+  member(guildId: string, userId: string): SandboxMember | undefined {
+    return this.guilds.get(guildId)?.members.get(userId);
+  }
+
+  /** Guild-level permissions: owner and Administrator get everything, others @everyone | roles. */
+  basePermissions(guildId: string, userId: string): bigint {
+    const g = this.guildRecord(guildId);
+    if (g.guild.owner_id === userId) return ALL_PERMISSIONS;
+    const member = g.members.get(userId);
+    let perms = parsePermissions(g.roles.get(guildId)?.permissions);
+    for (const roleId of member?.roles ?? []) perms |= parsePermissions(g.roles.get(roleId)?.permissions);
+    return perms & Permission.Administrator ? ALL_PERMISSIONS : perms;
+  }
+
+  /** Channel permissions after overwrites, in Discord's documented order (everyone, roles, member). */
+  channelPermissions(channelId: string, userId: string): bigint {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new Error(`Unknown channel ${channelId}`);
+    const base = this.basePermissions(channel.guild_id, userId);
+    if (base & Permission.Administrator) return ALL_PERMISSIONS;
+    // Threads inherit their parent's overwrites.
+    const source = THREAD_TYPES.has(channel.type) && channel.parent_id ? this.channels.get(channel.parent_id) ?? channel : channel;
+    const overwrites = source.permission_overwrites;
+    const member = this.member(channel.guild_id, userId);
+    let perms = base;
+    const apply = (o: { allow: string; deny: string } | undefined) => {
+      if (!o) return;
+      perms &= ~parsePermissions(o.deny);
+      perms |= parsePermissions(o.allow);
+    };
+    apply(overwrites.find((o) => o.id === channel.guild_id));
+    let allow = 0n;
+    let deny = 0n;
+    for (const o of overwrites) {
+      if (o.type === 0 && o.id !== channel.guild_id && member?.roles.includes(o.id)) {
+        allow |= parsePermissions(o.allow);
+        deny |= parsePermissions(o.deny);
+      }
+    }
+    perms = (perms & ~deny) | allow;
+    apply(overwrites.find((o) => o.type === 1 && o.id === userId));
+    return perms;
+  }
+
+  // ---------------------------------------------------------------- channels and threads
+
+  createChannel(guildId: string, input: { name: string; type?: number; parent_id?: string | null; topic?: string | null }): SandboxChannel {
+    const g = this.guildRecord(guildId);
+    const channel: SandboxChannel = {
+      id: this.ids.next(),
+      type: input.type ?? ChannelType.GuildText,
+      guild_id: guildId,
+      name: input.name,
+      position: g.channelIds.length,
+      permission_overwrites: [],
+      parent_id: input.parent_id ?? null,
+      flags: 0,
+    };
+    if (channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement) {
+      Object.assign(channel, { topic: input.topic ?? null, nsfw: false, rate_limit_per_user: 0, last_message_id: null });
+    }
+    if (channel.type === ChannelType.GuildVoice) {
+      Object.assign(channel, { bitrate: 64000, user_limit: 0, rtc_region: null, nsfw: false, rate_limit_per_user: 0 });
+    }
+    this.channels.set(channel.id, channel);
+    g.channelIds.push(channel.id);
+    if (g.guild.system_channel_id === null && channel.type === ChannelType.GuildText) g.guild.system_channel_id = channel.id;
+    this.dispatch('CHANNEL_CREATE', clone(channel));
+    return clone(channel);
+  }
+
+  channel(channelId: string): SandboxChannel | undefined {
+    return this.channels.get(channelId);
+  }
+
+  createThread(
+    parentId: string,
+    input: { name: string; type?: number; auto_archive_duration?: number; invitable?: boolean; rate_limit_per_user?: number },
+    ownerId: string,
+    fromMessageId?: string,
+  ): SandboxChannel {
+    const parent = this.channels.get(parentId);
+    if (!parent) throw new Error(`Unknown channel ${parentId}`);
+    const now = iso();
+    const thread: SandboxChannel = {
+      // A thread started from a message shares the message's id, as on Discord.
+      id: fromMessageId ?? this.ids.next(),
+      type: input.type ?? (fromMessageId ? ChannelType.PublicThread : ChannelType.PrivateThread),
+      guild_id: parent.guild_id,
+      name: input.name,
+      position: 0,
+      permission_overwrites: [],
+      parent_id: parentId,
+      last_message_id: null,
+      rate_limit_per_user: input.rate_limit_per_user ?? 0,
+      flags: 0,
+      owner_id: ownerId,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: input.auto_archive_duration ?? 4320,
+        archive_timestamp: now,
+        locked: false,
+        create_timestamp: now,
+        ...(input.type === ChannelType.PrivateThread ? { invitable: input.invitable ?? true } : {}),
+      },
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+    };
+    this.channels.set(thread.id, thread);
+    if (fromMessageId) {
+      const m = this.messages.get(fromMessageId);
+      if (m) m.thread = clone(thread);
+    }
+    this.dispatch('THREAD_CREATE', { ...clone(thread), newly_created: true });
+    return clone(thread);
+  }
+
+  threadsOf(channelId: string): SandboxChannel[] {
+    return [...this.channels.values()].filter((c) => c.parent_id === channelId && THREAD_TYPES.has(c.type)).map(clone);
+  }
+
+  guildChannels(guildId: string): SandboxChannel[] {
+    return this.guildRecord(guildId).channelIds.map((id) => this.channels.get(id)).filter((c) => c !== undefined).map(clone);
+  }
+
+  guildThreads(guildId: string): SandboxChannel[] {
+    return [...this.channels.values()].filter((c) => c.guild_id === guildId && THREAD_TYPES.has(c.type)).map(clone);
+  }
+
+  // ---------------------------------------------------------------- gateway payloads
+
+  /** The guild object of REST `GET /guilds/:id` (no channels or members, like Discord). */
+  guildObject(guildId: string): Record<string, unknown> {
+    const g = this.guildRecord(guildId);
+    return {
+      ...clone(g.guild),
+      icon: null,
+      icon_hash: null,
+      splash: null,
+      discovery_splash: null,
+      banner: null,
+      description: null,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      widget_enabled: false,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      roles: [...g.roles.values()].map(clone),
+      emojis: [],
+      stickers: [],
+      features: [],
+      mfa_level: 0,
+      application_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      max_members: 500000,
+      max_video_channel_users: 25,
+      vanity_url_code: null,
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      nsfw_level: 0,
+      nsfw: false,
+      premium_progress_bar_enabled: false,
+    };
+  }
+
+  /** GUILD_CREATE: the guild plus everything a bot's cache is filled from. */
+  guildCreatePayload(guildId: string): Record<string, unknown> {
+    const g = this.guildRecord(guildId);
+    return {
+      ...this.guildObject(guildId),
+      joined_at: iso(g.createdAt),
+      large: false,
+      unavailable: false,
+      member_count: g.members.size,
+      voice_states: [],
+      members: [...g.members.values()].map(clone),
+      channels: this.guildChannels(guildId),
+      threads: this.guildThreads(guildId),
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [...g.scheduledEvents.values()].map(clone),
+      soundboard_sounds: [],
+    };
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  onMessageChange(listener: (change: MessageChange) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  private notify(kind: MessageChange['kind'], message: SandboxMessage) {
+    for (const l of [...this.messageListeners]) l({ kind, message: clone(message) });
+  }
+
+  /** A message the bot already sent with this nonce in this channel, if still deduplicated. */
+  messageForNonce(channelId: string, nonce: string | number): SandboxMessage | undefined {
+    const hit = this.nonces.get(`${channelId}:${nonce}`);
+    if (!hit || Date.now() - hit.at > NONCE_WINDOW_MS) return undefined;
+    return this.messages.get(hit.messageId);
+  }
+
+  /**
+   * Stores a message and announces it. Ephemeral messages are stored (a test may click their
+   * buttons) but, as on Discord, never appear in the channel nor on the gateway.
+   */
+  addMessage(message: SandboxMessage, opts: { enforceNonce?: boolean } = {}): SandboxMessage {
+    this.messages.set(message.id, message);
+    const ephemeral = (message.flags & MessageFlags.Ephemeral) !== 0;
+    if (!ephemeral) {
+      const list = this.channelMessages.get(message.channel_id) ?? [];
+      list.push(message.id);
+      this.channelMessages.set(message.channel_id, list);
+      const channel = this.channels.get(message.channel_id);
+      if (channel) {
+        channel.last_message_id = message.id;
+        if (THREAD_TYPES.has(channel.type)) {
+          channel.message_count = (channel.message_count ?? 0) + 1;
+          channel.total_message_sent = (channel.total_message_sent ?? 0) + 1;
+          message.position = channel.total_message_sent - 1;
+        }
+      }
+      if (opts.enforceNonce && message.nonce !== undefined) {
+        this.nonces.set(`${message.channel_id}:${message.nonce}`, { messageId: message.id, at: Date.now() });
+      }
+      this.dispatch('MESSAGE_CREATE', this.messageDispatch(message));
+    }
+    this.notify('create', message);
+    return message;
+  }
+
+  updateMessage(messageId: string, patch: Partial<SandboxMessage>): SandboxMessage {
+    const message = this.messages.get(messageId);
+    if (!message) throw new Error(`Unknown message ${messageId}`);
+    Object.assign(message, patch, { edited_timestamp: iso() });
+    if (!(message.flags & MessageFlags.Ephemeral)) this.dispatch('MESSAGE_UPDATE', this.messageDispatch(message));
+    this.notify('update', message);
+    return message;
+  }
+
+  deleteMessage(messageId: string): void {
+    const message = this.messages.get(messageId);
+    if (!message) return;
+    this.messages.delete(messageId);
+    const list = this.channelMessages.get(message.channel_id);
+    if (list) this.channelMessages.set(message.channel_id, list.filter((id) => id !== messageId));
+    if (!(message.flags & MessageFlags.Ephemeral)) {
+      this.dispatch('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: message.guild_id });
+    }
+    this.notify('delete', message);
+  }
+
+  channelMessageList(channelId: string): SandboxMessage[] {
+    return (this.channelMessages.get(channelId) ?? []).map((id) => this.messages.get(id)).filter((m) => m !== undefined);
+  }
+
+  /** MESSAGE_CREATE/UPDATE carry the author's member object in guilds. */
+  private messageDispatch(message: SandboxMessage): Record<string, unknown> {
+    const wire = toWireMessage(message);
+    if (message.guild_id && !message.webhook_id) {
+      const member = this.member(message.guild_id, message.author.id);
+      if (member) {
+        const { user: _user, ...rest } = clone(member);
+        wire.member = rest;
+      }
+    }
+    return wire;
+  }
+}
+
+/** The message as Discord sends it: without the sandbox's bookkeeping fields. */
+export function toWireMessage(message: SandboxMessage): Record<string, any> {
+  const { allowed_mentions: _am, ...rest } = clone(message);
+  return rest;
+}
