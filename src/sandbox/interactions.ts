@@ -699,10 +699,12 @@ function fullName(input: SlashCommandInput): string {
 
 /** Modal submissions mirror the shown modal's layout (action rows or labels), as Discord does. */
 function modalSubmission(modal: any, fields: Record<string, string>): any[] {
-  const known = new Set<string>();
+  const inputs = (modal.components ?? []).flatMap((c: any) => (c.type === 1 ? (c.components ?? []) : c.type === 18 ? [c.component] : []));
+  const known = inputs.map((t: any) => t?.custom_id).filter((id: unknown) => typeof id === 'string');
+  const unknown = Object.keys(fields).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new Error(`Modal ${modal.custom_id} has no field(s) ${unknown.join(', ')} (fields: ${known.join(', ')})`);
   let nextId = 1;
   const input = (t: any) => {
-    known.add(t.custom_id);
     const value = fields[t.custom_id] ?? '';
     const required = t.required ?? true;
     if (required && value.length === 0) throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} is required`);
@@ -711,21 +713,17 @@ function modalSubmission(modal: any, fields: Record<string, string>): any[] {
     if (t.max_length !== undefined && len > t.max_length) throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} allows at most ${t.max_length} characters`);
     return { type: 4, id: t.id ?? nextId++, custom_id: t.custom_id, value };
   };
-  const out = (modal.components ?? []).map((c: any) => {
+  return (modal.components ?? []).map((c: any) => {
     const id = c.id ?? nextId++;
     if (c.type === 1) return { type: 1, id, components: (c.components ?? []).map(input) };
     if (c.type === 18) {
       const inner = c.component;
       if (inner?.type === 4) return { type: 18, id, component: input(inner) };
-      known.add(inner?.custom_id);
       const raw = fields[inner?.custom_id] ?? '';
       return { type: 18, id, component: { type: inner?.type, id: inner?.id ?? nextId++, custom_id: inner?.custom_id, values: raw ? raw.split(',') : [] } };
     }
     return { type: c.type, id };
   });
-  const unknown = Object.keys(fields).filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new Error(`Modal ${modal.custom_id} has no field(s) ${unknown.join(', ')} (fields: ${[...known].join(', ')})`);
-  return out;
 }
 
 /** Without a shown modal to mirror, submit one action row per field. */
