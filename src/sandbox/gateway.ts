@@ -35,9 +35,12 @@ export const GatewayClose = {
   RateLimited: 4008,
   InvalidApiVersion: 4012,
   InvalidIntents: 4013,
+  DisallowedIntents: 4014,
 } as const;
 
-const Intent = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildMessages: 1 << 9, GuildScheduledEvents: 1 << 16 } as const;
+const Intent = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildPresences: 1 << 8, GuildMessages: 1 << 9, MessageContent: 1 << 15, GuildScheduledEvents: 1 << 16 } as const;
+
+export type PrivilegedIntent = 'GuildMembers' | 'GuildPresences' | 'MessageContent';
 
 /** Which intent a dispatch needs; events not listed (READY, INTERACTION_CREATE...) always go out. */
 function intentFor(event: string): number {
@@ -74,6 +77,8 @@ export interface GatewayOptions {
   heartbeatIntervalMs: number;
   /** e.g. `ws://127.0.0.1:PORT/gateway`, known once the server listens. */
   url: () => string;
+  /** Privileged intents "enabled in the developer portal"; asking for others closes with 4014. */
+  privilegedIntents: ReadonlyArray<PrivilegedIntent>;
 }
 
 export class GatewayServer {
@@ -214,6 +219,13 @@ export class GatewayServer {
     }
     if (!Number.isInteger(d?.intents) || d.intents < 0) {
       conn.ws.close(GatewayClose.InvalidIntents, 'Invalid intent(s).');
+      return;
+    }
+    const disallowed = (['GuildMembers', 'GuildPresences', 'MessageContent'] as const).filter(
+      (name) => d.intents & Intent[name] && !this.opts.privilegedIntents.includes(name),
+    );
+    if (disallowed.length > 0) {
+      conn.ws.close(GatewayClose.DisallowedIntents, 'Disallowed intent(s).');
       return;
     }
     const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents: d.intents, buffer: [], connection: conn };

@@ -11,6 +11,7 @@ export type {
   SubmitModalInput,
 } from './interactions.ts';
 export type { FailNextInput } from './faults.ts';
+export type { PrivilegedIntent } from './gateway.ts';
 export type {
   RecordedRequest,
   RecordedFile,

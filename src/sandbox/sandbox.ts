@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxConfig, SandboxCore } from './core.ts';
 import { FaultInjector, type FailNextInput } from './faults.ts';
-import { GatewayServer } from './gateway.ts';
+import { GatewayServer, type PrivilegedIntent } from './gateway.ts';
 import {
   InteractionTracker,
   type AutocompleteInput,
@@ -49,6 +49,8 @@ export interface SandboxOptions {
   globalRequestsPerSecond?: number;
   /** The bot's username. */
   botName?: string;
+  /** Privileged intents enabled for the app (default: all three); others make IDENTIFY fail with 4014. */
+  privilegedIntents?: PrivilegedIntent[];
 }
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -94,6 +96,7 @@ export class Sandbox {
       token: this.token,
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 500,
       url: () => gatewayUrl(core),
+      privilegedIntents: opts.privilegedIntents ?? ['GuildMembers', 'GuildPresences', 'MessageContent'],
     });
     this.state.dispatch = (event, data) => this.gateway.dispatch(event, data);
     this.faults = new FaultInjector(opts.globalRequestsPerSecond);
