@@ -20,4 +20,6 @@ export interface SandboxCore {
   readonly config: SandboxConfig;
   readonly state: SandboxState;
   readonly interactions: InteractionTracker;
+  /** Connected gateway sessions, for diagnostics ("nobody received that interaction"). */
+  readonly gatewaySessions: () => number;
 }

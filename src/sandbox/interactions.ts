@@ -379,7 +379,8 @@ export class InteractionTracker {
       };
       const timer = setTimeout(() => {
         const seen = r.callbacks.map((c) => c.type).join(', ') || 'none';
-        finish(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what} to ${r.label} (callbacks so far: ${seen})`)));
+        const hint = this.core.gatewaySessions() === 0 ? '; no bot is connected to the gateway' : '';
+        finish(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what} to ${r.label} (callbacks so far: ${seen}${hint})`)));
       }, timeoutMs);
       r.listeners.add(check);
       // Channel edits (PATCH /channels/:id/messages/:mid) can also change the visible answer.

@@ -89,7 +89,12 @@ export class Sandbox {
       interactionTokenLifetimeMs: opts.interactionTokenLifetimeMs ?? 15 * 60_000,
       origin: '',
     };
-    const core: SandboxCore = { config: this.config, state: this.state, interactions: this.interactions };
+    const core: SandboxCore = {
+      config: this.config,
+      state: this.state,
+      interactions: this.interactions,
+      gatewaySessions: () => this.gateway.connectedSessions,
+    };
     this.interactions.attach(core);
     this.gateway = new GatewayServer({
       state: this.state,
