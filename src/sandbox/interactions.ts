@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { SandboxCore } from './core.ts';
 import { Errors } from './http.ts';
 import { buildMessage, editFields, hasVisibleContent, isEmptyBody } from './message-builder.ts';
-import { MessageFlags, THREAD_TYPES, toWireMessage } from './state.ts';
+import { commandData, fullName, resolveSelectValues, type SlashCommandInput } from './command-options.ts';
+import { modalSubmission, rowsFromFields } from './modal-submission.ts';
+import { MessageFlags, toWireMessage } from './state.ts';
 import type { RecordedFile, SandboxMessage } from './types.ts';
 
 export const InteractionType = { Ping: 1, ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
@@ -21,7 +23,6 @@ export const CallbackType = {
   Modal: 9,
 } as const;
 
-const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Channel: 7, Role: 8, Mentionable: 9, Number: 10, Attachment: 11 } as const;
 const SELECT_TYPES = new Set([3, 5, 6, 7, 8]);
 
 export interface InteractionCallback {
@@ -44,15 +45,7 @@ export interface InteractionHandle {
   modal(timeoutMs?: number): Promise<any>;
 }
 
-export interface SlashCommandInput {
-  guildId: string;
-  channelId: string;
-  userId: string;
-  name: string;
-  subcommand?: string;
-  subcommandGroup?: string;
-  options?: Record<string, string | number | boolean>;
-}
+export type { SlashCommandInput };
 
 export interface AutocompleteInput extends SlashCommandInput {
   /** Name of the option the member is typing in. */
@@ -114,14 +107,13 @@ export class InteractionTracker {
   // ================================================================ acting as a member
 
   slashCommand(input: SlashCommandInput): InteractionHandle {
-    const { command, data } = this.commandData(input, undefined);
+    const { data } = commandData(this.state, input, undefined);
     const r = this.dispatch(InteractionType.ApplicationCommand, input.guildId, input.channelId, input.userId, `/${fullName(input)}`, { data });
-    void command;
     return this.handle(r);
   }
 
   async autocomplete(input: AutocompleteInput, timeoutMs = DEFAULT_WAIT_MS): Promise<Array<{ name: string; value: string | number }>> {
-    const { data } = this.commandData(input, input.focused);
+    const { data } = commandData(this.state, input, input.focused);
     const r = this.dispatch(InteractionType.Autocomplete, input.guildId, input.channelId, input.userId, `autocomplete /${fullName(input)} ${input.focused}`, { data });
     const first = await this.handle(r).firstResponse(timeoutMs);
     if (first.type !== CallbackType.AutocompleteResult) {
@@ -148,7 +140,7 @@ export class InteractionTracker {
       throw new Error(`Select menu ${input.customId} takes ${min}-${max} values, got ${input.values.length}`);
     }
     const guildId = message.guild_id ?? this.state.channel(message.channel_id)?.guild_id ?? '';
-    const resolved = component.type === 3 ? undefined : this.resolveSelectValues(component.type, guildId, message.channel_id, input.values);
+    const resolved = component.type === 3 ? undefined : resolveSelectValues(this.state, component.type, guildId, message.channel_id, input.userId, input.values);
     if (component.type === 3) {
       const allowed = new Set((component.options ?? []).map((o: any) => o.value));
       const bad = input.values.filter((v) => !allowed.has(v));
@@ -520,216 +512,4 @@ export class InteractionTracker {
     }
     return latest;
   }
-
-  // ================================================================ command options
-
-  private findCommand(guildId: string, name: string): any {
-    const { state } = this.core;
-    const match = (list: any[] | undefined) => list?.find((c) => c.name === name && (c.type ?? 1) === 1);
-    const cmd = match(state.guildCommands.get(guildId)) ?? match(state.globalCommands);
-    if (!cmd) {
-      const known = [...(state.guildCommands.get(guildId) ?? []), ...state.globalCommands].map((c) => c.name);
-      throw new Error(`No registered chat command /${name} (registered: ${known.join(', ') || 'none'}). Did the bot PUT its commands?`);
-    }
-    return cmd;
-  }
-
-  private commandData(input: SlashCommandInput, focused: string | undefined): { command: any; data: any } {
-    const cmd = this.findCommand(input.guildId, input.name);
-    const topDefs: any[] = cmd.options ?? [];
-    const hasSubs = topDefs.some((o) => o.type === OptionType.Subcommand || o.type === OptionType.SubcommandGroup);
-    let leafDefs = topDefs;
-    const wrap: Array<(inner: any[]) => any[]> = [];
-    if (input.subcommandGroup) {
-      const group = topDefs.find((o) => o.type === OptionType.SubcommandGroup && o.name === input.subcommandGroup);
-      if (!group) throw new Error(`/${input.name} has no subcommand group ${input.subcommandGroup}`);
-      if (!input.subcommand) throw new Error(`/${input.name} ${input.subcommandGroup} needs a subcommand`);
-      const sub = (group.options ?? []).find((o: any) => o.type === OptionType.Subcommand && o.name === input.subcommand);
-      if (!sub) throw new Error(`/${input.name} ${input.subcommandGroup} has no subcommand ${input.subcommand}`);
-      leafDefs = sub.options ?? [];
-      wrap.push((inner) => [{ name: group.name, type: OptionType.SubcommandGroup, options: [{ name: sub.name, type: OptionType.Subcommand, options: inner }] }]);
-    } else if (input.subcommand) {
-      const sub = topDefs.find((o) => o.type === OptionType.Subcommand && o.name === input.subcommand);
-      if (!sub) throw new Error(`/${input.name} has no subcommand ${input.subcommand}`);
-      leafDefs = sub.options ?? [];
-      wrap.push((inner) => [{ name: sub.name, type: OptionType.Subcommand, options: inner }]);
-    } else if (hasSubs) {
-      throw new Error(`/${input.name} needs a subcommand (one of ${topDefs.map((o) => o.name).join(', ')})`);
-    }
-
-    const given = { ...(input.options ?? {}) };
-    if (focused !== undefined) {
-      const def = leafDefs.find((o) => o.name === focused);
-      if (!def) throw new Error(`/${fullName(input)} has no option ${focused}`);
-      if (!def.autocomplete) throw new Error(`Option ${focused} of /${fullName(input)} does not use autocomplete`);
-      given[focused] ??= '';
-    }
-    const resolved: Record<string, Record<string, unknown>> = {};
-    const options: any[] = [];
-    for (const [name, raw] of Object.entries(given)) {
-      const def = leafDefs.find((o) => o.name === name);
-      if (!def) throw new Error(`/${fullName(input)} has no option ${name} (options: ${leafDefs.map((o) => o.name).join(', ') || 'none'})`);
-      if (name === focused) {
-        // The member is still typing: Discord sends the partial text as a string, unchecked.
-        options.push({ name, type: def.type, value: String(raw), focused: true });
-        continue;
-      }
-      options.push({ name, type: def.type, value: this.optionValue(def, raw, input, resolved) });
-    }
-    if (focused === undefined) {
-      const missing = leafDefs.filter((o) => o.required && !(o.name in given)).map((o) => o.name);
-      if (missing.length > 0) throw new Error(`/${fullName(input)} is missing required option(s): ${missing.join(', ')}`);
-    }
-    const nested = wrap.length > 0 ? wrap[0]!(options) : options;
-    const data: Record<string, unknown> = { id: cmd.id, name: cmd.name, type: 1 };
-    if (nested.length > 0) data.options = nested;
-    if (Object.keys(resolved).length > 0) data.resolved = resolved;
-    if (cmd.guild_id) data.guild_id = cmd.guild_id;
-    return { command: cmd, data };
-  }
-
-  /** Converts and checks a value the way Discord's client does before sending it. */
-  private optionValue(def: any, raw: string | number | boolean, input: SlashCommandInput, resolved: Record<string, Record<string, unknown>>): unknown {
-    const where = `option ${def.name} of /${fullName(input)}`;
-    let value: unknown;
-    switch (def.type) {
-      case OptionType.String: {
-        value = String(raw);
-        const len = [...(value as string)].length;
-        if (def.min_length !== undefined && len < def.min_length) throw new Error(`${where} must be at least ${def.min_length} characters`);
-        if (def.max_length !== undefined && len > def.max_length) throw new Error(`${where} must be at most ${def.max_length} characters`);
-        break;
-      }
-      case OptionType.Integer:
-      case OptionType.Number: {
-        const n = typeof raw === 'number' ? raw : Number(raw);
-        if (typeof raw === 'boolean' || !Number.isFinite(n) || (def.type === OptionType.Integer && !Number.isInteger(n))) {
-          throw new Error(`${where} must be ${def.type === OptionType.Integer ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`);
-        }
-        if (def.min_value !== undefined && n < def.min_value) throw new Error(`${where} must be ≥ ${def.min_value}`);
-        if (def.max_value !== undefined && n > def.max_value) throw new Error(`${where} must be ≤ ${def.max_value}`);
-        value = n;
-        break;
-      }
-      case OptionType.Boolean:
-        if (typeof raw === 'boolean') value = raw;
-        else if (raw === 'true' || raw === 'false') value = raw === 'true';
-        else throw new Error(`${where} must be a boolean`);
-        break;
-      case OptionType.User:
-        value = String(raw);
-        this.resolveUser(input.guildId, input.channelId, value as string, resolved, where);
-        break;
-      case OptionType.Role:
-        value = String(raw);
-        this.resolveRole(input.guildId, value as string, resolved, where);
-        break;
-      case OptionType.Mentionable: {
-        value = String(raw);
-        if (this.state.guildRecord(input.guildId).roles.has(value as string)) this.resolveRole(input.guildId, value as string, resolved, where);
-        else this.resolveUser(input.guildId, input.channelId, value as string, resolved, where);
-        break;
-      }
-      case OptionType.Channel: {
-        value = String(raw);
-        const ch = this.resolveChannel(input.guildId, input.userId, value as string, resolved, where);
-        if (Array.isArray(def.channel_types) && def.channel_types.length > 0 && !def.channel_types.includes(ch.type)) {
-          throw new Error(`${where} only accepts channel types ${def.channel_types.join(', ')}, got ${ch.type}`);
-        }
-        break;
-      }
-      default:
-        throw new Error(`${where}: option type ${def.type} is not supported by the sandbox`);
-    }
-    if (Array.isArray(def.choices) && def.choices.length > 0 && !def.choices.some((c: any) => c.value === value)) {
-      throw new Error(`${where} must be one of ${def.choices.map((c: any) => JSON.stringify(c.value)).join(', ')}, got ${JSON.stringify(value)}`);
-    }
-    return value;
-  }
-
-  private resolveUser(guildId: string, channelId: string, userId: string, resolved: Record<string, Record<string, unknown>>, where: string) {
-    const user = this.state.users.get(userId);
-    if (!user) throw new Error(`${where}: unknown user ${userId}`);
-    (resolved.users ??= {})[userId] = structuredClone(user);
-    const member = this.state.member(guildId, userId);
-    if (member) {
-      const { user: _u, ...rest } = structuredClone(member);
-      (resolved.members ??= {})[userId] = { ...rest, permissions: this.state.channelPermissions(channelId, userId).toString() };
-    }
-  }
-
-  private resolveRole(guildId: string, roleId: string, resolved: Record<string, Record<string, unknown>>, where: string) {
-    const role = this.state.guildRecord(guildId).roles.get(roleId);
-    if (!role) throw new Error(`${where}: unknown role ${roleId}`);
-    (resolved.roles ??= {})[roleId] = structuredClone(role);
-  }
-
-  private resolveChannel(guildId: string, userId: string, channelId: string, resolved: Record<string, Record<string, unknown>>, where: string) {
-    const ch = this.state.channel(channelId);
-    if (!ch || ch.guild_id !== guildId) throw new Error(`${where}: unknown channel ${channelId}`);
-    (resolved.channels ??= {})[channelId] = {
-      id: ch.id,
-      name: ch.name,
-      type: ch.type,
-      permissions: this.state.channelPermissions(channelId, userId).toString(),
-      flags: ch.flags,
-      ...(ch.parent_id ? { parent_id: ch.parent_id } : {}),
-      ...(THREAD_TYPES.has(ch.type) ? { thread_metadata: structuredClone(ch.thread_metadata) } : {}),
-    };
-    return ch;
-  }
-
-  private resolveSelectValues(type: number, guildId: string, channelId: string, values: string[]) {
-    const resolved: Record<string, Record<string, unknown>> = {};
-    const g = this.state.guildRecord(guildId);
-    for (const v of values) {
-      const where = `select value ${v}`;
-      if (type === 5) this.resolveUser(guildId, channelId, v, resolved, where);
-      else if (type === 6) this.resolveRole(guildId, v, resolved, where);
-      else if (type === 8) this.resolveChannel(guildId, g.guild.owner_id, v, resolved, where);
-      else if (g.roles.has(v)) this.resolveRole(guildId, v, resolved, where);
-      else this.resolveUser(guildId, channelId, v, resolved, where);
-    }
-    return resolved;
-  }
 }
-
-function fullName(input: SlashCommandInput): string {
-  return [input.name, input.subcommandGroup, input.subcommand].filter(Boolean).join(' ');
-}
-
-/** Modal submissions mirror the shown modal's layout (action rows or labels), as Discord does. */
-function modalSubmission(modal: any, fields: Record<string, string>): any[] {
-  const inputs = (modal.components ?? []).flatMap((c: any) => (c.type === 1 ? (c.components ?? []) : c.type === 18 ? [c.component] : []));
-  const known = inputs.map((t: any) => t?.custom_id).filter((id: unknown) => typeof id === 'string');
-  const unknown = Object.keys(fields).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new Error(`Modal ${modal.custom_id} has no field(s) ${unknown.join(', ')} (fields: ${known.join(', ')})`);
-  let nextId = 1;
-  const input = (t: any) => {
-    const value = fields[t.custom_id] ?? '';
-    const required = t.required ?? true;
-    if (required && value.length === 0) throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} is required`);
-    const len = [...value].length;
-    if (value.length > 0 && t.min_length !== undefined && len < t.min_length) throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} needs at least ${t.min_length} characters`);
-    if (t.max_length !== undefined && len > t.max_length) throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} allows at most ${t.max_length} characters`);
-    return { type: 4, id: t.id ?? nextId++, custom_id: t.custom_id, value };
-  };
-  return (modal.components ?? []).map((c: any) => {
-    const id = c.id ?? nextId++;
-    if (c.type === 1) return { type: 1, id, components: (c.components ?? []).map(input) };
-    if (c.type === 18) {
-      const inner = c.component;
-      if (inner?.type === 4) return { type: 18, id, component: input(inner) };
-      const raw = fields[inner?.custom_id] ?? '';
-      return { type: 18, id, component: { type: inner?.type, id: inner?.id ?? nextId++, custom_id: inner?.custom_id, values: raw ? raw.split(',') : [] } };
-    }
-    return { type: c.type, id };
-  });
-}
-
-/** Without a shown modal to mirror, submit one action row per field. */
-function rowsFromFields(fields: Record<string, string>): any[] {
-  let id = 1;
-  return Object.entries(fields).map(([custom_id, value]) => ({ type: 1, id: id++, components: [{ type: 4, id: id++, custom_id, value }] }));
-}
-
