@@ -20,6 +20,7 @@ import {
   type SubmitModalInput,
 } from './interactions.ts';
 import { MessageFlags, SandboxState } from './state.ts';
+import { parsePermissions } from './permissions.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
 import { RestServer } from './rest-server.ts';
 import { gatewayUrl } from './routes/meta.ts';
@@ -139,8 +140,29 @@ export class Sandbox {
     return this.state.createGuild(input);
   }
 
-  createChannel(guildId: string, input: { name: string; type?: number; parentId?: string; topic?: string }): SandboxChannel {
-    return this.state.createChannel(guildId, { name: input.name, type: input.type, parent_id: input.parentId ?? null, topic: input.topic ?? null });
+  /** `permissionOverwrites` let a test take permissions away (from @everyone = guild id, a role, or the bot). */
+  createChannel(
+    guildId: string,
+    input: {
+      name: string;
+      type?: number;
+      parentId?: string;
+      topic?: string;
+      permissionOverwrites?: Array<{ id: string; type: 0 | 1; allow?: bigint | string; deny?: bigint | string }>;
+    },
+  ): SandboxChannel {
+    return this.state.createChannel(guildId, {
+      name: input.name,
+      type: input.type,
+      parent_id: input.parentId ?? null,
+      topic: input.topic ?? null,
+      permission_overwrites: (input.permissionOverwrites ?? []).map((o) => ({
+        id: o.id,
+        type: o.type,
+        allow: parsePermissions(o.allow).toString(),
+        deny: parsePermissions(o.deny).toString(),
+      })),
+    });
   }
 
   createRole(guildId: string, input: { name: string; permissions?: bigint | string }): SandboxRole {
@@ -149,6 +171,11 @@ export class Sandbox {
 
   addMember(guildId: string, input: { username: string; roles?: string[]; globalName?: string }): SandboxMember {
     return this.state.addMember(guildId, input);
+  }
+
+  /** Replaces a member's roles (dispatches GUILD_MEMBER_UPDATE). */
+  setMemberRoles(guildId: string, userId: string, roles: string[]): SandboxMember {
+    return this.state.setMemberRoles(guildId, userId, roles);
   }
 
   /** The guild's owner (created with the guild; has every permission). */

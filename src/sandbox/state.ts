@@ -13,6 +13,7 @@ import {
   parsePermissions,
 } from './permissions.ts';
 import type {
+  PermissionOverwrite,
   SandboxChannel,
   SandboxGuild,
   SandboxMember,
@@ -202,6 +203,16 @@ export class SandboxState {
     return clone(member);
   }
 
+  setMemberRoles(guildId: string, userId: string, roles: string[]): SandboxMember {
+    const g = this.guildRecord(guildId);
+    const member = g.members.get(userId);
+    if (!member) throw new Error(`User ${userId} is not a member of guild ${guildId}`);
+    for (const r of roles) if (!g.roles.has(r)) throw new Error(`setMemberRoles: role ${r} is not a role of guild ${guildId}`);
+    member.roles = [...roles];
+    this.dispatch('GUILD_MEMBER_UPDATE', { ...clone(member), guild_id: guildId });
+    return clone(member);
+  }
+
   member(guildId: string, userId: string): SandboxMember | undefined {
     return this.guilds.get(guildId)?.members.get(userId);
   }
@@ -248,7 +259,10 @@ export class SandboxState {
 
   // ---------------------------------------------------------------- channels and threads
 
-  createChannel(guildId: string, input: { name: string; type?: number; parent_id?: string | null; topic?: string | null }): SandboxChannel {
+  createChannel(
+    guildId: string,
+    input: { name: string; type?: number; parent_id?: string | null; topic?: string | null; permission_overwrites?: PermissionOverwrite[] },
+  ): SandboxChannel {
     const g = this.guildRecord(guildId);
     const channel: SandboxChannel = {
       id: this.ids.next(),
@@ -256,7 +270,7 @@ export class SandboxState {
       guild_id: guildId,
       name: input.name,
       position: g.channelIds.length,
-      permission_overwrites: [],
+      permission_overwrites: structuredClone(input.permission_overwrites ?? []),
       parent_id: input.parent_id ?? null,
       flags: 0,
     };

@@ -199,6 +199,22 @@ describe('sandbox interactions', () => {
     expect(seen).toEqual({ sub: 'setup', channel: 'general', role: 'Moderators', member: 'bob' });
   });
 
+  it('GIVEN a member given a role with Manage Server THEN memberPermissions shows it in the next interaction', async () => {
+    const admins = world.sandbox.createRole(world.guild.id, { name: 'Organisers', permissions: 1n << 5n });
+    const carol = world.sandbox.addMember(world.guild.id, { username: 'carol' });
+    const perms: boolean[] = [];
+    world.onInteraction(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      perms.push(i.memberPermissions!.has('ManageGuild'));
+      await i.reply({ content: 'ok', flags: MessageFlags.Ephemeral });
+    });
+    const run = () => world.sandbox.slashCommand({ guildId: world.guild.id, channelId: world.channel.id, userId: carol.user.id, name: 'ask', options: { topic: 'p' } });
+    await (await run()).reply();
+    world.sandbox.setMemberRoles(world.guild.id, carol.user.id, [admins.id]);
+    await (await run()).reply();
+    expect(perms).toEqual([false, true]);
+  });
+
   it('GIVEN an unregistered command or option THEN slashCommand throws a clear error', async () => {
     await expect(slash('nope')).rejects.toThrow(/No registered chat command \/nope/);
     await expect(slash('ask', { topic: 'x', colour: 'red' })).rejects.toThrow(/has no option colour/);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, GuildScheduledEventEntityType, GuildScheduledEventPrivacyLevel, type TextChannel } from 'discord.js';
-import { startWorld, type World } from './harness.ts';
+import { Permission } from '../../src/sandbox/index.ts';
+import { eventually, startWorld, type World } from './harness.ts';
 
 describe('sandbox REST', () => {
   let world: World;
@@ -95,6 +96,21 @@ describe('sandbox REST', () => {
       ['GET /nowhere', 404, true],
       ['GET /users/@me', 401, false],
     ]);
+  });
+
+  it('GIVEN a channel where @everyone may not send THEN the bot gets 403 Missing Permissions', async () => {
+    const readOnly = world.sandbox.createChannel(world.guild.id, {
+      name: 'announcements',
+      permissionOverwrites: [{ id: world.guild.id, type: 0, deny: Permission.SendMessages }],
+    });
+    const target = (await eventually(() => world.client.channels.cache.get(readOnly.id))) as TextChannel;
+    await expect(target.send('hello')).rejects.toMatchObject({ status: 403, code: 50013 });
+    const hidden = world.sandbox.createChannel(world.guild.id, {
+      name: 'mods-only',
+      permissionOverwrites: [{ id: world.sandbox.botUser.id, type: 1, deny: Permission.ViewChannel }],
+    });
+    const hiddenChannel = (await eventually(() => world.client.channels.cache.get(hidden.id))) as TextChannel;
+    await expect(hiddenChannel.send('hello')).rejects.toMatchObject({ status: 403, code: 50001 });
   });
 
   it('GIVEN guild reads THEN channels, roles and members come from the sandbox', async () => {

@@ -1,6 +1,7 @@
 /** Channel routes: channels, messages (JSON or multipart with files) and threads. */
 import { ApiError, Errors } from '../http.ts';
 import { checkMessageBody } from '../limits.ts';
+import { Permission } from '../permissions.ts';
 import { buildMessage, editFields, isEmptyBody } from '../message-builder.ts';
 import type { RouteDef, RouteRequest } from '../router.ts';
 import { ChannelType, THREAD_TYPES, toWireMessage } from '../state.ts';
@@ -8,6 +9,13 @@ import type { SandboxCore } from '../core.ts';
 import type { SandboxChannel, SandboxMessage } from '../types.ts';
 
 const TEXT_CAPABLE: ReadonlySet<number> = new Set([0, 2, 5, 10, 11, 12, 13]);
+
+/** Discord checks the bot's channel permissions: 50001 without View Channel, 50013 without `needed`. */
+function requirePermissions(core: SandboxCore, channel: SandboxChannel, needed: bigint) {
+  const perms = core.state.channelPermissions(channel.id, core.state.botUser.id);
+  if (!(perms & Permission.ViewChannel)) throw Errors.missingAccess();
+  if ((perms & needed) !== needed) throw Errors.missingPermissions();
+}
 
 function channelOf(core: SandboxCore, req: RouteRequest): SandboxChannel {
   const channel = core.state.channel(req.params.id!);
@@ -26,6 +34,14 @@ function createMessage(req: RouteRequest, core: SandboxCore) {
   const channel = channelOf(core, req);
   if (!TEXT_CAPABLE.has(channel.type)) throw new ApiError(400, 50008, 'Cannot send messages in a non-text channel');
   const body = req.body ?? {};
+  const inThread = THREAD_TYPES.has(channel.type);
+  requirePermissions(
+    core,
+    channel,
+    (inThread ? Permission.SendMessagesInThreads : Permission.SendMessages) |
+      (req.files.length > 0 ? Permission.AttachFiles : 0n) |
+      (Array.isArray(body.embeds) && body.embeds.length > 0 ? Permission.EmbedLinks : 0n),
+  );
   // Discord: with enforce_nonce, a nonce seen recently in this channel returns the original message.
   if (body.enforce_nonce === true && body.nonce !== undefined && body.nonce !== null) {
     const original = core.state.messageForNonce(channel.id, body.nonce);
@@ -71,6 +87,8 @@ function createThread(core: SandboxCore, req: RouteRequest, fromMessage: boolean
   if (THREAD_TYPES.has(parent.type)) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
   const body = req.body ?? {};
   let type = body.type;
+  const isPrivate = !fromMessage && parent.type !== ChannelType.GuildForum && (body.type ?? ChannelType.PrivateThread) === ChannelType.PrivateThread;
+  requirePermissions(core, parent, isPrivate ? Permission.CreatePrivateThreads : Permission.CreatePublicThreads);
   if (fromMessage) {
     const message = messageOf(core, req);
     if (message.thread) throw new ApiError(400, 160004, 'A thread has already been created for this message');

@@ -4,6 +4,7 @@
  */
 import { ApiError, Errors } from '../http.ts';
 import { Limits, type LimitIssue } from '../limits.ts';
+import { Permission } from '../permissions.ts';
 import type { RouteDef, RouteRequest } from '../router.ts';
 import type { SandboxCore } from '../core.ts';
 
@@ -60,6 +61,9 @@ export const scheduledEventRoutes: RouteDef[] = [
       if (active >= Limits.activeScheduledEvents) throw Errors.maxScheduledEvents();
       const body = req.body;
       if (body.channel_id && !core.state.channel(body.channel_id)) throw Errors.unknownChannel();
+      // Creating events needs Create Events (or Manage Events) in the guild.
+      const perms = core.state.basePermissions(req.params.id!, core.state.botUser.id);
+      if (!(perms & (Permission.CreateEvents | Permission.ManageEvents))) throw Errors.missingPermissions();
       const event = {
         id: core.state.ids.next(),
         guild_id: req.params.id,
