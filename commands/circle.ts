@@ -1,10 +1,8 @@
 import {
   ChannelType,
-  InteractionContextType,
   PermissionFlagsBits,
   SlashCommandBuilder,
   type APIEmbed,
-  type ChatInputCommandInteraction,
 } from 'discord.js';
 import { z } from 'zod';
 import { CRISIS_RESOURCES_MAX_LENGTH, type CircleSettings, type CircleSettingsProblem } from '../src/domain/circle/circle-settings.ts';
@@ -21,7 +19,6 @@ export const definition = new SlashCommandBuilder()
   .setName('circle')
   .setDescription("Set up this server's Helper Circle")
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-  .setContexts(InteractionContextType.Guild)
   .addSubcommand((sub) =>
     sub
       .setName('setup')
@@ -76,10 +73,11 @@ export async function execute({ interaction, guildId, userId, services }: Comman
     return reply({ content: settings ? undefined : text('circle.show.notSetUp'), embeds: settings ? [renderSettings(settings)] : [] });
   }
   const change = setupOptions.parse({
-    circleChannelId: textChannelOption(interaction, 'channel', true),
+    // Discord itself only offers channels of the types the option allows (TEXT_CHANNELS).
+    circleChannelId: interaction.options.getChannel('channel', true).id,
     moderatorRoleId: interaction.options.getRole('moderator-role')?.id,
     memberRoleId: interaction.options.getRole('member-role')?.id,
-    modChannelId: textChannelOption(interaction, 'mod-channel', false),
+    modChannelId: interaction.options.getChannel('mod-channel')?.id,
     timezone: interaction.options.getString('timezone') ?? undefined,
     crisisResources: interaction.options.getString('crisis-resources') ?? undefined,
     reflectionDay: interaction.options.getString('reflection-day') ?? undefined,
@@ -94,14 +92,6 @@ export async function autocomplete({ interaction }: AutocompleteContext) {
   return suggestTimezones(interaction.options.getFocused()).map((zone) => ({ name: zone, value: zone }));
 }
 
-function textChannelOption(interaction: ChatInputCommandInteraction, name: string, required: boolean): string | undefined {
-  const channel = interaction.options.getChannel(name, required);
-  if (!channel) return undefined;
-  if (!(TEXT_CHANNELS as readonly ChannelType[]).includes(channel.type)) {
-    throw new UserFacingError(text('circle.setup.notTextChannel', { option: name }));
-  }
-  return channel.id;
-}
 
 function problemText(problem: CircleSettingsProblem): string {
   switch (problem.kind) {

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ApplicationIntegrationType, InteractionContextType } from 'discord.js';
 import { z } from 'zod';
 import type { CommandModule } from './command.ts';
 
@@ -12,6 +13,25 @@ const commandModuleShape = z.object({
   autocomplete: z.function().optional(),
   components: z.record(z.string(), z.object({ access: z.string(), handle: z.function() }).loose()).optional(),
 });
+
+/**
+ * Every Helper Circle command works inside a server, installed to that server. Saying so explicitly
+ * also matters for registration: Discord fills these in when absent, and the comparison with the
+ * registered commands would otherwise see a difference on every start.
+ */
+function inServersOnly(command: CommandModule): CommandModule {
+  // Exactly what goes over the wire: builders leave keys set to undefined (nsfw, ...), which the
+  // comparison would read as "different from Discord's false".
+  const definition = JSON.parse(JSON.stringify(command.definition)) as CommandModule['definition'];
+  return {
+    ...command,
+    definition: {
+      ...definition,
+      contexts: definition.contexts ?? [InteractionContextType.Guild],
+      integration_types: definition.integration_types ?? [ApplicationIntegrationType.GuildInstall],
+    },
+  };
+}
 
 const COMMAND_FILE = /^[a-z][a-z0-9-]*\.(ts|js)$/;
 
@@ -26,7 +46,7 @@ export async function loadCommands(directory: string): Promise<CommandModule[]> 
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'module'}: ${issue.message}`);
       throw new Error(`commands/${file} is not a valid command file (${problems.join('; ')})`);
     }
-    commands.push(module as CommandModule);
+    commands.push(inServersOnly(module as CommandModule));
   }
   const names = commands.map((command) => command.definition.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);

@@ -35,7 +35,12 @@ export async function openStore(storeUrl: string): Promise<Store> {
   // synchronous=NORMAL is the documented pairing: a commit survives a crash of the process.
   await adapter.query('PRAGMA journal_mode = WAL');
   await adapter.query('PRAGMA synchronous = NORMAL');
-  const keyv = new Keyv({ store: adapter, namespace: 'hc' });
+  // keyv swallows storage errors by default (a failed write just returns false); we want them thrown,
+  // so a handler fails loudly instead of telling a member something was saved when it was not.
+  const keyv = new Keyv({ store: adapter, namespace: 'hc', throwOnErrors: true });
+  // The same errors are also emitted as events; they reach the caller as exceptions, so the event
+  // needs no second handling, but it must have a listener so it cannot crash the process.
+  keyv.on('error', () => undefined);
   let closed = false;
   return {
     keyv,

@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PermissionFlagsBits } from 'discord.js';
+import { startHelperCircle, type RunningBot } from '../../src/app.ts';
+import type { Config } from '../../src/config/config.ts';
+import { createLogger, MemoryLogSink } from '../../src/logging/logger.ts';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
+
+/**
+ * A small Discord world for end-to-end tests: one server with a circle channel, a moderators'
+ * channel, a moderator role, a server manager, a moderator and a plain member; and the real bot
+ * (real discord.js client, real SQLite file) connected to it through the sandbox.
+ */
+export interface World {
+  readonly sandbox: Sandbox;
+  readonly guildId: string;
+  readonly circleChannelId: string;
+  readonly modChannelId: string;
+  readonly moderatorRoleId: string;
+  readonly managerId: string;
+  readonly moderatorId: string;
+  readonly memberId: string;
+  readonly storeUrl: string;
+  readonly logs: MemoryLogSink;
+  bot: RunningBot;
+  /** Stops the bot (gracefully) and starts a new one on the same store and sandbox. */
+  restart(): Promise<RunningBot>;
+  close(): Promise<void>;
+}
+
+export async function createWorld(options: { sandbox?: SandboxOptions; deferAfterMs?: number } = {}): Promise<World> {
+  const sandbox = await startSandbox(options.sandbox);
+  const guild = sandbox.createGuild({ name: 'Riverside Circle', ownerUsername: 'owner' });
+  const circle = sandbox.createChannel(guild.id, { name: 'circle' });
+  const mods = sandbox.createChannel(guild.id, { name: 'mods' });
+  const managerRole = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
+  const moderatorRole = sandbox.createRole(guild.id, { name: 'Circle moderator' });
+  const manager = sandbox.addMember(guild.id, { username: 'maya', roles: [managerRole.id] });
+  const moderator = sandbox.addMember(guild.id, { username: 'omar', roles: [moderatorRole.id] });
+  const member = sandbox.addMember(guild.id, { username: 'sam' });
+  const storeUrl = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-e2e-')), 'helper-circle.sqlite')}`;
+  const logs = new MemoryLogSink();
+  const config: Config = {
+    discordToken: sandbox.token,
+    discordApiUrl: sandbox.apiUrl,
+    storeUrl,
+    logLevel: 'debug',
+    devGuildId: undefined,
+  };
+  const start = () =>
+    startHelperCircle({ config, deferAfterMs: options.deferAfterMs, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });
+
+  const world: World = {
+    sandbox,
+    guildId: guild.id,
+    circleChannelId: circle.id,
+    modChannelId: mods.id,
+    moderatorRoleId: moderatorRole.id,
+    managerId: manager.user.id,
+    moderatorId: moderator.user.id,
+    memberId: member.user.id,
+    storeUrl,
+    logs,
+    bot: await start(),
+    async restart() {
+      await world.bot.stop();
+      world.bot = await start();
+      return world.bot;
+    },
+    async close() {
+      await world.bot.stop();
+      await sandbox.close();
+    },
+  };
+  return world;
+}
