@@ -22,6 +22,12 @@ async function demo(): Promise<void> {
   const omar = sandbox.addMember(guild.id, { username: 'omar', roles: [modRole.id] });
   const sam = sandbox.addMember(guild.id, { username: 'sam' });
 
+  const names = new Map<string, string>([
+    [circle.id, circle.name],
+    [mods.id, mods.name],
+    [modRole.id, modRole.name],
+    [admin.id, admin.name],
+  ]);
   const folder = mkdtempSync(join(tmpdir(), 'helper-circle-demo-'));
   const logs = new MemoryLogSink();
   const bot = await startHelperCircle({
@@ -39,7 +45,7 @@ async function demo(): Promise<void> {
   const run = async (userId: string, who: string, subcommand: string, options: Record<string, string> = {}, shown = '') => {
     printAction(who, `/circle ${subcommand}${shown}`);
     const handle = await sandbox.slashCommand({ guildId: guild.id, channelId: circle.id, userId, name: 'circle', subcommand, options });
-    printAnswer(who, await handle.reply());
+    printAnswer(who.split(' ')[0]!, await handle.reply(), names);
   };
 
   try {

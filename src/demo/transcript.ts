@@ -10,7 +10,16 @@ export function printAction(actor: string, action: string): void {
   process.stdout.write(`\n${actor}  ${action}\n`);
 }
 
-export function printAnswer(who: string, message: ShownMessage): void {
+/** What Discord shows for mentions and timestamps, given the names of the demo's channels, roles and people. */
+export function asDiscordShowsIt(raw: string, names: ReadonlyMap<string, string>): string {
+  return raw
+    .replace(/<#(\d+)>/g, (_, id: string) => `#${names.get(id) ?? 'unknown-channel'}`)
+    .replace(/<@&(\d+)>/g, (_, id: string) => `@${names.get(id) ?? 'unknown-role'}`)
+    .replace(/<@!?(\d+)>/g, (_, id: string) => `@${names.get(id) ?? 'unknown-user'}`)
+    .replace(/<t:(\d+)(?::([tTdDfFR]))?>/g, (_, seconds: string) => new Date(Number(seconds) * 1000).toUTCString());
+}
+
+export function printAnswer(who: string, message: ShownMessage, names: ReadonlyMap<string, string>): void {
   const heading = message.ephemeral ? `  Helper Circle (only ${who} sees this):` : '  Helper Circle:';
   const lines: string[] = [];
   if (message.content) lines.push(...message.content.split('\n'));
@@ -19,7 +28,7 @@ export function printAnswer(who: string, message: ShownMessage): void {
     if (embed.description) lines.push(...embed.description.split('\n'));
     for (const field of embed.fields ?? []) lines.push(`${field.name}: ${field.value}`);
   }
-  process.stdout.write(`${heading}\n${lines.map((line) => `    ${line}`).join('\n')}\n`);
+  process.stdout.write(`${heading}\n${lines.map((line) => `    ${asDiscordShowsIt(line, names)}`).join('\n')}\n`);
 }
 
 export function printNote(note: string): void {

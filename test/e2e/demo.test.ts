@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+describe('npm run demo', () => {
+  it('GIVEN no Discord token THEN the demo shows a circle being set up, with refusals in plain words, and exits 0', () => {
+    const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(repoRoot, 'src', 'demo', 'run.ts')], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Only people who can manage this server');
+    expect(result.stdout).toContain('"Mars/Olympus" isn\'t a time zone I know');
+    expect(result.stdout).toContain('Saved. This is how the circle is set up now:');
+    expect(result.stdout).toContain('Moderator role: @Circle moderator');
+  });
+});
