@@ -22,18 +22,24 @@ export class Responder {
 
   constructor(private readonly interaction: RepliableInteraction) {}
 
-  /** Defers after `ms` unless an answer was sent first. `update` defers as an edit of the component's message. */
+  /**
+   * Defers after `ms` unless an answer was sent first; at 0, defers at once (always-defer, for
+   * handlers known to be slow). `update` defers as an edit of the component's message.
+   */
   armDeferral(ms: number, mode: 'reply' | 'update'): void {
-    this.timer = setTimeout(() => {
-      if (this.interaction.replied || this.interaction.deferred) return;
-      this.deferredAs = mode;
-      this.deferral =
-        mode === 'update' && this.interaction.isMessageComponent()
-          ? this.interaction.deferUpdate()
-          : this.interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      // A failed deferral surfaces when the answer is sent; never as an unhandled rejection.
-      this.deferral.catch(() => undefined);
-    }, ms);
+    if (ms <= 0) this.defer(mode);
+    else this.timer = setTimeout(() => this.defer(mode), ms);
+  }
+
+  private defer(mode: 'reply' | 'update'): void {
+    if (this.interaction.replied || this.interaction.deferred) return;
+    this.deferredAs = mode;
+    this.deferral =
+      mode === 'update' && this.interaction.isMessageComponent()
+        ? this.interaction.deferUpdate()
+        : this.interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    // A failed deferral surfaces when the answer is sent; never as an unhandled rejection.
+    this.deferral.catch(() => undefined);
   }
 
   get acknowledged(): boolean {

@@ -12,6 +12,7 @@ import { commandData, fullName, resolveSelectValues, type SlashCommandInput } fr
 import { modalSubmission, rowsFromFields } from './modal-submission.ts';
 import { MessageFlags, toWireMessage } from './state.ts';
 import type { RecordedFile, SandboxMessage } from './types.ts';
+import { preciseNow } from './clock.ts';
 
 export const InteractionType = { Ping: 1, ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
 export const CallbackType = {
@@ -180,7 +181,7 @@ export class InteractionTracker {
     const r = this.byId.get(id);
     if (!r || r.token !== token) throw Errors.unknownInteraction();
     if (r.callbacks.length > 0) throw Errors.alreadyAcknowledged();
-    const now = Date.now();
+    const now = preciseNow();
     if (now - r.createdAt > this.core.config.interactionDeadlineMs) throw Errors.unknownInteraction();
     const type = Number(body?.type);
     this.checkCallbackType(r, type);
@@ -306,7 +307,7 @@ export class InteractionTracker {
   private byWebhook(appId: string, token: string): InteractionRecord {
     const r = this.byToken.get(token);
     if (!r || appId !== this.core.config.applicationId) throw Errors.unknownWebhook();
-    if (Date.now() - r.createdAt > this.core.config.interactionTokenLifetimeMs) throw Errors.invalidWebhookToken();
+    if (preciseNow() - r.createdAt > this.core.config.interactionTokenLifetimeMs) throw Errors.invalidWebhookToken();
     return r;
   }
 
@@ -403,7 +404,7 @@ export class InteractionTracker {
     const r: InteractionRecord = {
       id,
       token,
-      createdAt: Date.now(),
+      createdAt: preciseNow(),
       type,
       label,
       guildId,

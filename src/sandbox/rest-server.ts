@@ -20,6 +20,7 @@ import { interactionRoutes } from './routes/interactions.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { scheduledEventRoutes } from './routes/scheduled-events.ts';
 import type { RecordedRequest, ValidationFailure } from './types.ts';
+import { preciseNow } from './clock.ts';
 
 const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
 
@@ -111,7 +112,7 @@ export class RestServer {
       body: parsed.body,
       files: parsed.files,
       status: 0,
-      at: Date.now(),
+      at: preciseNow(),
       authorized,
       hasAuthorizationHeader: authHeader !== undefined,
     };

@@ -11,8 +11,14 @@ export function guildKey(guildId: string, name: string): string {
 /**
  * One JSON document per guild under a fixed name (for example the circle settings), read through a
  * zod schema and changed only inside the guild's write queue.
+ *
+ * Reads are served from memory after the first: this process is the only writer for its guilds
+ * (DESIGN.md, one writer per guild), and every write updates memory only after SQLite accepted it,
+ * so memory never holds what the store does not.
  */
 export class GuildDocument<T> {
+  private readonly cache = new Map<string, T | undefined>();
+
   constructor(
     private readonly store: Store,
     private readonly queue: GuildWriteQueue,
@@ -21,9 +27,11 @@ export class GuildDocument<T> {
   ) {}
 
   async get(guildId: string): Promise<T | undefined> {
+    if (this.cache.has(guildId)) return this.cache.get(guildId);
     const raw: unknown = await this.store.keyv.get(guildKey(guildId, this.name));
-    if (raw === undefined) return undefined;
-    return this.schema.parse(raw);
+    const value = raw === undefined ? undefined : this.schema.parse(raw);
+    this.cache.set(guildId, value);
+    return value;
   }
 
   /**
@@ -33,12 +41,19 @@ export class GuildDocument<T> {
   update<E>(guildId: string, change: (current: T | undefined) => Result<T, E>): Promise<Result<T, E>> {
     return this.queue.run(guildId, async () => {
       const result = change(await this.get(guildId));
-      if (result.ok) await this.store.keyv.set(guildKey(guildId, this.name), result.value);
+      if (result.ok) {
+        await this.store.keyv.set(guildKey(guildId, this.name), result.value);
+        this.cache.set(guildId, result.value);
+      }
       return result;
     });
   }
 
   delete(guildId: string): Promise<boolean> {
-    return this.queue.run(guildId, () => this.store.keyv.delete(guildKey(guildId, this.name)));
+    return this.queue.run(guildId, async () => {
+      const deleted = await this.store.keyv.delete(guildKey(guildId, this.name));
+      this.cache.set(guildId, undefined);
+      return deleted;
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Events, GatewayIntentBits, MessageFlags, type TextChannel } from 'discord.js';
 import WebSocket from 'ws';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { eventually, loginClient, startWorld, type World } from './harness.ts';
 
 const ASK = { name: 'ask', description: 'Ask for help', options: [{ type: 3, name: 'topic', description: 'What about', required: true }] };

@@ -3,8 +3,8 @@
  * real discord.js client logged in to it. Tests swap the bot's interaction handler per test.
  */
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
-import type { SandboxChannel, SandboxGuild, SandboxMember } from '../../src/sandbox/index.ts';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
+import type { SandboxChannel, SandboxGuild, SandboxMember } from '../../src/sandbox/types.ts';
 
 export interface World {
   sandbox: Sandbox;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, GuildScheduledEventEntityType, GuildScheduledEventPrivacyLevel, type TextChannel } from 'discord.js';
-import { Permission } from '../../src/sandbox/index.ts';
+import { Permission } from '../../src/sandbox/permissions.ts';
 import { eventually, startWorld, type World } from './harness.ts';
 
 describe('sandbox REST', () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ActionRowBuilder, Client, GatewayIntentBits, MessageFlags, ModalBuilder, TextInputBuilder, TextInputStyle, type TextChannel } from 'discord.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { eventually, sleep, startWorld, type World } from './harness.ts';
 
 describe('sandbox validation of interaction answers', () => {
