@@ -1,0 +1,48 @@
+/**
+ * The help ledger: append-only facts about who asked, who offered and who confirmed. Nothing is ever
+ * edited in place; counts are derived from these events so they can be recomputed, exported and
+ * deleted per member. `at` is an ISO-8601 UTC instant; ids are made by the caller (storage).
+ */
+export type LedgerEvent =
+  | { readonly id: string; readonly at: string; readonly kind: 'request-opened'; readonly requestId: string; readonly memberId: string; readonly anonymous: boolean }
+  | { readonly id: string; readonly at: string; readonly kind: 'request-closed'; readonly requestId: string; readonly memberId: string }
+  | OfferEvent<'offer-made'>
+  | OfferEvent<'offer-confirmed'>;
+
+/** An offer from one member to another (giver -> receiver), and its later confirmation by the receiver. */
+export interface OfferEvent<K extends 'offer-made' | 'offer-confirmed'> {
+  readonly id: string;
+  readonly at: string;
+  readonly kind: K;
+  readonly offerId: string;
+  readonly requestId: string;
+  readonly giverId: string;
+  readonly receiverId: string;
+}
+
+export type LedgerEventKind = LedgerEvent['kind'];
+
+/**
+ * Every member id the event is about, without duplicates: what export, delete and "active in the
+ * window" look at. Kinds added by later issues (attendance, check-ins, tasks) are expected to name
+ * their member in `memberId`; until this function learns them they still count as that member's
+ * activity, and as nothing else.
+ */
+export function membersOf(event: LedgerEvent): string[] {
+  switch (event.kind) {
+    case 'request-opened':
+    case 'request-closed':
+      return [event.memberId];
+    case 'offer-made':
+    case 'offer-confirmed':
+      return event.giverId === event.receiverId ? [event.giverId] : [event.giverId, event.receiverId];
+    default:
+      return membersOfUnknownKind(event);
+  }
+}
+
+/** An event of a kind this version does not know: only a string `memberId` is trusted. */
+export function membersOfUnknownKind(event: unknown): string[] {
+  const memberId = (event as { memberId?: unknown } | null)?.memberId;
+  return typeof memberId === 'string' && memberId !== '' ? [memberId] : [];
+}
