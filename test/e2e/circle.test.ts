@@ -36,6 +36,12 @@ describe('the bot on a Discord server', () => {
     expect(world.sandbox.validationFailures).toEqual([]);
   });
 
+  it('GIVEN DEV_GUILD_ID THEN the commands are registered to that server only', async () => {
+    world = await createWorld({ devGuild: true });
+    expect((world.sandbox.registeredCommands(world.guildId) as Array<{ name: string }>).map((c) => c.name)).toContain('circle');
+    expect(world.sandbox.registeredCommands()).toEqual([]);
+  });
+
   it('GIVEN a manager runs /circle setup THEN a moderator sees the same set-up with /circle show', async () => {
     world = await createWorld();
     const saved = await setup(world, world.managerId, {

@@ -29,7 +29,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(options: { sandbox?: SandboxOptions; deferAfterMs?: number } = {}): Promise<World> {
+export async function createWorld(options: { sandbox?: SandboxOptions; deferAfterMs?: number; devGuild?: boolean } = {}): Promise<World> {
   const sandbox = await startSandbox(options.sandbox);
   const guild = sandbox.createGuild({ name: 'Riverside Circle', ownerUsername: 'owner' });
   const circle = sandbox.createChannel(guild.id, { name: 'circle' });
@@ -46,7 +46,7 @@ export async function createWorld(options: { sandbox?: SandboxOptions; deferAfte
     discordApiUrl: sandbox.apiUrl,
     storeUrl,
     logLevel: 'debug',
-    devGuildId: undefined,
+    devGuildId: options.devGuild ? guild.id : undefined,
   };
   const start = () =>
     startHelperCircle({ config, deferAfterMs: options.deferAfterMs, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });

@@ -1,0 +1,264 @@
+import { randomBytes } from 'node:crypto';
+import type { HelpRules } from '../config/help-rules.ts';
+import type { CircleSettings } from '../domain/circle/circle-settings.ts';
+import { crisisMatcher, type CrisisMatcher } from '../domain/help/crisis.ts';
+import { membersOf, type LedgerEvent } from '../domain/help/ledger-events.ts';
+import { groupMedians, matonType, type MatonType } from '../domain/help/maton.ts';
+import { shouldInviteToRest } from '../domain/help/over-helping.ts';
+import { suggestionFor, type SuggestionKey } from '../domain/help/suggestion.ts';
+import { emptyTally, type MemberTally } from '../domain/help/tally.ts';
+import { daysBetween, rollingWindow, weekWindow } from '../domain/help/week.ts';
+import {
+  addOffer,
+  closeRequest,
+  confirmOffer,
+  openRequest,
+  type HelpRequest,
+  type Offer,
+  type RequestProblem,
+} from '../domain/requests/help-request.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { HelpRequestStore, OpenRequestEntry } from '../store/help-request-store.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
+import type { MemberPrefsStore } from '../store/member-prefs-store.ts';
+import type { CircleService } from './circle-service.ts';
+
+export type HelpProblem = RequestProblem | { readonly kind: 'not-set-up' } | { readonly kind: 'unknown-request' };
+
+export interface AskOutcome {
+  readonly request: HelpRequest;
+  readonly settings: CircleSettings;
+  /** Crisis terms found in the topic: the asker is shown crisis resources and moderators are alerted. */
+  readonly crisisTerms: readonly string[];
+  /** Up to a few open requests from others, offered as an invitation to help (never a condition). */
+  readonly invitations: readonly OpenRequestEntry[];
+}
+
+export interface OfferOutcome {
+  readonly request: HelpRequest;
+  readonly offer: Offer;
+  /** The over-helping guard: invite this giver to share a need or take a break (at most weekly). */
+  readonly inviteToRest: boolean;
+}
+
+export interface MemberStats {
+  readonly week: MemberTally;
+  readonly window: MemberTally;
+  readonly windowDays: number;
+  readonly type: MatonType;
+  readonly suggestion: SuggestionKey;
+  readonly recordingPaused: boolean;
+}
+
+export interface HelpServiceDeps {
+  readonly circle: CircleService;
+  readonly requests: HelpRequestStore;
+  readonly ledger: LedgerStore;
+  readonly prefs: MemberPrefsStore;
+  readonly queue: GuildWriteQueue;
+  readonly rules: HelpRules;
+  readonly crisisWords: readonly string[];
+  readonly now?: () => Date;
+}
+
+const newId = () => randomBytes(6).toString('base64url');
+
+/**
+ * Seeking and giving help: requests, offers, confirmations and closing, each stored (request and
+ * ledger together, in the guild's write queue) before the member is answered; and each member's own
+ * picture of giving and receiving, typed after Maton.
+ */
+export class HelpService {
+  private readonly now: () => Date;
+  private readonly crisis: CrisisMatcher;
+
+  constructor(private readonly deps: HelpServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.crisis = crisisMatcher(deps.crisisWords);
+  }
+
+  async ask(guildId: string, askerId: string, topic: string, anonymous: boolean): Promise<Result<AskOutcome, HelpProblem>> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return err({ kind: 'not-set-up' });
+    const now = this.now();
+    const opened = openRequest({ id: newId(), askerId, topic, anonymous, channelId: settings.circleChannelId, now });
+    if (!opened.ok) return opened;
+    const request = opened.value;
+    await this.deps.queue.run(guildId, async () => {
+      await this.deps.requests.put(guildId, request);
+      await this.deps.requests.remember(guildId, request.id);
+      await this.record(guildId, settings, [
+        { id: newId(), at: request.openedAt, kind: 'request-opened', requestId: request.id, memberId: askerId, anonymous },
+      ]);
+    });
+    const prefs = await this.deps.prefs.get(guildId, askerId);
+    const promptsOff = prefs.helpingPromptsOffUntil !== null && Date.parse(prefs.helpingPromptsOffUntil) > now.getTime();
+    const invitations = promptsOff
+      ? []
+      : (await this.deps.requests.open(guildId))
+          .filter((entry) => entry.askerId !== askerId)
+          .slice(-this.deps.rules.invitationsShown)
+          .reverse();
+    return ok({ request, settings, crisisTerms: this.crisis.find(request.topic), invitations });
+  }
+
+  /** Where the request was posted; called once Discord accepted the post. */
+  attachRequestPost(guildId: string, requestId: string, post: { messageId: string; threadId: string | null }): Promise<void> {
+    return this.deps.queue.run(guildId, async () => {
+      const request = await this.deps.requests.get(guildId, requestId);
+      if (request) await this.deps.requests.put(guildId, { ...request, messageId: post.messageId, threadId: post.threadId });
+    });
+  }
+
+  /** Undoes a request Discord would not show (for example a missing permission), so nothing is half-written. */
+  withdrawUnpostedRequest(guildId: string, requestId: string): Promise<void> {
+    return this.deps.queue.run(guildId, async () => {
+      await this.deps.requests.remove(guildId, requestId);
+      await this.deps.requests.forget(guildId, [requestId]);
+      await this.removeEvents(guildId, (event) => 'requestId' in event && event.requestId === requestId);
+    });
+  }
+
+  async offer(guildId: string, giverId: string, requestId: string, message: string | null): Promise<Result<OfferOutcome, HelpProblem>> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return err({ kind: 'not-set-up' });
+    return this.deps.queue.run(guildId, async () => {
+      const request = await this.deps.requests.get(guildId, requestId);
+      if (!request) return err({ kind: 'unknown-request' as const });
+      const now = this.now();
+      const added = addOffer(request, { id: newId(), giverId, message, now });
+      if (!added.ok) return added;
+      const { offer } = added.value;
+      await this.deps.requests.put(guildId, added.value.request);
+      await this.record(guildId, settings, [
+        { id: newId(), at: offer.at, kind: 'offer-made', offerId: offer.id, requestId, giverId, receiverId: request.askerId },
+      ]);
+      const inviteToRest = await this.checkOverHelping(guildId, settings, giverId, now);
+      return ok({ request: added.value.request, offer, inviteToRest });
+    });
+  }
+
+  attachOfferPost(guildId: string, requestId: string, offerId: string, messageId: string): Promise<void> {
+    return this.deps.queue.run(guildId, async () => {
+      const request = await this.deps.requests.get(guildId, requestId);
+      if (!request) return;
+      const offers = request.offers.map((offer) => (offer.id === offerId ? { ...offer, messageId } : offer));
+      await this.deps.requests.put(guildId, { ...request, offers });
+    });
+  }
+
+  async confirm(guildId: string, memberId: string, requestId: string, offerId: string): Promise<Result<{ request: HelpRequest; offer: Offer }, HelpProblem>> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return err({ kind: 'not-set-up' });
+    return this.deps.queue.run(guildId, async () => {
+      const request = await this.deps.requests.get(guildId, requestId);
+      if (!request) return err({ kind: 'unknown-request' as const });
+      const confirmed = confirmOffer(request, offerId, memberId);
+      if (!confirmed.ok) return confirmed;
+      const { offer } = confirmed.value;
+      await this.deps.requests.put(guildId, confirmed.value.request);
+      await this.record(guildId, settings, [
+        { id: newId(), at: this.now().toISOString(), kind: 'offer-confirmed', offerId, requestId, giverId: offer.giverId, receiverId: memberId },
+      ]);
+      return confirmed;
+    });
+  }
+
+  async close(guildId: string, memberId: string, requestId: string): Promise<Result<HelpRequest, HelpProblem>> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return err({ kind: 'not-set-up' });
+    return this.deps.queue.run(guildId, async () => {
+      const request = await this.deps.requests.get(guildId, requestId);
+      if (!request) return err({ kind: 'unknown-request' as const });
+      const closed = closeRequest(request, memberId, this.now());
+      if (!closed.ok) return closed;
+      await this.deps.requests.put(guildId, closed.value);
+      await this.record(guildId, settings, [
+        { id: newId(), at: closed.value.closedAt!, kind: 'request-closed', requestId, memberId },
+      ]);
+      return closed;
+    });
+  }
+
+  request(guildId: string, requestId: string): Promise<HelpRequest | undefined> {
+    return this.deps.requests.get(guildId, requestId);
+  }
+
+  /** Open requests a member could offer help on: newest first, never their own. */
+  async openRequestsFor(guildId: string, memberId: string): Promise<OpenRequestEntry[]> {
+    return (await this.deps.requests.open(guildId)).filter((entry) => entry.askerId !== memberId).reverse();
+  }
+
+  async stats(guildId: string, memberId: string): Promise<Result<MemberStats, HelpProblem>> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return err({ kind: 'not-set-up' });
+    const now = this.now();
+    const window = await this.windowTallies(guildId, settings, now);
+    const weekRange = weekWindow(now, settings.timezone);
+    const week = await this.deps.ledger.windowTallies(guildId, daysBetween(weekRange.from, weekRange.to, settings.timezone));
+    const windowTally = window.get(memberId) ?? emptyTally(memberId);
+    const weekTally = week.get(memberId) ?? emptyTally(memberId);
+    const type = matonType(windowTally, groupMedians(window.values()), this.deps.rules.typing);
+    const prefs = await this.deps.prefs.get(guildId, memberId);
+    // The suggestion reflects the member's balance now; the weekly cooldown only limits unasked invitations.
+    const overHelping = shouldInviteToRest(windowTally, null, now, this.deps.rules.overHelping);
+    return ok({
+      week: { ...weekTally },
+      window: { ...windowTally },
+      windowDays: this.deps.rules.windowDays,
+      type,
+      suggestion: suggestionFor(type, overHelping),
+      recordingPaused: prefs.recordingPaused,
+    });
+  }
+
+  /** Turns off invitations to help others for a while (the over-helping guard's "off duty"). */
+  pauseHelpingPrompts(guildId: string, memberId: string): Promise<Date> {
+    return this.deps.queue.run(guildId, async () => {
+      const until = new Date(this.now().getTime() + this.deps.rules.helpingPromptsPauseDays * 86_400_000);
+      const prefs = await this.deps.prefs.get(guildId, memberId);
+      await this.deps.prefs.put(guildId, memberId, { ...prefs, helpingPromptsOffUntil: until.toISOString() });
+      return until;
+    });
+  }
+
+  private windowTallies(guildId: string, settings: CircleSettings, now: Date) {
+    const range = rollingWindow(now, this.deps.rules.windowDays, settings.timezone);
+    return this.deps.ledger.windowTallies(guildId, daysBetween(range.from, range.to, settings.timezone));
+  }
+
+  /** Over-helping (Post): gave a lot, received and asked nothing; invite at most once per cooldown. */
+  private async checkOverHelping(guildId: string, settings: CircleSettings, giverId: string, now: Date): Promise<boolean> {
+    const tally = (await this.windowTallies(guildId, settings, now)).get(giverId) ?? emptyTally(giverId);
+    const prefs = await this.deps.prefs.get(guildId, giverId);
+    const last = prefs.lastRestInviteAt ? new Date(prefs.lastRestInviteAt) : null;
+    if (!shouldInviteToRest(tally, last, now, this.deps.rules.overHelping)) return false;
+    await this.deps.prefs.put(guildId, giverId, { ...prefs, lastRestInviteAt: now.toISOString() });
+    return true;
+  }
+
+  /** Appends events, leaving out any that name a member who paused recording. Inside the queue. */
+  private async record(guildId: string, settings: CircleSettings, events: LedgerEvent[]): Promise<void> {
+    const kept: LedgerEvent[] = [];
+    for (const event of events) {
+      const paused = await Promise.all(membersOf(event).map(async (id) => (await this.deps.prefs.get(guildId, id)).recordingPaused));
+      if (!paused.includes(true)) kept.push(event);
+    }
+    if (kept.length > 0) await this.deps.ledger.append(guildId, kept, settings.timezone);
+  }
+
+  /** Inside the queue. Removes matching events from every day of the ledger; returns how many went. */
+  async removeEvents(guildId: string, matches: (event: LedgerEvent) => boolean): Promise<number> {
+    let removed = 0;
+    for (const day of await this.deps.ledger.days(guildId)) {
+      const events = await this.deps.ledger.dayEvents(guildId, day);
+      const kept = events.filter((event) => !matches(event));
+      if (kept.length !== events.length) {
+        removed += events.length - kept.length;
+        await this.deps.ledger.rewriteDay(guildId, day, kept);
+      }
+    }
+    return removed;
+  }
+}
