@@ -2,15 +2,20 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Events, type Client } from 'discord.js';
 import type { Config } from './config/config.ts';
+import { loadCrisisWords, loadHelpRules, type HelpRules } from './config/help-rules.ts';
 import { createDiscordClient } from './discord/client.ts';
 import { loadCommands } from './discord/command-loader.ts';
 import { syncCommands, type SyncOutcome } from './discord/command-sync.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
 import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
+import { HelpService } from './services/help-service.ts';
 import type { Services } from './services/services.ts';
 import { circleSettingsRepository } from './store/circle-settings-repository.ts';
 import { GuildWriteQueue } from './store/guild-write-queue.ts';
+import { HelpRequestStore } from './store/help-request-store.ts';
+import { LedgerStore } from './store/ledger-store.ts';
+import { MemberPrefsStore } from './store/member-prefs-store.ts';
 import { openStore, type Store } from './store/sqlite-store.ts';
 
 export const COMMANDS_DIRECTORY = fileURLToPath(new URL('../commands/', import.meta.url));
@@ -22,6 +27,10 @@ export interface StartOptions {
   /** Defer an interaction when its handler has not answered by then (default 2 s). */
   readonly deferAfterMs?: number;
   readonly globalRequestsPerSecond?: number;
+  /** Overrides data/help-rules.json (tests of thresholds). */
+  readonly helpRules?: HelpRules;
+  /** The clock services use; tests move it to cross weeks and retention periods. */
+  readonly now?: () => Date;
 }
 
 export interface RunningBot {
@@ -39,8 +48,19 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const commands = await loadCommands(options.commandsDirectory ?? COMMANDS_DIRECTORY);
   const store = await openStore(config.storeUrl);
   const queue = new GuildWriteQueue();
+  const circle = new CircleService(circleSettingsRepository(store, queue));
   const services: Services = {
-    circle: new CircleService(circleSettingsRepository(store, queue)),
+    circle,
+    help: new HelpService({
+      circle,
+      requests: new HelpRequestStore(store),
+      ledger: new LedgerStore(store),
+      prefs: new MemberPrefsStore(store),
+      queue,
+      rules: options.helpRules ?? loadHelpRules(),
+      crisisWords: loadCrisisWords(),
+      now: options.now,
+    }),
   };
   const router = new InteractionRouter({ commands, services, logger, deferAfterMs: options.deferAfterMs });
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond });

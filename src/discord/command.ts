@@ -1,6 +1,7 @@
 import type {
   ApplicationCommandOptionChoiceData,
   AutocompleteInteraction,
+  Client,
   ChatInputCommandInteraction,
   MessageComponentInteraction,
   ModalSubmitInteraction,
@@ -12,6 +13,8 @@ import type { Access } from './access.ts';
 import type { Outcome } from './reply.ts';
 
 export interface HandlerContext {
+  /** For posting beyond the answer itself (request posts, threads, alerts). */
+  readonly client: Client;
   readonly guildId: string;
   readonly userId: string;
   readonly services: Services;

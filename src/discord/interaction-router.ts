@@ -122,7 +122,7 @@ export class InteractionRouter {
       const denied = accessDenied(access, invokerOf(interaction), settings);
       if (denied) throw new UserFacingError(denied);
     }
-    return run({ guildId, userId: interaction.user.id, services: this.options.services, logger });
+    return run({ client: interaction.client, guildId, userId: interaction.user.id, services: this.options.services, logger });
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -132,6 +132,7 @@ export class InteractionRouter {
         command?.autocomplete && interaction.guildId
           ? await command.autocomplete({
               interaction,
+              client: interaction.client,
               guildId: interaction.guildId,
               userId: interaction.user.id,
               services: this.options.services,

@@ -1,6 +1,8 @@
 import type { CircleService } from './circle-service.ts';
+import type { HelpService } from './help-service.ts';
 
 /** Everything a handler may call. Built once at start-up (src/app.ts) and handed to the router. */
 export interface Services {
   readonly circle: CircleService;
+  readonly help: HelpService;
 }

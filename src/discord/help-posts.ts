@@ -1,0 +1,121 @@
+import {
+  ButtonStyle,
+  ChannelType,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type Client,
+  type TextChannel,
+  type ThreadChannel,
+} from 'discord.js';
+import type { HelpRequest, Offer } from '../domain/requests/help-request.ts';
+import { text } from '../texts/texts.ts';
+import { customId } from './command.ts';
+import { NO_MENTIONS } from './reply.ts';
+
+/** Custom-id prefixes of the buttons and modal on request and offer messages. */
+export const HELP_IDS = {
+  offerButton: 'help-offer',
+  offerModal: 'help-offer-modal',
+  close: 'help-close',
+  helped: 'help-helped',
+  pausePrompts: 'help-pause-prompts',
+} as const;
+
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+const THREAD_NAME_MAX = 100;
+
+/**
+ * The public post of a request. An anonymous request carries nothing about its asker: no mention,
+ * no name, no avatar; the bot is the author of the message and of its thread.
+ */
+export function requestMessage(request: HelpRequest): { content: string; components: Row[] } {
+  const heading = request.anonymous
+    ? text('request.post.anonymous', { topic: request.topic })
+    : text('request.post.named', { asker: `<@${request.askerId}>`, topic: request.topic });
+  if (request.status === 'closed') return { content: `${heading}\n\n${text('request.post.closed')}`, components: [] };
+  return {
+    content: `${heading}\n\n${text('request.post.invite')}`,
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          { type: ComponentType.Button, style: ButtonStyle.Primary, label: text('request.button.offer'), custom_id: customId(HELP_IDS.offerButton, request.id) },
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('request.button.close'), custom_id: customId(HELP_IDS.close, request.id) },
+        ],
+      },
+    ],
+  };
+}
+
+export function offerMessage(request: HelpRequest, offer: Offer): { content: string; components: Row[] } {
+  const lines = [text('offer.post', { giver: offer.giverId })];
+  if (offer.message) lines.push(offer.message.split('\n').map((line) => `> ${line}`).join('\n'));
+  if (offer.confirmed) lines.push(text('offer.post.helped'));
+  const components: Row[] =
+    offer.confirmed || request.status === 'closed'
+      ? []
+      : [
+          {
+            type: ComponentType.ActionRow,
+            components: [
+              { type: ComponentType.Button, style: ButtonStyle.Success, label: text('offer.button.helped'), custom_id: customId(HELP_IDS.helped, request.id, offer.id) },
+            ],
+          },
+        ];
+  return { content: lines.join('\n'), components };
+}
+
+/** Posts a new request in its channel and opens the thread where offers will appear. */
+export async function postRequest(client: Client, request: HelpRequest): Promise<{ messageId: string; threadId: string | null }> {
+  const channel = await client.channels.fetch(request.channelId);
+  if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
+    throw new Error(`Channel ${request.channelId} is not a text channel the bot can post in`);
+  }
+  const message = await (channel as TextChannel).send({ ...requestMessage(request), allowedMentions: NO_MENTIONS });
+  const thread = await message.startThread({
+    name: text('request.thread', { topic: request.topic }).slice(0, THREAD_NAME_MAX),
+    autoArchiveDuration: 10080,
+  });
+  return { messageId: message.id, threadId: thread.id };
+}
+
+/**
+ * Posts an offer in the request's thread. A named asker is pinged there, and only them; an anonymous
+ * asker cannot be pinged without being revealed, so they find offers in the thread.
+ */
+export async function postOffer(client: Client, request: HelpRequest, offer: Offer): Promise<string> {
+  const target = await client.channels.fetch(request.threadId ?? request.channelId);
+  const rendered = offerMessage(request, offer);
+  const notify = request.anonymous ? '' : `${text('offer.post.notify', { asker: request.askerId })}\n`;
+  const message = await (target as TextChannel | ThreadChannel).send({
+    content: `${notify}${rendered.content}`,
+    components: rendered.components,
+    allowedMentions: { parse: [], users: request.anonymous ? [] : [request.askerId] },
+  });
+  return message.id;
+}
+
+/** Brings the request's post up to date (closed: no more buttons) and archives its thread. */
+export async function refreshRequest(client: Client, request: HelpRequest): Promise<void> {
+  if (!request.messageId) return;
+  const channel = (await client.channels.fetch(request.channelId)) as TextChannel;
+  await channel.messages.edit(request.messageId, { ...requestMessage(request), allowedMentions: NO_MENTIONS });
+  if (request.status === 'closed' && request.threadId) {
+    const thread = (await client.channels.fetch(request.threadId)) as ThreadChannel | null;
+    await thread?.setArchived(true);
+  }
+}
+
+export async function refreshOffer(client: Client, request: HelpRequest, offer: Offer): Promise<void> {
+  if (!offer.messageId) return;
+  const target = (await client.channels.fetch(request.threadId ?? request.channelId)) as TextChannel | ThreadChannel;
+  await target.messages.edit(offer.messageId, { ...offerMessage(request, offer), allowedMentions: NO_MENTIONS });
+}
+
+/** The link moderators follow from an alert. */
+export function messageLink(guildId: string, channelId: string, messageId: string): string {
+  return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+}
+
