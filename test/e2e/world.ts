@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { startHelperCircle, type RunningBot } from '../../src/app.ts';
 import type { Config } from '../../src/config/config.ts';
+import type { HelpRules } from '../../src/config/help-rules.ts';
 import { createLogger, MemoryLogSink } from '../../src/logging/logger.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
 
@@ -29,7 +30,15 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(options: { sandbox?: SandboxOptions; deferAfterMs?: number; devGuild?: boolean } = {}): Promise<World> {
+export interface WorldOptions {
+  readonly sandbox?: SandboxOptions;
+  readonly deferAfterMs?: number;
+  readonly devGuild?: boolean;
+  readonly helpRules?: HelpRules;
+  readonly now?: () => Date;
+}
+
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const sandbox = await startSandbox(options.sandbox);
   const guild = sandbox.createGuild({ name: 'Riverside Circle', ownerUsername: 'owner' });
   const circle = sandbox.createChannel(guild.id, { name: 'circle' });
@@ -49,7 +58,7 @@ export async function createWorld(options: { sandbox?: SandboxOptions; deferAfte
     devGuildId: options.devGuild ? guild.id : undefined,
   };
   const start = () =>
-    startHelperCircle({ config, deferAfterMs: options.deferAfterMs, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });
+    startHelperCircle({ config, deferAfterMs: options.deferAfterMs, helpRules: options.helpRules, now: options.now, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });
 
   const world: World = {
     sandbox,
