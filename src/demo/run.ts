@@ -11,6 +11,13 @@ import { printAction, printAnswer, printNote } from './transcript.ts';
  * `npm run demo`: Helper Circle without Discord. Starts the local sandbox, the real bot against it on
  * a throw-away store, and simulated people who use the bot, printing what each of them would see.
  */
+function buttonOn(message: { components?: unknown[] }, label: string): string {
+  for (const row of (message.components ?? []) as Array<{ components?: Array<{ label?: string; custom_id?: string }> }>) {
+    for (const button of row.components ?? []) if (button.label === label && button.custom_id) return button.custom_id;
+  }
+  throw new Error(`The demo expected a "${label}" button`);
+}
+
 async function demo(): Promise<void> {
   const sandbox = await startSandbox();
   const guild = sandbox.createGuild({ name: 'Riverside Circle', ownerUsername: 'owner' });
@@ -21,12 +28,16 @@ async function demo(): Promise<void> {
   const maya = sandbox.addMember(guild.id, { username: 'maya', roles: [admin.id] });
   const omar = sandbox.addMember(guild.id, { username: 'omar', roles: [modRole.id] });
   const sam = sandbox.addMember(guild.id, { username: 'sam' });
+  // Sam asks anonymously below: the transcript shows that the post names nobody.
 
   const names = new Map<string, string>([
     [circle.id, circle.name],
     [mods.id, mods.name],
     [modRole.id, modRole.name],
     [admin.id, admin.name],
+    [maya.user.id, 'maya'],
+    [omar.user.id, 'omar'],
+    [sam.user.id, 'sam'],
   ]);
   const folder = mkdtempSync(join(tmpdir(), 'helper-circle-demo-'));
   const logs = new MemoryLogSink();
@@ -65,7 +76,29 @@ async function demo(): Promise<void> {
       ' channel:#circle moderator-role:@Circle moderator mod-channel:#moderators timezone:Europe/London crisis-resources:"UK: Samaritans..."',
     );
     await run(omar.user.id, 'Omar (circle moderator)', 'show');
-    printNote('Meetings, help requests and offers, schedules and weekly reflections join this demo as they are built.');
+
+    printNote('Seeking and giving help');
+    const command = async (userId: string, who: string, name: string, options: Record<string, string | boolean>, shown: string) => {
+      printAction(who, `/${name} ${shown}`);
+      const answer = await (await sandbox.slashCommand({ guildId: guild.id, channelId: circle.id, userId, name, options })).reply();
+      printAnswer(who.split(' ')[0]!, answer, names);
+      return answer;
+    };
+    await command(sam.user.id, 'Sam (member)', 'ask', { topic: 'Dreading a hard conversation with my landlord', anonymous: true }, 'topic:"Dreading a hard conversation with my landlord" anonymous:true');
+    const post = await sandbox.waitForMessage(circle.id, (m) => m.content.includes('landlord'));
+    printNote('In #circle everyone sees:');
+    printAnswer('', { content: post.content }, names);
+    const requestId = buttonOn(post, 'I can help').split(':')[1]!;
+    await command(omar.user.id, 'Omar (circle moderator)', 'offer', { request: requestId, message: 'I had the same last year. Writing down three points first helped me.' }, 'request:"Dreading a hard..." message:"I had the same last year..."');
+    const offerPost = await sandbox.waitForMessage(post.id, (m) => m.content.includes('offers help'));
+    printNote('In the request\'s thread:');
+    printAnswer('', { content: offerPost.content }, names);
+    printAction('Sam (member)', 'presses "This helped"');
+    const helped = await sandbox.clickButton({ userId: sam.user.id, message: offerPost, customId: buttonOn(offerPost, 'This helped') });
+    printAnswer('Sam', await helped.reply(), names);
+    await command(sam.user.id, 'Sam (member)', 'stats', {}, '');
+    await command(omar.user.id, 'Omar (circle moderator)', 'stats', {}, '');
+    printNote('Meetings, schedules and weekly reflections join this demo as they are built.');
   } finally {
     await bot.stop();
     await sandbox.close();

@@ -20,13 +20,13 @@ export function asDiscordShowsIt(raw: string, names: ReadonlyMap<string, string>
 }
 
 export function printAnswer(who: string, message: ShownMessage, names: ReadonlyMap<string, string>): void {
-  const heading = message.ephemeral ? `  Helper Circle (only ${who} sees this):` : '  Helper Circle:';
+  const heading = message.ephemeral ? `  Helper Circle (only ${who} sees this):` : '  Helper Circle posts:';
   const lines: string[] = [];
   if (message.content) lines.push(...message.content.split('\n'));
   for (const embed of message.embeds ?? []) {
     if (embed.title) lines.push(`[ ${embed.title} ]`);
     if (embed.description) lines.push(...embed.description.split('\n'));
-    for (const field of embed.fields ?? []) lines.push(`${field.name}: ${field.value}`);
+    for (const field of embed.fields ?? []) lines.push(`${field.name}: ${field.value.replaceAll("\n", ", ")}`);
   }
   process.stdout.write(`${heading}\n${lines.map((line) => `    ${asDiscordShowsIt(line, names)}`).join('\n')}\n`);
 }
