@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 const repoRoot = join(import.meta.dirname, '..', '..');
 
 describe('npm run demo', () => {
-  it('GIVEN no Discord token THEN the demo shows a circle being set up, with refusals in plain words, and exits 0', () => {
+  it('GIVEN no Discord token THEN the demo sets up a circle, asks and gives help, and exits 0', () => {
     const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(repoRoot, 'src', 'demo', 'run.ts')], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '' },
@@ -17,5 +17,8 @@ describe('npm run demo', () => {
     expect(result.stdout).toContain('"Mars/Olympus" isn\'t a time zone I know');
     expect(result.stdout).toContain('Saved. This is how the circle is set up now:');
     expect(result.stdout).toContain('Moderator role: @Circle moderator');
+    expect(result.stdout).toContain('**A member is asking for help**');
+    expect(result.stdout).toContain('How you take part: Receiver: mostly receiving');
+    expect(result.stdout).toContain('How you take part: Provider: mostly giving');
   });
 });
