@@ -1,5 +1,6 @@
 import type { HelpRequest } from '../domain/requests/help-request.ts';
 import { guildKey } from './guild-document.ts';
+import type { HelpGuildIndex } from './help-guild-index.ts';
 import type { Store } from './sqlite-store.ts';
 
 /** What autocomplete and invitations need about an open request, without loading each one. */
@@ -17,7 +18,11 @@ export interface OpenRequestEntry {
 export class HelpRequestStore {
   private readonly openIndex = new Map<string, OpenRequestEntry[]>();
 
-  constructor(private readonly store: Store) {}
+  /** `guilds`, when given, learns each guild that keeps a request (for the retention purge). */
+  constructor(
+    private readonly store: Store,
+    private readonly guilds?: HelpGuildIndex,
+  ) {}
 
   async get(guildId: string, requestId: string): Promise<HelpRequest | undefined> {
     return (await this.store.keyv.get(guildKey(guildId, `request:${requestId}`))) as HelpRequest | undefined;
@@ -56,6 +61,7 @@ export class HelpRequestStore {
   }
 
   async remember(guildId: string, requestId: string): Promise<void> {
+    await this.guilds?.add(guildId);
     const ids = await this.allIds(guildId);
     if (!ids.includes(requestId)) await this.store.keyv.set(guildKey(guildId, 'request-ids'), [...ids, requestId]);
   }

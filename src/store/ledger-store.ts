@@ -2,6 +2,7 @@ import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { addEvent, mergeTallies, type MemberTally } from '../domain/help/tally.ts';
 import { localDay } from '../domain/help/week.ts';
 import { guildKey } from './guild-document.ts';
+import type { HelpGuildIndex } from './help-guild-index.ts';
 import type { Store } from './sqlite-store.ts';
 
 type TallyRecord = Record<string, MemberTally>;
@@ -18,9 +19,14 @@ export class LedgerStore {
   /** Per guild, the few windows in use (the rolling window, this week), keyed by their days. */
   private readonly windows = new Map<string, Map<string, { days: Set<string>; merged: Map<string, MemberTally> }>>();
 
-  constructor(private readonly store: Store) {}
+  /** `guilds`, when given, learns each guild that keeps ledger events (for the retention purge). */
+  constructor(
+    private readonly store: Store,
+    private readonly guilds?: HelpGuildIndex,
+  ) {}
 
   async append(guildId: string, events: readonly LedgerEvent[], timezone: string): Promise<void> {
+    if (events.length > 0) await this.guilds?.add(guildId);
     const byDay = new Map<string, LedgerEvent[]>();
     for (const event of events) {
       const day = localDay(new Date(event.at), timezone);

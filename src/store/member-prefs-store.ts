@@ -28,6 +28,11 @@ export class MemberPrefsStore {
     return stored;
   }
 
+  /** The member's record as stored, or undefined when they never changed anything (export, /privacy show). */
+  async stored(guildId: string, memberId: string): Promise<MemberPrefs | undefined> {
+    return (await this.store.keyv.get(guildKey(guildId, `member:${memberId}:prefs`))) as MemberPrefs | undefined;
+  }
+
   /** Only inside the guild's write queue. */
   async put(guildId: string, memberId: string, prefs: MemberPrefs): Promise<void> {
     const key = guildKey(guildId, `member:${memberId}:prefs`);
