@@ -10,9 +10,12 @@ import { InteractionRouter } from './discord/interaction-router.ts';
 import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
 import { HelpService } from './services/help-service.ts';
+import { PrivacyService } from './services/privacy-service.ts';
+import { startRetentionPurge } from './scheduler/retention-purge.ts';
 import type { Services } from './services/services.ts';
 import { circleSettingsRepository } from './store/circle-settings-repository.ts';
 import { GuildWriteQueue } from './store/guild-write-queue.ts';
+import { HelpGuildIndex } from './store/help-guild-index.ts';
 import { HelpRequestStore } from './store/help-request-store.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { MemberPrefsStore } from './store/member-prefs-store.ts';
@@ -49,18 +52,17 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const store = await openStore(config.storeUrl);
   const queue = new GuildWriteQueue();
   const circle = new CircleService(circleSettingsRepository(store, queue));
+  // One instance of each store, shared by the services: they keep caches that must stay true.
+  const guilds = new HelpGuildIndex(store);
+  const requests = new HelpRequestStore(store, guilds);
+  const ledger = new LedgerStore(store, guilds);
+  const prefs = new MemberPrefsStore(store);
+  const rules = options.helpRules ?? loadHelpRules();
+  const help = new HelpService({ circle, requests, ledger, prefs, queue, rules, crisisWords: loadCrisisWords(), now: options.now });
   const services: Services = {
     circle,
-    help: new HelpService({
-      circle,
-      requests: new HelpRequestStore(store),
-      ledger: new LedgerStore(store),
-      prefs: new MemberPrefsStore(store),
-      queue,
-      rules: options.helpRules ?? loadHelpRules(),
-      crisisWords: loadCrisisWords(),
-      now: options.now,
-    }),
+    help,
+    privacy: new PrivacyService({ circle, help, requests, ledger, prefs, guilds, queue, rules, now: options.now }),
   };
   const router = new InteractionRouter({ commands, services, logger, deferAfterMs: options.deferAfterMs });
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond });
@@ -95,6 +97,15 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     'Helper Circle is ready',
   );
 
+  // Retention: daily, and once now to catch up on whatever expired while the bot was down.
+  const retention = startRetentionPurge({
+    privacy: services.privacy,
+    logger,
+    now: options.now ?? (() => new Date()),
+    guildIds: () => client.guilds.cache.keys(),
+  });
+  void retention.runNow();
+
   let stopping: Promise<void> | undefined;
   return {
     client: client as Client<true>,
@@ -105,6 +116,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
       stopping ??= (async () => {
         accepting = false;
         await Promise.allSettled([...inFlight]);
+        await retention.stop();
         await queue.drain();
         await store.close();
         await client.destroy();

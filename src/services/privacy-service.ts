@@ -1,0 +1,308 @@
+import type { HelpRules } from '../config/help-rules.ts';
+import { membersOf, type LedgerEvent } from '../domain/help/ledger-events.ts';
+import { expiredDays, retentionCutoff } from '../domain/help/retention.ts';
+import type { HelpRequest, Offer } from '../domain/requests/help-request.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { HelpGuildIndex } from '../store/help-guild-index.ts';
+import type { HelpRequestStore } from '../store/help-request-store.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
+import type { MemberPrefs, MemberPrefsStore } from '../store/member-prefs-store.ts';
+import type { CircleService } from './circle-service.ts';
+import type { HelpService } from './help-service.ts';
+
+/** Counts of what is kept about one member in one guild: what `/privacy show` tells them. */
+export interface PrivacySummary {
+  readonly requests: { readonly open: number; readonly closed: number; readonly anonymous: number };
+  readonly offersMade: number;
+  readonly ledgerEvents: number;
+  readonly recordingPaused: boolean;
+  /** While in the future, invitations to help others are off. */
+  readonly helpingPromptsOffUntil: string | null;
+  /** Whether a settings record exists at all (pause choices, the over-helping guard's last invitation). */
+  readonly hasPrefs: boolean;
+  readonly retentionDays: number;
+}
+
+/** Written in place of another member's id when that member asked anonymously. */
+export const ANONYMOUS = 'anonymous';
+/** Written in place of another member's id when it can no longer be told whether they asked anonymously. */
+export const WITHHELD = 'withheld';
+
+/** Everything about one member, as plain JSON: the `/privacy export` file. */
+export interface PrivacyExport {
+  readonly about: string;
+  readonly exportedAt: string;
+  readonly guildId: string;
+  readonly memberId: string;
+  readonly preferences: MemberPrefs | null;
+  readonly requests: ReadonlyArray<{
+    readonly id: string;
+    readonly topic: string;
+    readonly anonymous: boolean;
+    readonly status: HelpRequest['status'];
+    readonly openedAt: string;
+    readonly closedAt: string | null;
+    readonly offers: ReadonlyArray<{ readonly giverId: string; readonly message: string | null; readonly at: string; readonly confirmed: boolean }>;
+  }>;
+  readonly offersMade: ReadonlyArray<{
+    readonly requestId: string;
+    readonly requestTopic: string;
+    /** The asker's id, or "anonymous" when they asked without their name. */
+    readonly askedBy: string;
+    readonly requestStatus: HelpRequest['status'];
+    readonly message: string | null;
+    readonly at: string;
+    readonly confirmed: boolean;
+  }>;
+  readonly ledgerEvents: readonly LedgerEvent[];
+}
+
+/** What `/privacy delete` removed, and where in Discord the removed things were shown. */
+export interface DeletionOutcome {
+  readonly removed: {
+    readonly requests: number;
+    readonly offers: number;
+    readonly ledgerEvents: number;
+    readonly prefs: boolean;
+  };
+  /** The member's own requests, as they were: their posts should now say the request was removed. */
+  readonly removedRequests: readonly HelpRequest[];
+  /** The member's offers on others' requests, as they were: their posts should go. */
+  readonly removedOffers: ReadonlyArray<{ readonly request: HelpRequest; readonly offer: Offer }>;
+}
+
+export type DeletionProblem = { readonly kind: 'not-yours' } | { readonly kind: 'expired' };
+
+/** What a retention run removed, over all guilds. */
+export interface PurgeOutcome {
+  readonly guilds: number;
+  readonly days: number;
+  readonly ledgerEvents: number;
+  readonly requests: number;
+}
+
+export interface PrivacyServiceDeps {
+  readonly circle: CircleService;
+  readonly help: HelpService;
+  readonly requests: HelpRequestStore;
+  readonly ledger: LedgerStore;
+  readonly prefs: MemberPrefsStore;
+  readonly guilds: HelpGuildIndex;
+  readonly queue: GuildWriteQueue;
+  readonly rules: HelpRules;
+  readonly now?: () => Date;
+}
+
+/** How long a "Delete my data" button stays valid after `/privacy delete` showed it. */
+export const DELETE_CONFIRMATION_MS = 10 * 60_000;
+
+/**
+ * A member's rights over what the bot keeps about them: see it, pause recording, take a copy, delete
+ * it; and the retention rule that forgets old ledger days and long-closed requests on its own.
+ * The stores are the same instances HelpService uses, so their in-memory caches stay true.
+ */
+export class PrivacyService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: PrivacyServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async describe(guildId: string, memberId: string): Promise<PrivacySummary> {
+    const requests = await this.allRequests(guildId);
+    const own = requests.filter((request) => request.askerId === memberId);
+    const offersMade = requests.reduce((count, request) => count + request.offers.filter((offer) => offer.giverId === memberId).length, 0);
+    const events = (await this.allEvents(guildId)).filter((event) => membersOf(event).includes(memberId));
+    const prefs = await this.deps.prefs.stored(guildId, memberId);
+    const promptsOffUntil = prefs?.helpingPromptsOffUntil ?? null;
+    return {
+      requests: {
+        open: own.filter((request) => request.status === 'open').length,
+        closed: own.filter((request) => request.status === 'closed').length,
+        anonymous: own.filter((request) => request.anonymous).length,
+      },
+      offersMade,
+      ledgerEvents: events.length,
+      recordingPaused: prefs?.recordingPaused ?? false,
+      helpingPromptsOffUntil: promptsOffUntil !== null && Date.parse(promptsOffUntil) > this.now().getTime() ? promptsOffUntil : null,
+      hasPrefs: prefs !== undefined,
+      retentionDays: this.deps.rules.retentionDays,
+    };
+  }
+
+  /** From now on, nothing naming this member is added to the ledger (HelpService.record). */
+  pause(guildId: string, memberId: string): Promise<void> {
+    return this.setRecordingPaused(guildId, memberId, true);
+  }
+
+  resume(guildId: string, memberId: string): Promise<void> {
+    return this.setRecordingPaused(guildId, memberId, false);
+  }
+
+  /**
+   * Everything about the member. Another member's id appears only as the other side of a help relation
+   * (who offered on their request, whose request they offered on), and never when that other member
+   * asked anonymously: then it reads "anonymous".
+   */
+  async export(guildId: string, memberId: string): Promise<PrivacyExport> {
+    const requests = await this.allRequests(guildId);
+    const allEvents = await this.allEvents(guildId);
+    const anonymity = new Map<string, boolean>();
+    for (const event of allEvents) if (event.kind === 'request-opened') anonymity.set(event.requestId, event.anonymous);
+    for (const request of requests) anonymity.set(request.id, request.anonymous);
+
+    /** The other member of a help relation, as the member may see them. */
+    const other = (id: string, requestId: string): string => {
+      if (id === memberId) return id;
+      const anonymous = anonymity.get(requestId);
+      return anonymous === undefined ? WITHHELD : anonymous ? ANONYMOUS : id;
+    };
+
+    const ledgerEvents = allEvents
+      .filter((event) => membersOf(event).includes(memberId))
+      .map((event): LedgerEvent => {
+        if (event.kind !== 'offer-made' && event.kind !== 'offer-confirmed') return event;
+        // Givers never hide (they chose to step forward); only the receiver, who asked, may be anonymous.
+        return { ...event, receiverId: other(event.receiverId, event.requestId) };
+      });
+
+    return {
+      about: 'Everything Helper Circle keeps about you in this server. Other members appear only by id, and only where they helped you or you helped them; anyone who asked anonymously shows as "anonymous".',
+      exportedAt: this.now().toISOString(),
+      guildId,
+      memberId,
+      preferences: (await this.deps.prefs.stored(guildId, memberId)) ?? null,
+      requests: requests
+        .filter((request) => request.askerId === memberId)
+        .map((request) => ({
+          id: request.id,
+          topic: request.topic,
+          anonymous: request.anonymous,
+          status: request.status,
+          openedAt: request.openedAt,
+          closedAt: request.closedAt,
+          offers: request.offers.map((offer) => ({ giverId: offer.giverId, message: offer.message, at: offer.at, confirmed: offer.confirmed })),
+        })),
+      offersMade: requests.flatMap((request) =>
+        request.offers
+          .filter((offer) => offer.giverId === memberId)
+          .map((offer) => ({
+            requestId: request.id,
+            requestTopic: request.topic,
+            askedBy: request.anonymous ? ANONYMOUS : request.askerId,
+            requestStatus: request.status,
+            message: offer.message,
+            at: offer.at,
+            confirmed: offer.confirmed,
+          })),
+      ),
+      ledgerEvents,
+    };
+  }
+
+  /** What a "Delete my data" button carries: when it was issued, so a late click can be refused. */
+  deletionToken(): string {
+    return this.now().getTime().toString(36);
+  }
+
+  /**
+   * Deletes everything about `ownerId` once they confirmed: the clicker must be the member who asked
+   * for the deletion, and the button must be fresh. One run of the guild's write queue.
+   */
+  async confirmDeletion(guildId: string, clickerId: string, ownerId: string, token: string): Promise<Result<DeletionOutcome, DeletionProblem>> {
+    if (clickerId !== ownerId) return err({ kind: 'not-yours' });
+    const issuedAt = Number.parseInt(token, 36);
+    const age = this.now().getTime() - issuedAt;
+    if (!Number.isFinite(issuedAt) || age < 0 || age > DELETE_CONFIRMATION_MS) return err({ kind: 'expired' });
+    return ok(await this.delete(guildId, ownerId));
+  }
+
+  /**
+   * Removes the member's requests (records and open index), their offers on others' requests, every
+   * ledger event naming them and their settings, in one run of the guild's write queue. Updating the
+   * posts in Discord is the caller's part, from the outcome.
+   */
+  delete(guildId: string, memberId: string): Promise<DeletionOutcome> {
+    return this.deps.queue.run(guildId, async () => {
+      const removedRequests: HelpRequest[] = [];
+      const removedOffers: Array<{ request: HelpRequest; offer: Offer }> = [];
+      for (const request of await this.allRequests(guildId)) {
+        if (request.askerId === memberId) {
+          await this.deps.requests.remove(guildId, request.id);
+          removedRequests.push(request);
+          continue;
+        }
+        const theirs = request.offers.filter((offer) => offer.giverId === memberId);
+        if (theirs.length === 0) continue;
+        await this.deps.requests.put(guildId, { ...request, offers: request.offers.filter((offer) => offer.giverId !== memberId) });
+        for (const offer of theirs) removedOffers.push({ request, offer });
+      }
+      if (removedRequests.length > 0) await this.deps.requests.forget(guildId, removedRequests.map((request) => request.id));
+      const ledgerEvents = await this.deps.help.removeEvents(guildId, (event) => membersOf(event).includes(memberId));
+      const prefs = await this.deps.prefs.remove(guildId, memberId);
+      return {
+        removed: { requests: removedRequests.length, offers: removedOffers.length, ledgerEvents, prefs },
+        removedRequests,
+        removedOffers,
+      };
+    });
+  }
+
+  /**
+   * The retention rule, for every guild with help data (and any `alsoGuildIds`, such as the guilds the
+   * bot is in, for data kept before the index existed): ledger days wholly older than `retentionDays`
+   * and requests closed longer ago than that are removed. Open requests stay, however old. Each guild
+   * is one run of its write queue. Safe to run at any time and as often as wanted.
+   */
+  async purgeExpired(now: Date = this.now(), alsoGuildIds: Iterable<string> = []): Promise<PurgeOutcome> {
+    const guildIds = new Set([...(await this.deps.guilds.all()), ...alsoGuildIds]);
+    const retentionDays = this.deps.rules.retentionDays;
+    const cutoff = retentionCutoff(now, retentionDays);
+    let days = 0;
+    let ledgerEvents = 0;
+    let requests = 0;
+    for (const guildId of guildIds) {
+      const timezone = (await this.deps.circle.settings(guildId))?.timezone ?? 'UTC';
+      await this.deps.queue.run(guildId, async () => {
+        for (const day of expiredDays(await this.deps.ledger.days(guildId), now, retentionDays, timezone)) {
+          ledgerEvents += (await this.deps.ledger.dayEvents(guildId, day)).length;
+          await this.deps.ledger.rewriteDay(guildId, day, []);
+          days += 1;
+        }
+        const expired: string[] = [];
+        for (const id of await this.deps.requests.allIds(guildId)) {
+          const request = await this.deps.requests.get(guildId, id);
+          if (!request) {
+            expired.push(id); // an id whose record is already gone: tidy the list
+            continue;
+          }
+          if (request.status === 'closed' && request.closedAt !== null && Date.parse(request.closedAt) < cutoff) {
+            await this.deps.requests.remove(guildId, id);
+            expired.push(id);
+            requests += 1;
+          }
+        }
+        if (expired.length > 0) await this.deps.requests.forget(guildId, expired);
+      });
+    }
+    return { guilds: guildIds.size, days, ledgerEvents, requests };
+  }
+
+  private setRecordingPaused(guildId: string, memberId: string, paused: boolean): Promise<void> {
+    return this.deps.queue.run(guildId, async () => {
+      const prefs = await this.deps.prefs.get(guildId, memberId);
+      if (prefs.recordingPaused !== paused) await this.deps.prefs.put(guildId, memberId, { ...prefs, recordingPaused: paused });
+    });
+  }
+
+  private async allRequests(guildId: string): Promise<HelpRequest[]> {
+    const requests = await Promise.all((await this.deps.requests.allIds(guildId)).map((id) => this.deps.requests.get(guildId, id)));
+    return requests.filter((request): request is HelpRequest => request !== undefined);
+  }
+
+  private async allEvents(guildId: string): Promise<LedgerEvent[]> {
+    const days = await this.deps.ledger.days(guildId);
+    return (await Promise.all(days.map((day) => this.deps.ledger.dayEvents(guildId, day)))).flat();
+  }
+}
