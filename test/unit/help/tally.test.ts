@@ -72,6 +72,23 @@ describe('tallying the ledger', () => {
     expect(tallies.get('ann')?.given).toBe(2);
   });
 
+  it('GIVEN times written with an offset or without milliseconds THEN they are placed by their instant', () => {
+    const tallies = tallyEvents(
+      [
+        offered('ann', 'bob', '2026-06-01T01:59:59+02:00'), // 2026-05-31T23:59:59Z: before the window
+        offered('cat', 'dan', '2026-06-01T02:00:00+02:00'), // exactly from: inside
+        offered('eve', 'fay', '2026-06-28T23:59:59Z'),
+        offered('gus', 'hal', '2026-06-29T05:30:00+05:30'), // exactly to: outside
+      ],
+      june,
+    );
+    expect([...tallies.keys()]).toEqual(['cat', 'dan', 'eve', 'fay']);
+  });
+
+  it('GIVEN an event whose time cannot be read THEN it is left out', () => {
+    expect(tallyEvents([opened('ann', 'soon')], june).size).toBe(0);
+  });
+
   it('GIVEN only events outside the window THEN nobody is active', () => {
     expect(tallyEvents([opened('ann', '2026-07-01T00:00:00Z')], june).size).toBe(0);
   });
