@@ -1,5 +1,6 @@
 import { interactionOverhead } from './interaction-overhead.ts';
+import { matonTyping } from './maton-typing.ts';
 
 /** `npm run bench`: every benchmark, each printing a table against its baseline from the same run. */
-const results = [await interactionOverhead()];
+const results = [await interactionOverhead(), await matonTyping()];
 process.exit(results.every((result) => result.withinTarget) ? 0 : 1);
