@@ -1,0 +1,103 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadHelpRules } from '../../src/config/help-rules.ts';
+import { CircleService } from '../../src/services/circle-service.ts';
+import { HelpService } from '../../src/services/help-service.ts';
+import { PrivacyService } from '../../src/services/privacy-service.ts';
+import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
+import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
+import { HelpGuildIndex } from '../../src/store/help-guild-index.ts';
+import { HelpRequestStore } from '../../src/store/help-request-store.ts';
+import { LedgerStore } from '../../src/store/ledger-store.ts';
+import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
+import { openStore, type Store } from '../../src/store/sqlite-store.ts';
+
+const DAY = 86_400_000;
+const opened: Store[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+
+const [GUILD, OTHER_GUILD, ASKER, GIVER] = ['g1', 'g2', '100000000000000001', '100000000000000002'];
+
+/** The help services over a real SQLite file, with a clock the test moves. */
+async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-retention-')), 'circle.sqlite')}`) {
+  const store = await openStore(url);
+  opened.push(store);
+  const clock = { now: new Date('2026-01-05T12:00:00Z') };
+  const now = () => clock.now;
+  const queue = new GuildWriteQueue();
+  const circleService = new CircleService(circleSettingsRepository(store, queue), now);
+  const guilds = new HelpGuildIndex(store);
+  const requests = new HelpRequestStore(store, guilds);
+  const ledger = new LedgerStore(store, guilds);
+  const prefs = new MemberPrefsStore(store);
+  const rules = loadHelpRules();
+  const help = new HelpService({ circle: circleService, requests, ledger, prefs, queue, rules, crisisWords: ['crisis'], now });
+  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, guilds, queue, rules, now });
+  for (const guildId of [GUILD, OTHER_GUILD]) {
+    await circleService.setup(guildId, ASKER, { circleChannelId: 'c1', timezone: 'Europe/London' });
+  }
+  /** A request with an offer, closed at once: request-opened, offer-made, request-closed. */
+  const helpedAndClosed = async (guildId: string, topic: string) => {
+    const asked = await help.ask(guildId, ASKER, topic, false);
+    if (!asked.ok) throw new Error(asked.error.kind);
+    await help.offer(guildId, GIVER, asked.value.request.id, null);
+    await help.close(guildId, ASKER, asked.value.request.id);
+    return asked.value.request.id;
+  };
+  return { url, store, clock, help, privacy, ledger, requests, guilds, helpedAndClosed };
+}
+
+describe('retention of the help ledger and closed requests', () => {
+  it('GIVEN events older and newer than the retention period THEN the purge drops the old days and closed requests and keeps the rest', async () => {
+    const c = await circle();
+    const oldRequest = await c.helpedAndClosed(GUILD, 'Long ago');
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+    const newRequest = await c.helpedAndClosed(GUILD, 'Recently');
+    const stillOpen = await c.help.ask(GUILD, ASKER, 'Open for a long time', false);
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+
+    // 200 days after the first request: it is past the 180-day retention, the second is not.
+    const outcome = await c.privacy.purgeExpired(c.clock.now);
+    expect(outcome).toMatchObject({ days: 1, ledgerEvents: 3, requests: 1 });
+
+    const exported = await c.privacy.export(GUILD, ASKER);
+    expect(exported.requests.map((request) => request.topic)).toEqual(['Recently', 'Open for a long time']);
+    expect(new Set(exported.ledgerEvents.map((event) => event.requestId))).toEqual(new Set([newRequest, stillOpen.ok && stillOpen.value.request.id]));
+    expect(await c.requests.get(GUILD, oldRequest)).toBeUndefined();
+    expect(await c.requests.allIds(GUILD)).not.toContain(oldRequest);
+  });
+
+  it('GIVEN events exactly inside the retention period THEN nothing is purged', async () => {
+    const c = await circle();
+    await c.helpedAndClosed(GUILD, 'Not yet');
+    c.clock.now = new Date(c.clock.now.getTime() + 179 * DAY);
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ days: 0, ledgerEvents: 0, requests: 0 });
+    expect((await c.privacy.export(GUILD, ASKER)).ledgerEvents).toHaveLength(3);
+  });
+
+  it('GIVEN two guilds with help data THEN the index knows both, survives a reopen, and the purge visits each', async () => {
+    const c = await circle();
+    await c.helpedAndClosed(GUILD, 'In the first');
+    await c.helpedAndClosed(OTHER_GUILD, 'In the second');
+    await c.store.close();
+
+    const reopened = await circle(c.url);
+    expect((await reopened.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD]);
+    reopened.clock.now = new Date(reopened.clock.now.getTime() + 200 * DAY);
+    expect(await reopened.privacy.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2 });
+  });
+
+  it('GIVEN many guilds writing at once THEN the index records every one', async () => {
+    const c = await circle();
+    await c.helpedAndClosed(GUILD, 'One');
+    await c.helpedAndClosed(OTHER_GUILD, 'Two');
+    const ids = Array.from({ length: 40 }, (_, i) => `guild-${i}`);
+    await Promise.all(ids.map((id) => c.guilds.add(id)));
+    expect((await c.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
+    expect((await new HelpGuildIndex(c.store).all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
+  });
+});
