@@ -1,6 +1,7 @@
 import { interactionOverhead } from './interaction-overhead.ts';
+import { statsLatency } from './stats-latency.ts';
 import { matonTyping } from './maton-typing.ts';
 
 /** `npm run bench`: every benchmark, each printing a table against its baseline from the same run. */
-const results = [await interactionOverhead(), await matonTyping()];
+const results = [await interactionOverhead(), await matonTyping(), await statsLatency()];
 process.exit(results.every((result) => result.withinTarget) ? 0 : 1);
