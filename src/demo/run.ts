@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { startHelperCircle } from '../app.ts';
 import { createLogger, MemoryLogSink } from '../logging/logger.ts';
+import { buttonCustomId } from '../sandbox/components.ts';
 import { startSandbox } from '../sandbox/sandbox.ts';
 import { printAction, printAnswer, printNote } from './transcript.ts';
 
@@ -11,13 +12,6 @@ import { printAction, printAnswer, printNote } from './transcript.ts';
  * `npm run demo`: Helper Circle without Discord. Starts the local sandbox, the real bot against it on
  * a throw-away store, and simulated people who use the bot, printing what each of them would see.
  */
-function buttonOn(message: { components?: unknown[] }, label: string): string {
-  for (const row of (message.components ?? []) as Array<{ components?: Array<{ label?: string; custom_id?: string }> }>) {
-    for (const button of row.components ?? []) if (button.label === label && button.custom_id) return button.custom_id;
-  }
-  throw new Error(`The demo expected a "${label}" button`);
-}
-
 async function demo(): Promise<void> {
   const sandbox = await startSandbox();
   const guild = sandbox.createGuild({ name: 'Riverside Circle', ownerUsername: 'owner' });
@@ -88,13 +82,13 @@ async function demo(): Promise<void> {
     const post = await sandbox.waitForMessage(circle.id, (m) => m.content.includes('landlord'));
     printNote('In #circle everyone sees:');
     printAnswer('', { content: post.content }, names);
-    const requestId = buttonOn(post, 'I can help').split(':')[1]!;
+    const requestId = buttonCustomId(post, 'I can help').split(':')[1]!;
     await command(omar.user.id, 'Omar (circle moderator)', 'offer', { request: requestId, message: 'I had the same last year. Writing down three points first helped me.' }, 'request:"Dreading a hard..." message:"I had the same last year..."');
     const offerPost = await sandbox.waitForMessage(post.id, (m) => m.content.includes('offers help'));
     printNote('In the request\'s thread:');
     printAnswer('', { content: offerPost.content }, names);
     printAction('Sam (member)', 'presses "This helped"');
-    const helped = await sandbox.clickButton({ userId: sam.user.id, message: offerPost, customId: buttonOn(offerPost, 'This helped') });
+    const helped = await sandbox.clickButton({ userId: sam.user.id, message: offerPost, customId: buttonCustomId(offerPost, 'This helped') });
     printAnswer('Sam', await helped.reply(), names);
     await command(sam.user.id, 'Sam (member)', 'stats', {}, '');
     await command(omar.user.id, 'Omar (circle moderator)', 'stats', {}, '');

@@ -1,8 +1,7 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { HelpProblem } from '../services/help-service.ts';
 import { text } from '../texts/texts.ts';
-import type { HandlerContext } from './command.ts';
-import { customId } from './command.ts';
+import { customId, type HandlerContext } from './command.ts';
 import { HELP_IDS, postOffer } from './help-posts.ts';
 import { reply, UserFacingError, type Outcome } from './reply.ts';
 

@@ -1,3 +1,4 @@
+import { buttonCustomId } from '../../src/sandbox/components.ts';
 import type { SandboxMessage } from '../../src/sandbox/types.ts';
 import type { World } from './world.ts';
 
@@ -70,9 +71,4 @@ export async function stats(world: World, userId: string) {
 }
 
 /** The custom id of a button on a message, found by its label. */
-export function buttonId(message: SandboxMessage, label: string): string {
-  for (const row of (message.components ?? []) as Array<{ components?: Array<{ label?: string; custom_id?: string }> }>) {
-    for (const component of row.components ?? []) if (component.label === label && component.custom_id) return component.custom_id;
-  }
-  throw new Error(`No button "${label}" on message ${message.id}`);
-}
+export const buttonId = buttonCustomId;
