@@ -92,11 +92,6 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     await store.close();
     throw error;
   }
-  logger.info(
-    { user: client.user?.tag, guilds: client.guilds.cache.size, commands: commands.length, commandSync, scope: config.devGuildId ? 'guild' : 'global' },
-    'Helper Circle is ready',
-  );
-
   // Retention: daily, and once now to catch up on whatever expired while the bot was down.
   const retention = startRetentionPurge({
     privacy: services.privacy,
@@ -105,6 +100,11 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     guildIds: () => client.guilds.cache.keys(),
   });
   void retention.runNow();
+  // Last: "ready" means everything is running (npm start installs its signal handlers right after).
+  logger.info(
+    { user: client.user?.tag, guilds: client.guilds.cache.size, commands: commands.length, commandSync, scope: config.devGuildId ? 'guild' : 'global' },
+    'Helper Circle is ready',
+  );
 
   let stopping: Promise<void> | undefined;
   return {
