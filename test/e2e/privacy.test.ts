@@ -105,6 +105,7 @@ describe('/privacy export', () => {
     const { answer, data } = await exportOf(w, w.memberId);
     expect(answer.ephemeral).toBe(true);
     expect(answer.content).toContain('as a JSON file');
+    expect(w.sandbox.validationFailures).toEqual([]);
     expect(data.memberId).toBe(w.memberId);
     expect(data.requests.map((request) => [request.id, request.topic, request.anonymous])).toEqual([
       [named, 'My named request', false],
@@ -166,7 +167,8 @@ describe('/privacy delete', () => {
     await w.sandbox.waitForMessage(thread, (m) => m.content.includes('I can listen'));
 
     const question = await askToDelete(w, w.memberId);
-    await (await w.sandbox.clickButton({ userId: w.memberId, message: question, customId: buttonId(question, 'Delete my data') })).reply();
+    const done = await (await w.sandbox.clickButton({ userId: w.memberId, message: question, customId: buttonId(question, 'Delete my data') })).reply();
+    expect(done.content).not.toContain("couldn't update");
 
     const removed = w.sandbox.messages(w.circleChannelId).find((m) => m.id === post.id)!;
     expect(removed.content).toContain('This request was removed');
@@ -174,6 +176,10 @@ describe('/privacy delete', () => {
     expect(removed.content).not.toContain(w.memberId);
     expect(removed.components).toEqual([]);
     expect(w.sandbox.messages(thread).filter((m) => m.content.includes('offers help'))).toEqual([]);
+    const closedThread = w.sandbox.threads(w.circleChannelId).find((channel) => channel.id === thread)!;
+    expect(closedThread.name).toBe('Removed request');
+    expect(closedThread.thread_metadata).toMatchObject({ archived: true, locked: true });
+    expect(w.sandbox.validationFailures).toEqual([]);
   });
 
   it("GIVEN someone else clicks the member's confirm button THEN nothing is deleted and they are told why", async () => {

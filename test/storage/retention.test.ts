@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadHelpRules } from '../../src/config/help-rules.ts';
+import { createLogger, MemoryLogSink } from '../../src/logging/logger.ts';
+import { startRetentionPurge } from '../../src/scheduler/retention-purge.ts';
 import { CircleService } from '../../src/services/circle-service.ts';
 import { HelpService } from '../../src/services/help-service.ts';
 import { PrivacyService } from '../../src/services/privacy-service.ts';
@@ -99,5 +101,23 @@ describe('retention of the help ledger and closed requests', () => {
     await Promise.all(ids.map((id) => c.guilds.add(id)));
     expect((await c.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
     expect((await new HelpGuildIndex(c.store).all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
+  });
+
+  it('GIVEN the purge job on a schedule THEN it purges when the schedule fires, and not after it is stopped', async () => {
+    const c = await circle();
+    await c.helpedAndClosed(GUILD, 'Old enough');
+    c.clock.now = new Date(c.clock.now.getTime() + 200 * DAY);
+    const logs = new MemoryLogSink();
+    // Every second instead of daily, so the test sees it fire.
+    const job = startRetentionPurge({ privacy: c.privacy, logger: createLogger({ level: 'info', sink: logs }), now: () => c.clock.now, schedule: '* * * * * *' });
+    try {
+      await vi.waitFor(async () => expect(await c.ledger.days(GUILD)).toEqual([]), { timeout: 5_000 });
+      expect(logs.lines.join('')).toContain('expired help data purged');
+    } finally {
+      await job.stop();
+    }
+    const runs = logs.lines.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(logs.lines).toHaveLength(runs);
   });
 });
