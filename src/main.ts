@@ -16,15 +16,13 @@ async function main(): Promise<void> {
   // User input must never crash the process; anything that slips past the router is logged instead.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
-  let bot;
-  try {
-    bot = await startHelperCircle({ config: config.value, logger });
-  } catch (error) {
-    logger.fatal({ err: error }, 'Helper Circle could not start');
-    process.exit(1);
-  }
+  // Signals are handled from the very start: a SIGTERM during start-up stops the bot as soon as it is up.
+  let stopRequested: string | undefined;
+  let bot: Awaited<ReturnType<typeof startHelperCircle>> | undefined;
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    stopRequested = signal;
+    if (!bot) return;
     bot.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -35,6 +33,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+
+  try {
+    bot = await startHelperCircle({ config: config.value, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'Helper Circle could not start');
+    process.exit(1);
+  }
+  if (stopRequested) shutdown(stopRequested);
 }
 
 function configHelp(problems: readonly ConfigProblem[]): string {
