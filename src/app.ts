@@ -15,7 +15,7 @@ import { startRetentionPurge } from './scheduler/retention-purge.ts';
 import type { Services } from './services/services.ts';
 import { circleSettingsRepository } from './store/circle-settings-repository.ts';
 import { GuildWriteQueue } from './store/guild-write-queue.ts';
-import { HelpGuildIndex } from './store/help-guild-index.ts';
+import { helpGuildIndex } from './store/guild-index.ts';
 import { HelpRequestStore } from './store/help-request-store.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { MemberPrefsStore } from './store/member-prefs-store.ts';
@@ -53,7 +53,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const queue = new GuildWriteQueue();
   const circle = new CircleService(circleSettingsRepository(store, queue));
   // One instance of each store, shared by the services: they keep caches that must stay true.
-  const guilds = new HelpGuildIndex(store);
+  const guilds = helpGuildIndex(store);
   const requests = new HelpRequestStore(store, guilds);
   const ledger = new LedgerStore(store, guilds);
   const prefs = new MemberPrefsStore(store);

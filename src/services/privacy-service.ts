@@ -4,7 +4,7 @@ import { expiredDays, retentionCutoff } from '../domain/help/retention.ts';
 import type { HelpRequest, Offer } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
-import type { HelpGuildIndex } from '../store/help-guild-index.ts';
+import type { GuildIndex } from '../store/guild-index.ts';
 import type { HelpRequestStore } from '../store/help-request-store.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefs, MemberPrefsStore } from '../store/member-prefs-store.ts';
@@ -88,7 +88,7 @@ export interface PrivacyServiceDeps {
   readonly requests: HelpRequestStore;
   readonly ledger: LedgerStore;
   readonly prefs: MemberPrefsStore;
-  readonly guilds: HelpGuildIndex;
+  readonly guilds: GuildIndex;
   readonly queue: GuildWriteQueue;
   readonly rules: HelpRules;
   readonly now?: () => Date;

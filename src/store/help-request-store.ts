@@ -1,6 +1,6 @@
 import type { HelpRequest } from '../domain/requests/help-request.ts';
 import { guildKey } from './guild-document.ts';
-import type { HelpGuildIndex } from './help-guild-index.ts';
+import type { GuildIndex } from './guild-index.ts';
 import type { Store } from './sqlite-store.ts';
 
 /** What autocomplete and invitations need about an open request, without loading each one. */
@@ -21,7 +21,7 @@ export class HelpRequestStore {
   /** `guilds`, when given, learns each guild that keeps a request (for the retention purge). */
   constructor(
     private readonly store: Store,
-    private readonly guilds?: HelpGuildIndex,
+    private readonly guilds?: GuildIndex,
   ) {}
 
   async get(guildId: string, requestId: string): Promise<HelpRequest | undefined> {

@@ -2,7 +2,7 @@ import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { addEvent, mergeTallies, type MemberTally } from '../domain/help/tally.ts';
 import { localDay } from '../domain/help/week.ts';
 import { guildKey } from './guild-document.ts';
-import type { HelpGuildIndex } from './help-guild-index.ts';
+import type { GuildIndex } from './guild-index.ts';
 import type { Store } from './sqlite-store.ts';
 
 type TallyRecord = Record<string, MemberTally>;
@@ -22,7 +22,7 @@ export class LedgerStore {
   /** `guilds`, when given, learns each guild that keeps ledger events (for the retention purge). */
   constructor(
     private readonly store: Store,
-    private readonly guilds?: HelpGuildIndex,
+    private readonly guilds?: GuildIndex,
   ) {}
 
   async append(guildId: string, events: readonly LedgerEvent[], timezone: string): Promise<void> {

@@ -10,7 +10,7 @@ import { HelpService } from '../../src/services/help-service.ts';
 import { PrivacyService } from '../../src/services/privacy-service.ts';
 import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
 import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
-import { HelpGuildIndex } from '../../src/store/help-guild-index.ts';
+import { helpGuildIndex } from '../../src/store/guild-index.ts';
 import { HelpRequestStore } from '../../src/store/help-request-store.ts';
 import { LedgerStore } from '../../src/store/ledger-store.ts';
 import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
@@ -32,7 +32,7 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
   const now = () => clock.now;
   const queue = new GuildWriteQueue();
   const circleService = new CircleService(circleSettingsRepository(store, queue), now);
-  const guilds = new HelpGuildIndex(store);
+  const guilds = helpGuildIndex(store);
   const requests = new HelpRequestStore(store, guilds);
   const ledger = new LedgerStore(store, guilds);
   const prefs = new MemberPrefsStore(store);
@@ -100,7 +100,7 @@ describe('retention of the help ledger and closed requests', () => {
     const ids = Array.from({ length: 40 }, (_, i) => `guild-${i}`);
     await Promise.all(ids.map((id) => c.guilds.add(id)));
     expect((await c.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
-    expect((await new HelpGuildIndex(c.store).all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
+    expect((await helpGuildIndex(c.store).all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
   });
 
   it('GIVEN the purge job on a schedule THEN it purges when the schedule fires, and not after it is stopped', async () => {

@@ -1,0 +1,93 @@
+import type { MeetingAction } from './format.ts';
+import type { MeetingState } from './meeting-state.ts';
+
+/** A member's rating of a meeting (evaluation round). The comment is shown to nobody by name. */
+export interface MeetingRating {
+  readonly memberId: string;
+  readonly score: 1 | 2 | 3 | 4 | 5;
+  readonly comment: string | null;
+}
+
+/**
+ * Everything about one meeting that must survive a restart: its state machine, where it lives in
+ * Discord, what has already been posted (so nothing is posted twice), and what members did.
+ */
+export interface MeetingRecord {
+  readonly state: MeetingState;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly startedBy: string;
+  /** The opening post in the circle channel; the meeting's thread starts from it (same id). */
+  readonly openingMessageId: string | null;
+  readonly threadId: string | null;
+  /** Round index -> the message posted for it. A round without an entry has not been posted yet. */
+  readonly roundMessages: Readonly<Record<string, string>>;
+  /** Round indexes whose message was last rendered with live buttons (to disable them once). */
+  readonly liveRounds: readonly number[];
+  readonly summaryMessageId: string | null;
+  /** Whether the catch-up note ("the bot was away, moved on to ...") still has to be posted. */
+  readonly pendingNotes: readonly string[];
+  /** Members who took any action, in order of first action. */
+  readonly attendees: readonly string[];
+  readonly actions: Readonly<Partial<Record<MeetingAction, number>>>;
+  readonly requestIds: readonly string[];
+  readonly ratings: readonly MeetingRating[];
+}
+
+export function newMeetingRecord(input: { state: MeetingState; guildId: string; channelId: string; startedBy: string }): MeetingRecord {
+  return {
+    ...input,
+    openingMessageId: null,
+    threadId: null,
+    roundMessages: {},
+    liveRounds: [],
+    summaryMessageId: null,
+    pendingNotes: [],
+    attendees: [],
+    actions: {},
+    requestIds: [],
+    ratings: [],
+  };
+}
+
+/** Counts a member's action and their attendance (anyone who took an action attended). */
+export function withAction(record: MeetingRecord, memberId: string, action: MeetingAction): MeetingRecord {
+  return {
+    ...record,
+    attendees: record.attendees.includes(memberId) ? record.attendees : [...record.attendees, memberId],
+    actions: { ...record.actions, [action]: (record.actions[action] ?? 0) + 1 },
+  };
+}
+
+/** One rating per member: rating again replaces the earlier one. */
+export function withRating(record: MeetingRecord, rating: MeetingRating): MeetingRecord {
+  return { ...withAction(record, rating.memberId, 'rate-meeting'), ratings: [...record.ratings.filter((r) => r.memberId !== rating.memberId), rating] };
+}
+
+export interface MeetingSummary {
+  readonly attendance: number;
+  readonly requestsRaised: number;
+  readonly requestsAnswered: number;
+  readonly offersMade: number;
+  readonly tasksCommitted: number;
+  readonly tasksReported: number;
+  readonly checkIns: number;
+  readonly averageRating: number | null;
+  readonly ratings: number;
+}
+
+/** The end-of-meeting figures: counts only, no names, no private content. */
+export function summarize(record: MeetingRecord, answeredRequestIds: ReadonlySet<string>): MeetingSummary {
+  const scores = record.ratings.map((rating) => rating.score);
+  return {
+    attendance: record.attendees.length,
+    requestsRaised: record.requestIds.length,
+    requestsAnswered: record.requestIds.filter((id) => answeredRequestIds.has(id)).length,
+    offersMade: record.actions['offer-help'] ?? 0,
+    tasksCommitted: record.actions['commit-task'] ?? 0,
+    tasksReported: record.actions['report-task'] ?? 0,
+    checkIns: record.actions['check-in'] ?? 0,
+    averageRating: scores.length === 0 ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10,
+    ratings: scores.length,
+  };
+}

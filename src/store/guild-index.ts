@@ -1,0 +1,63 @@
+import type { Store } from './sqlite-store.ts';
+
+/**
+ * A persisted set of guild ids under one key (for example every guild with help data, or every guild
+ * with a meeting running), so start-up and daily jobs can visit each one without scanning the store.
+ *
+ * It is one key shared by all guilds, and guilds write in parallel, so changes are serialised here
+ * rather than in a guild's write queue.
+ */
+export class GuildIndex {
+  private known: Set<string> | undefined;
+  private loading: Promise<Set<string>> | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly key: string,
+  ) {}
+
+  async all(): Promise<string[]> {
+    return [...(await this.load())];
+  }
+
+  /** Records the guild. Cheap once known (memory only). */
+  async add(guildId: string): Promise<void> {
+    if ((await this.load()).has(guildId)) return;
+    await this.change((known) => new Set(known).add(guildId));
+  }
+
+  async remove(guildId: string): Promise<void> {
+    if (!(await this.load()).has(guildId)) return;
+    await this.change((known) => {
+      const next = new Set(known);
+      next.delete(guildId);
+      return next;
+    });
+  }
+
+  private async change(next: (known: Set<string>) => Set<string>): Promise<void> {
+    const changing = this.tail.then(async () => {
+      const updated = next(await this.load());
+      await this.store.keyv.set(this.key, [...updated]);
+      this.known = updated;
+    });
+    this.tail = changing.catch(() => undefined);
+    await changing;
+  }
+
+  private load(): Promise<Set<string>> {
+    if (this.known) return Promise.resolve(this.known);
+    this.loading ??= (async () => {
+      const stored = new Set(((await this.store.keyv.get(this.key)) as string[] | undefined) ?? []);
+      this.known ??= stored;
+      return this.known;
+    })();
+    // A failed read is tried again next time rather than remembered.
+    this.loading.catch(() => (this.loading = undefined));
+    return this.loading;
+  }
+}
+
+/** Every guild that has help data (requests or ledger events): what the daily retention purge visits. */
+export const helpGuildIndex = (store: Store) => new GuildIndex(store, 'help-guilds');
