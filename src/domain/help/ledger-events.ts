@@ -1,5 +1,6 @@
 /**
- * The help ledger: append-only facts about who asked, who offered and who confirmed. Nothing is ever
+ * The help ledger: append-only facts about who asked, who offered and who confirmed, and who committed
+ * to and reported on a practical task (never the task's words: those stay with the task). Nothing is ever
  * edited in place; counts are derived from these events so they can be recomputed, exported and
  * deleted per member. `at` is an ISO-8601 UTC instant; ids are made by the caller (storage).
  */
@@ -7,7 +8,32 @@ export type LedgerEvent =
   | { readonly id: string; readonly at: string; readonly kind: 'request-opened'; readonly requestId: string; readonly memberId: string; readonly anonymous: boolean }
   | { readonly id: string; readonly at: string; readonly kind: 'request-closed'; readonly requestId: string; readonly memberId: string }
   | OfferEvent<'offer-made'>
-  | OfferEvent<'offer-confirmed'>;
+  | OfferEvent<'offer-confirmed'>
+  | TaskCommittedEvent
+  | TaskReportedEvent;
+
+/** How a member says their practical task went. Not done is an answer like any other, never a failure. */
+export type TaskOutcome = 'done' | 'partly' | 'not-done';
+
+/** A member committed to a practical task, in a meeting (`meetingId`) or between meetings (null). */
+export interface TaskCommittedEvent {
+  readonly id: string;
+  readonly at: string;
+  readonly kind: 'task-committed';
+  readonly memberId: string;
+  readonly taskId: string;
+  readonly meetingId: string | null;
+}
+
+/** A member reported on their practical task (reporting again adds another event). */
+export interface TaskReportedEvent {
+  readonly id: string;
+  readonly at: string;
+  readonly kind: 'task-reported';
+  readonly memberId: string;
+  readonly taskId: string;
+  readonly outcome: TaskOutcome;
+}
 
 /** An offer from one member to another (giver -> receiver), and its later confirmation by the receiver. */
 export interface OfferEvent<K extends 'offer-made' | 'offer-confirmed'> {
@@ -32,6 +58,8 @@ export function membersOf(event: LedgerEvent): string[] {
   switch (event.kind) {
     case 'request-opened':
     case 'request-closed':
+    case 'task-committed':
+    case 'task-reported':
       return [event.memberId];
     case 'offer-made':
     case 'offer-confirmed':

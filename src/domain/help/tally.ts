@@ -48,6 +48,9 @@ export function addEvent(tallies: Map<string, MemberTally>, event: LedgerEvent):
       tallyFor(tallies, event.memberId).requests += 1;
       return;
     case 'request-closed':
+    case 'task-committed':
+    case 'task-reported':
+      // Active, and nothing more: a practical task is neither help given nor help received.
       tallyFor(tallies, event.memberId);
       return;
     case 'offer-made':

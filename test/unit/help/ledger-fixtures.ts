@@ -17,6 +17,12 @@ export const offered = (giverId: string, receiverId: string, at: string, offerId
 export const confirmed = (giverId: string, receiverId: string, at: string, offerId = nextId()): LedgerEvent => ({
   id: nextId(), at, kind: 'offer-confirmed', offerId, requestId: `r-${receiverId}`, giverId, receiverId,
 });
+export const committed = (memberId: string, at: string, taskId = nextId(), meetingId: string | null = null): LedgerEvent => ({
+  id: nextId(), at, kind: 'task-committed', memberId, taskId, meetingId,
+});
+export const reported = (memberId: string, at: string, taskId = nextId(), outcome: 'done' | 'partly' | 'not-done' = 'done'): LedgerEvent => ({
+  id: nextId(), at, kind: 'task-reported', memberId, taskId, outcome,
+});
 
 /** A tally with the given counts, as a typing test wants it. */
 export const tally = (memberId: string, given: number, received: number, requests = 0): MemberTally => ({

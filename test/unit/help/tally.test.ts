@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { membersOf, type LedgerEvent } from '../../../src/domain/help/ledger-events.ts';
 import { addEvent, dailyTallies, emptyTally, mergeTallies, tallyEvents, type MemberTally } from '../../../src/domain/help/tally.ts';
-import { closed, confirmed, offered, opened } from './ledger-fixtures.ts';
+import { closed, committed, confirmed, offered, opened, reported } from './ledger-fixtures.ts';
 
 const june = { from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-06-29T00:00:00Z') };
 
@@ -16,6 +16,11 @@ describe('membersOf', () => {
 
   it('GIVEN an anonymous request THEN it is still about the asker (for their export and delete)', () => {
     expect(membersOf(opened('ann', '2026-06-02T10:00:00Z', 'r1', true))).toEqual(['ann']);
+  });
+
+  it('GIVEN a task committed or reported on THEN it is about the member whose task it is', () => {
+    expect(membersOf(committed('ann', '2026-06-02T10:00:00Z', 't1', 'm1'))).toEqual(['ann']);
+    expect(membersOf(reported('ann', '2026-06-09T10:00:00Z', 't1', 'not-done'))).toEqual(['ann']);
   });
 
   it('GIVEN a kind added by a later issue THEN its memberId is the member it is about', () => {
@@ -50,6 +55,18 @@ describe('tallying the ledger', () => {
 
   it('GIVEN only a closed request THEN the member is active with zero counts', () => {
     expect(tallyEvents([closed('ann', '2026-06-02T10:00:00Z')], june).get('ann')).toEqual(emptyTally('ann'));
+  });
+
+  it('GIVEN only task events THEN the member is active and gave, received and asked nothing', () => {
+    const tallies = tallyEvents([committed('ann', '2026-06-02T10:00:00Z', 't1'), reported('ann', '2026-06-09T10:00:00Z', 't1', 'partly')], june);
+    expect([...tallies.keys()]).toEqual(['ann']);
+    expect(tallies.get('ann')).toEqual(emptyTally('ann'));
+  });
+
+  it('GIVEN task events beside an offer THEN the counts are those of the offer alone', () => {
+    const tallies = tallyEvents([offered('ann', 'bob', '2026-06-02T10:00:00Z'), committed('bob', '2026-06-02T11:00:00Z'), reported('ann', '2026-06-03T11:00:00Z')], june);
+    expect(tallies.get('ann')).toEqual({ ...emptyTally('ann'), given: 1 });
+    expect(tallies.get('bob')).toEqual({ ...emptyTally('bob'), received: 1 });
   });
 
   it('GIVEN an unknown later kind THEN it makes its member active and counts nothing', () => {
