@@ -1,3 +1,5 @@
+import type { TaskOutcome } from '../tasks/practical-task.ts';
+
 /**
  * The help ledger: append-only facts about who asked, who offered and who confirmed, and who committed
  * to and reported on a practical task (never the task's words: those stay with the task). Nothing is ever
@@ -11,9 +13,6 @@ export type LedgerEvent =
   | OfferEvent<'offer-confirmed'>
   | TaskCommittedEvent
   | TaskReportedEvent;
-
-/** How a member says their practical task went. Not done is an answer like any other, never a failure. */
-export type TaskOutcome = 'done' | 'partly' | 'not-done';
 
 /** A member committed to a practical task, in a meeting (`meetingId`) or between meetings (null). */
 export interface TaskCommittedEvent {
