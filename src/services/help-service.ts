@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { HelpRules } from '../config/help-rules.ts';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
 import { crisisMatcher, type CrisisMatcher } from '../domain/help/crisis.ts';
-import { membersOf, type LedgerEvent } from '../domain/help/ledger-events.ts';
+import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { groupMedians, matonType, type MatonType } from '../domain/help/maton.ts';
 import { shouldInviteToRest } from '../domain/help/over-helping.ts';
 import { suggestionFor, type SuggestionKey } from '../domain/help/suggestion.ts';
@@ -23,6 +23,7 @@ import type { HelpRequestStore, OpenRequestEntry } from '../store/help-request-s
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefsStore } from '../store/member-prefs-store.ts';
 import type { CircleService } from './circle-service.ts';
+import { recordEvents, removeEvents } from './ledger-recording.ts';
 
 export type HelpProblem = RequestProblem | { readonly kind: 'not-set-up' } | { readonly kind: 'unknown-request' };
 
@@ -238,27 +239,13 @@ export class HelpService {
     return true;
   }
 
-  /** Appends events, leaving out any that name a member who paused recording. Inside the queue. */
+  /** Appends events, leaving out any that name a member who paused recording (ledger-recording.ts). Inside the queue. */
   private async record(guildId: string, settings: CircleSettings, events: LedgerEvent[]): Promise<void> {
-    const kept: LedgerEvent[] = [];
-    for (const event of events) {
-      const paused = await Promise.all(membersOf(event).map(async (id) => (await this.deps.prefs.get(guildId, id)).recordingPaused));
-      if (!paused.includes(true)) kept.push(event);
-    }
-    if (kept.length > 0) await this.deps.ledger.append(guildId, kept, settings.timezone);
+    await recordEvents(this.deps, guildId, settings.timezone, events);
   }
 
   /** Inside the queue. Removes matching events from every day of the ledger; returns how many went. */
-  async removeEvents(guildId: string, matches: (event: LedgerEvent) => boolean): Promise<number> {
-    let removed = 0;
-    for (const day of await this.deps.ledger.days(guildId)) {
-      const events = await this.deps.ledger.dayEvents(guildId, day);
-      const kept = events.filter((event) => !matches(event));
-      if (kept.length !== events.length) {
-        removed += events.length - kept.length;
-        await this.deps.ledger.rewriteDay(guildId, day, kept);
-      }
-    }
-    return removed;
+  removeEvents(guildId: string, matches: (event: LedgerEvent) => boolean): Promise<number> {
+    return removeEvents(this.deps.ledger, guildId, matches);
   }
 }
