@@ -67,9 +67,16 @@ export function offerMessage(request: HelpRequest, offer: Offer): { content: str
   return { content: lines.join('\n'), components };
 }
 
-/** Posts a new request in its channel and opens the thread where offers will appear. */
+/**
+ * Posts a new request in its channel and opens the thread where offers will appear. In a meeting's
+ * thread (threads cannot hold threads) the offers follow in that same thread.
+ */
 export async function postRequest(client: Client, request: HelpRequest): Promise<{ messageId: string; threadId: string | null }> {
   const channel = await client.channels.fetch(request.channelId);
+  if (channel?.isThread()) {
+    const message = await channel.send({ ...requestMessage(request), allowedMentions: NO_MENTIONS });
+    return { messageId: message.id, threadId: null };
+  }
   if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
     throw new Error(`Channel ${request.channelId} is not a text channel the bot can post in`);
   }

@@ -79,11 +79,12 @@ export class HelpService {
     this.crisis = crisisMatcher(deps.crisisWords);
   }
 
-  async ask(guildId: string, askerId: string, topic: string, anonymous: boolean): Promise<Result<AskOutcome, HelpProblem>> {
+  /** Opens a request, posted in the circle channel, or in `channelId` (a running meeting's thread). */
+  async ask(guildId: string, askerId: string, topic: string, anonymous: boolean, channelId?: string): Promise<Result<AskOutcome, HelpProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const now = this.now();
-    const opened = openRequest({ id: newId(), askerId, topic, anonymous, channelId: settings.circleChannelId, now });
+    const opened = openRequest({ id: newId(), askerId, topic, anonymous, channelId: channelId ?? settings.circleChannelId, now });
     if (!opened.ok) return opened;
     const request = opened.value;
     await this.deps.queue.run(guildId, async () => {

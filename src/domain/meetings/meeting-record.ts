@@ -25,8 +25,10 @@ export interface MeetingRecord {
   /** Round indexes whose message was last rendered with live buttons (to disable them once). */
   readonly liveRounds: readonly number[];
   readonly summaryMessageId: string | null;
-  /** Whether the catch-up note ("the bot was away, moved on to ...") still has to be posted. */
+  /** Short notes still to be posted in the thread (for example "the bot was away; moved on to ..."). */
   readonly pendingNotes: readonly string[];
+  /** The state revision the current round's message last showed (deadline, paused), to edit it once per change. */
+  readonly renderedRevision: number;
   /** Members who took any action, in order of first action. */
   readonly attendees: readonly string[];
   readonly actions: Readonly<Partial<Record<MeetingAction, number>>>;
@@ -43,6 +45,7 @@ export function newMeetingRecord(input: { state: MeetingState; guildId: string; 
     liveRounds: [],
     summaryMessageId: null,
     pendingNotes: [],
+    renderedRevision: -1,
     attendees: [],
     actions: {},
     requestIds: [],
@@ -61,7 +64,7 @@ export function withAction(record: MeetingRecord, memberId: string, action: Meet
 
 /** One rating per member: rating again replaces the earlier one. */
 export function withRating(record: MeetingRecord, rating: MeetingRating): MeetingRecord {
-  return { ...withAction(record, rating.memberId, 'rate-meeting'), ratings: [...record.ratings.filter((r) => r.memberId !== rating.memberId), rating] };
+  return { ...record, ratings: [...record.ratings.filter((r) => r.memberId !== rating.memberId), rating] };
 }
 
 export interface MeetingSummary {

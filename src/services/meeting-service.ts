@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import type { CircleSettings } from '../domain/circle/circle-settings.ts';
+import type { MeetingAction, MeetingFormat } from '../domain/meetings/format.ts';
+import { newMeetingRecord, summarize, withAction, withRating, type MeetingRating, type MeetingRecord, type MeetingSummary } from '../domain/meetings/meeting-record.ts';
+import {
+  acceptsAction,
+  advance,
+  catchUp,
+  end,
+  extend,
+  pause,
+  resume,
+  startMeeting,
+  type ActionProblem,
+  type MeetingProblem,
+  type MeetingState,
+} from '../domain/meetings/meeting-state.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { MeetingStore } from '../store/meeting-store.ts';
+import type { CircleService } from './circle-service.ts';
+import type { HelpService } from './help-service.ts';
+
+export type MeetingServiceProblem =
+  | MeetingProblem
+  | { readonly kind: 'not-set-up' }
+  | { readonly kind: 'already-running' }
+  | { readonly kind: 'no-meeting' }
+  | { readonly kind: 'unknown-format'; readonly name: string; readonly known: readonly string[] };
+
+export type Steering = { readonly kind: 'next' | 'pause' | 'resume' | 'end' } | { readonly kind: 'extend'; readonly minutes: number };
+
+export interface MeetingServiceDeps {
+  readonly circle: CircleService;
+  readonly help: HelpService;
+  readonly meetings: MeetingStore;
+  readonly queue: GuildWriteQueue;
+  readonly formats: ReadonlyMap<string, MeetingFormat>;
+  readonly defaultFormat: string;
+  /** Length of a format "minute": 60 000 ms, or a few seconds in the demo and tests. */
+  readonly minuteMs?: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * Meetings: one active meeting per guild, its rounds advancing on their deadlines or when steered,
+ * and what members do in each round. Every change is stored (in the guild's write queue) before
+ * anyone is answered; posting to Discord happens afterwards, from the stored record.
+ */
+export class MeetingService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: MeetingServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  formatNames(): string[] {
+    return [...this.deps.formats.keys()];
+  }
+
+  format(name: string): MeetingFormat | undefined {
+    return this.deps.formats.get(name);
+  }
+
+  current(guildId: string): Promise<MeetingRecord | undefined> {
+    return this.deps.meetings.get(guildId);
+  }
+
+  unfinishedGuilds(): Promise<string[]> {
+    return this.deps.meetings.unfinished();
+  }
+
+  async start(guildId: string, moderatorId: string, formatName: string | undefined): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return err({ kind: 'not-set-up' });
+    const name = formatName ?? this.deps.defaultFormat;
+    const format = this.deps.formats.get(name);
+    if (!format) return err({ kind: 'unknown-format', name, known: this.formatNames() });
+    return this.deps.queue.run(guildId, async () => {
+      const existing = await this.deps.meetings.get(guildId);
+      if (existing && existing.state.status !== 'ended') return err({ kind: 'already-running' as const });
+      const state = startMeeting({ id: randomBytes(6).toString('base64url'), format, now: this.now(), chairId: moderatorId, minuteMs: this.deps.minuteMs });
+      const record = newMeetingRecord({ state, guildId, channelId: settings.circleChannelId, startedBy: moderatorId });
+      await this.deps.meetings.put(record);
+      return ok({ record, settings });
+    });
+  }
+
+  /** A moderator's steering. Deadlines that passed are applied first, so it acts on the real current round. */
+  steer(guildId: string, steering: Steering): Promise<Result<{ before: MeetingRecord; after: MeetingRecord }, MeetingServiceProblem>> {
+    return this.update(guildId, (record, now) => {
+      const state = catchUp(record.state, now).state;
+      const changed = applySteering(state, steering, now);
+      return changed.ok ? ok({ ...record, state: changed.value }) : changed;
+    });
+  }
+
+  /** The timer's tick (and start-up's catch-up): moves past every deadline that has passed. */
+  async tick(guildId: string): Promise<{ record: MeetingRecord | undefined; advancedRounds: number }> {
+    return this.deps.queue.run(guildId, async () => {
+      const record = await this.deps.meetings.get(guildId);
+      if (!record) return { record, advancedRounds: 0 };
+      const caught = catchUp(record.state, this.now());
+      if (caught.advancedRounds === 0) return { record, advancedRounds: 0 };
+      const next = { ...record, state: caught.state };
+      await this.deps.meetings.put(next);
+      return { record: next, advancedRounds: caught.advancedRounds };
+    });
+  }
+
+  /** Stores what has been posted for the meeting (Discord ids, notes delivered). */
+  markPosted(guildId: string, meetingId: string, change: (record: MeetingRecord) => MeetingRecord): Promise<MeetingRecord | undefined> {
+    return this.deps.queue.run(guildId, async () => {
+      const record = await this.deps.meetings.get(guildId);
+      if (!record || record.state.id !== meetingId) return record;
+      const next = change(record);
+      await this.deps.meetings.put(next);
+      return next;
+    });
+  }
+
+  /**
+   * Checks a member's round action against the meeting as it is now (stale buttons are refused) and,
+   * when it counts, records their attendance and the action.
+   */
+  recordAction(
+    guildId: string,
+    meetingId: string,
+    roundIndex: number,
+    memberId: string,
+    action: MeetingAction,
+    extra?: (record: MeetingRecord) => MeetingRecord,
+  ): Promise<Result<MeetingRecord, ActionProblem | { kind: 'no-meeting' }>> {
+    return this.deps.queue.run(guildId, async () => {
+      const record = await this.deps.meetings.get(guildId);
+      if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' as const });
+      const allowed = this.checkAction(record, roundIndex, action);
+      if (!allowed.ok) return allowed;
+      const next = (extra ?? ((r: MeetingRecord) => r))(withAction(record, memberId, action));
+      await this.deps.meetings.put(next);
+      return ok(next);
+    });
+  }
+
+  /** Whether an action from a round's button still counts, without recording anything (before a modal). */
+  async canAct(guildId: string, meetingId: string, roundIndex: number, action: MeetingAction): Promise<Result<MeetingRecord, ActionProblem | { kind: 'no-meeting' }>> {
+    const record = await this.deps.meetings.get(guildId);
+    if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' });
+    const allowed = this.checkAction(record, roundIndex, action);
+    return allowed.ok ? ok(record) : allowed;
+  }
+
+  rate(guildId: string, meetingId: string, roundIndex: number, rating: MeetingRating) {
+    return this.recordAction(guildId, meetingId, roundIndex, rating.memberId, 'rate-meeting', (record) => withRating(record, rating));
+  }
+
+  /** Links a help request raised in this meeting (needs round) to it, for the summary. */
+  addRequest(guildId: string, meetingId: string, requestId: string): Promise<MeetingRecord | undefined> {
+    return this.markPosted(guildId, meetingId, (record) => ({ ...record, requestIds: [...record.requestIds, requestId] }));
+  }
+
+  async summary(record: MeetingRecord): Promise<MeetingSummary> {
+    const answered = new Set<string>();
+    for (const id of record.requestIds) {
+      const request = await this.deps.help.request(record.guildId, id);
+      if (request && request.offers.length > 0) answered.add(id);
+    }
+    return summarize(record, answered);
+  }
+
+  private checkAction(record: MeetingRecord, roundIndex: number, action: MeetingAction) {
+    return acceptsAction(record.state, roundIndex, action, this.now());
+  }
+
+  private update<E>(
+    guildId: string,
+    change: (record: MeetingRecord, now: Date) => Result<MeetingRecord, E>,
+  ): Promise<Result<{ before: MeetingRecord; after: MeetingRecord }, E | { kind: 'no-meeting' }>> {
+    return this.deps.queue.run(guildId, async () => {
+      const record = await this.deps.meetings.get(guildId);
+      if (!record || record.state.status === 'ended') return err({ kind: 'no-meeting' as const });
+      const changed = change(record, this.now());
+      if (!changed.ok) return changed;
+      await this.deps.meetings.put(changed.value);
+      return ok({ before: record, after: changed.value });
+    });
+  }
+}
+
+function applySteering(state: MeetingState, steering: Steering, now: Date): Result<MeetingState, MeetingProblem> {
+  switch (steering.kind) {
+    case 'next':
+      return advance(state, now);
+    case 'pause':
+      return pause(state, now);
+    case 'resume':
+      return resume(state, now);
+    case 'end':
+      return end(state, now);
+    case 'extend':
+      return extend(state, steering.minutes, now);
+  }
+}
