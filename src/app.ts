@@ -11,6 +11,7 @@ import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
 import { HelpService } from './services/help-service.ts';
 import { PrivacyService } from './services/privacy-service.ts';
+import { TaskService } from './services/task-service.ts';
 import { startRetentionPurge } from './scheduler/retention-purge.ts';
 import type { Services } from './services/services.ts';
 import { circleSettingsRepository } from './store/circle-settings-repository.ts';
@@ -20,6 +21,7 @@ import { HelpRequestStore } from './store/help-request-store.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { MemberPrefsStore } from './store/member-prefs-store.ts';
 import { openStore, type Store } from './store/sqlite-store.ts';
+import { TaskStore } from './store/task-store.ts';
 
 export const COMMANDS_DIRECTORY = fileURLToPath(new URL('../commands/', import.meta.url));
 
@@ -57,12 +59,14 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const requests = new HelpRequestStore(store, guilds);
   const ledger = new LedgerStore(store, guilds);
   const prefs = new MemberPrefsStore(store);
+  const tasks = new TaskStore(store, guilds);
   const rules = options.helpRules ?? loadHelpRules();
   const help = new HelpService({ circle, requests, ledger, prefs, queue, rules, crisisWords: loadCrisisWords(), now: options.now });
   const services: Services = {
     circle,
     help,
     privacy: new PrivacyService({ circle, help, requests, ledger, prefs, guilds, queue, rules, now: options.now }),
+    tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
   };
   const router = new InteractionRouter({ commands, services, logger, deferAfterMs: options.deferAfterMs });
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond });

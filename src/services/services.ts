@@ -1,10 +1,12 @@
 import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
 import type { PrivacyService } from './privacy-service.ts';
+import type { TaskService } from './task-service.ts';
 
 /** Everything a handler may call. Built once at start-up (src/app.ts) and handed to the router. */
 export interface Services {
   readonly circle: CircleService;
   readonly help: HelpService;
   readonly privacy: PrivacyService;
+  readonly tasks: TaskService;
 }

@@ -1,0 +1,74 @@
+import { NO_TASKS, type MemberTasks } from '../domain/tasks/practical-task.ts';
+import { guildKey } from './guild-document.ts';
+import type { GuildIndex } from './guild-index.ts';
+import type { Store } from './sqlite-store.ts';
+
+const tasksKey = (guildId: string, memberId: string) => guildKey(guildId, `member:${memberId}:tasks`);
+const membersKey = (guildId: string) => guildKey(guildId, 'task-members');
+
+/**
+ * Practical tasks, one record per member (`member:<id>:tasks`: the current task and up to ten earlier
+ * ones), plus a per-guild list of the members who have one, so the retention purge can visit them
+ * without scanning the store. Records are read through a cache; call `put` and `remove` only inside the
+ * guild's write queue.
+ */
+export class TaskStore {
+  private readonly cache = new Map<string, MemberTasks>();
+  private readonly members = new Map<string, string[]>();
+
+  /** `guilds`, when given, learns each guild that keeps a task (for the retention purge). */
+  constructor(
+    private readonly store: Store,
+    private readonly guilds?: GuildIndex,
+  ) {}
+
+  /** The member's tasks; no current task and no history when they never committed to one. */
+  async get(guildId: string, memberId: string): Promise<MemberTasks> {
+    const key = tasksKey(guildId, memberId);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const stored = ((await this.store.keyv.get(key)) as MemberTasks | undefined) ?? NO_TASKS;
+    this.cache.set(key, stored);
+    return stored;
+  }
+
+  /** Only inside the guild's write queue. An empty record removes the member's tasks. */
+  async put(guildId: string, memberId: string, tasks: MemberTasks): Promise<void> {
+    if (tasks.current === null && tasks.history.length === 0) {
+      await this.remove(guildId, memberId);
+      return;
+    }
+    await this.guilds?.add(guildId);
+    const key = tasksKey(guildId, memberId);
+    await this.store.keyv.set(key, tasks);
+    this.cache.set(key, tasks);
+    const members = await this.memberIds(guildId);
+    if (!members.includes(memberId)) await this.setMembers(guildId, [...members, memberId]);
+  }
+
+  /** Only inside the guild's write queue. How many tasks (current and earlier) were removed. */
+  async remove(guildId: string, memberId: string): Promise<number> {
+    const existing = await this.get(guildId, memberId);
+    const count = (existing.current ? 1 : 0) + existing.history.length;
+    const key = tasksKey(guildId, memberId);
+    await this.store.keyv.delete(key);
+    this.cache.set(key, NO_TASKS);
+    const members = await this.memberIds(guildId);
+    if (members.includes(memberId)) await this.setMembers(guildId, members.filter((id) => id !== memberId));
+    return count;
+  }
+
+  /** Every member of the guild with a task record (retention). */
+  async memberIds(guildId: string): Promise<string[]> {
+    const cached = this.members.get(guildId);
+    if (cached) return cached;
+    const stored = ((await this.store.keyv.get(membersKey(guildId))) as string[] | undefined) ?? [];
+    this.members.set(guildId, stored);
+    return stored;
+  }
+
+  private async setMembers(guildId: string, memberIds: string[]): Promise<void> {
+    await this.store.keyv.set(membersKey(guildId), memberIds);
+    this.members.set(guildId, memberIds);
+  }
+}
