@@ -3,13 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { Events, type Client } from 'discord.js';
 import type { Config } from './config/config.ts';
 import { loadCrisisWords, loadHelpRules, type HelpRules } from './config/help-rules.ts';
+import { DEFAULT_MEETING_FORMAT, loadMeetingFormats } from './config/meeting-formats.ts';
 import { createDiscordClient } from './discord/client.ts';
 import { loadCommands } from './discord/command-loader.ts';
 import { syncCommands, type SyncOutcome } from './discord/command-sync.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
+import { MeetingConductor } from './discord/meeting-conductor.ts';
 import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
 import { HelpService } from './services/help-service.ts';
+import { MeetingService } from './services/meeting-service.ts';
 import { PrivacyService } from './services/privacy-service.ts';
 import { TaskService } from './services/task-service.ts';
 import { startRetentionPurge } from './scheduler/retention-purge.ts';
@@ -19,6 +22,7 @@ import { GuildWriteQueue } from './store/guild-write-queue.ts';
 import { helpGuildIndex } from './store/guild-index.ts';
 import { HelpRequestStore } from './store/help-request-store.ts';
 import { LedgerStore } from './store/ledger-store.ts';
+import { MeetingStore } from './store/meeting-store.ts';
 import { MemberPrefsStore } from './store/member-prefs-store.ts';
 import { openStore, type Store } from './store/sqlite-store.ts';
 import { TaskStore } from './store/task-store.ts';
@@ -34,6 +38,8 @@ export interface StartOptions {
   readonly globalRequestsPerSecond?: number;
   /** Overrides data/help-rules.json (tests of thresholds). */
   readonly helpRules?: HelpRules;
+  /** How long a meeting format's "minute" lasts (default 60 000 ms); the demo and tests use seconds. */
+  readonly meetingMinuteMs?: number;
   /** The clock services use; tests move it to cross weeks and retention periods. */
   readonly now?: () => Date;
 }
@@ -67,9 +73,20 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     help,
     privacy: new PrivacyService({ circle, help, requests, ledger, prefs, guilds, queue, rules, now: options.now }),
     tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
+    meetings: new MeetingService({
+      circle,
+      help,
+      meetings: new MeetingStore(store),
+      queue,
+      formats: loadMeetingFormats(),
+      defaultFormat: DEFAULT_MEETING_FORMAT,
+      minuteMs: options.meetingMinuteMs,
+      now: options.now,
+    }),
   };
-  const router = new InteractionRouter({ commands, services, logger, deferAfterMs: options.deferAfterMs });
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond });
+  const conductor = new MeetingConductor(client, services.meetings, logger);
+  const router = new InteractionRouter({ commands, services, conductor, logger, deferAfterMs: options.deferAfterMs });
 
   const inFlight = new Set<Promise<void>>();
   let accepting = true;
@@ -104,6 +121,8 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     guildIds: () => client.guilds.cache.keys(),
   });
   void retention.runNow();
+  // Meetings that were running when the bot stopped go on from where their clocks say they are.
+  await conductor.reconcile();
   // Last: "ready" means everything is running (npm start installs its signal handlers right after).
   logger.info(
     { user: client.user?.tag, guilds: client.guilds.cache.size, commands: commands.length, commandSync, scope: config.devGuildId ? 'guild' : 'global' },
@@ -120,6 +139,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
       stopping ??= (async () => {
         accepting = false;
         await Promise.allSettled([...inFlight]);
+        await conductor.stop();
         await retention.stop();
         await queue.drain();
         await store.close();

@@ -1,5 +1,6 @@
 import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
+import type { MeetingService } from './meeting-service.ts';
 import type { PrivacyService } from './privacy-service.ts';
 import type { TaskService } from './task-service.ts';
 
@@ -7,6 +8,7 @@ import type { TaskService } from './task-service.ts';
 export interface Services {
   readonly circle: CircleService;
   readonly help: HelpService;
+  readonly meetings: MeetingService;
   readonly privacy: PrivacyService;
   readonly tasks: TaskService;
 }

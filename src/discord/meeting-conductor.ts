@@ -1,0 +1,155 @@
+import type { Client, TextChannel, ThreadChannel } from 'discord.js';
+import { nextDeadline } from '../domain/meetings/meeting-state.ts';
+import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { MeetingService } from '../services/meeting-service.ts';
+import { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import { text } from '../texts/texts.ts';
+import { openingMessage, postNonce, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
+import { NO_MENTIONS } from './reply.ts';
+
+/** setTimeout's ceiling (about 24.8 days); longer waits are re-armed when they fire. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Keeps each guild's meeting thread in step with the stored meeting: posts the opening, each round
+ * once, the catch-up notes and the summary; disables the buttons of rounds that ended; and keeps one
+ * timer per guild at the current round's deadline.
+ *
+ * Restart-safe by construction: it only ever compares the stored record with what the record says was
+ * posted, and every post carries a nonce that Discord enforces, so a post retried after a crash comes
+ * back as the original message instead of a second one.
+ */
+export class MeetingConductor {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly syncs = new GuildWriteQueue();
+  private stopped = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly meetings: MeetingService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Start-up: every unfinished meeting moves past the deadlines missed while the bot was down, and is re-armed. */
+  async reconcile(): Promise<void> {
+    for (const guildId of await this.meetings.unfinishedGuilds()) {
+      const { record, advancedRounds } = await this.meetings.tick(guildId);
+      if (record && advancedRounds > 0) {
+        const note =
+          record.state.status === 'ended'
+            ? text('meeting.note.caughtUpEnded')
+            : text('meeting.note.caughtUp', { number: record.state.roundIndex + 1, title: this.roundTitle(record) });
+        await this.meetings.markPosted(guildId, record.state.id, (r) => ({ ...r, pendingNotes: [...r.pendingNotes, note] }));
+      }
+      await this.sync(guildId);
+    }
+  }
+
+  /** Brings Discord up to date with the stored meeting and re-arms the timer. Never throws. */
+  sync(guildId: string): Promise<void> {
+    return this.syncs.run(guildId, async () => {
+      if (this.stopped) return;
+      try {
+        await this.syncNow(guildId);
+      } catch (error) {
+        this.logger.error({ err: error, guildId }, 'could not bring the meeting thread up to date');
+      }
+      const record = await this.meetings.current(guildId);
+      this.arm(guildId, record);
+    });
+  }
+
+  /** Stops every timer and waits for syncs in progress (graceful shutdown). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await this.syncs.drain();
+  }
+
+  private arm(guildId: string, record: MeetingRecord | undefined): void {
+    clearTimeout(this.timers.get(guildId));
+    this.timers.delete(guildId);
+    const deadline = record ? nextDeadline(record.state) : null;
+    if (!deadline || this.stopped) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - Date.now()));
+    const timer = setTimeout(() => {
+      this.timers.delete(guildId);
+      void this.meetings
+        .tick(guildId)
+        .then(() => this.sync(guildId))
+        .catch((error: unknown) => this.logger.error({ err: error, guildId }, 'meeting timer failed'));
+    }, wait);
+    this.timers.set(guildId, timer);
+  }
+
+  private async syncNow(guildId: string): Promise<void> {
+    let record = await this.meetings.current(guildId);
+    if (!record) return;
+    const format = this.meetings.format(record.state.format);
+    if (!format) throw new Error(`Meeting format "${record.state.format}" is no longer installed`);
+    const id = record.state.id;
+
+    if (!record.threadId) {
+      const channel = (await this.client.channels.fetch(record.channelId)) as TextChannel;
+      const opening = await channel.send({
+        content: openingMessage(record, format),
+        allowedMentions: NO_MENTIONS,
+        nonce: postNonce(id, 'open'),
+        enforceNonce: true,
+      });
+      const thread = opening.hasThread && opening.thread ? opening.thread : await opening.startThread({ name: threadName(record, format), autoArchiveDuration: 1440 });
+      record = (await this.meetings.markPosted(guildId, id, (r) => ({ ...r, openingMessageId: opening.id, threadId: thread.id })))!;
+    }
+    const thread = (await this.client.channels.fetch(record.threadId!)) as ThreadChannel;
+    const { state } = record;
+
+    // Rounds that are over lose their buttons (a stale click is refused anyway; this tells people).
+    for (const roundIndex of record.liveRounds.filter((index) => state.status === 'ended' || index !== state.roundIndex)) {
+      const messageId = record.roundMessages[String(roundIndex)];
+      if (messageId) await thread.messages.edit(messageId, { ...roundMessage(record, format, roundIndex), allowedMentions: NO_MENTIONS });
+      record = (await this.meetings.markPosted(guildId, id, (r) => ({ ...r, liveRounds: r.liveRounds.filter((index) => index !== roundIndex) })))!;
+    }
+
+    for (const note of record.pendingNotes) {
+      await thread.send({ content: note, allowedMentions: NO_MENTIONS });
+      record = (await this.meetings.markPosted(guildId, id, (r) => ({ ...r, pendingNotes: r.pendingNotes.filter((pending) => pending !== note) })))!;
+    }
+
+    if (state.status !== 'ended') {
+      const roundKey = String(state.roundIndex);
+      const existing = record.roundMessages[roundKey];
+      if (!existing) {
+        const posted = await thread.send({
+          ...roundMessage(record, format, state.roundIndex),
+          allowedMentions: NO_MENTIONS,
+          nonce: postNonce(id, `r${state.roundIndex}`),
+          enforceNonce: true,
+        });
+        await this.meetings.markPosted(guildId, id, (r) => ({
+          ...r,
+          roundMessages: { ...r.roundMessages, [roundKey]: posted.id },
+          liveRounds: [...r.liveRounds.filter((index) => index !== state.roundIndex), state.roundIndex],
+          renderedRevision: state.revision,
+        }));
+      } else if (record.renderedRevision !== state.revision) {
+        // Paused, resumed or extended: the round's message shows the new end time.
+        await thread.messages.edit(existing, { ...roundMessage(record, format, state.roundIndex), allowedMentions: NO_MENTIONS });
+        await this.meetings.markPosted(guildId, id, (r) => ({ ...r, renderedRevision: state.revision }));
+      }
+      return;
+    }
+
+    if (!record.summaryMessageId) {
+      const summary = await this.meetings.summary(record);
+      const posted = await thread.send({ content: summaryMessage(summary, format), allowedMentions: NO_MENTIONS, nonce: postNonce(id, 'end'), enforceNonce: true });
+      await this.meetings.markPosted(guildId, id, (r) => ({ ...r, summaryMessageId: posted.id }));
+    }
+  }
+
+  private roundTitle(record: MeetingRecord): string {
+    const plan = record.state.rounds[record.state.roundIndex];
+    return this.meetings.format(record.state.format)?.rounds.find((round) => round.id === plan?.id)?.title ?? plan?.id ?? '';
+  }
+}
