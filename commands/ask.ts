@@ -1,11 +1,10 @@
-import { ButtonStyle, ComponentType, SlashCommandBuilder, TextInputStyle, type TextChannel } from 'discord.js';
+import { ComponentType, SlashCommandBuilder, TextInputStyle } from 'discord.js';
 import { z } from 'zod';
 import { OFFER_MESSAGE_MAX_LENGTH, TOPIC_MAX_LENGTH, type HelpRequest } from '../src/domain/requests/help-request.ts';
-import { customId, type CommandContext, type ComponentContext, type ComponentHandler, type HandlerContext } from '../src/discord/command.ts';
-import { helpProblemText, makeOffer } from '../src/discord/help-actions.ts';
-import { HELP_IDS, messageLink, postRequest, refreshRequest } from '../src/discord/help-posts.ts';
-import { NO_MENTIONS, reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import type { AskOutcome } from '../src/services/help-service.ts';
+import { customId, type CommandContext, type ComponentContext, type ComponentHandler } from '../src/discord/command.ts';
+import { askForHelp, helpProblemText, makeOffer } from '../src/discord/help-actions.ts';
+import { HELP_IDS, refreshRequest } from '../src/discord/help-posts.ts';
+import { reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
 
 export const definition = new SlashCommandBuilder()
@@ -20,73 +19,17 @@ export const access = 'member';
 const askOptions = z.object({ topic: z.string(), anonymous: z.boolean() });
 
 export async function execute(context: CommandContext): Promise<Outcome> {
-  const { interaction, guildId, userId, services } = context;
+  const { interaction, guildId, services } = context;
   const options = askOptions.parse({
     topic: interaction.options.getString('topic', true),
     anonymous: interaction.options.getBoolean('anonymous') ?? false,
   });
-  const asked = await services.help.ask(guildId, userId, options.topic, options.anonymous);
-  if (!asked.ok) throw new UserFacingError(helpProblemText(asked.error));
-  const { request } = asked.value;
-
-  let post: { messageId: string; threadId: string | null };
-  try {
-    post = await postRequest(context.client, request);
-  } catch (error) {
-    context.logger.warn({ err: error, requestId: request.id }, 'could not post a help request');
-    await services.help.withdrawUnpostedRequest(guildId, request.id);
-    throw new UserFacingError(text('help.postFailed', { channel: request.channelId }));
-  }
-  await services.help.attachRequestPost(guildId, request.id, post);
-  if (asked.value.crisisTerms.length > 0) await alertModerators(context, asked.value, post.messageId);
-  return reply(confirmation(asked.value));
-}
-
-/** The asker's private answer: confirmation, crisis resources if needed, and an invitation to help. */
-function confirmation({ request, settings, crisisTerms, invitations }: AskOutcome) {
-  const parts = [text(request.anonymous ? 'ask.confirmed.anonymous' : 'ask.confirmed', { channel: request.channelId })];
-  if (crisisTerms.length > 0) parts.unshift(text('ask.crisis', { resources: settings.crisisResources ?? text('crisis.default') }));
-  if (invitations.length > 0) parts.push(text('ask.invitation'));
-  return {
-    content: parts.join('\n\n'),
-    components:
-      invitations.length === 0
-        ? []
-        : [
-            {
-              type: ComponentType.ActionRow as const,
-              components: invitations.map((entry) => ({
-                type: ComponentType.Button as const,
-                style: ButtonStyle.Secondary as const,
-                label: truncate(entry.topic, 80),
-                custom_id: customId(HELP_IDS.offerButton, entry.id),
-              })),
-            },
-          ],
-  };
-}
-
-/** Tells the moderators' channel, with a link and never the name of an anonymous asker. */
-async function alertModerators(context: HandlerContext, outcome: AskOutcome, messageId: string): Promise<void> {
-  const { request, settings, crisisTerms } = outcome;
-  if (!settings.modChannelId) return;
-  try {
-    const channel = (await context.client.channels.fetch(settings.modChannelId)) as TextChannel;
-    await channel.send({
-      content: text('modAlert.crisis', {
-        link: messageLink(context.guildId, request.channelId, messageId),
-        terms: crisisTerms.join(', '),
-        who: request.anonymous ? text('modAlert.anonymous') : text('modAlert.named', { asker: request.askerId }),
-      }),
-      allowedMentions: NO_MENTIONS,
-    });
-  } catch (error) {
-    context.logger.error({ err: error, requestId: request.id }, 'could not alert moderators about a request');
-  }
-}
-
-function truncate(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+  // While a meeting is running, needs are brought to it: the request goes in the meeting's thread.
+  const meeting = await services.meetings.current(guildId);
+  const inMeeting = meeting && meeting.state.status !== 'ended' && meeting.threadId ? meeting : undefined;
+  const asked = await askForHelp(context, options.topic, options.anonymous, inMeeting?.threadId ?? undefined);
+  if (inMeeting) await services.meetings.addRequest(guildId, inMeeting.state.id, asked.requestId);
+  return asked.reply;
 }
 
 async function openRequestOrRefuse(context: ComponentContext): Promise<HelpRequest> {

@@ -1,0 +1,383 @@
+import { ButtonStyle, ComponentType, PermissionFlagsBits, SlashCommandBuilder, TextInputStyle, type ThreadChannel } from 'discord.js';
+import { z } from 'zod';
+import { EXTEND_MINUTES, remainingInRound } from '../src/domain/meetings/meeting-state.ts';
+import type { MeetingAction } from '../src/domain/meetings/format.ts';
+import type { MeetingRecord } from '../src/domain/meetings/meeting-record.ts';
+import { TOPIC_MAX_LENGTH } from '../src/domain/requests/help-request.ts';
+import { TASK_NOTE_MAX_LENGTH, TASK_TEXT_MAX_LENGTH } from '../src/domain/tasks/practical-task.ts';
+import { customId, type CommandContext, type ComponentContext, type ComponentHandler } from '../src/discord/command.ts';
+import { askForHelp, makeOffer } from '../src/discord/help-actions.ts';
+import { MEETING_IDS } from '../src/discord/meeting-posts.ts';
+import { NO_MENTIONS, reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
+import type { MeetingServiceProblem, Steering } from '../src/services/meeting-service.ts';
+import { text } from '../src/texts/texts.ts';
+
+export const definition = new SlashCommandBuilder()
+  .setName('meeting')
+  .setDescription('Run a structured mutual-help meeting')
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageEvents)
+  .addSubcommand((s) =>
+    s
+      .setName('start')
+      .setDescription('Start a meeting in a new thread of the circle channel')
+      .addStringOption((o) =>
+        o.setName('format').setDescription('Which meeting format (default: grow)').addChoices({ name: 'GROW meeting (about 75 min)', value: 'grow' }, { name: 'Short meeting (about 30 min)', value: 'short' }),
+      ),
+  )
+  .addSubcommand((s) => s.setName('next').setDescription('End this round now and move on'))
+  .addSubcommand((s) =>
+    s
+      .setName('extend')
+      .setDescription('Give this round more time')
+      .addIntegerOption((o) => o.setName('minutes').setDescription('How many minutes more').setRequired(true).setMinValue(EXTEND_MINUTES.min).setMaxValue(EXTEND_MINUTES.max)),
+  )
+  .addSubcommand((s) => s.setName('pause').setDescription('Stop the clock (members can still take part)'))
+  .addSubcommand((s) => s.setName('resume').setDescription('Start the clock again'))
+  .addSubcommand((s) => s.setName('end').setDescription('End the meeting now and post its summary'))
+  .addSubcommand((s) => s.setName('status').setDescription('Where the meeting is'))
+  .toJSON();
+
+export const access = 'moderator';
+
+const subcommand = z.enum(['start', 'next', 'extend', 'pause', 'resume', 'end', 'status']);
+const relative = (iso: string | Date) => `<t:${Math.floor(new Date(iso).getTime() / 1000)}:R>`;
+
+export async function execute(context: CommandContext): Promise<Outcome> {
+  const { interaction, services, guildId } = context;
+  const chosen = subcommand.parse(interaction.options.getSubcommand(true));
+  if (chosen === 'start') {
+    const started = await services.meetings.start(guildId, context.userId, interaction.options.getString('format') ?? undefined);
+    if (!started.ok) throw new UserFacingError(problemText(started.error));
+    await context.conductor.sync(guildId);
+    const record = await services.meetings.current(guildId);
+    return reply({ content: text('meeting.started', { thread: record?.threadId ? `<#${record.threadId}>` : `<#${started.value.record.channelId}>` }) });
+  }
+  if (chosen === 'status') return reply({ content: await status(context) });
+
+  const steering: Steering = chosen === 'extend' ? { kind: 'extend', minutes: interaction.options.getInteger('minutes', true) } : { kind: chosen };
+  const steered = await services.meetings.steer(guildId, steering);
+  if (!steered.ok) throw new UserFacingError(problemText(steered.error));
+  await context.conductor.sync(guildId);
+  return reply({ content: steeredText(steering, steered.value.after, roundTitle(steered.value.after, services)) });
+}
+
+function steeredText(steering: Steering, after: MeetingRecord, title: string): string {
+  const { state } = after;
+  switch (steering.kind) {
+    case 'next':
+      return state.status === 'ended'
+        ? text('meeting.steered.lastRound')
+        : text('meeting.steered.next', { number: state.roundIndex + 1, total: state.rounds.length, title });
+    case 'pause':
+      return text('meeting.steered.pause');
+    case 'resume':
+      return text('meeting.steered.resume', { relative: relative(state.roundEndsAt!) });
+    case 'extend':
+      return state.roundEndsAt ? text('meeting.steered.extend', { relative: relative(state.roundEndsAt) }) : text('meeting.steered.pause');
+    case 'end':
+      return text('meeting.steered.end');
+  }
+}
+
+async function status({ services, guildId }: CommandContext): Promise<string> {
+  const record = await services.meetings.current(guildId);
+  if (!record) return text('meeting.noMeeting');
+  const { state } = record;
+  const common = { number: state.roundIndex + 1, total: state.rounds.length, title: roundTitle(record, services), attendance: record.attendees.length };
+  if (state.status === 'ended') return text('meeting.status.ended', { relative: relative(state.endedAt!) });
+  if (state.status === 'paused') return text('meeting.status.paused', { ...common, minutes: `${Math.max(1, Math.round((remainingInRound(state, new Date()) ?? 0) / 60_000))} min` });
+  return text('meeting.status.running', { ...common, relative: relative(state.roundEndsAt!) });
+}
+
+function roundTitle(record: MeetingRecord, services: CommandContext['services']): string {
+  const plan = record.state.rounds[record.state.roundIndex];
+  return services.meetings.format(record.state.format)?.rounds.find((round) => round.id === plan?.id)?.title ?? plan?.id ?? '';
+}
+
+function problemText(problem: MeetingServiceProblem): string {
+  switch (problem.kind) {
+    case 'not-set-up':
+      return text('meeting.notSetUp');
+    case 'already-running':
+      return text('meeting.alreadyRunning');
+    case 'no-meeting':
+      return text('meeting.noMeeting');
+    case 'unknown-format':
+      return text('meeting.unknownFormat', { name: problem.name, known: problem.known.join(', ') });
+    case 'already-ended':
+      return text('meeting.alreadyEnded');
+    case 'already-paused':
+      return text('meeting.alreadyPaused');
+    case 'not-paused':
+      return text('meeting.notPaused');
+    case 'extend-out-of-range':
+      return text('meeting.extendRange', { min: problem.min, max: problem.max });
+  }
+}
+
+// ----- Round actions: buttons carry `meetingId:roundIndex`; a click from a round that is over changes nothing.
+
+function actionProblemText(kind: string): string {
+  if (kind === 'round-ended') return text('meeting.stale.roundEnded');
+  if (kind === 'not-in-round') return text('meeting.stale.notInRound');
+  return text('meeting.stale.meetingEnded');
+}
+
+function roundOf(context: ComponentContext): { meetingId: string; roundIndex: number; rest: readonly string[] } {
+  const [meetingId = '', round = '-1', ...rest] = context.args;
+  return { meetingId, roundIndex: Number(round), rest };
+}
+
+async function mustAct(context: ComponentContext, action: MeetingAction): Promise<MeetingRecord> {
+  const { meetingId, roundIndex } = roundOf(context);
+  const allowed = await context.services.meetings.canAct(context.guildId, meetingId, roundIndex, action);
+  if (!allowed.ok) throw new UserFacingError(actionProblemText(allowed.error.kind));
+  return allowed.value;
+}
+
+async function record(context: ComponentContext, action: MeetingAction): Promise<MeetingRecord> {
+  const { meetingId, roundIndex } = roundOf(context);
+  const recorded = await context.services.meetings.recordAction(context.guildId, meetingId, roundIndex, context.userId, action);
+  if (!recorded.ok) throw new UserFacingError(actionProblemText(recorded.error.kind));
+  return recorded.value;
+}
+
+const modalField = (context: ComponentContext, id: string) => (context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue(id).trim() : '');
+
+function textModal(id: string, title: string, label: string, options: { required: boolean; max: number; placeholder?: string; long?: boolean }) {
+  return showModal({
+    custom_id: id,
+    title: title.slice(0, 45),
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.TextInput,
+            custom_id: 'text',
+            style: options.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
+            label: label.slice(0, 45),
+            required: options.required,
+            max_length: options.max,
+            ...(options.placeholder ? { placeholder: options.placeholder.slice(0, 100) } : {}),
+          },
+        ],
+      },
+    ],
+  });
+}
+
+const reopen = (context: ComponentContext, prefix: string, ...extra: string[]) => {
+  const { meetingId, roundIndex } = roundOf(context);
+  return customId(prefix, meetingId, String(roundIndex), ...extra);
+};
+
+const checkIn: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'check-in');
+    return textModal(reopen(context, MEETING_IDS.checkInModal), text('meeting.checkIn.modalTitle'), text('meeting.checkIn.label'), {
+      required: false,
+      max: 500,
+      placeholder: text('meeting.checkIn.placeholder'),
+      long: true,
+    });
+  },
+};
+
+const checkInModal: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    const meeting = await record(context, 'check-in');
+    const shared = modalField(context, 'text');
+    if (shared && meeting.threadId) {
+      const thread = (await context.client.channels.fetch(meeting.threadId)) as ThreadChannel;
+      const quoted = shared.split('\n').map((line) => `> ${line}`).join('\n');
+      await thread.send({ content: text('meeting.checkIn.shared', { member: `<@${context.userId}>`, text: quoted }), allowedMentions: NO_MENTIONS });
+    }
+    return reply({ content: text('meeting.checkIn.done') });
+  },
+};
+
+const need: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'need-help');
+    const anonymous = roundOf(context).rest[0] === 'anonymous' ? 'anonymous' : 'named';
+    return textModal(reopen(context, MEETING_IDS.needModal, anonymous), text('meeting.need.modalTitle'), text('meeting.need.label'), { required: true, max: TOPIC_MAX_LENGTH, long: true });
+  },
+};
+
+const needModal: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    const meeting = await mustAct(context, 'need-help');
+    const anonymous = roundOf(context).rest[0] === 'anonymous';
+    const outcome = await askForHelp(context, modalField(context, 'text'), anonymous, meeting.threadId ?? undefined);
+    await context.services.meetings.addRequest(context.guildId, meeting.state.id, outcome.requestId);
+    await record(context, 'need-help');
+    return outcome.reply;
+  },
+};
+
+const offer: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    const meeting = await mustAct(context, 'offer-help');
+    const options = [];
+    for (const id of meeting.requestIds) {
+      const request = await context.services.help.request(context.guildId, id);
+      if (request && request.status === 'open' && request.askerId !== context.userId) {
+        options.push({ label: request.topic.length > 100 ? `${request.topic.slice(0, 99)}…` : request.topic, value: request.id });
+      }
+    }
+    if (options.length === 0) return reply({ content: text('meeting.offer.none') });
+    return reply({
+      content: text('meeting.offer.pick'),
+      components: [
+        {
+          type: ComponentType.ActionRow,
+          components: [{ type: ComponentType.StringSelect, custom_id: reopen(context, MEETING_IDS.offerSelect), options: options.slice(-25), min_values: 1, max_values: 1 }],
+        },
+      ],
+    });
+  },
+};
+
+const offerSelect: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'offer-help');
+    const requestId = context.interaction.isStringSelectMenu() ? (context.interaction.values[0] ?? '') : '';
+    return textModal(reopen(context, MEETING_IDS.offerModal, requestId), text('offer.modal.title'), text('offer.modal.label'), {
+      required: false,
+      max: 1000,
+      placeholder: text('offer.modal.placeholder'),
+      long: true,
+    });
+  },
+};
+
+const offerModal: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'offer-help');
+    const outcome = await makeOffer(context, roundOf(context).rest[0] ?? '', modalField(context, 'text') || null);
+    await record(context, 'offer-help');
+    return outcome;
+  },
+};
+
+const commitTask: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'commit-task');
+    return textModal(reopen(context, MEETING_IDS.commitTaskModal), text('meeting.task.modalTitle'), text('meeting.task.label'), {
+      required: true,
+      max: TASK_TEXT_MAX_LENGTH,
+      placeholder: text('meeting.task.placeholder'),
+    });
+  },
+};
+
+const commitTaskModal: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    const meeting = await mustAct(context, 'commit-task');
+    const committed = await context.services.tasks.set(context.guildId, context.userId, modalField(context, 'text'), meeting.state.id);
+    if (!committed.ok) throw new UserFacingError(text('meeting.task.invalid', { max: TASK_TEXT_MAX_LENGTH }));
+    await record(context, 'commit-task');
+    return reply({ content: text('meeting.task.committed', { task: committed.value.task.text }) });
+  },
+};
+
+const reportTask: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'report-task');
+    const task = await context.services.tasks.current(context.guildId, context.userId);
+    if (!task) return reply({ content: text('meeting.report.noTask') });
+    const outcomeButton = (label: string, outcome: string, style: ButtonStyle) => ({
+      type: ComponentType.Button as const,
+      style: style as ButtonStyle.Secondary,
+      label,
+      custom_id: reopen(context, MEETING_IDS.reportOutcome, outcome),
+    });
+    return reply({
+      content: text('meeting.report.question', { task: task.text }),
+      components: [
+        {
+          type: ComponentType.ActionRow,
+          components: [
+            outcomeButton(text('meeting.report.done'), 'done', ButtonStyle.Success),
+            outcomeButton(text('meeting.report.partly'), 'partly', ButtonStyle.Primary),
+            outcomeButton(text('meeting.report.notDone'), 'not-done', ButtonStyle.Secondary),
+          ],
+        },
+      ],
+    });
+  },
+};
+
+const reportOutcome: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'report-task');
+    const outcome = roundOf(context).rest[0] ?? 'done';
+    return textModal(reopen(context, MEETING_IDS.reportModal, outcome), text('meeting.report.modalTitle'), text('meeting.report.label'), {
+      required: false,
+      max: TASK_NOTE_MAX_LENGTH,
+      long: true,
+    });
+  },
+};
+
+const reportModal: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'report-task');
+    const outcome = z.enum(['done', 'partly', 'not-done']).parse(roundOf(context).rest[0]);
+    const reported = await context.services.tasks.report(context.guildId, context.userId, outcome, modalField(context, 'text') || null);
+    if (!reported.ok) throw new UserFacingError(text('meeting.report.noTask'));
+    await record(context, 'report-task');
+    return reply({ content: text(outcome === 'not-done' ? 'meeting.report.thanksNotDone' : 'meeting.report.thanks') });
+  },
+};
+
+const rate: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    await mustAct(context, 'rate-meeting');
+    const score = roundOf(context).rest[0] ?? '3';
+    return textModal(reopen(context, MEETING_IDS.rateModal, score), text('meeting.rate.modalTitle', { score }), text('meeting.rate.label'), { required: false, max: 500, long: true });
+  },
+};
+
+const rateModal: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    const { meetingId, roundIndex, rest } = roundOf(context);
+    const score = z.coerce.number().int().min(1).max(5).parse(rest[0]) as 1 | 2 | 3 | 4 | 5;
+    const rated = await context.services.meetings.rate(context.guildId, meetingId, roundIndex, { memberId: context.userId, score, comment: modalField(context, 'text') || null });
+    if (!rated.ok) throw new UserFacingError(actionProblemText(rated.error.kind));
+    return reply({ content: text('meeting.rate.done') });
+  },
+};
+
+export const components = {
+  [MEETING_IDS.checkIn]: checkIn,
+  [MEETING_IDS.checkInModal]: checkInModal,
+  [MEETING_IDS.need]: need,
+  [MEETING_IDS.needModal]: needModal,
+  [MEETING_IDS.offer]: offer,
+  [MEETING_IDS.offerSelect]: offerSelect,
+  [MEETING_IDS.offerModal]: offerModal,
+  [MEETING_IDS.commitTask]: commitTask,
+  [MEETING_IDS.commitTaskModal]: commitTaskModal,
+  [MEETING_IDS.reportTask]: reportTask,
+  [MEETING_IDS.reportOutcome]: reportOutcome,
+  [MEETING_IDS.reportModal]: reportModal,
+  [MEETING_IDS.rate]: rate,
+  [MEETING_IDS.rateModal]: rateModal,
+};
+
