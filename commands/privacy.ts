@@ -48,7 +48,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
       if (isEmpty(summary)) return reply({ content: text('privacy.delete.nothing') });
       return reply({
         content: text('privacy.delete.confirm', {
-          counts: counts(summary.requests.open + summary.requests.closed, summary.offersMade, summary.ledgerEvents, summary.hasPrefs),
+          counts: counts(summary.requests.open + summary.requests.closed, summary.offersMade, summary.ledgerEvents, summary.hasPrefs, summary.tasks),
           minutes: Math.round(DELETE_CONFIRMATION_MS / 60_000),
         }),
         components: [
@@ -71,10 +71,10 @@ export async function execute(context: CommandContext): Promise<Outcome> {
 }
 
 const isEmpty = (summary: PrivacySummary) =>
-  summary.requests.open + summary.requests.closed === 0 && summary.offersMade === 0 && summary.ledgerEvents === 0 && !summary.hasPrefs;
+  summary.requests.open + summary.requests.closed === 0 && summary.offersMade === 0 && summary.ledgerEvents === 0 && !summary.hasPrefs && summary.tasks === 0;
 
-const counts = (requests: number, offers: number, events: number, settings: boolean) =>
-  text('privacy.counts', { requests, offers, events, settings: text(settings ? 'privacy.counts.settingsYes' : 'privacy.counts.settingsNone') });
+const counts = (requests: number, offers: number, events: number, settings: boolean, tasks: number) =>
+  text('privacy.counts', { requests, offers, events, tasks, settings: text(settings ? 'privacy.counts.settingsYes' : 'privacy.counts.settingsNone') });
 
 /** What is kept, in plain words. */
 function describe(summary: PrivacySummary): string {
@@ -95,6 +95,7 @@ function describe(summary: PrivacySummary): string {
       );
     }
     if (summary.offersMade > 0) lines.push(text('privacy.show.offers', { count: summary.offersMade }));
+    if (summary.tasks > 0) lines.push(text('privacy.show.tasks', { count: summary.tasks }));
     if (summary.ledgerEvents > 0) lines.push(text('privacy.show.ledger', { count: summary.ledgerEvents }));
     if (summary.hasPrefs) lines.push(text('privacy.show.settings'));
     parts.push(lines.join('\n'));
@@ -120,7 +121,7 @@ const confirmDelete: ComponentHandler = {
     if (!deleted.ok) throw refusal(deleted.error);
     const { removed } = deleted.value;
     const failures = await clearDeletedPosts(context.client, deleted.value, context.logger);
-    const lines = [text('privacy.delete.done', { counts: counts(removed.requests, removed.offers, removed.ledgerEvents, removed.prefs) })];
+    const lines = [text('privacy.delete.done', { counts: counts(removed.requests, removed.offers, removed.ledgerEvents, removed.prefs, removed.tasks) })];
     if (failures > 0) lines.push(text('privacy.delete.postsFailed', { count: failures }));
     return updateMessage({ content: lines.join('\n\n'), components: [] });
   },

@@ -71,7 +71,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const services: Services = {
     circle,
     help,
-    privacy: new PrivacyService({ circle, help, requests, ledger, prefs, guilds, queue, rules, now: options.now }),
+    privacy: new PrivacyService({ circle, help, requests, ledger, prefs, tasks, guilds, queue, rules, now: options.now }),
     tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
     meetings: new MeetingService({
       circle,

@@ -3,11 +3,13 @@ import { membersOf, type LedgerEvent } from '../domain/help/ledger-events.ts';
 import { expiredDays, retentionCutoff } from '../domain/help/retention.ts';
 import type { HelpRequest, Offer } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { keepTasksSince, taskCount, type PracticalTask } from '../domain/tasks/practical-task.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { GuildIndex } from '../store/guild-index.ts';
 import type { HelpRequestStore } from '../store/help-request-store.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefs, MemberPrefsStore } from '../store/member-prefs-store.ts';
+import type { TaskStore } from '../store/task-store.ts';
 import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
 
@@ -15,6 +17,8 @@ import type { HelpService } from './help-service.ts';
 export interface PrivacySummary {
   readonly requests: { readonly open: number; readonly closed: number; readonly anonymous: number };
   readonly offersMade: number;
+  /** Practical tasks kept: the current one and earlier ones. */
+  readonly tasks: number;
   readonly ledgerEvents: number;
   readonly recordingPaused: boolean;
   /** While in the future, invitations to help others are off. */
@@ -55,6 +59,8 @@ export interface PrivacyExport {
     readonly at: string;
     readonly confirmed: boolean;
   }>;
+  /** The member's practical tasks with their reports, newest (the current one) first. */
+  readonly tasks: readonly PracticalTask[];
   readonly ledgerEvents: readonly LedgerEvent[];
 }
 
@@ -63,6 +69,7 @@ export interface DeletionOutcome {
   readonly removed: {
     readonly requests: number;
     readonly offers: number;
+    readonly tasks: number;
     readonly ledgerEvents: number;
     readonly prefs: boolean;
   };
@@ -80,6 +87,7 @@ export interface PurgeOutcome {
   readonly days: number;
   readonly ledgerEvents: number;
   readonly requests: number;
+  readonly tasks: number;
 }
 
 export interface PrivacyServiceDeps {
@@ -88,6 +96,7 @@ export interface PrivacyServiceDeps {
   readonly requests: HelpRequestStore;
   readonly ledger: LedgerStore;
   readonly prefs: MemberPrefsStore;
+  readonly tasks: TaskStore;
   readonly guilds: GuildIndex;
   readonly queue: GuildWriteQueue;
   readonly rules: HelpRules;
@@ -115,6 +124,7 @@ export class PrivacyService {
     const offersMade = requests.reduce((count, request) => count + request.offers.filter((offer) => offer.giverId === memberId).length, 0);
     const events = (await this.allEvents(guildId)).filter((event) => membersOf(event).includes(memberId));
     const prefs = await this.deps.prefs.stored(guildId, memberId);
+    const tasks = await this.deps.tasks.get(guildId, memberId);
     const promptsOffUntil = prefs?.helpingPromptsOffUntil ?? null;
     return {
       requests: {
@@ -123,6 +133,7 @@ export class PrivacyService {
         anonymous: own.filter((request) => request.anonymous).length,
       },
       offersMade,
+      tasks: taskCount(tasks),
       ledgerEvents: events.length,
       recordingPaused: prefs?.recordingPaused ?? false,
       helpingPromptsOffUntil: promptsOffUntil !== null && Date.parse(promptsOffUntil) > this.now().getTime() ? promptsOffUntil : null,
@@ -197,6 +208,7 @@ export class PrivacyService {
             confirmed: offer.confirmed,
           })),
       ),
+      tasks: await this.tasksOf(guildId, memberId),
       ledgerEvents,
     };
   }
@@ -219,8 +231,8 @@ export class PrivacyService {
   }
 
   /**
-   * Removes the member's requests (records and open index), their offers on others' requests, every
-   * ledger event naming them and their settings, in one run of the guild's write queue. Updating the
+   * Removes the member's requests (records and open index), their offers on others' requests, their
+   * practical tasks, every ledger event naming them and their settings, in one run of the guild's write queue. Updating the
    * posts in Discord is the caller's part, from the outcome.
    */
   delete(guildId: string, memberId: string): Promise<DeletionOutcome> {
@@ -240,9 +252,10 @@ export class PrivacyService {
       }
       if (removedRequests.length > 0) await this.deps.requests.forget(guildId, removedRequests.map((request) => request.id));
       const ledgerEvents = await this.deps.help.removeEvents(guildId, (event) => membersOf(event).includes(memberId));
+      const tasks = await this.deps.tasks.remove(guildId, memberId);
       const prefs = await this.deps.prefs.remove(guildId, memberId);
       return {
-        removed: { requests: removedRequests.length, offers: removedOffers.length, ledgerEvents, prefs },
+        removed: { requests: removedRequests.length, offers: removedOffers.length, tasks, ledgerEvents, prefs },
         removedRequests,
         removedOffers,
       };
@@ -252,7 +265,8 @@ export class PrivacyService {
   /**
    * The retention rule, for every guild with help data (and any `alsoGuildIds`, such as the guilds the
    * bot is in, for data kept before the index existed): ledger days wholly older than `retentionDays`
-   * and requests closed longer ago than that are removed. Open requests stay, however old. Each guild
+   * and requests closed longer ago than that are removed, and so are practical tasks last committed to
+   * or reported on longer ago than that. Open requests stay, however old. Each guild
    * is one run of its write queue. Safe to run at any time and as often as wanted.
    */
   async purgeExpired(now: Date = this.now(), alsoGuildIds: Iterable<string> = []): Promise<PurgeOutcome> {
@@ -262,6 +276,7 @@ export class PrivacyService {
     let days = 0;
     let ledgerEvents = 0;
     let requests = 0;
+    let tasks = 0;
     for (const guildId of guildIds) {
       const timezone = (await this.deps.circle.settings(guildId))?.timezone ?? 'UTC';
       await this.deps.queue.run(guildId, async () => {
@@ -284,9 +299,17 @@ export class PrivacyService {
           }
         }
         if (expired.length > 0) await this.deps.requests.forget(guildId, expired);
+        for (const memberId of await this.deps.tasks.memberIds(guildId)) {
+          const before = await this.deps.tasks.get(guildId, memberId);
+          const kept = keepTasksSince(before, cutoff);
+          const gone = taskCount(before) - taskCount(kept);
+          if (gone === 0) continue;
+          await this.deps.tasks.put(guildId, memberId, kept);
+          tasks += gone;
+        }
       });
     }
-    return { guilds: guildIds.size, days, ledgerEvents, requests };
+    return { guilds: guildIds.size, days, ledgerEvents, requests, tasks };
   }
 
   private setRecordingPaused(guildId: string, memberId: string, paused: boolean): Promise<void> {
@@ -299,6 +322,11 @@ export class PrivacyService {
   private async allRequests(guildId: string): Promise<HelpRequest[]> {
     const requests = await Promise.all((await this.deps.requests.allIds(guildId)).map((id) => this.deps.requests.get(guildId, id)));
     return requests.filter((request): request is HelpRequest => request !== undefined);
+  }
+
+  private async tasksOf(guildId: string, memberId: string): Promise<PracticalTask[]> {
+    const { current, history } = await this.deps.tasks.get(guildId, memberId);
+    return current ? [current, ...history] : [...history];
   }
 
   private async allEvents(guildId: string): Promise<LedgerEvent[]> {

@@ -27,6 +27,13 @@ export interface TaskCommitted {
   readonly created: boolean;
 }
 
+export interface TaskReported {
+  /** The member's current task, with the report just made. */
+  readonly task: PracticalTask;
+  /** True when this replaced an earlier report on the same task. */
+  readonly replacedReport: boolean;
+}
+
 export interface TaskServiceDeps {
   readonly circle: CircleService;
   readonly tasks: TaskStore;
@@ -61,7 +68,7 @@ export class TaskService {
   }
 
   /** Reports on the member's current task (reporting again replaces the report); `note` up to 500. */
-  report(guildId: string, memberId: string, outcome: TaskOutcome, note: string | null = null): Promise<Result<PracticalTask, TaskServiceProblem>> {
+  report(guildId: string, memberId: string, outcome: TaskOutcome, note: string | null = null): Promise<Result<TaskReported, TaskServiceProblem>> {
     return this.deps.queue.run(guildId, () => this.reportInQueue(guildId, memberId, outcome, note));
   }
 
@@ -81,15 +88,16 @@ export class TaskService {
   }
 
   /** `report`, for a caller already inside `queue.run(guildId, ...)`. */
-  async reportInQueue(guildId: string, memberId: string, outcome: TaskOutcome, note: string | null = null): Promise<Result<PracticalTask, TaskServiceProblem>> {
+  async reportInQueue(guildId: string, memberId: string, outcome: TaskOutcome, note: string | null = null): Promise<Result<TaskReported, TaskServiceProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    const reported = reportCurrentTask(await this.deps.tasks.get(guildId, memberId), outcome, note, this.now());
+    const before = await this.deps.tasks.get(guildId, memberId);
+    const reported = reportCurrentTask(before, outcome, note, this.now());
     if (!reported.ok) return reported;
     const task = reported.value.current!;
     await this.deps.tasks.put(guildId, memberId, reported.value);
     await this.record(guildId, settings.timezone, { id: newId(), at: task.reportedAt!, kind: 'task-reported', memberId, taskId: task.id, outcome });
-    return ok(task);
+    return ok({ task, replacedReport: before.current?.reportedAt != null });
   }
 
   /** The task the member is to report on: their latest, reported or not; null when they never set one. */

@@ -1,4 +1,4 @@
-import { NO_TASKS, type MemberTasks } from '../domain/tasks/practical-task.ts';
+import { NO_TASKS, taskCount, type MemberTasks } from '../domain/tasks/practical-task.ts';
 import { guildKey } from './guild-document.ts';
 import type { GuildIndex } from './guild-index.ts';
 import type { Store } from './sqlite-store.ts';
@@ -34,7 +34,7 @@ export class TaskStore {
 
   /** Only inside the guild's write queue. An empty record removes the member's tasks. */
   async put(guildId: string, memberId: string, tasks: MemberTasks): Promise<void> {
-    if (tasks.current === null && tasks.history.length === 0) {
+    if (taskCount(tasks) === 0) {
       await this.remove(guildId, memberId);
       return;
     }
@@ -48,8 +48,7 @@ export class TaskStore {
 
   /** Only inside the guild's write queue. How many tasks (current and earlier) were removed. */
   async remove(guildId: string, memberId: string): Promise<number> {
-    const existing = await this.get(guildId, memberId);
-    const count = (existing.current ? 1 : 0) + existing.history.length;
+    const count = taskCount(await this.get(guildId, memberId));
     const key = tasksKey(guildId, memberId);
     await this.store.keyv.delete(key);
     this.cache.set(key, NO_TASKS);

@@ -8,6 +8,7 @@ import { startRetentionPurge } from '../../src/scheduler/retention-purge.ts';
 import { CircleService } from '../../src/services/circle-service.ts';
 import { HelpService } from '../../src/services/help-service.ts';
 import { PrivacyService } from '../../src/services/privacy-service.ts';
+import { TaskService } from '../../src/services/task-service.ts';
 import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
 import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 import { helpGuildIndex } from '../../src/store/guild-index.ts';
@@ -15,6 +16,7 @@ import { HelpRequestStore } from '../../src/store/help-request-store.ts';
 import { LedgerStore } from '../../src/store/ledger-store.ts';
 import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
 import { openStore, type Store } from '../../src/store/sqlite-store.ts';
+import { TaskStore } from '../../src/store/task-store.ts';
 
 const DAY = 86_400_000;
 const opened: Store[] = [];
@@ -36,9 +38,11 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
   const requests = new HelpRequestStore(store, guilds);
   const ledger = new LedgerStore(store, guilds);
   const prefs = new MemberPrefsStore(store);
+  const tasks = new TaskStore(store, guilds);
   const rules = loadHelpRules();
   const help = new HelpService({ circle: circleService, requests, ledger, prefs, queue, rules, crisisWords: ['crisis'], now });
-  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, guilds, queue, rules, now });
+  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, tasks, guilds, queue, rules, now });
+  const taskService = new TaskService({ circle: circleService, tasks, ledger, prefs, queue, now });
   for (const guildId of [GUILD, OTHER_GUILD]) {
     await circleService.setup(guildId, ASKER, { circleChannelId: 'c1', timezone: 'Europe/London' });
   }
@@ -50,7 +54,7 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
     await help.close(guildId, ASKER, asked.value.request.id);
     return asked.value.request.id;
   };
-  return { url, store, clock, help, privacy, ledger, requests, guilds, helpedAndClosed };
+  return { url, store, clock, help, privacy, tasks: taskService, ledger, requests, guilds, helpedAndClosed };
 }
 
 describe('retention of the help ledger and closed requests', () => {
@@ -73,6 +77,21 @@ describe('retention of the help ledger and closed requests', () => {
     expect(await c.requests.allIds(GUILD)).not.toContain(oldRequest);
   });
 
+  it('GIVEN practical tasks last touched before and after the retention period THEN the purge forgets only the old ones', async () => {
+    const c = await circle();
+    await c.tasks.set(GUILD, ASKER, 'Long ago', null);
+    await c.tasks.set(GUILD, GIVER, 'Committed long ago', null);
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+    await c.tasks.report(GUILD, GIVER, 'partly', 'Reported later');
+    await c.tasks.set(GUILD, ASKER, 'Recently', null);
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ tasks: 1 });
+    expect((await c.privacy.export(GUILD, ASKER)).tasks.map((task) => task.text)).toEqual(['Recently']);
+    // A report is a sign of life: the giver's task was reported on 100 days ago, so it stays.
+    expect((await c.privacy.export(GUILD, GIVER)).tasks.map((task) => task.text)).toEqual(['Committed long ago']);
+  });
+
   it('GIVEN events exactly inside the retention period THEN nothing is purged', async () => {
     const c = await circle();
     await c.helpedAndClosed(GUILD, 'Not yet');
@@ -90,7 +109,7 @@ describe('retention of the help ledger and closed requests', () => {
     const reopened = await circle(c.url);
     expect((await reopened.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD]);
     reopened.clock.now = new Date(reopened.clock.now.getTime() + 200 * DAY);
-    expect(await reopened.privacy.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2 });
+    expect(await reopened.privacy.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2, tasks: 0 });
   });
 
   it('GIVEN many guilds writing at once THEN the index records every one', async () => {

@@ -36,6 +36,9 @@ export interface MemberTasks {
 
 export const NO_TASKS: MemberTasks = { current: null, history: [] };
 
+/** How many tasks a member's record holds, the current one included. */
+export const taskCount = (tasks: MemberTasks): number => (tasks.current ? 1 : 0) + tasks.history.length;
+
 export type TaskProblem =
   | { readonly kind: 'text-empty' }
   | { readonly kind: 'text-too-long'; readonly length: number; readonly max: number }

@@ -1,0 +1,80 @@
+import type { PracticalTask } from '../domain/tasks/practical-task.ts';
+import type { TaskCommitted, TaskReported, TaskServiceProblem } from '../services/task-service.ts';
+import { text } from '../texts/texts.ts';
+
+/**
+ * How practical tasks read to the member whose task it is: shared by `/task` and the meeting's task
+ * rounds, so both say the same. Every one of these is for an ephemeral answer; a task is never shown
+ * to anyone else.
+ */
+
+/** Earlier tasks shown under the current one in `/task show`. */
+export const EARLIER_TASKS_SHOWN = 3;
+
+/** Plain words for an expected problem, saying what to do instead. */
+export function taskProblemText(problem: TaskServiceProblem): string {
+  switch (problem.kind) {
+    case 'not-set-up':
+      return text('task.notSetUp');
+    case 'text-empty':
+      return text('task.textEmpty');
+    case 'text-too-long':
+      return text('task.textTooLong', { length: problem.length, max: problem.max });
+    case 'note-too-long':
+      return text('task.noteTooLong', { length: problem.length, max: problem.max });
+    case 'no-task':
+      return text('task.noTask');
+  }
+}
+
+/** The answer to a commitment. */
+export function committedText({ task, previous, created }: TaskCommitted): string {
+  if (!created) return text('task.set.same', { text: task.text });
+  const lines = [text('task.set.done', { text: task.text })];
+  if (previous) lines.push(text('task.set.earlierKept'));
+  return lines.join('\n\n');
+}
+
+/**
+ * The answer to a report: warm whatever the outcome, and for "not done" an invitation to notice what
+ * was learned, never a reproach.
+ */
+export function reportedText({ task, replacedReport }: TaskReported): string {
+  if (task.outcome === null) return text('task.show.notReported');
+  const lines = [text(`task.report.${task.outcome}`)];
+  if (task.note) lines.push(text('task.report.noted'));
+  if (replacedReport) lines.push(text('task.report.changed'));
+  return lines.join('\n\n');
+}
+
+/** The member's current task with its report, then the last few earlier ones (no notes, to stay short). */
+export function tasksText(current: PracticalTask | null, earlier: readonly PracticalTask[]): string {
+  if (!current) return text('task.noTask');
+  const parts = [`**${text('task.show.title')}**\n${quote(current.text)}\n${text('task.show.committed', {
+    date: discordDate(current.committedAt),
+    where: current.meetingId ? text('task.show.inMeeting') : '',
+  })}`];
+  if (current.outcome === null || current.reportedAt === null) {
+    parts.push(text('task.show.notReported'));
+  } else {
+    const report = [text('task.show.reported', { outcome: outcomeLabel(current.outcome), date: discordDate(current.reportedAt) })];
+    if (current.note) report.push(text('task.show.note', { note: `\n${quote(current.note)}` }));
+    parts.push(report.join('\n'));
+  }
+  const shown = earlier.slice(0, EARLIER_TASKS_SHOWN);
+  if (shown.length > 0) {
+    const lines = shown.map((task) => text('task.show.earlierLine', { text: task.text, outcome: outcomeLabel(task.outcome) }));
+    parts.push([text('task.show.earlier'), ...lines].join('\n'));
+  }
+  parts.push(`-# ${text('task.show.footer')}`);
+  return parts.join('\n\n');
+}
+
+export function outcomeLabel(outcome: PracticalTask['outcome']): string {
+  return text(outcome === null ? 'task.outcome.none' : `task.outcome.${outcome}`);
+}
+
+/** A block quote of the member's own words, line by line, so a note's new lines stay inside it. */
+const quote = (value: string) => value.split('\n').map((line) => `> ${line}`).join('\n');
+
+const discordDate = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`;
