@@ -36,6 +36,8 @@ export interface WorldOptions {
   readonly devGuild?: boolean;
   readonly helpRules?: HelpRules;
   readonly now?: () => Date;
+  /** How long a meeting "minute" lasts; tests that wait for rounds use a few hundred ms. */
+  readonly meetingMinuteMs?: number;
 }
 
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
@@ -58,7 +60,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     devGuildId: options.devGuild ? guild.id : undefined,
   };
   const start = () =>
-    startHelperCircle({ config, deferAfterMs: options.deferAfterMs, helpRules: options.helpRules, now: options.now, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });
+    startHelperCircle({ config, deferAfterMs: options.deferAfterMs, helpRules: options.helpRules, now: options.now, meetingMinuteMs: options.meetingMinuteMs, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });
 
   const world: World = {
     sandbox,

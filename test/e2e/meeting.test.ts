@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buttonId, setUpCircle } from './help-flow.ts';
+import { meeting, meetingThreadId, pressAndFill, roundPost } from './meeting-flow.ts';
+import { createWorld, type World, type WorldOptions } from './world.ts';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function readyWorld(options: WorldOptions = {}): Promise<World> {
+  world = await createWorld(options);
+  await setUpCircle(world, { 'moderator-role': world.moderatorRoleId });
+  return world;
+}
+
+describe('a short meeting, steered by a moderator', () => {
+  it('GIVEN members who check in, ask, offer, commit and rate THEN each round is posted once and the summary counts it all without names', async () => {
+    const w = await readyWorld();
+    const started = await meeting(w, w.moderatorId, 'start', { format: 'short' });
+    expect(started.ephemeral).toBe(true);
+    expect(started.content).toContain('The meeting has started');
+    const opening = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('has started'));
+    expect(opening.content).toContain(`Chaired by <@${w.moderatorId}>`);
+    const thread = await meetingThreadId(w);
+
+    const checkIn = await roundPost(w, 1);
+    expect(checkIn.content).toContain('Check-in');
+    expect((await pressAndFill(w, w.memberId, checkIn, 'Check in', 'Tired but here')).content).toContain('Thanks for checking in');
+    expect((await w.sandbox.waitForMessage(thread, (m) => m.content.includes('Tired but here'))).content).toContain(`<@${w.memberId}> checks in`);
+
+    expect((await meeting(w, w.moderatorId, 'next')).content).toContain('Moved on to round 2 of 5');
+    const needs = await roundPost(w, 2);
+    const asked = await pressAndFill(w, w.memberId, needs, 'I need help', 'Getting out of bed on weekends');
+    expect(asked.content).toContain('Asking is a contribution');
+    const request = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('Getting out of bed'));
+
+    await meeting(w, w.moderatorId, 'next');
+    const helping = await roundPost(w, 3);
+    const offerClick = await w.sandbox.clickButton({ userId: w.moderatorId, message: helping, customId: buttonId(helping, 'I can help') });
+    const picker = await offerClick.reply();
+    const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string; label: string }> }> }>)[0]!.components[0]!;
+    expect(select.options.map((option) => option.label)).toEqual(['Getting out of bed on weekends']);
+    const picked = await w.sandbox.selectMenu({ userId: w.moderatorId, message: picker, customId: select.custom_id, values: [select.options[0]!.value] });
+    const modal = await picked.modal();
+    const offered = await w.sandbox.submitModal({ userId: w.moderatorId, guildId: w.guildId, channelId: thread, customId: modal.custom_id, fields: { text: 'An alarm across the room works for me' } });
+    expect((await offered.reply()).content).toContain('your offer is in');
+    expect(request.id).toBeDefined();
+
+    await meeting(w, w.moderatorId, 'next');
+    const tasks = await roundPost(w, 4);
+    expect((await pressAndFill(w, w.memberId, tasks, 'Commit to a task', 'Walk to the shop on Saturday')).content).toContain('Walk to the shop on Saturday');
+
+    await meeting(w, w.moderatorId, 'next');
+    const close = await roundPost(w, 5);
+    expect((await pressAndFill(w, w.memberId, close, '4', 'Felt heard')).content).toContain('Thank you for rating');
+
+    expect((await meeting(w, w.moderatorId, 'next')).content).toContain('the meeting has ended');
+    const summary = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('The meeting has ended'));
+    expect(summary.content).toContain('2 took part. 1 asked for help and 1 of those got offers; 1 offers of help were made. 1 practical tasks were committed');
+    expect(summary.content).toContain('rated 4 out of 5 on average (1 ratings)');
+    expect(summary.content).not.toContain(w.memberId);
+    expect(summary.content).not.toContain('Felt heard');
+
+    const roundHeadings = w.sandbox.messages(thread).filter((m) => m.content.startsWith('**Round ')).map((m) => m.content.split('**')[1]);
+    expect(roundHeadings).toEqual(['Round 1 of 5: Check-in', 'Round 2 of 5: Needs', 'Round 3 of 5: Helping', 'Round 4 of 5: Practical task for the week', 'Round 5 of 5: Close']);
+  });
+
+  it('GIVEN a round has moved on THEN its message says so and its buttons are greyed out', async () => {
+    const w = await readyWorld();
+    await meeting(w, w.moderatorId, 'start', { format: 'short' });
+    const checkIn = await roundPost(w, 1);
+    await meeting(w, w.moderatorId, 'next');
+    await roundPost(w, 2);
+    const oldRound = w.sandbox.messages(await meetingThreadId(w)).find((m) => m.id === checkIn.id)!;
+    expect(oldRound.content).toContain('This round has ended.');
+    const buttons = (oldRound.components as Array<{ components: Array<{ disabled?: boolean }> }>).flatMap((row) => row.components);
+    expect(buttons.length).toBeGreaterThan(0);
+    expect(buttons.every((button) => button.disabled)).toBe(true);
+  });
+
+  it('GIVEN a member still holding a choice from a round that has ended WHEN they use it THEN they hear the round has ended and nothing is recorded', async () => {
+    const w = await readyWorld();
+    await meeting(w, w.moderatorId, 'start', { format: 'short' });
+    await meeting(w, w.moderatorId, 'next');
+    await pressAndFill(w, w.memberId, await roundPost(w, 2), 'I need help', 'Loneliness in the evenings');
+    await meeting(w, w.moderatorId, 'next');
+    const helping = await roundPost(w, 3);
+    const picker = await (await w.sandbox.clickButton({ userId: w.moderatorId, message: helping, customId: buttonId(helping, 'I can help') })).reply();
+    await meeting(w, w.moderatorId, 'next');
+    const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string }> }> }>)[0]!.components[0]!;
+    const late = await w.sandbox.selectMenu({ userId: w.moderatorId, message: picker, customId: select.custom_id, values: [select.options[0]!.value] });
+    expect((await late.reply()).content).toContain('This round has ended, so nothing was changed');
+    const record = await w.bot.services.meetings.current(w.guildId);
+    expect(record?.actions['offer-help'] ?? 0).toBe(0);
+  });
+});
+
+describe('steering', () => {
+  it('GIVEN a running meeting THEN pause, extend, resume, status and end answer in plain words', async () => {
+    const w = await readyWorld();
+    await meeting(w, w.moderatorId, 'start', {});
+    expect((await meeting(w, w.moderatorId, 'status')).content).toMatch(/^Round 1 of 8: Opening\. It ends <t:\d+:R>/);
+    expect((await meeting(w, w.moderatorId, 'pause')).content).toContain('Paused');
+    expect((await roundPost(w, 1)).content).toBeDefined();
+    await expect.poll(async () => (await roundPost(w, 1)).content).toContain('Paused by a moderator');
+    expect((await meeting(w, w.moderatorId, 'pause')).content).toContain('already paused');
+    expect((await meeting(w, w.moderatorId, 'extend', { minutes: 5 })).content).toContain('Paused');
+    expect((await meeting(w, w.moderatorId, 'status')).content).toContain('paused with 10 min left');
+    expect((await meeting(w, w.moderatorId, 'resume')).content).toMatch(/Resumed\. The round now ends <t:\d+:R>/);
+    expect((await meeting(w, w.moderatorId, 'start', {})).content).toContain('A meeting is already running');
+    expect((await meeting(w, w.moderatorId, 'end')).content).toContain('The meeting has ended');
+    await w.sandbox.waitForMessage(await meetingThreadId(w), (m) => m.content.includes('The meeting has ended'));
+    expect((await meeting(w, w.moderatorId, 'next')).content).toContain('There is no meeting running');
+  });
+
+  it('GIVEN a member without the moderator role THEN /meeting start is refused', async () => {
+    const w = await readyWorld();
+    expect((await meeting(w, w.memberId, 'start', {})).content).toContain("for the circle's moderators");
+  });
+
+  it('GIVEN no circle set-up THEN /meeting start says what to set up first', async () => {
+    world = await createWorld();
+    expect((await meeting(world, world.managerId, 'start', {})).content).toContain('/circle setup');
+  });
+});
+
+describe('rounds on their own', () => {
+  it('GIVEN short rounds THEN the meeting advances at each deadline and ends with a summary, with no moderator', async () => {
+    const w = await readyWorld({ meetingMinuteMs: 60 });
+    await meeting(w, w.moderatorId, 'start', { format: 'short' });
+    const thread = await meetingThreadId(w);
+    const summary = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('The meeting has ended'), 15_000);
+    expect(summary.content).toContain('0 took part');
+    const rounds = w.sandbox.messages(thread).filter((m) => m.content.startsWith('**Round '));
+    expect(rounds).toHaveLength(5);
+    expect(rounds.every((m) => m.content.includes('This round has ended.'))).toBe(true);
+  });
+});
