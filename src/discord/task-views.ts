@@ -43,6 +43,7 @@ export function reportedText({ task, replacedReport }: TaskReported): string {
   if (task.outcome === null) return text('task.show.notReported');
   const lines = [text(`task.report.${task.outcome}`)];
   if (task.note) lines.push(text('task.report.noted'));
+  else if (task.outcome === 'not-done') lines.push(text('task.report.addNote'));
   if (replacedReport) lines.push(text('task.report.changed'));
   return lines.join('\n\n');
 }
@@ -58,7 +59,7 @@ export function tasksText(current: PracticalTask | null, earlier: readonly Pract
     parts.push(text('task.show.notReported'));
   } else {
     const report = [text('task.show.reported', { outcome: outcomeLabel(current.outcome), date: discordDate(current.reportedAt) })];
-    if (current.note) report.push(text('task.show.note', { note: `\n${quote(current.note)}` }));
+    if (current.note) report.push(text('task.show.note'), quote(current.note));
     parts.push(report.join('\n'));
   }
   const shown = earlier.slice(0, EARLIER_TASKS_SHOWN);
