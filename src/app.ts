@@ -76,6 +76,8 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     meetings: new MeetingService({
       circle,
       help,
+      ledger,
+      prefs,
       meetings: new MeetingStore(store),
       queue,
       formats: loadMeetingFormats(),

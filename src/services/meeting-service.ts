@@ -20,6 +20,7 @@ import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { MeetingStore } from '../store/meeting-store.ts';
 import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
+import { recordEvents, type LedgerRecordingDeps } from './ledger-recording.ts';
 
 export type MeetingServiceProblem =
   | MeetingProblem
@@ -30,7 +31,7 @@ export type MeetingServiceProblem =
 
 export type Steering = { readonly kind: 'next' | 'pause' | 'resume' | 'end' } | { readonly kind: 'extend'; readonly minutes: number };
 
-export interface MeetingServiceDeps {
+export interface MeetingServiceDeps extends LedgerRecordingDeps {
   readonly circle: CircleService;
   readonly help: HelpService;
   readonly meetings: MeetingStore;
@@ -138,6 +139,11 @@ export class MeetingService {
       if (!allowed.ok) return allowed;
       const next = (extra ?? ((r: MeetingRecord) => r))(withAction(record, memberId, action));
       await this.deps.meetings.put(next);
+      // Attendance and every action go into the ledger too (words never do).
+      const settings = await this.deps.circle.settings(guildId);
+      await recordEvents(this.deps, guildId, settings?.timezone ?? 'UTC', [
+        { id: randomBytes(6).toString('base64url'), at: this.now().toISOString(), kind: 'meeting-action', memberId, meetingId, action },
+      ]);
       return ok(next);
     });
   }

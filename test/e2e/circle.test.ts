@@ -183,7 +183,7 @@ describe('keeping going', () => {
   it('GIVEN the store fails under a command THEN the member gets an error code that is also in the log', async () => {
     world = await createWorld();
     await world.bot.store.close();
-    const answer = await show(world, world.managerId);
+    const answer = await setup(world, world.managerId, { channel: world.circleChannelId, timezone: 'Europe/Paris' });
     expect(answer.ephemeral).toBe(true);
     const code = /code: ([0-9A-F]{8})/.exec(answer.content ?? '')?.[1];
     expect(code).toBeDefined();
@@ -191,4 +191,5 @@ describe('keeping going', () => {
     expect(logged?.msg).toBe('unexpected failure');
     expect(world.logs.lines.join('\n')).not.toContain(world.sandbox.token);
   });
+
 });

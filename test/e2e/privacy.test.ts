@@ -245,7 +245,12 @@ describe('retention', () => {
 
     now = new Date(now.getTime() + 50 * 86_400_000);
     await w.restart();
-    await vi.waitFor(async () => expect((await exportOf(w, w.memberId)).data.ledgerEvents).toHaveLength(1));
+    // The start-up purge runs in the background: wait until both the ledger and the requests are done.
+    await vi.waitFor(async () => {
+      const { data: current } = await exportOf(w, w.memberId);
+      expect(current.ledgerEvents).toHaveLength(1);
+      expect(current.requests).toHaveLength(1);
+    });
     const { data } = await exportOf(w, w.memberId);
     expect(data.requests.map((request) => request.id)).toEqual([recent]);
     expect(data.ledgerEvents).toMatchObject([{ kind: 'request-opened', requestId: recent }]);

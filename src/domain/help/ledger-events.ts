@@ -1,3 +1,4 @@
+import type { MeetingAction } from '../meetings/format.ts';
 import type { TaskOutcome } from '../tasks/practical-task.ts';
 
 /**
@@ -12,7 +13,8 @@ export type LedgerEvent =
   | OfferEvent<'offer-made'>
   | OfferEvent<'offer-confirmed'>
   | TaskCommittedEvent
-  | TaskReportedEvent;
+  | TaskReportedEvent
+  | MeetingActionEvent;
 
 /** A member committed to a practical task, in a meeting (`meetingId`) or between meetings (null). */
 export interface TaskCommittedEvent {
@@ -32,6 +34,19 @@ export interface TaskReportedEvent {
   readonly memberId: string;
   readonly taskId: string;
   readonly outcome: TaskOutcome;
+}
+
+/**
+ * A member took part in a meeting round (checked in, brought a need, offered help, committed to or
+ * reported on a task, rated the meeting). Attendance is any such event. No words are kept here.
+ */
+export interface MeetingActionEvent {
+  readonly id: string;
+  readonly at: string;
+  readonly kind: 'meeting-action';
+  readonly memberId: string;
+  readonly meetingId: string;
+  readonly action: MeetingAction;
 }
 
 /** An offer from one member to another (giver -> receiver), and its later confirmation by the receiver. */
@@ -59,6 +74,7 @@ export function membersOf(event: LedgerEvent): string[] {
     case 'request-closed':
     case 'task-committed':
     case 'task-reported':
+    case 'meeting-action':
       return [event.memberId];
     case 'offer-made':
     case 'offer-confirmed':

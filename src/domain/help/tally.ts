@@ -50,6 +50,7 @@ export function addEvent(tallies: Map<string, MemberTally>, event: LedgerEvent):
     case 'request-closed':
     case 'task-committed':
     case 'task-reported':
+    case 'meeting-action':
       // Active, and nothing more: a practical task is neither help given nor help received.
       tallyFor(tallies, event.memberId);
       return;
