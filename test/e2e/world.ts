@@ -25,8 +25,11 @@ export interface World {
   readonly storeUrl: string;
   readonly logs: MemoryLogSink;
   bot: RunningBot;
-  /** Stops the bot (gracefully) and starts a new one on the same store and sandbox. */
-  restart(): Promise<RunningBot>;
+  /**
+   * Stops the bot (gracefully) and starts a new one on the same store and sandbox; `whileDown` runs in
+   * between (to let time pass, or to leave the store as a crash would).
+   */
+  restart(whileDown?: () => Promise<void>): Promise<RunningBot>;
   close(): Promise<void>;
 }
 
@@ -74,8 +77,9 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     storeUrl,
     logs,
     bot: await start(),
-    async restart() {
+    async restart(whileDown) {
       await world.bot.stop();
+      await whileDown?.();
       world.bot = await start();
       return world.bot;
     },
