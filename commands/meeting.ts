@@ -8,6 +8,7 @@ import { TASK_NOTE_MAX_LENGTH, TASK_TEXT_MAX_LENGTH } from '../src/domain/tasks/
 import { customId, type CommandContext, type ComponentContext, type ComponentHandler } from '../src/discord/command.ts';
 import { askForHelp, makeOffer } from '../src/discord/help-actions.ts';
 import { MEETING_IDS } from '../src/discord/meeting-posts.ts';
+import { taskProblemText } from '../src/discord/task-views.ts';
 import { NO_MENTIONS, reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import type { MeetingServiceProblem, Steering } from '../src/services/meeting-service.ts';
 import { text } from '../src/texts/texts.ts';
@@ -285,7 +286,7 @@ const commitTaskModal: ComponentHandler = {
   async handle(context) {
     const meeting = await mustAct(context, 'commit-task');
     const committed = await context.services.tasks.set(context.guildId, context.userId, modalField(context, 'text'), meeting.state.id);
-    if (!committed.ok) throw new UserFacingError(text('meeting.task.invalid', { max: TASK_TEXT_MAX_LENGTH }));
+    if (!committed.ok) throw new UserFacingError(taskProblemText(committed.error));
     await record(context, 'commit-task');
     return reply({ content: text('meeting.task.committed', { task: committed.value.task.text }) });
   },
@@ -338,7 +339,7 @@ const reportModal: ComponentHandler = {
     await mustAct(context, 'report-task');
     const outcome = z.enum(['done', 'partly', 'not-done']).parse(roundOf(context).rest[0]);
     const reported = await context.services.tasks.report(context.guildId, context.userId, outcome, modalField(context, 'text') || null);
-    if (!reported.ok) throw new UserFacingError(text('meeting.report.noTask'));
+    if (!reported.ok) throw new UserFacingError(taskProblemText(reported.error));
     await record(context, 'report-task');
     return reply({ content: text(outcome === 'not-done' ? 'meeting.report.thanksNotDone' : 'meeting.report.thanks') });
   },

@@ -4,14 +4,71 @@ import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { startHelperCircle } from '../app.ts';
 import { createLogger, MemoryLogSink } from '../logging/logger.ts';
-import { buttonCustomId } from '../sandbox/components.ts';
-import { startSandbox } from '../sandbox/sandbox.ts';
+import { buttonCustomId, pressAndSubmit } from '../sandbox/components.ts';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
+import type { SandboxMessage } from '../sandbox/types.ts';
 import { printAction, printAnswer, printNote } from './transcript.ts';
 
 /**
  * `npm run demo`: Helper Circle without Discord. Starts the local sandbox, the real bot against it on
  * a throw-away store, and simulated people who use the bot, printing what each of them would see.
  */
+const DEMO_MINUTE_MS = 400;
+
+interface MeetingDemo {
+  readonly sandbox: Sandbox;
+  readonly guildId: string;
+  readonly circleId: string;
+  readonly omar: string;
+  readonly sam: string;
+  readonly maya: string;
+  readonly names: Map<string, string>;
+  readonly command: (userId: string, who: string, name: string, options: Record<string, string | boolean>, shown: string) => Promise<unknown>;
+}
+
+/** A whole short meeting: members act as each round opens; rounds end by themselves. */
+async function meetingDemo(d: MeetingDemo): Promise<void> {
+  printNote('A short meeting, with rounds of a few seconds');
+  printAction('Omar (circle moderator)', '/meeting start format:short');
+  const started = await d.sandbox.slashCommand({ guildId: d.guildId, channelId: d.circleId, userId: d.omar, name: 'meeting', subcommand: 'start', options: { format: 'short' } });
+  const answer = await started.reply();
+  // The thread starts from the opening post, so it has the post's id.
+  const thread = (await d.sandbox.waitForMessage(d.circleId, (m) => m.content.includes('has started'))).id;
+  d.names.set(thread, 'Short meeting thread');
+  printAnswer('Omar', answer, d.names);
+  const round = (number: number) => d.sandbox.waitForMessage(thread, (m) => m.content.includes(`**Round ${number} of`), 15_000);
+  const fill = async (userId: string, who: string, message: SandboxMessage, label: string, text: string) => {
+    printAction(who, `presses "${label}"${text ? ` and writes "${text}"` : ''}`);
+    const answer = await (await pressAndSubmit(d.sandbox, { userId, guildId: d.guildId, message, label, fields: { text } })).reply();
+    printAnswer(who.split(' ')[0]!, answer, d.names);
+  };
+
+  const checkIn = await round(1);
+  await fill(d.sam, 'Sam (member)', checkIn, 'Check in', 'A bit anxious, glad to be here');
+  await fill(d.maya, 'Maya (member)', checkIn, 'Check in', '');
+  await fill(d.sam, 'Sam (member)', await round(2), 'I need help', 'Keeping a routine since I lost my job');
+
+  const helping = await round(3);
+  printAction('Maya (member)', 'presses "I can help" and picks Sam\'s request');
+  const picker = await (await d.sandbox.clickButton({ userId: d.maya, message: helping, customId: buttonCustomId(helping, 'I can help') })).reply();
+  const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string }> }> }>)[0]!.components[0]!;
+  const picked = await d.sandbox.selectMenu({ userId: d.maya, message: picker, customId: select.custom_id, values: [select.options[0]!.value] });
+  const modal = (await picked.modal()) as { custom_id: string };
+  const offered = await d.sandbox.submitModal({ userId: d.maya, guildId: d.guildId, channelId: thread, customId: modal.custom_id, fields: { text: 'Writing tomorrow\'s plan the night before helped me' } });
+  printAnswer('Maya', await offered.reply(), d.names);
+
+  const tasks = await round(4);
+  await fill(d.sam, 'Sam (member)', tasks, 'Commit to a task', "Plan Monday on Sunday evening");
+  await fill(d.maya, 'Maya (member)', tasks, 'Commit to a task', 'Walk before breakfast twice');
+  const close = await round(5);
+  await fill(d.sam, 'Sam (member)', close, '5', 'Felt heard');
+  await fill(d.maya, 'Maya (member)', close, '4', '');
+
+  await d.sandbox.waitForMessage(thread, (m) => m.content.includes('The meeting has ended'), 15_000);
+  printNote('The meeting thread, as everyone sees it:');
+  for (const message of d.sandbox.messages(thread)) printAnswer('', { content: message.content }, d.names);
+}
+
 async function demo(): Promise<void> {
   const sandbox = await startSandbox();
   const guild = sandbox.createGuild({ name: 'Riverside Circle', ownerUsername: 'owner' });
@@ -44,6 +101,8 @@ async function demo(): Promise<void> {
       devGuildId: undefined,
     },
     logger: createLogger({ level: 'info', secrets: [sandbox.token], sink: logs }),
+    // Rounds of a few seconds: the short format's 30 "minutes" pass in about 12 s.
+    meetingMinuteMs: DEMO_MINUTE_MS,
   });
   printNote(`Helper Circle is connected to a local Discord sandbox with the server "Riverside Circle".`);
 
@@ -74,7 +133,10 @@ async function demo(): Promise<void> {
     printNote('Seeking and giving help');
     const command = async (userId: string, who: string, name: string, options: Record<string, string | boolean>, shown: string) => {
       printAction(who, `/${name} ${shown}`);
-      const answer = await (await sandbox.slashCommand({ guildId: guild.id, channelId: circle.id, userId, name, options })).reply();
+      const { subcommand, ...rest } = options;
+      const answer = await (
+        await sandbox.slashCommand({ guildId: guild.id, channelId: circle.id, userId, name, options: rest, ...(typeof subcommand === 'string' ? { subcommand } : {}) })
+      ).reply();
       printAnswer(who.split(' ')[0]!, answer, names);
       return answer;
     };
@@ -92,7 +154,9 @@ async function demo(): Promise<void> {
     printAnswer('Sam', await helped.reply(), names);
     await command(sam.user.id, 'Sam (member)', 'stats', {}, '');
     await command(omar.user.id, 'Omar (circle moderator)', 'stats', {}, '');
-    printNote('Meetings, schedules and weekly reflections join this demo as they are built.');
+
+    await meetingDemo({ sandbox, guildId: guild.id, circleId: circle.id, omar: omar.user.id, sam: sam.user.id, maya: maya.user.id, names, command });
+    printNote('Schedules and weekly reflections join this demo as they are built.');
   } finally {
     await bot.stop();
     await sandbox.close();

@@ -1,3 +1,5 @@
+import type { InteractionHandle } from './interactions.ts';
+import type { Sandbox } from './sandbox.ts';
 import type { SandboxMessage } from './types.ts';
 
 /**
@@ -11,4 +13,17 @@ export function buttonCustomId(message: Pick<SandboxMessage, 'id' | 'components'
     }
   }
   throw new Error(`No button labelled "${label}" on message ${message.id}`);
+}
+
+/**
+ * What a member does with a button that opens a form: press it, fill in the form's fields, submit.
+ * Returns the handle of the submission, whose `reply()` is the bot's answer to it.
+ */
+export async function pressAndSubmit(
+  sandbox: Sandbox,
+  input: { userId: string; guildId: string; message: SandboxMessage; label: string; fields: Record<string, string> },
+): Promise<InteractionHandle> {
+  const click = await sandbox.clickButton({ userId: input.userId, message: input.message, customId: buttonCustomId(input.message, input.label) });
+  const modal = (await click.modal()) as { custom_id: string };
+  return sandbox.submitModal({ userId: input.userId, guildId: input.guildId, channelId: input.message.channel_id, customId: modal.custom_id, fields: input.fields });
 }

@@ -1,5 +1,5 @@
 import type { SandboxMessage } from '../../src/sandbox/types.ts';
-import { buttonId } from './help-flow.ts';
+import { pressAndSubmit } from '../../src/sandbox/components.ts';
 import type { World } from './world.ts';
 
 /** Moderator and member actions in meetings, as people would take them. */
@@ -22,14 +22,5 @@ export async function roundPost(world: World, number: number): Promise<SandboxMe
 
 /** Presses a round button that opens a form, fills it in and submits it; returns the private answer. */
 export async function pressAndFill(world: World, userId: string, message: SandboxMessage, label: string, text: string) {
-  const click = await world.sandbox.clickButton({ userId, message, customId: buttonId(message, label) });
-  const modal = await click.modal();
-  const submitted = await world.sandbox.submitModal({
-    userId,
-    guildId: world.guildId,
-    channelId: message.channel_id,
-    customId: modal.custom_id,
-    fields: { text },
-  });
-  return submitted.reply();
+  return (await pressAndSubmit(world.sandbox, { userId, guildId: world.guildId, message, label, fields: { text } })).reply();
 }

@@ -58,8 +58,8 @@ describe('a short meeting, steered by a moderator', () => {
 
     expect((await meeting(w, w.moderatorId, 'next')).content).toContain('the meeting has ended');
     const summary = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('The meeting has ended'));
-    expect(summary.content).toContain('2 took part. 1 asked for help and 1 of those got offers; 1 offers of help were made. 1 practical tasks were committed');
-    expect(summary.content).toContain('rated 4 out of 5 on average (1 ratings)');
+    expect(summary.content).toContain('Taking part: 2. Asked for help: 1 (1 got offers). Offers of help: 1. Practical tasks committed: 1; reported on: 0.');
+    expect(summary.content).toContain('Average rating: 4 out of 5, from 1 ratings.');
     expect(summary.content).not.toContain(w.memberId);
     expect(summary.content).not.toContain('Felt heard');
 
@@ -132,7 +132,7 @@ describe('rounds on their own', () => {
     await meeting(w, w.moderatorId, 'start', { format: 'short' });
     const thread = await meetingThreadId(w);
     const summary = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('The meeting has ended'), 15_000);
-    expect(summary.content).toContain('0 took part');
+    expect(summary.content).toContain('Taking part: 0.');
     const rounds = w.sandbox.messages(thread).filter((m) => m.content.startsWith('**Round '));
     expect(rounds).toHaveLength(5);
     expect(rounds.every((m) => m.content.includes('This round has ended.'))).toBe(true);
