@@ -66,19 +66,20 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const ledger = new LedgerStore(store, guilds);
   const prefs = new MemberPrefsStore(store);
   const tasks = new TaskStore(store, guilds);
+  const meetings = new MeetingStore(store);
   const rules = options.helpRules ?? loadHelpRules();
   const help = new HelpService({ circle, requests, ledger, prefs, queue, rules, crisisWords: loadCrisisWords(), now: options.now });
   const services: Services = {
     circle,
     help,
-    privacy: new PrivacyService({ circle, help, requests, ledger, prefs, tasks, guilds, queue, rules, now: options.now }),
+    privacy: new PrivacyService({ circle, help, requests, ledger, prefs, tasks, meetings, guilds, queue, rules, now: options.now }),
     tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
     meetings: new MeetingService({
       circle,
       help,
       ledger,
       prefs,
-      meetings: new MeetingStore(store),
+      meetings,
       queue,
       formats: loadMeetingFormats(),
       defaultFormat: DEFAULT_MEETING_FORMAT,

@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { keepTasksSince, taskCount, type PracticalTask } from '../domain/tasks/practical-task.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { GuildIndex } from '../store/guild-index.ts';
+import type { MeetingStore } from '../store/meeting-store.ts';
 import type { HelpRequestStore } from '../store/help-request-store.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefs, MemberPrefsStore } from '../store/member-prefs-store.ts';
@@ -61,6 +62,8 @@ export interface PrivacyExport {
   }>;
   /** The member's practical tasks with their reports, newest (the current one) first. */
   readonly tasks: readonly PracticalTask[];
+  /** The server's current or last meeting, if the member took part: that they did, and their rating. */
+  readonly meetings: ReadonlyArray<{ readonly meetingId: string; readonly startedAt: string; readonly rating: { readonly score: number; readonly comment: string | null } | null }>;
   readonly ledgerEvents: readonly LedgerEvent[];
 }
 
@@ -97,6 +100,7 @@ export interface PrivacyServiceDeps {
   readonly ledger: LedgerStore;
   readonly prefs: MemberPrefsStore;
   readonly tasks: TaskStore;
+  readonly meetings: MeetingStore;
   readonly guilds: GuildIndex;
   readonly queue: GuildWriteQueue;
   readonly rules: HelpRules;
@@ -209,6 +213,7 @@ export class PrivacyService {
           })),
       ),
       tasks: await this.tasksOf(guildId, memberId),
+      meetings: await this.meetingsOf(guildId, memberId),
       ledgerEvents,
     };
   }
@@ -254,6 +259,15 @@ export class PrivacyService {
       const ledgerEvents = await this.deps.help.removeEvents(guildId, (event) => membersOf(event).includes(memberId));
       const tasks = await this.deps.tasks.remove(guildId, memberId);
       const prefs = await this.deps.prefs.remove(guildId, memberId);
+      // The meeting record keeps who took part and their rating: the member leaves it too.
+      const meeting = await this.deps.meetings.get(guildId);
+      if (meeting && (meeting.attendees.includes(memberId) || meeting.ratings.some((rating) => rating.memberId === memberId))) {
+        await this.deps.meetings.put({
+          ...meeting,
+          attendees: meeting.attendees.filter((id) => id !== memberId),
+          ratings: meeting.ratings.filter((rating) => rating.memberId !== memberId),
+        });
+      }
       return {
         removed: { requests: removedRequests.length, offers: removedOffers.length, tasks, ledgerEvents, prefs },
         removedRequests,
@@ -322,6 +336,13 @@ export class PrivacyService {
   private async allRequests(guildId: string): Promise<HelpRequest[]> {
     const requests = await Promise.all((await this.deps.requests.allIds(guildId)).map((id) => this.deps.requests.get(guildId, id)));
     return requests.filter((request): request is HelpRequest => request !== undefined);
+  }
+
+  private async meetingsOf(guildId: string, memberId: string): Promise<PrivacyExport['meetings']> {
+    const meeting = await this.deps.meetings.get(guildId);
+    if (!meeting?.attendees.includes(memberId)) return [];
+    const rating = meeting.ratings.find((candidate) => candidate.memberId === memberId);
+    return [{ meetingId: meeting.state.id, startedAt: meeting.state.startedAt, rating: rating ? { score: rating.score, comment: rating.comment } : null }];
   }
 
   private async tasksOf(guildId: string, memberId: string): Promise<PracticalTask[]> {

@@ -138,3 +138,25 @@ describe('rounds on their own', () => {
     expect(rounds.every((m) => m.content.includes('This round has ended.'))).toBe(true);
   });
 });
+
+describe('meetings and /privacy', () => {
+  it('GIVEN a member who took part and rated THEN their export shows it and deleting their data takes them out of the meeting', async () => {
+    const w = await readyWorld();
+    await meeting(w, w.moderatorId, 'start', { format: 'short' });
+    await pressAndFill(w, w.memberId, await roundPost(w, 1), 'Check in', '');
+    for (let round = 0; round < 4; round += 1) await meeting(w, w.moderatorId, 'next');
+    await pressAndFill(w, w.memberId, await roundPost(w, 5), '5', 'Kind people');
+
+    const privacy = async (subcommand: string) =>
+      (await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.memberId, name: 'privacy', subcommand })).reply();
+    const exported = await privacy('export');
+    const file = JSON.parse(w.sandbox.attachmentData(exported.attachments[0]!.id)!.toString('utf8')) as { meetings: unknown[] };
+    expect(file.meetings).toMatchObject([{ rating: { score: 5, comment: 'Kind people' } }]);
+
+    const confirm = await privacy('delete');
+    await (await w.sandbox.clickButton({ userId: w.memberId, message: confirm, customId: buttonId(confirm, 'Delete my data') })).reply();
+    const record = await w.bot.services.meetings.current(w.guildId);
+    expect(record?.attendees).not.toContain(w.memberId);
+    expect(record?.ratings).toEqual([]);
+  });
+});

@@ -16,6 +16,7 @@ import { HelpRequestStore } from '../../src/store/help-request-store.ts';
 import { LedgerStore } from '../../src/store/ledger-store.ts';
 import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
 import { openStore, type Store } from '../../src/store/sqlite-store.ts';
+import { MeetingStore } from '../../src/store/meeting-store.ts';
 import { TaskStore } from '../../src/store/task-store.ts';
 
 const DAY = 86_400_000;
@@ -41,7 +42,7 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
   const tasks = new TaskStore(store, guilds);
   const rules = loadHelpRules();
   const help = new HelpService({ circle: circleService, requests, ledger, prefs, queue, rules, crisisWords: ['crisis'], now });
-  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, tasks, guilds, queue, rules, now });
+  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, tasks, meetings: new MeetingStore(store), guilds, queue, rules, now });
   const taskService = new TaskService({ circle: circleService, tasks, ledger, prefs, queue, now });
   for (const guildId of [GUILD, OTHER_GUILD]) {
     await circleService.setup(guildId, ASKER, { circleChannelId: 'c1', timezone: 'Europe/London' });
