@@ -365,7 +365,18 @@ const rateModal: ComponentHandler = {
   },
 };
 
+const volunteer: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    const { meetingId, roundIndex } = roundOf(context);
+    const changed = await context.services.meetings.volunteerToChair(context.guildId, meetingId, roundIndex, context.userId);
+    if (!changed.ok) throw new UserFacingError(actionProblemText(changed.error.kind));
+    return reply({ content: text(changed.value ? 'meeting.volunteer.on' : 'meeting.volunteer.off') });
+  },
+};
+
 export const components = {
+  [MEETING_IDS.volunteer]: volunteer,
   [MEETING_IDS.checkIn]: checkIn,
   [MEETING_IDS.checkInModal]: checkInModal,
   [MEETING_IDS.need]: need,

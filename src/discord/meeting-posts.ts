@@ -20,6 +20,7 @@ export const MEETING_IDS = {
   reportModal: 'mtg-report-modal',
   rate: 'mtg-rate',
   rateModal: 'mtg-rate-modal',
+  volunteer: 'mtg-volunteer',
 } as const;
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
@@ -33,7 +34,8 @@ function withChair(prompt: string, chairId: string | null): string {
 }
 
 export function openingMessage(record: MeetingRecord, format: MeetingFormat): string {
-  return text('meeting.opening', { title: format.title, chair: record.state.chairId ? `<@${record.state.chairId}>` : 'the group' });
+  const opening = text('meeting.opening', { title: format.title, chair: record.state.chairId ? `<@${record.state.chairId}>` : 'the group' });
+  return record.suggestedChairId ? `${opening}\n${text('meeting.opening.rotation', { member: `<@${record.suggestedChairId}>` })}` : opening;
 }
 
 export function threadName(record: MeetingRecord, format: MeetingFormat): string {
@@ -96,6 +98,7 @@ function roundButtons(meetingId: string, roundIndex: number, actions: readonly M
       type: ComponentType.ActionRow,
       components: [1, 2, 3, 4, 5].map((score) => button(String(score), customId(MEETING_IDS.rate, meetingId, round, String(score)))),
     });
+    rows.push({ type: ComponentType.ActionRow, components: [button(text('meeting.button.volunteer'), customId(MEETING_IDS.volunteer, meetingId, round))] });
   }
   return rows;
 }

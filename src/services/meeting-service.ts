@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
+import { chairSuggestion } from '../domain/meetings/chair.ts';
 import type { MeetingAction, MeetingFormat } from '../domain/meetings/format.ts';
 import { newMeetingRecord, summarize, withAction, withRating, type MeetingRating, type MeetingRecord, type MeetingSummary } from '../domain/meetings/meeting-record.ts';
 import {
@@ -80,8 +81,10 @@ export class MeetingService {
     return this.deps.queue.run(guildId, async () => {
       const existing = await this.deps.meetings.get(guildId);
       if (existing && existing.state.status !== 'ended') return err({ kind: 'already-running' as const });
-      const state = startMeeting({ id: randomBytes(6).toString('base64url'), format, now: this.now(), chairId: moderatorId, minuteMs: this.deps.minuteMs });
-      const record = newMeetingRecord({ state, guildId, channelId: settings.circleChannelId, startedBy: moderatorId });
+      const now = this.now();
+      const state = startMeeting({ id: randomBytes(6).toString('base64url'), format, now, chairId: moderatorId, minuteMs: this.deps.minuteMs });
+      const suggestedChairId = await this.rotateChair(guildId, moderatorId, existing?.attendees ?? [], now);
+      const record = newMeetingRecord({ state, guildId, channelId: settings.circleChannelId, startedBy: moderatorId, suggestedChairId });
       await this.deps.meetings.put(record);
       return ok({ record, settings });
     });
@@ -158,6 +161,42 @@ export class MeetingService {
 
   rate(guildId: string, meetingId: string, roundIndex: number, rating: MeetingRating) {
     return this.recordAction(guildId, meetingId, roundIndex, rating.memberId, 'rate-meeting', (record) => withRating(record, rating));
+  }
+
+  /**
+   * Rotation (DOMAIN.md: rotating roles matters): among the last meeting's attendees who volunteered,
+   * the one who chaired least recently is invited. The starter counts as having chaired now. Inside the queue.
+   */
+  private async rotateChair(guildId: string, starterId: string, recentAttendees: readonly string[], now: Date): Promise<string | null> {
+    const volunteers = await this.deps.meetings.chairVolunteers(guildId);
+    const recent = new Set(recentAttendees);
+    const suggested = chairSuggestion(volunteers.filter((v) => recent.has(v.memberId) && v.memberId !== starterId), now);
+    const chairedNow = new Set([starterId, ...(suggested ? [suggested] : [])]);
+    if (volunteers.some((v) => chairedNow.has(v.memberId))) {
+      await this.deps.meetings.putChairVolunteers(
+        guildId,
+        volunteers.map((v) => (chairedNow.has(v.memberId) ? { ...v, lastChairedAt: now.toISOString() } : v)),
+      );
+    }
+    return suggested;
+  }
+
+  /** A member offers to chair some time, or withdraws the offer. Returns whether they are now on the rotation. */
+  volunteerToChair(guildId: string, meetingId: string, roundIndex: number, memberId: string): Promise<Result<boolean, ActionProblem | { kind: 'no-meeting' }>> {
+    return this.deps.queue.run(guildId, async () => {
+      const record = await this.deps.meetings.get(guildId);
+      if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' as const });
+      const allowed = this.checkAction(record, roundIndex, 'rate-meeting');
+      if (!allowed.ok) return allowed;
+      const volunteers = await this.deps.meetings.chairVolunteers(guildId);
+      const current = volunteers.find((v) => v.memberId === memberId);
+      const optedIn = !(current?.optedIn ?? false);
+      const next = current
+        ? volunteers.map((v) => (v.memberId === memberId ? { ...v, optedIn } : v))
+        : [...volunteers, { memberId, optedIn, lastChairedAt: null }];
+      await this.deps.meetings.putChairVolunteers(guildId, next);
+      return ok(optedIn);
+    });
   }
 
   /** Links a help request raised in this meeting (needs round) to it, for the summary. */

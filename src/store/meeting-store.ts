@@ -1,3 +1,4 @@
+import type { ChairCandidate } from '../domain/meetings/chair.ts';
 import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import { guildKey } from './guild-document.ts';
 import { GuildIndex } from './guild-index.ts';
@@ -28,6 +29,16 @@ export class MeetingStore {
     this.cache.set(record.guildId, record);
     if (record.state.status === 'ended' && record.summaryMessageId !== null) await this.running.remove(record.guildId);
     else await this.running.add(record.guildId);
+  }
+
+  /** Members who offered to chair, and when each last chaired or was invited to (rotation). */
+  async chairVolunteers(guildId: string): Promise<ChairCandidate[]> {
+    return ((await this.store.keyv.get(guildKey(guildId, 'chair-volunteers'))) as ChairCandidate[] | undefined) ?? [];
+  }
+
+  /** Only inside the guild's write queue. */
+  async putChairVolunteers(guildId: string, volunteers: readonly ChairCandidate[]): Promise<void> {
+    await this.store.keyv.set(guildKey(guildId, 'chair-volunteers'), volunteers);
   }
 
   /** Guilds with a meeting that is running, paused, or ended but not yet wrapped up in Discord. */

@@ -160,3 +160,35 @@ describe('meetings and /privacy', () => {
     expect(record?.ratings).toEqual([]);
   });
 });
+
+describe('chairing rotates among volunteers', () => {
+  async function meetingWhereBothTakePart(w: World, volunteer: boolean) {
+    await meeting(w, w.moderatorId, 'start', { format: 'short' });
+    const opening = w.sandbox.messages(w.circleChannelId).filter((m) => m.content.includes('has started')).at(-1)!;
+    const checkIn = await roundPost(w, 1);
+    await pressAndFill(w, w.memberId, checkIn, 'Check in', '');
+    await pressAndFill(w, w.managerId, checkIn, 'Check in', '');
+    if (volunteer) {
+      for (let round = 0; round < 4; round += 1) await meeting(w, w.moderatorId, 'next');
+      const close = await roundPost(w, 5);
+      for (const member of [w.memberId, w.managerId]) {
+        const answer = await (await w.sandbox.clickButton({ userId: member, message: close, customId: buttonId(close, "I'd like to chair sometime") })).reply();
+        expect(answer.content).toContain("you're on the chairing rotation");
+      }
+    }
+    await meeting(w, w.moderatorId, 'end');
+    await w.sandbox.waitForMessage(await meetingThreadId(w), (m) => m.content.includes('The meeting has ended'));
+    return opening;
+  }
+
+  it('GIVEN two attendees volunteered THEN the next meetings invite each in turn, and the moderator still chairs', async () => {
+    const w = await readyWorld();
+    const first = await meetingWhereBothTakePart(w, true);
+    expect(first.content).not.toContain('invited to chair');
+    const second = await meetingWhereBothTakePart(w, false);
+    const third = await meetingWhereBothTakePart(w, false);
+    const invited = [second, third].map((opening) => /(<@\d+>) is warmly invited to chair/.exec(opening.content)?.[1]);
+    expect(new Set(invited)).toEqual(new Set([`<@${w.memberId}>`, `<@${w.managerId}>`]));
+    expect(second.content).toContain(`Chaired by <@${w.moderatorId}>`);
+  });
+});

@@ -17,6 +17,8 @@ export interface MeetingRecord {
   readonly guildId: string;
   readonly channelId: string;
   readonly startedBy: string;
+  /** A volunteer invited to chair by rotation (the starter chairs unless they hand over). */
+  readonly suggestedChairId: string | null;
   /** The opening post in the circle channel; the meeting's thread starts from it (same id). */
   readonly openingMessageId: string | null;
   readonly threadId: string | null;
@@ -36,9 +38,16 @@ export interface MeetingRecord {
   readonly ratings: readonly MeetingRating[];
 }
 
-export function newMeetingRecord(input: { state: MeetingState; guildId: string; channelId: string; startedBy: string }): MeetingRecord {
+export function newMeetingRecord(input: {
+  state: MeetingState;
+  guildId: string;
+  channelId: string;
+  startedBy: string;
+  suggestedChairId?: string | null;
+}): MeetingRecord {
   return {
     ...input,
+    suggestedChairId: input.suggestedChairId ?? null,
     openingMessageId: null,
     threadId: null,
     roundMessages: {},
