@@ -192,3 +192,56 @@ describe('chairing rotates among volunteers', () => {
     expect(second.content).toContain(`Chaired by <@${w.moderatorId}>`);
   });
 });
+
+describe('a full GROW meeting', () => {
+  it('GIVEN several members acting in every round of grow THEN every round is posted in order and the summary adds up', async () => {
+    const w = await readyWorld();
+    const task = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.memberId, name: 'task', subcommand: 'set', options: { text: 'Sleep before midnight' } });
+    await task.reply();
+    await meeting(w, w.moderatorId, 'start', {});
+    const thread = await meetingThreadId(w);
+
+    expect((await roundPost(w, 1)).content).toContain('Opening');
+    await meeting(w, w.moderatorId, 'next');
+    const checkIn = await roundPost(w, 2);
+    for (const member of [w.memberId, w.managerId]) await pressAndFill(w, member, checkIn, 'Check in', '');
+
+    await meeting(w, w.moderatorId, 'next');
+    const progress = await roundPost(w, 3);
+    const question = await (await w.sandbox.clickButton({ userId: w.memberId, message: progress, customId: buttonId(progress, 'Report my task') })).reply();
+    expect((await pressAndFill(w, w.memberId, question, 'Partly', 'Three nights of five')).content).toContain('Every step counts');
+
+    await meeting(w, w.moderatorId, 'next');
+    const needs = await roundPost(w, 4);
+    await pressAndFill(w, w.memberId, needs, 'I need help (no name)', 'Evenings feel very long');
+    await pressAndFill(w, w.managerId, needs, 'I need help', 'Talking to my GP');
+
+    await meeting(w, w.moderatorId, 'next');
+    const solving = await roundPost(w, 5);
+    const picker = await (await w.sandbox.clickButton({ userId: w.moderatorId, message: solving, customId: buttonId(solving, 'I can help') })).reply();
+    const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string; label: string }> }> }>)[0]!.components[0]!;
+    expect(select.options.map((option) => option.label).sort()).toEqual(['Evenings feel very long', 'Talking to my GP']);
+    const picked = await w.sandbox.selectMenu({ userId: w.moderatorId, message: picker, customId: select.custom_id, values: [select.options[0]!.value] });
+    const modal = await picked.modal();
+    await (await w.sandbox.submitModal({ userId: w.moderatorId, guildId: w.guildId, channelId: thread, customId: modal.custom_id, fields: { text: 'Write the question down first' } })).reply();
+
+    await meeting(w, w.moderatorId, 'next');
+    const tasks = await roundPost(w, 6);
+    for (const member of [w.memberId, w.managerId]) await pressAndFill(w, member, tasks, 'Commit to a task', 'One small step');
+
+    await meeting(w, w.moderatorId, 'next');
+    expect((await roundPost(w, 7)).content).toContain('Reading');
+    await meeting(w, w.moderatorId, 'next');
+    const close = await roundPost(w, 8);
+    await pressAndFill(w, w.memberId, close, '5', '');
+    await pressAndFill(w, w.managerId, close, '3', '');
+    await meeting(w, w.moderatorId, 'next');
+
+    const summary = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('The meeting has ended'));
+    expect(summary.content).toContain('Taking part: 3. Asked for help: 2 (1 got offers). Offers of help: 1. Practical tasks committed: 2; reported on: 1.');
+    expect(summary.content).toContain('Average rating: 4 out of 5, from 2 ratings.');
+    const rounds = w.sandbox.messages(thread).filter((m) => m.content.startsWith('**Round ')).map((m) => /Round (\d) of 8/.exec(m.content)?.[1]);
+    expect(rounds).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(w.sandbox.messages(thread).some((m) => m.content.includes('Sleep before midnight') || m.content.includes('Three nights'))).toBe(false);
+  });
+});
