@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
 import { chairSuggestion } from '../domain/meetings/chair.ts';
-import type { MeetingAction, MeetingFormat } from '../domain/meetings/format.ts';
+import { scaleFormat, type MeetingAction, type MeetingFormat } from '../domain/meetings/format.ts';
 import { newMeetingRecord, summarize, withAction, withRating, type MeetingRating, type MeetingRecord, type MeetingSummary } from '../domain/meetings/meeting-record.ts';
 import {
   acceptsAction,
@@ -75,19 +75,37 @@ export class MeetingService {
   async start(guildId: string, moderatorId: string, formatName: string | undefined): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    const name = formatName ?? this.deps.defaultFormat;
-    const format = this.deps.formats.get(name);
-    if (!format) return err({ kind: 'unknown-format', name, known: this.formatNames() });
-    return this.deps.queue.run(guildId, async () => {
-      const existing = await this.deps.meetings.get(guildId);
-      if (existing && existing.state.status !== 'ended') return err({ kind: 'already-running' as const });
-      const now = this.now();
-      const state = startMeeting({ id: randomBytes(6).toString('base64url'), format, now, chairId: moderatorId, minuteMs: this.deps.minuteMs });
-      const suggestedChairId = await this.rotateChair(guildId, moderatorId, existing?.attendees ?? [], now);
-      const record = newMeetingRecord({ state, guildId, channelId: settings.circleChannelId, startedBy: moderatorId, suggestedChairId });
-      await this.deps.meetings.put(record);
-      return ok({ record, settings });
-    });
+    return this.deps.queue.run(guildId, () => this.startInQueue(guildId, settings, { starterId: moderatorId, formatName }));
+  }
+
+  /**
+   * Starts a meeting; only inside the guild's write queue (the scheduler marks its occurrence as fired
+   * in the same run, so an occurrence and its meeting are stored together). `durationMinutes` scales
+   * the format's rounds to fit; `note` is posted in the thread (for example "started late").
+   * A scheduled meeting has no starter: the rotation's volunteer, if any, is invited to chair.
+   */
+  async startInQueue(
+    guildId: string,
+    settings: CircleSettings,
+    input: { starterId: string | null; formatName: string | undefined; durationMinutes?: number; note?: string },
+  ): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
+    const name = input.formatName ?? this.deps.defaultFormat;
+    const shipped = this.deps.formats.get(name);
+    if (!shipped) return err({ kind: 'unknown-format', name, known: this.formatNames() });
+    const scaled = input.durationMinutes === undefined ? ok(shipped) : scaleFormat(shipped, input.durationMinutes);
+    const format = scaled.ok ? scaled.value : shipped;
+    const existing = await this.deps.meetings.get(guildId);
+    if (existing && existing.state.status !== 'ended') return err({ kind: 'already-running' });
+    const now = this.now();
+    const suggestedChairId = await this.rotateChair(guildId, input.starterId, existing?.attendees ?? [], now);
+    const chairId = input.starterId ?? suggestedChairId;
+    const state = startMeeting({ id: randomBytes(6).toString('base64url'), format, now, chairId, minuteMs: this.deps.minuteMs });
+    const record = {
+      ...newMeetingRecord({ state, guildId, channelId: settings.circleChannelId, startedBy: input.starterId ?? 'schedule', suggestedChairId: input.starterId ? suggestedChairId : null }),
+      pendingNotes: input.note ? [input.note] : [],
+    };
+    await this.deps.meetings.put(record);
+    return ok({ record, settings });
   }
 
   /** A moderator's steering. Deadlines that passed are applied first, so it acts on the real current round. */
@@ -167,11 +185,11 @@ export class MeetingService {
    * Rotation (DOMAIN.md: rotating roles matters): among the last meeting's attendees who volunteered,
    * the one who chaired least recently is invited. The starter counts as having chaired now. Inside the queue.
    */
-  private async rotateChair(guildId: string, starterId: string, recentAttendees: readonly string[], now: Date): Promise<string | null> {
+  private async rotateChair(guildId: string, starterId: string | null, recentAttendees: readonly string[], now: Date): Promise<string | null> {
     const volunteers = await this.deps.meetings.chairVolunteers(guildId);
     const recent = new Set(recentAttendees);
     const suggested = chairSuggestion(volunteers.filter((v) => recent.has(v.memberId) && v.memberId !== starterId), now);
-    const chairedNow = new Set([starterId, ...(suggested ? [suggested] : [])]);
+    const chairedNow = new Set([...(starterId ? [starterId] : []), ...(suggested ? [suggested] : [])]);
     if (volunteers.some((v) => chairedNow.has(v.memberId))) {
       await this.deps.meetings.putChairVolunteers(
         guildId,
