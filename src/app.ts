@@ -9,10 +9,12 @@ import { loadCommands } from './discord/command-loader.ts';
 import { syncCommands, type SyncOutcome } from './discord/command-sync.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
 import { MeetingConductor } from './discord/meeting-conductor.ts';
+import { ScheduleConductor } from './discord/schedule-conductor.ts';
 import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
 import { HelpService } from './services/help-service.ts';
 import { MeetingService } from './services/meeting-service.ts';
+import { ScheduleService } from './services/schedule-service.ts';
 import { PrivacyService } from './services/privacy-service.ts';
 import { TaskService } from './services/task-service.ts';
 import { startRetentionPurge } from './scheduler/retention-purge.ts';
@@ -23,6 +25,7 @@ import { helpGuildIndex } from './store/guild-index.ts';
 import { HelpRequestStore } from './store/help-request-store.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { MeetingStore } from './store/meeting-store.ts';
+import { ScheduleStore } from './store/schedule-store.ts';
 import { MemberPrefsStore } from './store/member-prefs-store.ts';
 import { openStore, type Store } from './store/sqlite-store.ts';
 import { TaskStore } from './store/task-store.ts';
@@ -40,6 +43,8 @@ export interface StartOptions {
   readonly helpRules?: HelpRules;
   /** How long a meeting format's "minute" lasts (default 60 000 ms); the demo and tests use seconds. */
   readonly meetingMinuteMs?: number;
+  /** How often schedules are checked (default each minute, on the minute); tests use less. */
+  readonly scheduleTickMs?: number;
   /** The clock services use; tests move it to cross weeks and retention periods. */
   readonly now?: () => Date;
 }
@@ -69,27 +74,40 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const meetings = new MeetingStore(store);
   const rules = options.helpRules ?? loadHelpRules();
   const help = new HelpService({ circle, requests, ledger, prefs, queue, rules, crisisWords: loadCrisisWords(), now: options.now });
+  const meetingService = new MeetingService({
+    circle,
+    help,
+    ledger,
+    prefs,
+    meetings,
+    queue,
+    formats: loadMeetingFormats(),
+    defaultFormat: DEFAULT_MEETING_FORMAT,
+    minuteMs: options.meetingMinuteMs,
+    now: options.now,
+  });
   const services: Services = {
     circle,
     help,
     privacy: new PrivacyService({ circle, help, requests, ledger, prefs, tasks, meetings, guilds, queue, rules, now: options.now }),
     tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
-    meetings: new MeetingService({
-      circle,
-      help,
-      ledger,
-      prefs,
-      meetings,
-      queue,
-      formats: loadMeetingFormats(),
-      defaultFormat: DEFAULT_MEETING_FORMAT,
-      minuteMs: options.meetingMinuteMs,
-      now: options.now,
-    }),
+    meetings: meetingService,
+    schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, now: options.now }),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond });
-  const conductor = new MeetingConductor(client, services.meetings, logger);
-  const router = new InteractionRouter({ commands, services, conductor, logger, deferAfterMs: options.deferAfterMs });
+  const now = options.now ?? (() => new Date());
+  const conductor = new MeetingConductor(client, services.meetings, logger, now);
+  const scheduleConductor = new ScheduleConductor({
+    client,
+    schedules: services.schedules,
+    meetings: services.meetings,
+    circle,
+    meetingConductor: conductor,
+    logger,
+    now,
+    tickMs: options.scheduleTickMs,
+  });
+  const router = new InteractionRouter({ commands, services, conductor, scheduleConductor, logger, deferAfterMs: options.deferAfterMs });
 
   const inFlight = new Set<Promise<void>>();
   let accepting = true;
@@ -126,6 +144,8 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   void retention.runNow();
   // Meetings that were running when the bot stopped go on from where their clocks say they are.
   await conductor.reconcile();
+  // Then the schedules: occurrences and reminders missed while the bot was down are handled once.
+  await scheduleConductor.start();
   // Last: "ready" means everything is running (npm start installs its signal handlers right after).
   logger.info(
     { user: client.user?.tag, guilds: client.guilds.cache.size, commands: commands.length, commandSync, scope: config.devGuildId ? 'guild' : 'global' },
@@ -142,6 +162,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
       stopping ??= (async () => {
         accepting = false;
         await Promise.allSettled([...inFlight]);
+        await scheduleConductor.stop();
         await conductor.stop();
         await retention.stop();
         await queue.drain();

@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services/services.ts';
 import type { Access } from './access.ts';
 import type { MeetingConductor } from './meeting-conductor.ts';
+import type { ScheduleConductor } from './schedule-conductor.ts';
 import type { Outcome } from './reply.ts';
 
 export interface HandlerContext {
@@ -18,6 +19,8 @@ export interface HandlerContext {
   readonly client: Client;
   /** Keeps meeting threads in step with stored meetings; call `sync` after changing a meeting. */
   readonly conductor: MeetingConductor;
+  /** Runs the schedules; call `refreshEvents` after changing a guild's schedules. */
+  readonly scheduleConductor: ScheduleConductor;
   readonly guildId: string;
   readonly userId: string;
   readonly services: Services;

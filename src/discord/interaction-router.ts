@@ -14,12 +14,14 @@ import { accessDenied, type Access, type Invoker } from './access.ts';
 import type { CommandModule, ComponentHandler, HandlerContext } from './command.ts';
 import { reply, UserFacingError, type Outcome } from './reply.ts';
 import type { MeetingConductor } from './meeting-conductor.ts';
+import type { ScheduleConductor } from './schedule-conductor.ts';
 import { Responder } from './responder.ts';
 
 export interface RouterOptions {
   readonly commands: readonly CommandModule[];
   readonly services: Services;
   readonly conductor: MeetingConductor;
+  readonly scheduleConductor: ScheduleConductor;
   readonly logger: Logger;
   /** Defer if a handler has not answered by then; Discord drops unanswered interactions at 3 s. */
   readonly deferAfterMs?: number;
@@ -124,7 +126,7 @@ export class InteractionRouter {
       const denied = accessDenied(access, invokerOf(interaction), settings);
       if (denied) throw new UserFacingError(denied);
     }
-    return run({ client: interaction.client, conductor: this.options.conductor, guildId, userId: interaction.user.id, services: this.options.services, logger });
+    return run({ client: interaction.client, conductor: this.options.conductor, scheduleConductor: this.options.scheduleConductor, guildId, userId: interaction.user.id, services: this.options.services, logger });
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -136,6 +138,7 @@ export class InteractionRouter {
               interaction,
               client: interaction.client,
               conductor: this.options.conductor,
+              scheduleConductor: this.options.scheduleConductor,
               guildId: interaction.guildId,
               userId: interaction.user.id,
               services: this.options.services,

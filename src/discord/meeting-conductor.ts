@@ -29,6 +29,8 @@ export class MeetingConductor {
     private readonly client: Client,
     private readonly meetings: MeetingService,
     private readonly logger: Logger,
+    /** The same clock the services use, so deadlines and timers agree. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Start-up: every unfinished meeting moves past the deadlines missed while the bot was down, and is re-armed. */
@@ -73,7 +75,7 @@ export class MeetingConductor {
     this.timers.delete(guildId);
     const deadline = record ? nextDeadline(record.state) : null;
     if (!deadline || this.stopped) return;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - Date.now()));
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - this.now().getTime()));
     const timer = setTimeout(() => {
       this.timers.delete(guildId);
       void this.meetings

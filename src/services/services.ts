@@ -2,6 +2,7 @@ import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
 import type { MeetingService } from './meeting-service.ts';
 import type { PrivacyService } from './privacy-service.ts';
+import type { ScheduleService } from './schedule-service.ts';
 import type { TaskService } from './task-service.ts';
 
 /** Everything a handler may call. Built once at start-up (src/app.ts) and handed to the router. */
@@ -10,5 +11,6 @@ export interface Services {
   readonly help: HelpService;
   readonly meetings: MeetingService;
   readonly privacy: PrivacyService;
+  readonly schedules: ScheduleService;
   readonly tasks: TaskService;
 }
