@@ -39,65 +39,117 @@ export interface Occurrence {
 type ScheduleTiming = Pick<WeeklySchedule, 'weekday' | 'time' | 'timezone'>;
 type ScheduleWithSkips = ScheduleTiming & Pick<WeeklySchedule, 'skipDates'>;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A plain calendar date (no zone): luxon in UTC, where every day has 24 hours. */
-export function parseLocalDate(date: string): DateTime | null {
-  if (!ISO_DATE.test(date)) return null;
-  const parsed = DateTime.fromISO(date, { zone: 'utc' });
-  return parsed.isValid ? parsed : null;
+/*
+ * Local calendar dates are handled as zone-less day numbers (days since 1970-01-01): stepping a week
+ * is adding 7, with no time zone involved. Only turning a date and a wall-clock time into an instant,
+ * and an instant into a local date, are zone maths, and those are luxon's.
+ */
+
+/** The day number of 'YYYY-MM-DD', or null if it is not a real calendar date. */
+export function dayNumber(date: string): number | null {
+  const match = ISO_DATE.exec(date);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const check = new Date(ms);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  return ms / DAY_MS;
 }
 
-function dateKey(date: DateTime): string {
-  return date.toISODate()!;
+/** 'YYYY-MM-DD' of a day number. */
+export function dateOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** 1 (Monday) ... 7 (Sunday), as luxon numbers weekdays. */
+/** 1 (Monday) ... 7 (Sunday) of a day number (1970-01-01 was a Thursday). */
+function weekdayOfDay(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+/** 1 (Monday) ... 7 (Sunday) of the schedule's weekday. */
 function isoWeekday(schedule: Pick<WeeklySchedule, 'weekday'>): number {
   const index = WEEKDAYS.indexOf(schedule.weekday);
   if (index < 0) throw new RangeError(`Unknown weekday "${String(schedule.weekday)}"`);
   return index + 1;
 }
 
-function wallClock(schedule: Pick<WeeklySchedule, 'time'>): { hour: number; minute: number } {
-  const match = /^(\d{2}):(\d{2})$/.exec(schedule.time);
+/** The day number of the schedule's weekday on or before `day` (0-6 days back). */
+export function weekdayOnOrBefore(day: number, schedule: Pick<WeeklySchedule, 'weekday'>): number {
+  return day - ((weekdayOfDay(day) - isoWeekday(schedule) + 7) % 7);
+}
+
+function wallClock(time: string): { hour: number; minute: number } {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
   const hour = Number(match?.[1]);
   const minute = Number(match?.[2]);
-  if (!match || hour > 23 || minute > 59) throw new RangeError(`A schedule's time must be 'HH:MM', not "${schedule.time}"`);
+  if (!match || hour > 23 || minute > 59) throw new RangeError(`A schedule's time must be 'HH:MM', not "${time}"`);
   return { hour, minute };
 }
 
-/**
- * The instant of `time` on the calendar date `date` in `timezone`, by the rules above. The schedule
- * was checked when it was made, so an unknown zone here is a programming error and throws.
+/*
+ * Resolving a wall-clock time costs a few Intl calls, and a scheduler tick asks about the same
+ * (zone, date, time) for every schedule sharing them, every tick. The answer never changes for a
+ * given runtime (the zone rules are fixed for the process), so it is remembered; the memory is
+ * bounded by starting afresh when full.
  */
-function resolve(date: DateTime, schedule: ScheduleTiming): Date {
-  const { hour, minute } = wallClock(schedule);
-  const local = DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour, minute }, { zone: schedule.timezone });
+const resolved = new Map<string, number>();
+const RESOLVED_MAX = 50_000;
+
+/** Forgets remembered instants, so a test can see luxon's answer under a different machine clock. */
+export function clearResolvedTimes(): void {
+  resolved.clear();
+}
+
+/**
+ * The instant of `time` on local day `day` in `timezone`, by the rules above. The schedule was
+ * checked when it was made, so an unknown zone here is a programming error and throws.
+ */
+function resolve(day: number, schedule: ScheduleTiming): Date {
+  const cacheKey = `${schedule.timezone}|${schedule.time}|${day}`;
+  const cached = resolved.get(cacheKey);
+  if (cached !== undefined) return new Date(cached);
+
+  const { hour, minute } = wallClock(schedule.time);
+  const date = new Date(day * DAY_MS);
+  const local = DateTime.fromObject(
+    { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute },
+    { zone: schedule.timezone },
+  );
   if (!local.isValid) {
-    throw new RangeError(`Cannot place ${dateKey(date)} ${schedule.time} in time zone "${schedule.timezone}": ${local.invalidExplanation ?? local.invalidReason}`);
+    throw new RangeError(`Cannot place ${dateOfDay(day)} ${schedule.time} in time zone "${schedule.timezone}": ${local.invalidExplanation ?? local.invalidReason}`);
   }
   // Spring forward: luxon has already moved a missing time forward by the gap. Fall back: of the
   // instants with this wall-clock time, the earliest.
   const earliest = Math.min(...local.getPossibleOffsets().map((candidate) => candidate.toMillis()));
+
+  if (resolved.size >= RESOLVED_MAX) resolved.clear();
+  resolved.set(cacheKey, earliest);
   return new Date(earliest);
 }
 
-function occurrenceOn(date: DateTime, schedule: ScheduleWithSkips): Occurrence {
-  const key = dateKey(date);
-  return { key, at: resolve(date, schedule), skipped: schedule.skipDates.includes(key) };
+function occurrenceOn(day: number, schedule: ScheduleWithSkips): Occurrence {
+  const key = dateOfDay(day);
+  return { key, at: resolve(day, schedule), skipped: schedule.skipDates.includes(key) };
 }
 
-/** The local calendar date of `at` in the schedule's zone (as a zone-less date). */
-function localDateOf(at: Date, schedule: ScheduleTiming): DateTime {
+/** The day number of `at`'s UTC date; its local date in any zone is within a day of it. */
+function utcDayOf(at: Date): number {
+  return Math.floor(at.getTime() / DAY_MS);
+}
+
+/** The local day number of `at` in the schedule's zone. */
+function localDayOf(at: Date, schedule: Pick<WeeklySchedule, 'timezone'>): number {
   const local = DateTime.fromJSDate(at, { zone: schedule.timezone });
   if (!local.isValid) throw new RangeError(`Cannot place ${at.toISOString()} in time zone "${schedule.timezone}": ${local.invalidExplanation ?? local.invalidReason}`);
-  return DateTime.utc(local.year, local.month, local.day);
+  return Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
 }
 
-/** The schedule's weekday on or before `date` (0-6 days back). */
-function weekdayOnOrBefore(date: DateTime, schedule: ScheduleTiming): DateTime {
-  return date.minus({ days: (date.weekday - isoWeekday(schedule) + 7) % 7 });
+/** 'YYYY-MM-DD' of `at` in the schedule's zone. */
+export function localDateKeyOf(schedule: Pick<WeeklySchedule, 'timezone'>, at: Date): string {
+  return dateOfDay(localDayOf(at, schedule));
 }
 
 /**
@@ -105,9 +157,9 @@ function weekdayOnOrBefore(date: DateTime, schedule: ScheduleTiming): DateTime {
  * that date is not a real date or not the schedule's weekday.
  */
 export function occurrenceAt(schedule: ScheduleTiming, localDate: string): Date | null {
-  const date = parseLocalDate(localDate);
-  if (!date || date.weekday !== isoWeekday(schedule)) return null;
-  return resolve(date, schedule);
+  const day = dayNumber(localDate);
+  if (day === null || weekdayOfDay(day) !== isoWeekday(schedule)) return null;
+  return resolve(day, schedule);
 }
 
 /**
@@ -119,32 +171,33 @@ export function nextOccurrence(schedule: ScheduleWithSkips, after: Date, options
 
 /** {@link nextOccurrence} with its key and whether it is skipped. */
 export function nextOccurrenceDetail(schedule: ScheduleWithSkips, after: Date, options: { includeSkipped?: boolean } = {}): Occurrence {
-  // Start a week before the local date of `after`: an occurrence moved forward by a gap can land
-  // after midnight of its own date, so starting at `after`'s own date could miss it.
-  let date = weekdayOnOrBefore(localDateOf(after, schedule), schedule).minus({ weeks: 1 });
+  // Occurrences on later local dates start later, so any start no later than the answer's date
+  // works. `after`'s local date is at least its UTC date minus one (no zone is more than a day behind
+  // UTC), and starting there needs no zone lookup: the scheduler asks every tick.
+  let day = weekdayOnOrBefore(utcDayOf(after) - 1, schedule);
   for (;;) {
-    const occurrence = occurrenceOn(date, schedule);
+    const occurrence = occurrenceOn(day, schedule);
     if (occurrence.at.getTime() > after.getTime() && (options.includeSkipped || !occurrence.skipped)) return occurrence;
-    date = date.plus({ weeks: 1 });
+    day += 7;
   }
 }
 
 /**
- * The latest occurrence at or before `atOrBefore`, skipped or not (callers filter). Never null: a
- * weekly schedule always had an occurrence in the past week.
+ * The latest occurrence at or before `atOrBefore`, skipped or not (callers filter). Any start no
+ * earlier than the answer's date works: `atOrBefore`'s local date is at most its UTC date plus one.
  */
 export function previousOccurrenceDetail(schedule: ScheduleWithSkips, atOrBefore: Date): Occurrence {
-  let date = weekdayOnOrBefore(localDateOf(atOrBefore, schedule), schedule).plus({ weeks: 1 });
+  let day = weekdayOnOrBefore(utcDayOf(atOrBefore) + 1, schedule);
   for (;;) {
-    const occurrence = occurrenceOn(date, schedule);
+    const occurrence = occurrenceOn(day, schedule);
     if (occurrence.at.getTime() <= atOrBefore.getTime()) return occurrence;
-    date = date.minus({ weeks: 1 });
+    day -= 7;
   }
 }
 
 /** The occurrence a week before `occurrence` (skipped or not). */
 export function occurrenceBefore(schedule: ScheduleWithSkips, occurrence: Occurrence): Occurrence {
-  return occurrenceOn(parseLocalDate(occurrence.key)!.minus({ weeks: 1 }), schedule);
+  return occurrenceOn(dayNumber(occurrence.key)! - 7, schedule);
 }
 
 /**
@@ -164,7 +217,7 @@ export function occurrenceDetailsBetween(schedule: ScheduleWithSkips, from: Date
   let occurrence = nextOccurrenceDetail(schedule, new Date(from.getTime() - 1), { includeSkipped: true });
   while (occurrence.at.getTime() < to.getTime()) {
     if (options.includeSkipped || !occurrence.skipped) found.push(occurrence);
-    occurrence = occurrenceOn(parseLocalDate(occurrence.key)!.plus({ weeks: 1 }), schedule);
+    occurrence = occurrenceOn(dayNumber(occurrence.key)! + 7, schedule);
   }
   return found;
 }
@@ -175,10 +228,10 @@ export function occurrenceDetailsBetween(schedule: ScheduleWithSkips, from: Date
  * occurrence belongs to, not the date it lands on.
  */
 export function occurrenceKey(schedule: ScheduleTiming, at: Date): string {
-  const landed = localDateOf(at, schedule);
-  const dayBefore = landed.minus({ days: 1 });
-  if (dayBefore.weekday === isoWeekday(schedule) && resolve(dayBefore, schedule).getTime() === at.getTime()) return dateKey(dayBefore);
-  return dateKey(landed);
+  const landed = localDayOf(at, schedule);
+  const dayBefore = landed - 1;
+  if (weekdayOfDay(dayBefore) === isoWeekday(schedule) && resolve(dayBefore, schedule).getTime() === at.getTime()) return dateOfDay(dayBefore);
+  return dateOfDay(landed);
 }
 
 /** When the reminder for the occurrence at `occurrence` is sent: `reminderMinutes` of elapsed time before it; null when 0. */

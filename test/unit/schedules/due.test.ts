@@ -117,10 +117,21 @@ describe('dueOccurrence', () => {
     });
   });
 
-  it('GIVEN a 02:30 schedule on the New York spring-forward day THEN it is due at 03:30 daylight time (07:30Z)', () => {
+  describe('GIVEN a 02:30 Sunday schedule on the New York spring-forward day (2026-03-08, 02:30 does not exist)', () => {
     const early = schedule({ weekday: 'sun', time: '02:30', timezone: 'America/New_York' });
-    expect(dueOccurrence(early, '2026-03-01', at('2026-03-08T07:29:59Z'))).toEqual({ kind: 'none' });
-    expect(dueOccurrence(early, '2026-03-01', at('2026-03-08T07:30:00Z'))).toMatchObject({ kind: 'start', key: '2026-03-08', late: false });
+
+    it('THEN it is not due before 03:30 daylight time', () => {
+      expect(dueOccurrence(early, '2026-03-01', at('2026-03-08T07:29:59Z'))).toEqual({ kind: 'none' });
+    });
+
+    it('THEN it is due at 03:30 daylight time (07:30Z), on time, keyed by its date', () => {
+      expect(dueOccurrence(early, '2026-03-01', at('2026-03-08T07:30:00Z'))).toMatchObject({ kind: 'start', key: '2026-03-08', late: false });
+    });
+  });
+
+  it('GIVEN a zone 14 hours ahead of UTC (Pacific/Kiritimati) THEN Monday 08:00 local is due at Sunday 18:00 UTC', () => {
+    const farEast = schedule({ weekday: 'mon', time: '08:00', timezone: 'Pacific/Kiritimati' });
+    expect(dueOccurrence(farEast, '2026-11-23', at('2026-11-29T18:00:00Z'))).toMatchObject({ kind: 'start', key: '2026-11-30', late: false });
   });
 });
 
