@@ -173,6 +173,11 @@ export class Sandbox {
     return this.state.addMember(guildId, input);
   }
 
+  /** Changes what a role allows, as a server admin would; @everyone's id is the guild's id. */
+  setRolePermissions(guildId: string, roleId: string, permissions: bigint | string): SandboxRole {
+    return this.state.setRolePermissions(guildId, roleId, permissions);
+  }
+
   /** Replaces a member's roles (dispatches GUILD_MEMBER_UPDATE). */
   setMemberRoles(guildId: string, userId: string, roles: string[]): SandboxMember {
     return this.state.setMemberRoles(guildId, userId, roles);

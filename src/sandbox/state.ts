@@ -190,6 +190,15 @@ export class SandboxState {
     return clone(role);
   }
 
+  /** Changes what a role allows (a server admin editing it); dispatches GUILD_ROLE_UPDATE. */
+  setRolePermissions(guildId: string, roleId: string, permissions: bigint | string): SandboxRole {
+    const role = this.guildRecord(guildId).roles.get(roleId);
+    if (!role) throw new Error(`setRolePermissions: role ${roleId} is not a role of guild ${guildId}`);
+    role.permissions = parsePermissions(permissions, 0n).toString();
+    this.dispatch('GUILD_ROLE_UPDATE', { guild_id: guildId, role: clone(role) });
+    return clone(role);
+  }
+
   addMember(guildId: string, input: { username: string; roles?: string[]; globalName?: string }): SandboxMember {
     const g = this.guildRecord(guildId);
     for (const r of input.roles ?? []) {

@@ -19,6 +19,7 @@ export interface World {
   readonly circleChannelId: string;
   readonly modChannelId: string;
   readonly moderatorRoleId: string;
+  readonly memberRoleId: string;
   readonly managerId: string;
   readonly moderatorId: string;
   readonly memberId: string;
@@ -41,6 +42,8 @@ export interface WorldOptions {
   readonly now?: () => Date;
   /** How long a meeting "minute" lasts; tests that wait for rounds use a few hundred ms. */
   readonly meetingMinuteMs?: number;
+  /** How often schedules are checked; schedule tests tick every few hundred ms. */
+  readonly scheduleTickMs?: number;
 }
 
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
@@ -50,6 +53,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const mods = sandbox.createChannel(guild.id, { name: 'mods' });
   const managerRole = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
   const moderatorRole = sandbox.createRole(guild.id, { name: 'Circle moderator' });
+  const memberRole = sandbox.createRole(guild.id, { name: 'Circle member' });
   const manager = sandbox.addMember(guild.id, { username: 'maya', roles: [managerRole.id] });
   const moderator = sandbox.addMember(guild.id, { username: 'omar', roles: [moderatorRole.id] });
   const member = sandbox.addMember(guild.id, { username: 'sam' });
@@ -63,7 +67,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     devGuildId: options.devGuild ? guild.id : undefined,
   };
   const start = () =>
-    startHelperCircle({ config, deferAfterMs: options.deferAfterMs, helpRules: options.helpRules, now: options.now, meetingMinuteMs: options.meetingMinuteMs, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });
+    startHelperCircle({ config, deferAfterMs: options.deferAfterMs, helpRules: options.helpRules, now: options.now, meetingMinuteMs: options.meetingMinuteMs, scheduleTickMs: options.scheduleTickMs, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });
 
   const world: World = {
     sandbox,
@@ -71,6 +75,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     circleChannelId: circle.id,
     modChannelId: mods.id,
     moderatorRoleId: moderatorRole.id,
+    memberRoleId: memberRole.id,
     managerId: manager.user.id,
     moderatorId: moderator.user.id,
     memberId: member.user.id,
