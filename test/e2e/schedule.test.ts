@@ -173,3 +173,22 @@ describe('meetings that start by themselves', () => {
     expect(w.sandbox.scheduledEvents(w.guildId)).toEqual([]);
   });
 });
+
+describe('the Events tab follows the meetings', () => {
+  it('GIVEN a scheduled meeting ends THEN its event is completed and next week\'s is there', async () => {
+    const clock = movableClock();
+    const w = await readyWorld({ now: clock.now });
+    const start = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);
+    await schedule(w, 'add', { name: 'Evening circle', ...londonSlot(start), reminder: 0, format: 'short', duration: 30 });
+    clock.jumpTo(new Date(start.getTime() + 100));
+    await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('has started'));
+    const eventOf = (at: Date) => w.sandbox.scheduledEvents(w.guildId).find((event) => Date.parse(event.scheduled_start_time) === at.getTime());
+    await expect.poll(() => eventOf(start)?.status).toBe(2);
+
+    const end = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'meeting', subcommand: 'end' });
+    await end.reply();
+    await expect.poll(() => eventOf(start)?.status).toBe(3);
+    const nextWeek = DateTime.fromJSDate(start).setZone('Europe/London').plus({ weeks: 1 }).toJSDate();
+    await expect.poll(() => eventOf(nextWeek)?.status).toBe(1);
+  });
+});
