@@ -17,6 +17,7 @@ import { MeetingService } from './services/meeting-service.ts';
 import { ScheduleService } from './services/schedule-service.ts';
 import { PrivacyService } from './services/privacy-service.ts';
 import { TaskService } from './services/task-service.ts';
+import { MinuteTicker } from './scheduler/minute-ticker.ts';
 import { startRetentionPurge } from './scheduler/retention-purge.ts';
 import type { Services } from './services/services.ts';
 import { circleSettingsRepository } from './store/circle-settings-repository.ts';
@@ -105,8 +106,9 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     meetingConductor: conductor,
     logger,
     now,
-    tickMs: options.scheduleTickMs,
   });
+  const ticker = new MinuteTicker({ logger, now, tickMs: options.scheduleTickMs });
+  ticker.add('schedules', () => scheduleConductor.tick());
   const router = new InteractionRouter({ commands, services, conductor, scheduleConductor, logger, deferAfterMs: options.deferAfterMs });
 
   const inFlight = new Set<Promise<void>>();
@@ -145,7 +147,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   // Meetings that were running when the bot stopped go on from where their clocks say they are.
   await conductor.reconcile();
   // Then the schedules: occurrences and reminders missed while the bot was down are handled once.
-  await scheduleConductor.start();
+  await ticker.start();
   // Last: "ready" means everything is running (npm start installs its signal handlers right after).
   logger.info(
     { user: client.user?.tag, guilds: client.guilds.cache.size, commands: commands.length, commandSync, scope: config.devGuildId ? 'guild' : 'global' },
@@ -162,7 +164,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
       stopping ??= (async () => {
         accepting = false;
         await Promise.allSettled([...inFlight]);
-        await scheduleConductor.stop();
+        await ticker.stop();
         await conductor.stop();
         await retention.stop();
         await queue.drain();

@@ -27,39 +27,20 @@ export interface ScheduleConductorDeps {
   readonly meetingConductor: MeetingConductor;
   readonly logger: Logger;
   readonly now: () => Date;
-  /** How often the schedules are checked: each minute (meetings start on the minute); tests use less. */
-  readonly tickMs?: number;
 }
 
 /**
- * Runs the schedules: every minute (and once at start-up, to catch up) it sends due reminders, starts
+ * Runs the schedules: on each minute tick (and once at start-up, to catch up) it sends due reminders, starts
  * due meetings, reports missed ones once, and keeps each schedule's next occurrence in the server's
  * Events tab. Every action is first claimed through the ScheduleService (stored in the guild's queue),
  * and every post carries a nonce, so nothing happens twice across restarts.
  */
 export class ScheduleConductor {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-
   constructor(private readonly deps: ScheduleConductorDeps) {}
 
-  /** Catches up now, then ticks on every minute boundary (or every `tickMs`). */
-  async start(): Promise<void> {
-    await this.tick();
-    this.schedule();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** One pass over every schedule. Overlapping ticks are never run: a slow one delays the next. */
+  /** One pass over every schedule (the MinuteTicker never runs two at once). */
   tick(): Promise<void> {
-    this.running ??= this.runTick().finally(() => (this.running = undefined));
-    return this.running;
+    return this.runTick();
   }
 
   /** Brings the Events tab in line with the guild's schedules (after add, skip, remove, or a meeting). */
@@ -76,17 +57,6 @@ export class ScheduleConductor {
       const guild = await this.deps.client.guilds.fetch(guildId);
       await guild.scheduledEvents.delete(entry.event!.id);
     });
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    const tickMs = this.deps.tickMs ?? 60_000;
-    const nowMs = this.deps.now().getTime();
-    // On the boundary (plus a little), so a meeting set for 18:00 starts at 18:00:00, not 18:00:59.
-    const wait = tickMs - (nowMs % tickMs) + 50;
-    this.timer = setTimeout(() => {
-      void this.tick().finally(() => this.schedule());
-    }, wait);
   }
 
   private async runTick(): Promise<void> {
