@@ -22,7 +22,7 @@ import { startRetentionPurge } from './scheduler/retention-purge.ts';
 import type { Services } from './services/services.ts';
 import { circleSettingsRepository } from './store/circle-settings-repository.ts';
 import { GuildWriteQueue } from './store/guild-write-queue.ts';
-import { helpGuildIndex } from './store/guild-index.ts';
+import { GuildIndex, helpGuildIndex } from './store/guild-index.ts';
 import { HelpRequestStore } from './store/help-request-store.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { MeetingStore } from './store/meeting-store.ts';
@@ -65,7 +65,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const commands = await loadCommands(options.commandsDirectory ?? COMMANDS_DIRECTORY);
   const store = await openStore(config.storeUrl);
   const queue = new GuildWriteQueue();
-  const circle = new CircleService(circleSettingsRepository(store, queue));
+  const circle = new CircleService(circleSettingsRepository(store, queue), options.now, new GuildIndex(store, 'circle-guilds'));
   // One instance of each store, shared by the services: they keep caches that must stay true.
   const guilds = helpGuildIndex(store);
   const requests = new HelpRequestStore(store, guilds);
