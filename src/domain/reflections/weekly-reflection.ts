@@ -1,0 +1,240 @@
+import { addEvent, type MemberTally } from '../help/tally.ts';
+import { membersOf, type LedgerEvent } from '../help/ledger-events.ts';
+import { MATON_TYPES, typeDistribution, typeGroup, type MatonType, type TypingRule } from '../help/maton.ts';
+import { localDay, rollingWindow, weekStart, weekWindow } from '../help/week.ts';
+
+/**
+ * The group's week in numbers: what the weekly reflection says and draws (issue 6). Pure: the caller
+ * reads the ledger and the open requests, this folds them into counts. Only counts leave this module,
+ * never a member id, so the message and the chart cannot single anyone out; the Maton breakdown is
+ * shown only when enough members were active that week (DOMAIN.md, "No shaming, no leaderboards").
+ *
+ * Help acts count only between two members, as in the tallies (Maton; Roberts): an offer on one's own
+ * request is neither an offer made, a confirmation, an answer, nor help given or received here.
+ */
+
+/** Weeks drawn in the chart: the week reflected on and the seven before it. */
+export const CHART_WEEKS = 8;
+
+export interface ReflectionInput {
+  /** Any instant in the week being reflected on. */
+  readonly weekOf: Date;
+  /** The group's IANA zone: weeks run Monday 00:00 to Monday 00:00 there. */
+  readonly timezone: string;
+  /**
+   * At least the 8 weeks ending with that week, and the `windowDays` days before the end of the
+   * previous week (for last week's typing, when `windowDays` > 49). Events outside are ignored.
+   */
+  readonly events: readonly LedgerEvent[];
+  /** Open requests at the time of the reflection (from storage). */
+  readonly openRequestsNow: number;
+  readonly typing: TypingRule;
+  /** The typing window in local days, ending at the end of the week (28 in data/help-rules.json). */
+  readonly windowDays: number;
+  /** Below this many members active THIS week, no type breakdown (default 5). */
+  readonly minActiveForBreakdown: number;
+}
+
+export interface ReflectionPrompts {
+  readonly helping: readonly string[];
+  readonly needs: readonly string[];
+}
+
+export type ReflectionBalance =
+  | {
+      readonly shown: true;
+      /** Maton types of the members active in the typing window ending at the week's end. */
+      readonly counts: Record<MatonType, number>;
+      /** This week's counts minus last week's; null when last week had too few active members to show. */
+      readonly change: Record<MatonType, number> | null;
+    }
+  | { readonly shown: false };
+
+export interface ReflectionChartWeek {
+  /** Local date of the week's Monday. */
+  readonly weekKey: string;
+  readonly from: Date;
+  /** Distinct members who offered help to another member that week. */
+  readonly givers: number;
+  /** Distinct members another member offered help to that week. */
+  readonly receivers: number;
+  /** Offers made (between two members) that week. */
+  readonly offers: number;
+}
+
+export interface WeeklyReflection {
+  readonly week: { readonly from: Date; readonly to: Date; readonly key: string };
+  /** held: distinct meetings; attendances: distinct (meeting, member) pairs; attendees: distinct members. */
+  readonly meetings: { readonly held: number; readonly attendances: number; readonly attendees: number };
+  /** raised: opened in the week; answered: of those, offered help by another member by the week's end; stillOpen: open now. */
+  readonly requests: { readonly raised: number; readonly answered: number; readonly stillOpen: number };
+  /** Distinct offers made and confirmed in the week. */
+  readonly offers: { readonly made: number; readonly confirmed: number };
+  /** Distinct tasks committed to and reported on in the week (a task reported twice counts once). */
+  readonly tasks: { readonly committed: number; readonly reported: number };
+  /** Members with any event in the week. */
+  readonly activeMembers: number;
+  readonly balance: ReflectionBalance;
+  /** The last 8 weeks ending with this one, oldest first. */
+  readonly chart: ReadonlyArray<ReflectionChartWeek>;
+  readonly prompts: { readonly helping: string; readonly needs: string };
+}
+
+/** The key of the week containing `at`: the local date ('YYYY-MM-DD') of its Monday in `timezone`. */
+export function reflectionWeekKey(at: Date, timezone: string): string {
+  return localDay(weekStart(at, timezone), timezone);
+}
+
+/**
+ * A number that grows by one each week, from the week key's Monday: the same for every group whose
+ * week has that key, so prompts rotate deterministically whatever the time zone.
+ */
+export function weekNumber(weekKey: string): number {
+  const days = Math.round(Date.parse(`${weekKey}T00:00:00Z`) / 86_400_000);
+  // 1970-01-05 was a Monday (day 4 since the epoch).
+  return Math.floor((days - 4) / 7);
+}
+
+/** The prompt for a week: the lists rotate one step a week. An empty list is a programming error (the loader refuses one). */
+export function promptForWeek(prompts: readonly string[], weekKey: string): string {
+  if (prompts.length === 0) throw new RangeError('A reflection needs at least one prompt of each kind');
+  const index = ((weekNumber(weekKey) % prompts.length) + prompts.length) % prompts.length;
+  return prompts[index]!;
+}
+
+/** Counts kept for one week of the chart while the events are folded. */
+interface ChartAccumulator {
+  readonly givers: Set<string>;
+  readonly receivers: Set<string>;
+  offers: number;
+}
+
+export function composeReflection(input: ReflectionInput & { readonly prompts: ReflectionPrompts }): WeeklyReflection {
+  const { timezone } = input;
+  const week = weekWindow(input.weekOf, timezone);
+  const weekFrom = week.from.getTime();
+  const weekTo = week.to.getTime();
+  const key = localDay(week.from, timezone);
+
+  // The chart's week starts, oldest first; a handful of luxon calls, none per event.
+  const starts: Date[] = [week.from];
+  for (let i = 1; i < CHART_WEEKS; i += 1) starts.unshift(weekStart(new Date(starts[0]!.getTime() - 1), timezone));
+  const bounds = [...starts.map((start) => start.getTime()), weekTo];
+  const chartFrom = bounds[0]!;
+  const previousFrom = bounds[CHART_WEEKS - 2]!; // last week's start
+  const chart: ChartAccumulator[] = starts.map(() => ({ givers: new Set(), receivers: new Set(), offers: 0 }));
+
+  // Typing windows: windowDays local days ending at this week's end, and at last week's end.
+  const typingFrom = typingWindowStart(week.to, input.windowDays, timezone);
+  const previousTypingFrom = typingWindowStart(week.from, input.windowDays, timezone);
+
+  const typingTallies = new Map<string, MemberTally>();
+  const previousTypingTallies = new Map<string, MemberTally>();
+  const active = new Set<string>();
+  const previousActive = new Set<string>();
+  const meetingsHeld = new Set<string>();
+  const attendances = new Set<string>();
+  const attendees = new Set<string>();
+  const raised = new Set<string>();
+  /** Requests offered help by someone other than the asker, up to the week's end. */
+  const offeredOn = new Set<string>();
+  const offersMade = new Set<string>();
+  const offersConfirmed = new Set<string>();
+  const tasksCommitted = new Set<string>();
+  const tasksReported = new Set<string>();
+
+  for (const event of input.events) {
+    const at = Date.parse(event.at);
+    if (Number.isNaN(at) || at >= weekTo) continue;
+
+    if (at >= typingFrom) addEvent(typingTallies, event);
+    if (at >= previousTypingFrom && at < weekFrom) addEvent(previousTypingTallies, event);
+    if (event.kind === 'offer-made' && event.giverId !== event.receiverId) offeredOn.add(event.requestId);
+
+    if (at >= previousFrom && at < weekFrom) for (const memberId of membersOf(event)) previousActive.add(memberId);
+
+    if (at >= chartFrom && event.kind === 'offer-made' && event.giverId !== event.receiverId) {
+      const slot = chart[weekIndex(bounds, at)]!;
+      slot.givers.add(event.giverId);
+      slot.receivers.add(event.receiverId);
+      slot.offers += 1;
+    }
+
+    if (at < weekFrom) continue;
+    // This week.
+    for (const memberId of membersOf(event)) active.add(memberId);
+    switch (event.kind) {
+      case 'meeting-action':
+        meetingsHeld.add(event.meetingId);
+        attendances.add(`${event.meetingId}\u0000${event.memberId}`);
+        attendees.add(event.memberId);
+        break;
+      case 'request-opened':
+        raised.add(event.requestId);
+        break;
+      case 'offer-made':
+        if (event.giverId !== event.receiverId) offersMade.add(event.offerId);
+        break;
+      case 'offer-confirmed':
+        if (event.giverId !== event.receiverId) offersConfirmed.add(event.offerId);
+        break;
+      case 'task-committed':
+        tasksCommitted.add(event.taskId);
+        break;
+      case 'task-reported':
+        tasksReported.add(event.taskId);
+        break;
+      default:
+        break;
+    }
+  }
+
+  let answered = 0;
+  for (const requestId of raised) if (offeredOn.has(requestId)) answered += 1;
+
+  return {
+    week: { from: week.from, to: week.to, key },
+    meetings: { held: meetingsHeld.size, attendances: attendances.size, attendees: attendees.size },
+    requests: { raised: raised.size, answered, stillOpen: input.openRequestsNow },
+    offers: { made: offersMade.size, confirmed: offersConfirmed.size },
+    tasks: { committed: tasksCommitted.size, reported: tasksReported.size },
+    activeMembers: active.size,
+    balance: balanceOf(input, active.size, previousActive.size, typingTallies, previousTypingTallies),
+    chart: chart.map((slot, index) => ({
+      weekKey: localDay(starts[index]!, timezone),
+      from: starts[index]!,
+      givers: slot.givers.size,
+      receivers: slot.receivers.size,
+      offers: slot.offers,
+    })),
+    prompts: { helping: promptForWeek(input.prompts.helping, key), needs: promptForWeek(input.prompts.needs, key) },
+  };
+}
+
+/** The start of the `days` local days ending at `end` (a week boundary, so a local midnight). */
+function typingWindowStart(end: Date, days: number, timezone: string): number {
+  return rollingWindow(new Date(end.getTime() - 1), days, timezone).from.getTime();
+}
+
+/** Which chart week an instant in [bounds[0], bounds[last]) falls in: eight comparisons at most. */
+function weekIndex(bounds: readonly number[], at: number): number {
+  let index = bounds.length - 2;
+  while (index > 0 && at < bounds[index]!) index -= 1;
+  return index;
+}
+
+function balanceOf(
+  input: ReflectionInput,
+  activeThisWeek: number,
+  activeLastWeek: number,
+  tallies: Map<string, MemberTally>,
+  previousTallies: Map<string, MemberTally>,
+): ReflectionBalance {
+  if (activeThisWeek < input.minActiveForBreakdown) return { shown: false };
+  const counts = typeDistribution(typeGroup(tallies, input.typing).values());
+  if (activeLastWeek < input.minActiveForBreakdown) return { shown: true, counts, change: null };
+  const previous = typeDistribution(typeGroup(previousTallies, input.typing).values());
+  const change = { bidirectional: 0, provider: 0, receiver: 0, low: 0 } satisfies Record<MatonType, number>;
+  for (const type of MATON_TYPES) change[type] = counts[type] - previous[type];
+  return { shown: true, counts, change };
+}
