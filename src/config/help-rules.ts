@@ -21,6 +21,8 @@ const helpRulesSchema = z.object({
   helpingPromptsPauseDays: z.int().min(1).max(365),
   invitationsShown: z.int().min(0).max(3),
   retentionDays: z.int().min(1),
+  /** The weekly reflection shows the group's balance of types only with at least this many active members. */
+  reflectionMinActive: z.int().min(2),
 });
 
 export type HelpRules = z.infer<typeof helpRulesSchema>;

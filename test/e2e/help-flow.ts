@@ -43,7 +43,8 @@ export function requestIdOf(post: SandboxMessage): string {
   return buttonId(post, 'I can help').split(':')[1]!;
 }
 
-export async function offer(world: World, userId: string, requestId: string, message?: string) {
+/** `timeoutMs`: how long to wait for the visible answer (bulk tests queue behind Discord's 50 requests/s). */
+export async function offer(world: World, userId: string, requestId: string, message?: string, timeoutMs?: number) {
   const handle = await world.sandbox.slashCommand({
     guildId: world.guildId,
     channelId: world.circleChannelId,
@@ -51,7 +52,7 @@ export async function offer(world: World, userId: string, requestId: string, mes
     name: 'offer',
     options: message ? { request: requestId, message } : { request: requestId },
   });
-  return handle.reply();
+  return handle.reply(timeoutMs);
 }
 
 export async function offerChoices(world: World, userId: string, typed = '') {

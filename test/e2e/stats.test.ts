@@ -59,7 +59,7 @@ describe('/stats, each member\'s own picture', () => {
     const w = await readyWorld();
     const requestId = await askAndGetId(w, w.memberId, 'Big day tomorrow');
     const helpers = Array.from({ length: 100 }, (_, index) => w.sandbox.addMember(w.guildId, { username: `helper${index}` }));
-    const answers = await Promise.all(helpers.map((helper) => offer(w, helper.user.id, requestId, `good luck from ${helper.user.username}`)));
+    const answers = await Promise.all(helpers.map((helper) => offer(w, helper.user.id, requestId, `good luck from ${helper.user.username}`, 30_000)));
     expect(answers.every((answer) => answer.content?.includes('your offer is in'))).toBe(true);
     const embed = (await stats(w, w.memberId)).embeds?.[0] as Embed;
     expect(fieldOf(embed, 'This week')).toBe('Help given: 0\nHelp received: 100\nRequests made: 1');

@@ -1,0 +1,125 @@
+import type { HelpRules } from '../config/help-rules.ts';
+import type { CircleSettings } from '../domain/circle/circle-settings.ts';
+import type { LedgerEvent } from '../domain/help/ledger-events.ts';
+import { daysBetween, weekWindow } from '../domain/help/week.ts';
+import { composeReflection, CHART_WEEKS, type ReflectionPrompts, type WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { dueOccurrence, type DueOccurrence } from '../domain/schedules/due.ts';
+import { occurrenceKey } from '../domain/schedules/occurrences.ts';
+import type { WeeklySchedule } from '../domain/schedules/schedule.ts';
+import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { HelpRequestStore } from '../store/help-request-store.ts';
+import type { LedgerStore } from '../store/ledger-store.ts';
+import type { ReflectionStore } from '../store/reflection-store.ts';
+import type { CircleService } from './circle-service.ts';
+
+/** A late reflection is still posted within this long of its slot (saying so); after that, skipped. */
+export const REFLECTION_LATE_LIMIT_MINUTES = 24 * 60;
+
+export type ReflectionDue = { readonly guildId: string; readonly settings: CircleSettings } & Exclude<DueOccurrence, { kind: 'none' }>;
+
+export interface ReflectionServiceDeps {
+  readonly circle: CircleService;
+  readonly ledger: LedgerStore;
+  readonly requests: HelpRequestStore;
+  readonly reflections: ReflectionStore;
+  readonly queue: GuildWriteQueue;
+  readonly rules: HelpRules;
+  readonly prompts: ReflectionPrompts;
+  readonly now?: () => Date;
+}
+
+/**
+ * The group's week in numbers, once a week at the circle's reflection slot. Exactly once per guild
+ * and week: the slot's local date is stored as posted (in the guild's queue) before posting.
+ */
+export class ReflectionService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ReflectionServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * The reflection on the week of `at` (default now). During a week's first day (a Monday slot, or a
+   * preview on Monday morning) it reflects on the week that just ended, since the new one has barely begun.
+   */
+  async compose(guildId: string, at: Date = this.now()): Promise<Result<{ reflection: WeeklyReflection; settings: CircleSettings }, 'not-set-up'>> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return err('not-set-up');
+    const startedAt = weekWindow(at, settings.timezone).from.getTime();
+    const weekOf = at.getTime() - startedAt < 86_400_000 ? new Date(startedAt - 1) : at;
+    const week = weekWindow(weekOf, settings.timezone);
+    // The chart's 8 weeks, and the typing window before last week's end if it reaches further back.
+    const spanDays = Math.max(CHART_WEEKS * 7, this.deps.rules.windowDays + 7);
+    const from = new Date(week.to.getTime() - spanDays * 86_400_000);
+    const events: LedgerEvent[] = [];
+    for (const day of daysBetween(from, week.to, settings.timezone)) events.push(...(await this.deps.ledger.dayEvents(guildId, day)));
+    const reflection = composeReflection({
+      weekOf,
+      timezone: settings.timezone,
+      events,
+      openRequestsNow: (await this.deps.requests.open(guildId)).length,
+      typing: this.deps.rules.typing,
+      windowDays: this.deps.rules.windowDays,
+      minActiveForBreakdown: this.deps.rules.reflectionMinActive,
+      prompts: this.deps.prompts,
+    });
+    return ok({ reflection, settings });
+  }
+
+  /** Every guild whose reflection slot has come and whose reflection for it has not been posted. */
+  async due(): Promise<ReflectionDue[]> {
+    const now = this.now();
+    const due: ReflectionDue[] = [];
+    for (const guildId of await this.deps.circle.guildIds()) {
+      const settings = await this.deps.circle.settings(guildId);
+      if (!settings) continue;
+      const occurrence = dueOccurrence(slotOf(settings), await this.deps.reflections.lastPostedKey(guildId), now);
+      if (occurrence.kind !== 'none') due.push({ ...occurrence, guildId, settings });
+    }
+    return due;
+  }
+
+  /** Claims the slot `key` as posted (or skipped); false if it already was. */
+  claim(guildId: string, key: string): Promise<boolean> {
+    return this.deps.queue.run(guildId, async () => {
+      const last = await this.deps.reflections.lastPostedKey(guildId);
+      if (last !== null && last >= key) return false;
+      await this.deps.reflections.setLastPostedKey(guildId, key);
+      return true;
+    });
+  }
+
+  /**
+   * A moderator's `/reflection post` counts as the scheduled one only when this week's slot has come
+   * and its reflection is not posted yet; posted earlier in the week, the scheduled one still follows.
+   */
+  async claimIfSlotDue(guildId: string): Promise<boolean> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return false;
+    const occurrence = dueOccurrence(slotOf(settings), await this.deps.reflections.lastPostedKey(guildId), this.now());
+    return occurrence.kind === 'start' ? this.claim(guildId, occurrence.key) : false;
+  }
+
+  /** The key of the slot of the week of `at` (for tests and logs). */
+  slotKey(settings: CircleSettings, at: Date): string {
+    return occurrenceKey(slotOf(settings), at);
+  }
+}
+
+/** The circle's reflection slot as a weekly timing, due for 24 hours (the late limit). */
+function slotOf(settings: CircleSettings): WeeklySchedule {
+  return {
+    id: 'reflection',
+    name: 'reflection',
+    weekday: settings.reflectionDay,
+    time: settings.reflectionTime,
+    timezone: settings.timezone,
+    durationMinutes: REFLECTION_LATE_LIMIT_MINUTES,
+    reminderMinutes: 0,
+    format: 'reflection',
+    skipDates: [],
+    createdAt: settings.updatedAt,
+  };
+}
