@@ -69,7 +69,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
         ...optional('format', interaction.options.getString('format')),
       });
       if (!added.ok) throw new UserFacingError(problemText(added.error));
-      await context.scheduleConductor.refreshEvents(guildId);
+      await context.conductors.schedules.refreshEvents(guildId);
       const settings = await services.circle.settings(guildId);
       const { schedule } = added.value.entry;
       const reminder = schedule.reminderMinutes > 0 ? text('schedule.reminderNote', { channel: `<#${settings?.circleChannelId}>`, minutes: schedule.reminderMinutes }) : text('schedule.noReminderNote');
@@ -87,7 +87,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     case 'remove': {
       const removed = await services.schedules.remove(guildId, interaction.options.getString('schedule', true));
       if (!removed.ok) throw new UserFacingError(problemText(removed.error));
-      await context.scheduleConductor.cancelEvent(guildId, removed.value);
+      await context.conductors.schedules.cancelEvent(guildId, removed.value);
       return reply({ content: text('schedule.removed', { name: removed.value.schedule.name }) });
     }
     case 'skip': {
@@ -104,7 +104,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
         }
         throw new UserFacingError(problemText(problem));
       }
-      await context.scheduleConductor.refreshEvents(guildId);
+      await context.conductors.schedules.refreshEvents(guildId);
       return reply({ content: text('schedule.skipped', { name: skipped.value.entry.schedule.name, date: skipped.value.date, next: stamp(skipped.value.next, 'F') }) });
     }
   }

@@ -4,17 +4,21 @@ import { Events, type Client } from 'discord.js';
 import type { Config } from './config/config.ts';
 import { loadCrisisWords, loadHelpRules, type HelpRules } from './config/help-rules.ts';
 import { DEFAULT_MEETING_FORMAT, loadMeetingFormats } from './config/meeting-formats.ts';
+import { loadReflectionPrompts } from './config/reflection-prompts.ts';
 import { createDiscordClient } from './discord/client.ts';
 import { loadCommands } from './discord/command-loader.ts';
 import { syncCommands, type SyncOutcome } from './discord/command-sync.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
 import { MeetingConductor } from './discord/meeting-conductor.ts';
 import { ScheduleConductor } from './discord/schedule-conductor.ts';
+import { ReflectionConductor } from './discord/reflection-conductor.ts';
+import type { Conductors } from './discord/conductors.ts';
 import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
 import { HelpService } from './services/help-service.ts';
 import { MeetingService } from './services/meeting-service.ts';
 import { ScheduleService } from './services/schedule-service.ts';
+import { ReflectionService } from './services/reflection-service.ts';
 import { PrivacyService } from './services/privacy-service.ts';
 import { TaskService } from './services/task-service.ts';
 import { MinuteTicker } from './scheduler/minute-ticker.ts';
@@ -27,6 +31,7 @@ import { HelpRequestStore } from './store/help-request-store.ts';
 import { LedgerStore } from './store/ledger-store.ts';
 import { MeetingStore } from './store/meeting-store.ts';
 import { ScheduleStore } from './store/schedule-store.ts';
+import { ReflectionStore } from './store/reflection-store.ts';
 import { MemberPrefsStore } from './store/member-prefs-store.ts';
 import { openStore, type Store } from './store/sqlite-store.ts';
 import { TaskStore } from './store/task-store.ts';
@@ -94,6 +99,16 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
     meetings: meetingService,
     schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, now: options.now }),
+    reflections: new ReflectionService({
+      circle,
+      ledger,
+      requests,
+      reflections: new ReflectionStore(store),
+      queue,
+      rules,
+      prompts: loadReflectionPrompts(),
+      now: options.now,
+    }),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond });
   const now = options.now ?? (() => new Date());
@@ -109,7 +124,10 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   });
   const ticker = new MinuteTicker({ logger, now, tickMs: options.scheduleTickMs });
   ticker.add('schedules', () => scheduleConductor.tick());
-  const router = new InteractionRouter({ commands, services, conductor, scheduleConductor, logger, deferAfterMs: options.deferAfterMs });
+  ticker.add('reflections', () => reflectionConductor.tick());
+  const reflectionConductor = new ReflectionConductor(client, services.reflections, logger);
+  const conductors: Conductors = { meetings: conductor, schedules: scheduleConductor, reflections: reflectionConductor };
+  const router = new InteractionRouter({ commands, services, conductors, logger, deferAfterMs: options.deferAfterMs });
 
   const inFlight = new Set<Promise<void>>();
   let accepting = true;

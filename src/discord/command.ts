@@ -10,17 +10,14 @@ import type {
 import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services/services.ts';
 import type { Access } from './access.ts';
-import type { MeetingConductor } from './meeting-conductor.ts';
-import type { ScheduleConductor } from './schedule-conductor.ts';
+import type { Conductors } from './conductors.ts';
 import type { Outcome } from './reply.ts';
 
 export interface HandlerContext {
   /** For posting beyond the answer itself (request posts, threads, alerts). */
   readonly client: Client;
-  /** Keeps meeting threads in step with stored meetings; call `sync` after changing a meeting. */
-  readonly conductor: MeetingConductor;
-  /** Runs the schedules; call `refreshEvents` after changing a guild's schedules. */
-  readonly scheduleConductor: ScheduleConductor;
+  /** Meeting threads (`sync` after changing a meeting), schedules' events, reflections. */
+  readonly conductors: Conductors;
   readonly guildId: string;
   readonly userId: string;
   readonly services: Services;

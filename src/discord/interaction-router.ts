@@ -13,15 +13,13 @@ import { text } from '../texts/texts.ts';
 import { accessDenied, type Access, type Invoker } from './access.ts';
 import type { CommandModule, ComponentHandler, HandlerContext } from './command.ts';
 import { reply, UserFacingError, type Outcome } from './reply.ts';
-import type { MeetingConductor } from './meeting-conductor.ts';
-import type { ScheduleConductor } from './schedule-conductor.ts';
+import type { Conductors } from './conductors.ts';
 import { Responder } from './responder.ts';
 
 export interface RouterOptions {
   readonly commands: readonly CommandModule[];
   readonly services: Services;
-  readonly conductor: MeetingConductor;
-  readonly scheduleConductor: ScheduleConductor;
+  readonly conductors: Conductors;
   readonly logger: Logger;
   /** Defer if a handler has not answered by then; Discord drops unanswered interactions at 3 s. */
   readonly deferAfterMs?: number;
@@ -126,7 +124,7 @@ export class InteractionRouter {
       const denied = accessDenied(access, invokerOf(interaction), settings);
       if (denied) throw new UserFacingError(denied);
     }
-    return run({ client: interaction.client, conductor: this.options.conductor, scheduleConductor: this.options.scheduleConductor, guildId, userId: interaction.user.id, services: this.options.services, logger });
+    return run({ client: interaction.client, conductors: this.options.conductors, guildId, userId: interaction.user.id, services: this.options.services, logger });
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -137,8 +135,7 @@ export class InteractionRouter {
           ? await command.autocomplete({
               interaction,
               client: interaction.client,
-              conductor: this.options.conductor,
-              scheduleConductor: this.options.scheduleConductor,
+              conductors: this.options.conductors,
               guildId: interaction.guildId,
               userId: interaction.user.id,
               services: this.options.services,

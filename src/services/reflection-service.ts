@@ -5,7 +5,6 @@ import { daysBetween, weekWindow } from '../domain/help/week.ts';
 import { composeReflection, CHART_WEEKS, type ReflectionPrompts, type WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { dueOccurrence, type DueOccurrence } from '../domain/schedules/due.ts';
-import { occurrenceKey } from '../domain/schedules/occurrences.ts';
 import type { WeeklySchedule } from '../domain/schedules/schedule.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { HelpRequestStore } from '../store/help-request-store.ts';
@@ -93,18 +92,24 @@ export class ReflectionService {
 
   /**
    * A moderator's `/reflection post` counts as the scheduled one only when this week's slot has come
-   * and its reflection is not posted yet; posted earlier in the week, the scheduled one still follows.
+   * and its reflection is not posted yet (posted earlier in the week, the scheduled one still follows).
+   * Returns the slot's key when it was claimed.
    */
-  async claimIfSlotDue(guildId: string): Promise<boolean> {
+  async claimIfSlotDue(guildId: string): Promise<string | null> {
     const settings = await this.deps.circle.settings(guildId);
-    if (!settings) return false;
+    if (!settings) return null;
     const occurrence = dueOccurrence(slotOf(settings), await this.deps.reflections.lastPostedKey(guildId), this.now());
-    return occurrence.kind === 'start' ? this.claim(guildId, occurrence.key) : false;
+    return occurrence.kind === 'start' && (await this.claim(guildId, occurrence.key)) ? occurrence.key : null;
   }
 
-  /** The key of the slot of the week of `at` (for tests and logs). */
-  slotKey(settings: CircleSettings, at: Date): string {
-    return occurrenceKey(slotOf(settings), at);
+  /** Below this many members active in the week, the reflection shows no type breakdown. */
+  get minActive(): number {
+    return this.deps.rules.reflectionMinActive;
+  }
+
+  /** The clock the reflection reads (the services' clock). */
+  currentTime(): Date {
+    return this.now();
   }
 }
 

@@ -2,6 +2,7 @@ import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
 import type { MeetingService } from './meeting-service.ts';
 import type { PrivacyService } from './privacy-service.ts';
+import type { ReflectionService } from './reflection-service.ts';
 import type { ScheduleService } from './schedule-service.ts';
 import type { TaskService } from './task-service.ts';
 
@@ -11,6 +12,7 @@ export interface Services {
   readonly help: HelpService;
   readonly meetings: MeetingService;
   readonly privacy: PrivacyService;
+  readonly reflections: ReflectionService;
   readonly schedules: ScheduleService;
   readonly tasks: TaskService;
 }

@@ -1,0 +1,36 @@
+import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { z } from 'zod';
+import type { CommandContext } from '../src/discord/command.ts';
+import { reflectionReply } from '../src/discord/reflection-posts.ts';
+import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
+import { text } from '../src/texts/texts.ts';
+
+export const definition = new SlashCommandBuilder()
+  .setName('reflection')
+  .setDescription("The group's weekly reflection")
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageEvents)
+  .addSubcommand((s) => s.setName('preview').setDescription("See this week's reflection (only you)"))
+  .addSubcommand((s) => s.setName('post').setDescription("Post this week's reflection in the circle channel now"))
+  .toJSON();
+
+export const access = 'moderator';
+
+const subcommand = z.enum(['preview', 'post']);
+
+export async function execute(context: CommandContext): Promise<Outcome> {
+  const { interaction, services, guildId } = context;
+  const minActive = services.reflections.minActive;
+  if (subcommand.parse(interaction.options.getSubcommand(true)) === 'preview') {
+    const composed = await services.reflections.compose(guildId);
+    if (!composed.ok) throw new UserFacingError(text('reflection.notSetUp'));
+    const message = reflectionReply(composed.value.reflection, { timezone: composed.value.settings.timezone, minActive, late: false });
+    return reply({ ...message, content: `${text('reflection.previewNote')}\n\n${message.content}` });
+  }
+  const settings = await services.circle.settings(guildId);
+  if (!settings) throw new UserFacingError(text('reflection.notSetUp'));
+  // Counts as this week's scheduled reflection only if its slot has come and it was not posted yet.
+  const slotKey = await services.reflections.claimIfSlotDue(guildId);
+  const now = services.reflections.currentTime();
+  await context.conductors.reflections.post(guildId, now, false, slotKey ?? `now${now.getTime().toString(36)}`);
+  return reply({ content: text(slotKey ? 'reflection.postedAsScheduled' : 'reflection.posted', { channel: `<#${settings.circleChannelId}>` }) });
+}

@@ -1,0 +1,72 @@
+import type { AttachmentPayload } from 'discord.js';
+import { renderReflectionChart, type ChartLabels } from '../charts/reflection-chart.ts';
+import { MATON_TYPES, type MatonType } from '../domain/help/maton.ts';
+import type { WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
+import { text } from '../texts/texts.ts';
+import type { Reply } from './reply.ts';
+
+export const REFLECTION_CHART_FILE = 'helper-circle-week.png';
+
+const day = (at: Date, timezone: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', day: 'numeric', month: 'short' }).format(at);
+
+const typeWords = (type: MatonType) => text(`reflection.type.${type}`);
+
+/**
+ * The week in words: counts only, never a member's name or number. The type breakdown appears only
+ * when enough members were active that no one can be singled out.
+ */
+export function reflectionContent(reflection: WeeklyReflection, options: { timezone: string; minActive: number; late: boolean }): string {
+  const { meetings, requests, offers, tasks, balance, prompts, week } = reflection;
+  const lines = [text('reflection.heading', { from: day(week.from, options.timezone), to: day(new Date(week.to.getTime() - 1), options.timezone) })];
+  if (options.late) lines.push(text('reflection.late'));
+  lines.push(
+    meetings.held > 0
+      ? text('reflection.meetings', { held: meetings.held, attendances: meetings.attendances, attendees: meetings.attendees })
+      : text('reflection.noMeetings'),
+  );
+  const requestsLine = text('reflection.requests', { raised: requests.raised, answered: requests.answered, open: requests.stillOpen });
+  lines.push(requests.stillOpen > 0 ? `${requestsLine} ${text('reflection.openInvite')}` : requestsLine);
+  lines.push(text('reflection.offers', { made: offers.made, confirmed: offers.confirmed }));
+  lines.push(text('reflection.tasks', { committed: tasks.committed, reported: tasks.reported }));
+  lines.push('');
+  if (balance.shown) {
+    lines.push(text('reflection.balance', balance.counts));
+    if (balance.change) {
+      const changes = MATON_TYPES.filter((type) => balance.change![type] !== 0).map(
+        (type) => `${balance.change![type] > 0 ? '+' : ''}${balance.change![type]} ${typeWords(type)}`,
+      );
+      if (changes.length > 0) lines.push(text('reflection.balanceChange', { changes: changes.join(', ') }));
+    }
+  } else {
+    lines.push(text('reflection.balanceSoft', { min: options.minActive }));
+  }
+  lines.push('', text('reflection.helpingPrompt', { prompt: prompts.helping }), text('reflection.needsPrompt', { prompt: prompts.needs }), '', text('reflection.axiom'));
+  return lines.join('\n');
+}
+
+export function chartLabels(minActive: number): ChartLabels {
+  return {
+    title: text('chart.title'),
+    givers: text('chart.givers'),
+    receivers: text('chart.receivers'),
+    offers: text('chart.offers'),
+    balanceTitle: text('chart.balanceTitle'),
+    noBalance: text('chart.noBalance', { min: minActive }),
+    types: {
+      bidirectional: text('chart.type.bidirectional'),
+      provider: text('chart.type.provider'),
+      receiver: text('chart.type.receiver'),
+      low: text('chart.type.low'),
+    },
+  };
+}
+
+/** The whole post: words, and the chart as a PNG with its alt text as the attachment description. */
+export function reflectionReply(reflection: WeeklyReflection, options: { timezone: string; minActive: number; late: boolean }): Reply & { files: AttachmentPayload[] } {
+  const chart = renderReflectionChart(reflection, chartLabels(options.minActive));
+  return {
+    content: reflectionContent(reflection, options),
+    files: [{ attachment: chart.png, name: REFLECTION_CHART_FILE, description: chart.altText.slice(0, 1024) }],
+  };
+}

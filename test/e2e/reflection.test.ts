@@ -1,0 +1,111 @@
+import { DateTime } from 'luxon';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ask, offer, requestIdOf, requestPost, setUpCircle } from './help-flow.ts';
+import { createWorld, type World, type WorldOptions } from './world.ts';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+function movableClock() {
+  let offsetMs = 0;
+  return { now: () => new Date(Date.now() + offsetMs), jumpTo: (at: Date) => void (offsetMs = at.getTime() - Date.now()) };
+}
+
+/** The reflection slot an organizer would set for an instant, in London. */
+function londonSlot(at: Date) {
+  const local = DateTime.fromJSDate(at, { zone: 'Europe/London' });
+  return { 'reflection-day': local.toFormat('ccc').toLowerCase(), 'reflection-time': local.toFormat('HH:mm') };
+}
+
+async function readyWorld(options: WorldOptions = {}, slot: Record<string, string> = {}): Promise<World> {
+  world = await createWorld({ scheduleTickMs: 200, ...options });
+  await setUpCircle(world, { 'moderator-role': world.moderatorRoleId, ...slot });
+  return world;
+}
+
+const reflections = (w: World) => w.sandbox.messages(w.circleChannelId).filter((m) => m.content.includes('This week in the circle'));
+
+/** Width and height from a PNG's IHDR chunk, after checking its signature. */
+function pngSize(data: Buffer): { width: number; height: number } {
+  expect([...data.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(data.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+}
+
+describe('/reflection preview and post', () => {
+  it('GIVEN a week with help given THEN the preview is private, in words and a readable chart with alt text, naming nobody', async () => {
+    const w = await readyWorld();
+    await ask(w, w.memberId, 'Feeling low on Sundays');
+    await offer(w, w.moderatorId, requestIdOf(await requestPost(w, 'Feeling low on Sundays')), 'Same here, a walk helps me');
+    const handle = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'reflection', subcommand: 'preview' });
+    const preview = await handle.reply();
+    expect(preview.ephemeral).toBe(true);
+    expect(preview.content).toContain('This week in the circle');
+    expect(preview.content).toContain('Help requests: 1 raised, 1 answered, 1 still open.');
+    expect(preview.content).toContain('Offers of help: 1 made, 0 marked "This helped".');
+    expect(preview.content).toContain('with fewer than 5 members active this week, the balance stays private');
+    expect(preview.content).toMatch(/\*\*To reflect on:\*\* .+\?\n\*\*Looking ahead:\*\* .+\?/);
+    expect(preview.content).toContain('If you need help, help others.');
+    const [attachment] = preview.attachments;
+    expect(attachment?.filename).toBe('helper-circle-week.png');
+    expect(attachment?.description?.length).toBeGreaterThan(20);
+    const size = pngSize(w.sandbox.attachmentData(attachment!.id)!);
+    expect(size.width).toBeGreaterThanOrEqual(600);
+    expect(size.height).toBeGreaterThanOrEqual(300);
+    const everything = JSON.stringify(w.sandbox.requests.filter((r) => r.route.includes('callback') || r.route.includes('webhooks')).map((r) => r.body));
+    for (const id of [w.memberId, w.moderatorId]) expect(everything).not.toContain(id);
+    for (const name of ['sam', 'omar']) expect(everything.toLowerCase()).not.toContain(`"${name}`);
+  });
+
+  it('GIVEN a moderator posts the reflection before its slot THEN it is shared, and the scheduled one still comes', async () => {
+    const clock = movableClock();
+    const slot = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
+    const w = await readyWorld({ now: clock.now }, londonSlot(slot));
+    const handle = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'reflection', subcommand: 'post' });
+    expect((await handle.reply()).content).toContain('The reflection is posted in');
+    expect(reflections(w)).toHaveLength(1);
+    clock.jumpTo(new Date(slot.getTime() + 1_000));
+    await expect.poll(() => reflections(w).length, { timeout: 5_000 }).toBe(2);
+  });
+});
+
+describe('the weekly reflection, on its own', () => {
+  it('GIVEN its slot comes THEN it is posted once, with the chart, and not again after restarts', async () => {
+    const clock = movableClock();
+    const slot = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
+    const w = await readyWorld({ now: clock.now }, londonSlot(slot));
+    await sleep(400);
+    expect(reflections(w)).toHaveLength(0);
+    clock.jumpTo(new Date(slot.getTime() + 1_000));
+    const posted = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('This week in the circle'));
+    expect(posted.attachments).toHaveLength(1);
+    expect(posted.content).not.toContain('A little late');
+    expect(posted.allowed_mentions).toMatchObject({ parse: [] });
+    await w.restart();
+    await w.restart();
+    await sleep(600);
+    expect(reflections(w)).toHaveLength(1);
+  });
+
+  it('GIVEN the bot was away at the slot but back within a day THEN it posts late and says so', async () => {
+    const clock = movableClock();
+    const slot = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
+    const w = await readyWorld({ now: clock.now }, londonSlot(slot));
+    await w.restart(async () => clock.jumpTo(new Date(slot.getTime() + 3 * 3_600_000)));
+    const posted = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('This week in the circle'));
+    expect(posted.content).toContain('A little late this week');
+  });
+
+  it('GIVEN the bot was away for more than a day after the slot THEN that week is skipped with a log line', async () => {
+    const clock = movableClock();
+    const slot = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
+    const w = await readyWorld({ now: clock.now }, londonSlot(slot));
+    await w.restart(async () => clock.jumpTo(new Date(slot.getTime() + 30 * 3_600_000)));
+    await expect.poll(() => w.logs.lines.some((line) => line.includes('weekly reflection skipped'))).toBe(true);
+    expect(reflections(w)).toHaveLength(0);
+  });
+});
