@@ -13,13 +13,15 @@ export const access = 'member';
 export async function execute({ services, guildId, userId }: CommandContext): Promise<Outcome> {
   const stats = await services.help.stats(guildId, userId);
   if (!stats.ok) throw new UserFacingError(helpProblemText(stats.error));
-  return reply({ embeds: [renderStats(stats.value)] });
+  // The same question the group's weekly reflection asks this week, for the member's own thinking.
+  const prompts = await services.reflections.promptsThisWeek(guildId);
+  return reply({ embeds: [renderStats(stats.value, prompts?.helping ?? null)] });
 }
 
 const counts = (tally: MemberTally) => text('stats.counts', { given: tally.given, received: tally.received, requests: tally.requests });
 
 /** The member's own picture: no ranks, no comparison with anyone named. */
-function renderStats(stats: MemberStats): APIEmbed {
+function renderStats(stats: MemberStats, helpingPrompt: string | null): APIEmbed {
   const description = [text(`stats.type.${stats.type}`)];
   if (stats.recordingPaused) description.push(text('stats.paused'));
   return {
@@ -30,6 +32,7 @@ function renderStats(stats: MemberStats): APIEmbed {
       { name: text('stats.window', { days: stats.windowDays }), value: counts(stats.window), inline: true },
       { name: text('stats.typeHeading'), value: text(`stats.typeLabel.${stats.type}`) },
       { name: text('stats.suggestionHeading'), value: text(stats.suggestion) },
+      ...(helpingPrompt ? [{ name: text('stats.reflectHeading'), value: helpingPrompt }] : []),
     ],
     footer: { text: text('stats.footer') },
   };

@@ -2,7 +2,14 @@ import type { HelpRules } from '../config/help-rules.ts';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
 import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { daysBetween, weekWindow } from '../domain/help/week.ts';
-import { composeReflection, CHART_WEEKS, type ReflectionPrompts, type WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
+import {
+  CHART_WEEKS,
+  composeReflection,
+  promptForWeek,
+  reflectionWeekKey,
+  type ReflectionPrompts,
+  type WeeklyReflection,
+} from '../domain/reflections/weekly-reflection.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { dueOccurrence, type DueOccurrence } from '../domain/schedules/due.ts';
 import type { WeeklySchedule } from '../domain/schedules/schedule.ts';
@@ -100,6 +107,14 @@ export class ReflectionService {
     if (!settings) return null;
     const occurrence = dueOccurrence(slotOf(settings), await this.deps.reflections.lastPostedKey(guildId), this.now());
     return occurrence.kind === 'start' && (await this.claim(guildId, occurrence.key)) ? occurrence.key : null;
+  }
+
+  /** This week's prompts, the same the group's reflection asks (for a member's own `/stats`). */
+  async promptsThisWeek(guildId: string): Promise<{ helping: string; needs: string } | null> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return null;
+    const key = reflectionWeekKey(this.now(), settings.timezone);
+    return { helping: promptForWeek(this.deps.prompts.helping, key), needs: promptForWeek(this.deps.prompts.needs, key) };
   }
 
   /** Below this many members active in the week, the reflection shows no type breakdown. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHelpRules } from '../../src/config/help-rules.ts';
+import { loadReflectionPrompts } from '../../src/config/reflection-prompts.ts';
 import { ask, buttonId, offer, requestIdOf, requestPost, setUpCircle, stats } from './help-flow.ts';
 import { createWorld, type World, type WorldOptions } from './world.ts';
 
@@ -53,6 +54,8 @@ describe('/stats, each member\'s own picture', () => {
     const embed = answer.embeds?.[0] as Embed & { footer?: { text: string } };
     expect(fieldOf(embed, 'How you take part')).toBe('Low: quieter for now');
     expect(embed.footer?.text).toBe('Only you can see this. There are no rankings.');
+    // The same question the group's weekly reflection asks this week.
+    expect(loadReflectionPrompts().helping).toContain(fieldOf(embed, "This week's question, the same the circle's reflection asks"));
   });
 
   it('GIVEN 100 members offering on one request at the same instant THEN every offer is recorded exactly once', async () => {
