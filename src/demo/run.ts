@@ -156,7 +156,8 @@ async function demo(): Promise<void> {
     await command(omar.user.id, 'Omar (circle moderator)', 'stats', {}, '');
 
     await meetingDemo({ sandbox, guildId: guild.id, circleId: circle.id, omar: omar.user.id, sam: sam.user.id, maya: maya.user.id, names, command });
-    printNote('Schedules and weekly reflections join this demo as they are built.');
+    printNote("The week so far, as the circle's weekly reflection will show it (chart attached as a PNG)");
+    await command(omar.user.id, 'Omar (circle moderator)', 'reflection', { subcommand: 'preview' }, 'preview');
   } finally {
     await bot.stop();
     await sandbox.close();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 const repoRoot = join(import.meta.dirname, '..', '..');
 
 describe('npm run demo', () => {
-  it('GIVEN no Discord token THEN the demo sets up a circle, asks and gives help, runs a short meeting, and exits 0', () => {
+  it('GIVEN no Discord token THEN the demo sets up a circle, asks and gives help, runs a short meeting, previews the weekly reflection, and exits 0', () => {
     const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(repoRoot, 'src', 'demo', 'run.ts')], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '' },
@@ -21,6 +21,7 @@ describe('npm run demo', () => {
     expect(result.stdout).toContain('How you take part: Receiver: mostly receiving');
     expect(result.stdout).toContain('How you take part: Provider: mostly giving');
     expect(result.stdout).toContain('**Round 5 of 5: Close**');
+    expect(result.stdout).toContain('**This week in the circle**');
     expect(result.stdout).toContain('Taking part: 2. Asked for help: 1 (1 got offers). Offers of help: 1. Practical tasks committed: 2');
   });
 });
