@@ -1,7 +1,8 @@
 import { interactionOverhead } from './interaction-overhead.ts';
 import { statsLatency } from './stats-latency.ts';
 import { matonTyping } from './maton-typing.ts';
+import { meetingsAtScale } from './meetings.ts';
 
 /** `npm run bench`: every benchmark, each printing a table against its baseline from the same run. */
-const results = [await interactionOverhead(), await matonTyping(), await statsLatency()];
+const results = [await interactionOverhead(), await matonTyping(), await statsLatency(), await meetingsAtScale()];
 process.exit(results.every((result) => result.withinTarget) ? 0 : 1);
