@@ -135,9 +135,10 @@ export function composeReflection(input: ReflectionInput & { readonly prompts: R
   const meetingsHeld = new Set<string>();
   const attendances = new Set<string>();
   const attendees = new Set<string>();
-  const raised = new Set<string>();
-  /** Requests offered help by someone other than the asker, up to the week's end. */
-  const offeredOn = new Set<string>();
+  /** Requests opened this week -> who asked. */
+  const raised = new Map<string, string>();
+  /** Requests offered help up to the week's end -> the one member who offered, or `true` for several. */
+  const offeredBy = new Map<string, string | true>();
   const offersMade = new Set<string>();
   const offersConfirmed = new Set<string>();
   const tasksCommitted = new Set<string>();
@@ -149,7 +150,11 @@ export function composeReflection(input: ReflectionInput & { readonly prompts: R
 
     if (at >= typingFrom) addEvent(typingTallies, event);
     if (at >= previousTypingFrom && at < weekFrom) addEvent(previousTypingTallies, event);
-    if (event.kind === 'offer-made' && event.giverId !== event.receiverId) offeredOn.add(event.requestId);
+    if (event.kind === 'offer-made') {
+      const seen = offeredBy.get(event.requestId);
+      if (seen === undefined) offeredBy.set(event.requestId, event.giverId);
+      else if (seen !== true && seen !== event.giverId) offeredBy.set(event.requestId, true);
+    }
 
     if (at >= previousFrom && at < weekFrom) for (const memberId of membersOf(event)) previousActive.add(memberId);
 
@@ -170,7 +175,7 @@ export function composeReflection(input: ReflectionInput & { readonly prompts: R
         attendees.add(event.memberId);
         break;
       case 'request-opened':
-        raised.add(event.requestId);
+        raised.set(event.requestId, event.memberId);
         break;
       case 'offer-made':
         if (event.giverId !== event.receiverId) offersMade.add(event.offerId);
@@ -189,8 +194,12 @@ export function composeReflection(input: ReflectionInput & { readonly prompts: R
     }
   }
 
+  // Answered: someone other than the asker offered (two different givers cannot both be the asker).
   let answered = 0;
-  for (const requestId of raised) if (offeredOn.has(requestId)) answered += 1;
+  for (const [requestId, askerId] of raised) {
+    const givers = offeredBy.get(requestId);
+    if (givers === true || (givers !== undefined && givers !== askerId)) answered += 1;
+  }
 
   return {
     week: { from: week.from, to: week.to, key },

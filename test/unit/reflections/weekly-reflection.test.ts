@@ -108,6 +108,22 @@ describe('the week in numbers, from a hand-made ledger', () => {
   });
 });
 
+describe('answered requests', () => {
+  const answered = (...events: ReturnType<typeof opened>[]) => composeReflection(inputFor(WEEK, events)).requests.answered;
+
+  it('GIVEN the asker offered on their own request and then someone else did THEN it is answered', () => {
+    expect(answered(opened('ann', '2026-06-08T09:00:00.000Z', 'rq'), offered('ann', 'ann', '2026-06-08T09:30:00.000Z', 'rq'), offered('bob', 'ann', '2026-06-09T09:30:00.000Z', 'rq'))).toBe(1);
+  });
+
+  it('GIVEN only the asker offered, twice THEN it is not answered', () => {
+    expect(answered(opened('ann', '2026-06-08T09:00:00.000Z', 'rq'), offered('ann', 'ann', '2026-06-08T09:30:00.000Z', 'rq'), offered('ann', 'ann', '2026-06-09T09:30:00.000Z', 'rq'))).toBe(0);
+  });
+
+  it('GIVEN an offer at the last minute of the week THEN the request is answered', () => {
+    expect(answered(opened('ann', '2026-06-08T09:00:00.000Z', 'rq'), offered('bob', 'ann', '2026-06-14T22:59:00.000Z', 'rq'))).toBe(1);
+  });
+});
+
 describe('no member ids, whatever they look like', () => {
   it('GIVEN Discord snowflake member ids THEN none appears anywhere in the reflection', () => {
     const ids = ['112233445566778899', '223344556677889900', '334455667788990011', '445566778899001122', '556677889900112233'];
