@@ -41,7 +41,11 @@ export function reflectionContent(reflection: WeeklyReflection, options: { timez
   } else {
     lines.push(text('reflection.balanceSoft', { min: options.minActive }));
   }
-  lines.push('', text('reflection.helpingPrompt', { prompt: prompts.helping }), text('reflection.needsPrompt', { prompt: prompts.needs }), '', text('reflection.axiom'));
+  // DOMAIN.md: a reflection always asks what support members would like next week; the rotating
+  // needs prompt adds a second, different way of asking.
+  const always = text('reflection.needsAlways');
+  const needs = prompts.needs === always ? always : `${always} ${prompts.needs}`;
+  lines.push('', text('reflection.helpingPrompt', { prompt: prompts.helping }), text('reflection.needsPrompt', { prompt: needs }), '', text('reflection.axiom'));
   return lines.join('\n');
 }
 

@@ -48,7 +48,7 @@ describe('/reflection preview and post', () => {
     expect(preview.content).toContain('Help requests: 1 raised, 1 answered, 1 still open.');
     expect(preview.content).toContain('Offers of help: 1 made, 0 marked "This helped".');
     expect(preview.content).toContain('with fewer than 5 members active this week, the balance stays private');
-    expect(preview.content).toMatch(/\*\*To reflect on:\*\* .+\?\n\*\*Looking ahead:\*\* .+\?/);
+    expect(preview.content).toMatch(/\*\*To reflect on:\*\* .+\?\n\*\*Looking ahead:\*\* What support would you like next week\?/);
     expect(preview.content).toContain('If you need help, help others.');
     const [attachment] = preview.attachments;
     expect(attachment?.filename).toBe('helper-circle-week.png');
