@@ -57,6 +57,8 @@ export function chartLabels(minActive: number): ChartLabels {
     offers: text('chart.offers'),
     balanceTitle: text('chart.balanceTitle'),
     noBalance: text('chart.noBalance', { min: minActive }),
+    // Each week by its Monday, as "23 Nov".
+    weekLabel: (weekKey) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${weekKey}T00:00:00Z`)),
     types: {
       bidirectional: text('chart.type.bidirectional'),
       provider: text('chart.type.provider'),
