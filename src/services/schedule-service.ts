@@ -119,7 +119,9 @@ export class ScheduleService {
     const now = this.now();
     const nowMs = now.getTime();
     const actions: ScheduleAction[] = [];
-    for (const guildId of await this.deps.schedules.guildIds()) {
+    const guildIds = await this.deps.schedules.guildIds();
+    await this.deps.schedules.loadAll(guildIds);
+    for (const guildId of guildIds) {
       for (const entry of await this.deps.schedules.list(guildId)) {
         const { id } = entry.schedule;
         if ((this.nextCheck.get(id) ?? 0) > nowMs) continue;
