@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ask, offer, requestIdOf, requestPost, setUpCircle } from './help-flow.ts';
-import { createWorld, type World, type WorldOptions } from './world.ts';
+import { createWorld, movableClock, type World, type WorldOptions } from './world.ts';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -10,10 +10,6 @@ afterEach(async () => {
   world = undefined;
 });
 
-function movableClock() {
-  let offsetMs = 0;
-  return { now: () => new Date(Date.now() + offsetMs), jumpTo: (at: Date) => void (offsetMs = at.getTime() - Date.now()) };
-}
 
 /** The reflection slot an organizer would set for an instant, in London. */
 function londonSlot(at: Date) {

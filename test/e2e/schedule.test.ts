@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setUpCircle } from './help-flow.ts';
-import { createWorld, type World, type WorldOptions } from './world.ts';
+import { createWorld, movableClock, type World, type WorldOptions } from './world.ts';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -11,16 +11,6 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** Real time plus an offset the test moves: timers keep running while the test jumps to a minute. */
-function movableClock() {
-  let offsetMs = 0;
-  return {
-    now: () => new Date(Date.now() + offsetMs),
-    jumpTo(at: Date) {
-      offsetMs = at.getTime() - Date.now();
-    },
-  };
-}
 
 async function readyWorld(options: WorldOptions = {}): Promise<World> {
   world = await createWorld({ scheduleTickMs: 200, ...options });

@@ -95,3 +95,17 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   };
   return world;
 }
+
+/**
+ * Real time plus an offset a test moves: timers keep running while the test jumps to a minute that
+ * matters (a schedule's start, a reflection's slot). Pass `now` to createWorld.
+ */
+export function movableClock() {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    jumpTo(at: Date) {
+      offsetMs = at.getTime() - Date.now();
+    },
+  };
+}
