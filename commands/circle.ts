@@ -13,7 +13,6 @@ import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
-const DAY_NAMES = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
 
 export const definition = new SlashCommandBuilder()
   .setName('circle')
@@ -44,7 +43,7 @@ export const definition = new SlashCommandBuilder()
         o
           .setName('reflection-day')
           .setDescription('Day of the weekly reflection')
-          .addChoices(...WEEKDAYS.map((day) => ({ name: DAY_NAMES[day], value: day }))),
+          .addChoices(...WEEKDAYS.map((day) => ({ name: text(`day.${day}`), value: day }))),
       )
       .addStringOption((o) =>
         o.setName('reflection-time').setDescription("Time of the weekly reflection, HH:MM (24-hour, group's time zone)").setMaxLength(5),

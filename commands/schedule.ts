@@ -8,7 +8,6 @@ import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import type { ScheduleServiceProblem } from '../src/services/schedule-service.ts';
 import { text } from '../src/texts/texts.ts';
 
-const DAY_NAMES = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
 
 export const definition = new SlashCommandBuilder()
   .setName('schedule')
@@ -20,7 +19,7 @@ export const definition = new SlashCommandBuilder()
       .setDescription('Meet every week at a set time')
       .addStringOption((o) => o.setName('name').setDescription('What to call the meeting').setRequired(true).setMaxLength(SCHEDULE_LIMITS.nameMaxLength))
       .addStringOption((o) =>
-        o.setName('weekday').setDescription('Day of the week').setRequired(true).addChoices(...WEEKDAYS.map((day) => ({ name: DAY_NAMES[day], value: day }))),
+        o.setName('weekday').setDescription('Day of the week').setRequired(true).addChoices(...WEEKDAYS.map((day) => ({ name: text(`day.${day}`), value: day }))),
       )
       .addStringOption((o) => o.setName('time').setDescription('Start time, HH:MM (24-hour)').setRequired(true).setMaxLength(5))
       .addStringOption((o) => o.setName('timezone').setDescription("Time zone (default: the group's)").setAutocomplete(true).setMaxLength(64))
@@ -116,7 +115,7 @@ export async function autocomplete({ interaction, services, guildId }: Autocompl
   const typed = focused.value.trim().toLowerCase();
   return (await services.schedules.entries(guildId))
     .filter((entry) => typed === '' || entry.schedule.name.toLowerCase().includes(typed))
-    .map((entry) => ({ name: `${entry.schedule.name} (${DAY_NAMES[entry.schedule.weekday]} ${entry.schedule.time})`.slice(0, 100), value: entry.schedule.id }));
+    .map((entry) => ({ name: `${entry.schedule.name} (${text(`day.${entry.schedule.weekday}`)} ${entry.schedule.time})`.slice(0, 100), value: entry.schedule.id }));
 }
 
 function optional<K extends string, V>(key: K, value: V | null): Partial<Record<K, V>> {
