@@ -81,6 +81,8 @@ describe('the weekly reflection, on its own', () => {
     expect(posted.attachments).toHaveLength(1);
     expect(posted.content).not.toContain('A little late');
     expect(posted.allowed_mentions).toMatchObject({ parse: [] });
+    const sent = JSON.stringify(w.sandbox.requests.filter((r) => r.route === 'POST /channels/:id/messages').map((r) => [r.body, r.files.map((f) => f.name)]));
+    for (const id of [w.memberId, w.moderatorId, w.managerId]) expect(sent).not.toContain(id);
     await w.restart();
     await w.restart();
     await sleep(600);

@@ -164,6 +164,22 @@ describe('meetings that start by themselves', () => {
   });
 });
 
+describe('never two meetings at once', () => {
+  it('GIVEN a meeting is still running at a scheduled start THEN the scheduled one is skipped with a note, once', async () => {
+    const clock = movableClock();
+    const w = await readyWorld({ now: clock.now });
+    const start = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);
+    await schedule(w, 'add', { name: 'Evening circle', ...londonSlot(start), reminder: 0, format: 'short', duration: 30 });
+    const running = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'meeting', subcommand: 'start', options: {} });
+    await running.reply();
+    clock.jumpTo(new Date(start.getTime() + 100));
+    await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('another meeting is still running'));
+    await sleep(600);
+    expect(openings(w)).toHaveLength(1);
+    expect(w.sandbox.messages(w.circleChannelId).filter((m) => m.content.includes('another meeting is still running'))).toHaveLength(1);
+  });
+});
+
 describe('the Events tab follows the meetings', () => {
   it('GIVEN a scheduled meeting ends THEN its event is completed and next week\'s is there', async () => {
     const clock = movableClock();
