@@ -72,6 +72,8 @@ interface Burst {
   readonly injectMs: number;
   /** First callbacks that only deferred the answer (the bot defers what it has not answered within 2 s). */
   readonly deferred: number;
+  /** The client process's CPU time (user + system) from the burst's start until every answer was in. */
+  readonly cpuMs: number;
 }
 
 interface Phase {
@@ -106,10 +108,11 @@ function printReport(report: Report): boolean {
     time(p(burst, 95)),
     time(p(burst, 100)),
     ms(burst.injectMs),
+    ms(burst.cpuMs / (burst.latencies.length + burst.unanswered)),
   ];
   printTable(
     `meetings: ${GUILDS} meetings at once, ${MEMBERS_PER_GUILD} members each: all ${GUILDS * MEMBERS_PER_GUILD} press Check in at once, then all submit the form at once; interaction -> first callback`,
-    ['client, step', 'answered', 'of which deferred', 'p50', 'p95', 'max', 'sandbox injecting the burst'],
+    ['client, step', 'answered', 'of which deferred', 'p50', 'p95', 'max', 'sandbox injecting the burst', 'client cpu per interaction'],
     [
       row('bare discord.js, click -> modal (baseline)', baseline.clicks),
       row('Helper Circle, Check in -> modal', bot.clicks),
@@ -209,40 +212,51 @@ function addGuild(sandbox: Sandbox, number: number): BenchGuild {
   return { guildId: guild.id, channelId: channel.id, ownerId: guild.owner_id, moderatorRoleId: moderatorRole.id, moderatorId: moderator.user.id, memberIds };
 }
 
-/** Warm-up in the warm-up guild, then the two measured bursts in all the others, with the client's memory around them. */
+/** Warm-up in the warm-up guild, then the two measured bursts in all the others, with the client's memory and CPU around them. */
 async function bursts(sandbox: Sandbox, client: ClientProcess, guilds: readonly BenchGuild[], warmup: BenchGuild, targets: Targets, label: string): Promise<Phase> {
-  for (let round = 0; round < WARMUP_ROUNDS; round += 1) await clickAndSubmit(sandbox, [warmup], targets, label);
+  for (let round = 0; round < WARMUP_ROUNDS; round += 1) {
+    const warmClicks = await clickAll(sandbox, [warmup], targets, label);
+    await submitAll(sandbox, [warmup], targets, warmClicks.handles);
+  }
   const idle = (await client.call('memory-mark')) as { rss: number };
-  const { clicks, submits, submitHandles } = await clickAndSubmit(sandbox, guilds, targets, label);
-  const thanked = await finalAnswers(submitHandles, 'Thanks for checking in');
+  const cpuAtStart = (await client.call('cpu')) as number;
+  const clicks = await clickAll(sandbox, guilds, targets, label);
+  const cpuAfterClicks = (await client.call('cpu')) as number;
+  const submits = await submitAll(sandbox, guilds, targets, clicks.handles);
+  const thanked = await finalAnswers(submits.handles, 'Thanks for checking in');
+  const cpuAfterSubmits = (await client.call('cpu')) as number;
   const after = (await client.call('memory-peak')) as { peak: number; logLines: number; firstLogLines: string[] };
-  return { clicks, submits, thanked, idleRss: idle.rss, peakRss: after.peak, logLines: after.logLines, firstLogLines: after.firstLogLines };
+  return {
+    clicks: { ...clicks.burst, cpuMs: cpuAfterClicks - cpuAtStart },
+    submits: { ...submits.burst, cpuMs: cpuAfterSubmits - cpuAfterClicks },
+    thanked,
+    idleRss: idle.rss,
+    peakRss: after.peak,
+    logLines: after.logLines,
+    firstLogLines: after.firstLogLines,
+  };
 }
 
 /**
- * Every member of `guilds` presses the button at once; then every member who got a form submits it,
- * empty, at once. "At once" is as fast as the sandbox can inject them, yielding to its event loop
- * every INJECT_CHUNK interactions so that it goes on answering the client's callbacks meanwhile, as
- * Discord would (one synchronous loop would hold every callback until the last member had clicked).
+ * Every member of `guilds` presses the button at once. "At once" is as fast as the sandbox can inject
+ * the clicks, yielding to its event loop every INJECT_CHUNK of them so that it goes on answering the
+ * client's callbacks meanwhile, as Discord would (one synchronous loop would hold every callback
+ * until the last member had clicked).
  */
-async function clickAndSubmit(
-  sandbox: Sandbox,
-  guilds: readonly BenchGuild[],
-  targets: Targets,
-  label: string,
-): Promise<{ clicks: Burst; submits: Burst; submitHandles: ReadonlyArray<InteractionHandle | undefined> }> {
-  const clickHandles = await inject(guilds, (guild, index) => {
+function clickAll(sandbox: Sandbox, guilds: readonly BenchGuild[], targets: Targets, label: string) {
+  return inject(guilds, (guild, index) => {
     const message = targets.get(guild.guildId)!;
     return sandbox.clickButton({ userId: guild.memberIds[index]!, message, customId: buttonCustomId(message, label) });
   });
-  const clicks = await answers(clickHandles);
-  const submitHandles = await inject(guilds, (guild, index, position) => {
-    const modal = clicks.handles[position]?.callbacks[0]?.data as { custom_id?: string } | undefined;
+}
+
+/** Then every member who got a form from `clickAll` submits it, empty, at once. */
+function submitAll(sandbox: Sandbox, guilds: readonly BenchGuild[], targets: Targets, clicks: ReadonlyArray<InteractionHandle | undefined>) {
+  return inject(guilds, (guild, index, position) => {
+    const modal = clicks[position]?.callbacks[0]?.data as { custom_id?: string } | undefined;
     if (!modal?.custom_id) return undefined;
     return sandbox.submitModal({ userId: guild.memberIds[index]!, guildId: guild.guildId, channelId: targets.get(guild.guildId)!.channel_id, customId: modal.custom_id, fields: { text: '' } });
   });
-  const submits = await answers(submitHandles);
-  return { clicks: clicks.burst, submits: submits.burst, submitHandles };
 }
 
 /**
@@ -283,13 +297,14 @@ async function startMeetings(sandbox: Sandbox, guilds: readonly BenchGuild[]): P
 }
 
 /**
- * Member `index` of every guild, then member `index + 1` of every guild...: every guild's meeting
- * gets its first clicks at the start of the burst. `position` is the interaction's place in the result.
+ * Injects member `index` of every guild, then member `index + 1` of every guild...: every guild's
+ * meeting gets its first clicks at the start of the burst; `position` is the interaction's place in
+ * the result. Resolves once every interaction has its first callback or can no longer get one.
  */
 async function inject(
   guilds: readonly BenchGuild[],
   act: (guild: BenchGuild, index: number, position: number) => Promise<InteractionHandle> | undefined,
-): Promise<Array<InteractionHandle | undefined>> {
+): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Omit<Burst, 'cpuMs'> }> {
   const handles: Array<Promise<InteractionHandle> | undefined> = [];
   for (let index = 0; index < MEMBERS_PER_GUILD; index += 1) {
     for (const guild of guilds) {
@@ -297,7 +312,7 @@ async function inject(
       if (handles.length % INJECT_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  return Promise.all(handles);
+  return answers(await Promise.all(handles));
 }
 
 /**
@@ -306,7 +321,7 @@ async function inject(
  * also listens to every message change in the sandbox, and the sandbox clones each new message once
  * per listener, so 4,000 waiters would make the sandbox's own work grow with the square of the burst.
  */
-async function answers(handles: ReadonlyArray<InteractionHandle | undefined>): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Burst }> {
+async function answers(handles: ReadonlyArray<InteractionHandle | undefined>): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Omit<Burst, 'cpuMs'> }> {
   const present = handles.filter((handle): handle is InteractionHandle => handle !== undefined);
   const created = present.map((handle) => handle.createdAt);
   const giveUpAt = performance.now() + ANSWER_WAIT_MS;
@@ -369,7 +384,7 @@ function rssSampler() {
 // ------------------------------------------------------------------ the client under test, in its own process
 
 type ClientKind = 'bare' | 'bot';
-type Operation = 'post' | 'attendees' | 'memory-mark' | 'memory-peak' | 'stop';
+type Operation = 'post' | 'attendees' | 'memory-mark' | 'memory-peak' | 'cpu' | 'stop';
 
 interface ClientProcess {
   call(operation: Operation, argument?: unknown): Promise<unknown>;
@@ -452,6 +467,10 @@ async function runClient(options: { kind: ClientKind; apiUrl: string; token: str
           return { rss: rss.mark() };
         case 'memory-peak':
           return { peak: rss.peak(), logLines, firstLogLines };
+        case 'cpu': {
+          const { user, system } = process.cpuUsage();
+          return (user + system) / 1000;
+        }
         case 'post':
           return client.post(argument as string[]);
         case 'attendees':
