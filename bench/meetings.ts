@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ButtonStyle, Client, ComponentType, Events, GatewayIntentBits, MessageFlags, TextInputStyle, type TextChannel } from 'discord.js';
+import { ButtonStyle, Client, ComponentType, Events, GatewayIntentBits, MessageFlags, TextInputStyle, type Interaction, type TextChannel } from 'discord.js';
 import { startHelperCircle } from '../src/app.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { buttonCustomId } from '../src/sandbox/components.ts';
@@ -74,6 +74,8 @@ interface Burst {
   readonly deferred: number;
   /** The client process's CPU time (user + system) from the burst's start until every answer was in. */
   readonly cpuMs: number;
+  /** Interaction created -> the client's discord.js emits it, ms: the part of the latency spent reaching the client's code. */
+  readonly arrivals: number[];
 }
 
 interface Phase {
@@ -107,12 +109,14 @@ function printReport(report: Report): boolean {
     time(p(burst, 50)),
     time(p(burst, 95)),
     time(p(burst, 100)),
+    ms(percentile(burst.arrivals, 50)),
+    ms(percentile(burst.arrivals, 95)),
     ms(burst.injectMs),
     ms(burst.cpuMs / (burst.latencies.length + burst.unanswered)),
   ];
   printTable(
     `meetings: ${GUILDS} meetings at once, ${MEMBERS_PER_GUILD} members each: all ${GUILDS * MEMBERS_PER_GUILD} press Check in at once, then all submit the form at once; interaction -> first callback`,
-    ['client, step', 'answered', 'of which deferred', 'p50', 'p95', 'max', 'sandbox injecting the burst', 'client cpu per interaction'],
+    ['client, step', 'answered', 'of which deferred', 'p50', 'p95', 'max', 'arrival p50', 'arrival p95', 'sandbox injecting the burst', 'client cpu per interaction'],
     [
       row('bare discord.js, click -> modal (baseline)', baseline.clicks),
       row('Helper Circle, Check in -> modal', bot.clicks),
@@ -219,16 +223,16 @@ async function bursts(sandbox: Sandbox, client: ClientProcess, guilds: readonly 
     await submitAll(sandbox, [warmup], targets, warmClicks.handles);
   }
   const idle = (await client.call('memory-mark')) as { rss: number };
-  const cpuAtStart = (await client.call('cpu')) as number;
+  const atStart = (await client.call('cpu')) as Usage;
   const clicks = await clickAll(sandbox, guilds, targets, label);
-  const cpuAfterClicks = (await client.call('cpu')) as number;
+  const afterClicks = (await client.call('cpu')) as Usage;
   const submits = await submitAll(sandbox, guilds, targets, clicks.handles);
   const thanked = await finalAnswers(submits.handles, 'Thanks for checking in');
-  const cpuAfterSubmits = (await client.call('cpu')) as number;
+  const afterSubmits = (await client.call('cpu')) as Usage;
   const after = (await client.call('memory-peak')) as { peak: number; logLines: number; firstLogLines: string[] };
   return {
-    clicks: { ...clicks.burst, cpuMs: cpuAfterClicks - cpuAtStart },
-    submits: { ...submits.burst, cpuMs: cpuAfterSubmits - cpuAfterClicks },
+    clicks: { ...clicks.burst, cpuMs: afterClicks.cpuMs - atStart.cpuMs, arrivals: afterClicks.arrivals },
+    submits: { ...submits.burst, cpuMs: afterSubmits.cpuMs - afterClicks.cpuMs, arrivals: afterSubmits.arrivals },
     thanked,
     idleRss: idle.rss,
     peakRss: after.peak,
@@ -304,7 +308,7 @@ async function startMeetings(sandbox: Sandbox, guilds: readonly BenchGuild[]): P
 async function inject(
   guilds: readonly BenchGuild[],
   act: (guild: BenchGuild, index: number, position: number) => Promise<InteractionHandle> | undefined,
-): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Omit<Burst, 'cpuMs'> }> {
+): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Omit<Burst, 'cpuMs' | 'arrivals'> }> {
   const handles: Array<Promise<InteractionHandle> | undefined> = [];
   for (let index = 0; index < MEMBERS_PER_GUILD; index += 1) {
     for (const guild of guilds) {
@@ -321,7 +325,7 @@ async function inject(
  * also listens to every message change in the sandbox, and the sandbox clones each new message once
  * per listener, so 4,000 waiters would make the sandbox's own work grow with the square of the burst.
  */
-async function answers(handles: ReadonlyArray<InteractionHandle | undefined>): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Omit<Burst, 'cpuMs'> }> {
+async function answers(handles: ReadonlyArray<InteractionHandle | undefined>): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Omit<Burst, 'cpuMs' | 'arrivals'> }> {
   const present = handles.filter((handle): handle is InteractionHandle => handle !== undefined);
   const created = present.map((handle) => handle.createdAt);
   const giveUpAt = performance.now() + ANSWER_WAIT_MS;
@@ -385,6 +389,11 @@ function rssSampler() {
 
 type ClientKind = 'bare' | 'bot';
 type Operation = 'post' | 'attendees' | 'memory-mark' | 'memory-peak' | 'cpu' | 'stop';
+/** The client's CPU time so far, and the arrival lags of the interactions it received since the last ask. */
+interface Usage {
+  readonly cpuMs: number;
+  readonly arrivals: number[];
+}
 
 interface ClientProcess {
   call(operation: Operation, argument?: unknown): Promise<unknown>;
@@ -454,7 +463,10 @@ async function runClient(options: { kind: ClientKind; apiUrl: string; token: str
     logLines += 1;
     if (firstLogLines.length < 3) firstLogLines.push(line.trim().slice(0, 300));
   };
-  const client = options.kind === 'bot' ? await startBot(options, log) : await startBare(options);
+  // Before the client's own listener, so the lag does not include its synchronous start on the work.
+  const arrivals: number[] = [];
+  const arrived = (interaction: Interaction) => arrivals.push(Date.now() - interaction.createdTimestamp);
+  const client = options.kind === 'bot' ? await startBot(options, log, arrived) : await startBare(options, arrived);
   const answer = (id: number, work: () => Promise<unknown>) =>
     work().then(
       (result) => new Promise<void>((resolve) => process.send!({ id, result }, () => resolve())),
@@ -469,7 +481,8 @@ async function runClient(options: { kind: ClientKind; apiUrl: string; token: str
           return { peak: rss.peak(), logLines, firstLogLines };
         case 'cpu': {
           const { user, system } = process.cpuUsage();
-          return (user + system) / 1000;
+          const usage: Usage = { cpuMs: (user + system) / 1000, arrivals: arrivals.splice(0) };
+          return usage;
         }
         case 'post':
           return client.post(argument as string[]);
@@ -495,12 +508,13 @@ interface ClientUnderTest {
 }
 
 /** Helper Circle itself: a temp SQLite store, warnings and errors counted rather than printed. */
-async function startBot(options: { apiUrl: string; token: string; folder: string }, log: (line: string) => void): Promise<ClientUnderTest> {
+async function startBot(options: { apiUrl: string; token: string; folder: string }, log: (line: string) => void, arrived: (interaction: Interaction) => void): Promise<ClientUnderTest> {
   const bot = await startHelperCircle({
     config: { discordToken: options.token, discordApiUrl: options.apiUrl, storeUrl: `sqlite://${join(options.folder, 'meetings.sqlite')}`, logLevel: 'warn', devGuildId: undefined },
     logger: createLogger({ level: 'warn', sink: { write: log } }),
     globalRequestsPerSecond: CLIENT_REQUESTS_PER_SECOND,
   });
+  bot.client.prependListener(Events.InteractionCreate, arrived);
   return {
     post: () => Promise.reject(new Error('the bot posts its own messages')),
     attendees: (guildIds) => Promise.all(guildIds.map(async (guildId) => [...((await bot.services.meetings.current(guildId))?.attendees ?? [])])),
@@ -509,8 +523,9 @@ async function startBot(options: { apiUrl: string; token: string; folder: string
 }
 
 /** The baseline: discord.js alone, answering a button with a modal and a submitted modal with an ephemeral reply, at once. */
-async function startBare(options: { apiUrl: string; token: string }): Promise<ClientUnderTest> {
+async function startBare(options: { apiUrl: string; token: string }, arrived: (interaction: Interaction) => void): Promise<ClientUnderTest> {
   const bare = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.apiUrl, globalRequestsPerSecond: CLIENT_REQUESTS_PER_SECOND } });
+  bare.on(Events.InteractionCreate, arrived);
   // A refused callback (past the 3 s deadline) shows up as an unanswered interaction in the table.
   const ignore = () => {};
   bare.on(Events.InteractionCreate, (interaction) => {
