@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ButtonStyle, Client, ComponentType, Events, GatewayIntentBits, MessageFlags, TextInputStyle, type Interaction, type TextChannel } from 'discord.js';
@@ -139,7 +139,8 @@ function printReport(report: Report): boolean {
   process.stdout.write(
     `correctness (not timed): ${bot.thanked}/${GUILDS * MEMBERS_PER_GUILD} check-ins finally answered with thanks (baseline ${baseline.thanked}); ` +
       `${report.meetingsWithAll}/${GUILDS} meetings record all ${MEMBERS_PER_GUILD} members as attendees (${counts}); ` +
-      `set-up of ${GUILDS} circles and meetings took ${(report.setupMs / 1000).toFixed(1)} s; the sandbox's own process peaked at ${mb(report.sandboxPeakRss)}\n`,
+      `set-up of ${GUILDS} circles and meetings took ${(report.setupMs / 1000).toFixed(1)} s; the sandbox's own process peaked at ${mb(report.sandboxPeakRss)}; ` +
+      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs (sandbox and client share them)\n`,
   );
   for (const [name, phase] of [['bare client', baseline], ['Helper Circle', bot]] as const) {
     if (phase.logLines > 0) process.stdout.write(`${name} logged ${phase.logLines} warnings/errors, first: ${phase.firstLogLines.join(' | ')}\n`);
