@@ -271,7 +271,7 @@ async function measureBigGuild(url: string): Promise<BigReport> {
     if (!cold.ok) throw new Error('the big guild has no circle');
     sample();
     const replyStarted = performance.now();
-    const coldReply = reflectionReply(cold.value.reflection, { timezone: TIMEZONE, minActive, late: false });
+    const coldReply = await reflectionReply(cold.value.reflection, { timezone: TIMEZONE, minActive, late: false });
     const coldReplyMs = performance.now() - replyStarted;
     const coldMs = performance.now() - started;
     sample();
@@ -322,7 +322,7 @@ async function measureBigGuild(url: string): Promise<BigReport> {
       const composed = await reflections.compose(BIG_GUILD, BIG_AT);
       const composedAt = performance.now();
       if (!composed.ok) throw new Error('the big guild has no circle');
-      reflectionReply(composed.value.reflection, { timezone: TIMEZONE, minActive, late: false });
+      await reflectionReply(composed.value.reflection, { timezone: TIMEZONE, minActive, late: false });
       warmMs.push(performance.now() - started);
       warmComposeMs.push(composedAt - started);
       sample();

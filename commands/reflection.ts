@@ -23,7 +23,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   if (subcommand.parse(interaction.options.getSubcommand(true)) === 'preview') {
     const composed = await services.reflections.compose(guildId);
     if (!composed.ok) throw new UserFacingError(text('reflection.notSetUp'));
-    const message = reflectionReply(composed.value.reflection, { timezone: composed.value.settings.timezone, minActive, late: false });
+    const message = await reflectionReply(composed.value.reflection, { timezone: composed.value.settings.timezone, minActive, late: false });
     return reply({ ...message, content: `${text('reflection.previewNote')}\n\n${message.content}` });
   }
   const settings = await services.circle.settings(guildId);

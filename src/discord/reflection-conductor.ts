@@ -3,6 +3,9 @@ import type { Logger } from '../logging/logger.ts';
 import type { ReflectionService } from '../services/reflection-service.ts';
 import { reflectionReply } from './reflection-posts.ts';
 
+/** How many reflections are drawn and posted at the same time. */
+const REFLECTIONS_AT_ONCE = 2;
+
 /**
  * Posts each circle's weekly reflection at its slot, once: the slot is claimed (stored) before the post,
  * and the post carries a nonce Discord enforces. Down at the slot, it posts late within 24 hours,
@@ -15,23 +18,32 @@ export class ReflectionConductor {
     private readonly logger: Logger,
   ) {}
 
-  /** One pass over every circle (a job of the minute ticker). */
+  /**
+   * One pass over every circle (a job of the minute ticker). A few reflections at a time: charts are
+   * costly to draw, and drawing thousands at once would post none of them until all were drawn, hold
+   * every image in memory, and send the posts in bursts that Discord's rate limit refuses.
+   */
   async tick(): Promise<void> {
     const due = await this.reflections.due();
-    await Promise.all(
-      due.map(async (slot) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const slot = due[next++]!;
         try {
-          if (!(await this.reflections.claim(slot.guildId, slot.key))) return;
+          if (!(await this.reflections.claim(slot.guildId, slot.key))) continue;
           if (slot.kind === 'missed') {
             this.logger.info({ guildId: slot.guildId, week: slot.key }, 'weekly reflection skipped: the bot was away for more than 24 hours after its time');
-            return;
+            continue;
           }
           await this.post(slot.guildId, slot.at, slot.late, slot.key);
         } catch (error) {
           this.logger.error({ err: error, guildId: slot.guildId }, 'weekly reflection failed');
         }
-      }),
-    );
+        // Let the event loop breathe (and free the last image) between reflections.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REFLECTIONS_AT_ONCE, due.length) }, worker));
   }
 
   /** Composes and posts the reflection of the week of `at` in the circle channel; `key` makes a retry idempotent. */
@@ -39,7 +51,7 @@ export class ReflectionConductor {
     const composed = await this.reflections.compose(guildId, at);
     if (!composed.ok) return null;
     const { reflection, settings } = composed.value;
-    const message = reflectionReply(reflection, { timezone: settings.timezone, minActive: this.reflections.minActive, late });
+    const message = await reflectionReply(reflection, { timezone: settings.timezone, minActive: this.reflections.minActive, late });
     const channel = (await this.client.channels.fetch(settings.circleChannelId)) as TextChannel;
     await channel.send({
       content: message.content,

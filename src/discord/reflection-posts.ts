@@ -1,5 +1,5 @@
 import type { AttachmentPayload } from 'discord.js';
-import { renderReflectionChart, type ChartLabels } from '../charts/reflection-chart.ts';
+import { renderReflectionChartAsync, type ChartLabels } from '../charts/reflection-chart.ts';
 import { MATON_TYPES, type MatonType } from '../domain/help/maton.ts';
 import type { WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
 import { text } from '../texts/texts.ts';
@@ -69,8 +69,12 @@ export function chartLabels(minActive: number): ChartLabels {
 }
 
 /** The whole post: words, and the chart as a PNG with its alt text as the attachment description. */
-export function reflectionReply(reflection: WeeklyReflection, options: { timezone: string; minActive: number; late: boolean }): Reply & { files: AttachmentPayload[] } {
-  const chart = renderReflectionChart(reflection, chartLabels(options.minActive));
+export async function reflectionReply(
+  reflection: WeeklyReflection,
+  options: { timezone: string; minActive: number; late: boolean },
+): Promise<Reply & { files: AttachmentPayload[] }> {
+  // Drawn off the main thread, so interactions keep being answered while charts render.
+  const chart = await renderReflectionChartAsync(reflection, chartLabels(options.minActive));
   return {
     content: reflectionContent(reflection, options),
     files: [{ attachment: chart.png, name: REFLECTION_CHART_FILE, description: chart.altText.slice(0, 1024) }],
