@@ -23,12 +23,14 @@ export class Responder {
   constructor(private readonly interaction: RepliableInteraction) {}
 
   /**
-   * Defers after `ms` unless an answer was sent first; at 0, defers at once (always-defer, for
-   * handlers known to be slow). `update` defers as an edit of the component's message.
+   * Defers `ms` after the interaction was created (Discord's clock starts then, not when it reached
+   * us: a bot that is behind must defer sooner) unless an answer was sent first; at 0, defers at once
+   * (always-defer, for handlers known to be slow). `update` defers as an edit of the component's message.
    */
   armDeferral(ms: number, mode: 'reply' | 'update'): void {
-    if (ms <= 0) this.defer(mode);
-    else this.timer = setTimeout(() => this.defer(mode), ms);
+    const left = ms <= 0 ? 0 : Math.min(ms, this.interaction.createdTimestamp + ms - Date.now());
+    if (left <= 0) this.defer(mode);
+    else this.timer = setTimeout(() => this.defer(mode), left);
   }
 
   private defer(mode: 'reply' | 'update'): void {

@@ -16,6 +16,13 @@ type TallyRecord = Record<string, MemberTally>;
  * and typing read no history at all once warm.
  */
 export class LedgerStore {
+  /**
+   * Per guild, the day most recently written (almost always today) with its events and tallies, and
+   * the list of days: this process is the guild's only writer, so these stay true and an append
+   * needs no reads (a burst of check-ins would otherwise read the same bucket for every one).
+   */
+  private readonly recent = new Map<string, { day: string; events: readonly LedgerEvent[]; tallies: Map<string, MemberTally> }>();
+  private readonly dayLists = new Map<string, string[]>();
   /** Per guild, the few windows in use (the rolling window, this week), keyed by their days. */
   private readonly windows = new Map<string, Map<string, { days: Set<string>; merged: Map<string, MemberTally> }>>();
 
@@ -33,13 +40,16 @@ export class LedgerStore {
       byDay.set(day, [...(byDay.get(day) ?? []), event]);
     }
     for (const [day, dayEvents] of byDay) {
-      const existing = await this.dayEvents(guildId, day);
-      const tallies = await this.dayTallies(guildId, day);
+      const cached = this.recent.get(guildId);
+      const existing = cached?.day === day ? cached.events : await this.dayEvents(guildId, day);
+      const tallies = cached?.day === day ? new Map(cached.tallies) : await this.dayTallies(guildId, day);
       for (const event of dayEvents) addEvent(tallies, event);
-      await this.store.keyv.set(guildKey(guildId, `ledger:${day}`), [...existing, ...dayEvents]);
+      const events = [...existing, ...dayEvents];
+      await this.store.keyv.set(guildKey(guildId, `ledger:${day}`), events);
       await this.store.keyv.set(guildKey(guildId, `tally:${day}`), Object.fromEntries(tallies));
+      this.recent.set(guildId, { day, events, tallies });
       const days = await this.days(guildId);
-      if (!days.includes(day)) await this.store.keyv.set(guildKey(guildId, 'ledger-days'), [...days, day].sort());
+      if (!days.includes(day)) await this.setDays(guildId, [...days, day].sort());
       for (const window of this.windows.get(guildId)?.values() ?? []) {
         if (window.days.has(day)) for (const event of dayEvents) addEvent(window.merged, event);
       }
@@ -48,11 +58,12 @@ export class LedgerStore {
 
   /** Replaces one day's events (member deletion, retention) and recomputes that day's tallies. */
   async rewriteDay(guildId: string, day: string, events: readonly LedgerEvent[]): Promise<void> {
+    this.recent.delete(guildId);
     if (events.length === 0) {
       await this.store.keyv.delete(guildKey(guildId, `ledger:${day}`));
       await this.store.keyv.delete(guildKey(guildId, `tally:${day}`));
       const days = await this.days(guildId);
-      await this.store.keyv.set(guildKey(guildId, 'ledger-days'), days.filter((d) => d !== day));
+      await this.setDays(guildId, days.filter((d) => d !== day));
     } else {
       const tallies = new Map<string, MemberTally>();
       for (const event of events) addEvent(tallies, event);
@@ -63,10 +74,21 @@ export class LedgerStore {
   }
 
   async days(guildId: string): Promise<string[]> {
-    return ((await this.store.keyv.get(guildKey(guildId, 'ledger-days'))) as string[] | undefined) ?? [];
+    const cached = this.dayLists.get(guildId);
+    if (cached) return cached;
+    const stored = ((await this.store.keyv.get(guildKey(guildId, 'ledger-days'))) as string[] | undefined) ?? [];
+    this.dayLists.set(guildId, stored);
+    return stored;
+  }
+
+  private async setDays(guildId: string, days: string[]): Promise<void> {
+    await this.store.keyv.set(guildKey(guildId, 'ledger-days'), days);
+    this.dayLists.set(guildId, days);
   }
 
   async dayEvents(guildId: string, day: string): Promise<LedgerEvent[]> {
+    const cached = this.recent.get(guildId);
+    if (cached?.day === day) return [...cached.events];
     return ((await this.store.keyv.get(guildKey(guildId, `ledger:${day}`))) as LedgerEvent[] | undefined) ?? [];
   }
 
