@@ -1,11 +1,11 @@
 import { fork } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LedgerEvent } from '../src/domain/help/ledger-events.ts';
 import { typeDistribution, typeGroup, type MatonType } from '../src/domain/help/maton.ts';
 import { dailyTallies, mergeTallies, tallyEvents, type MemberTally } from '../src/domain/help/tally.ts';
 import { daysBetween, rollingWindow } from '../src/domain/help/week.ts';
 import { ms, percentile, printTable } from './stats.ts';
+import { peakRssSinceReset, resetPeakRss } from './peak-memory.ts';
 
 const MEMBERS = 10_000;
 const EVENTS = 200_000;
@@ -289,24 +289,6 @@ function generateEvents(random: () => number, count: number, from: number, to: n
   return events;
 }
 
-/** Linux: resets the process's peak-RSS mark (VmHWM) to its current RSS, so a phase's own peak can be read. */
-function resetPeakRss(): boolean {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-    return peakRssSinceReset() !== null;
-  } catch {
-    return false;
-  }
-}
-
-function peakRssSinceReset(): number | null {
-  try {
-    const kilobytes = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    return kilobytes === undefined ? null : Number(kilobytes) * 1024;
-  } catch {
-    return null;
-  }
-}
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ import { LedgerStore } from '../src/store/ledger-store.ts';
 import { ReflectionStore } from '../src/store/reflection-store.ts';
 import { openStore, type Store } from '../src/store/sqlite-store.ts';
 import { ms, percentile, printTable } from './stats.ts';
+import { peakRssSinceReset, resetPeakRss } from './peak-memory.ts';
 
 // ------------------------------------------------------------------ (a) one big guild
 const MEMBERS = 10_000;
@@ -789,24 +790,6 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
 /** Wall-clock milliseconds with sub-millisecond resolution, as the sandbox stamps requests. */
 const preciseNow = () => performance.timeOrigin + performance.now();
 
-/** Linux: resets the process's peak-RSS mark (VmHWM) to its current RSS, so a phase's own peak can be read. */
-function resetPeakRss(): boolean {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-    return peakRssSinceReset() !== null;
-  } catch {
-    return false;
-  }
-}
-
-function peakRssSinceReset(): number | null {
-  try {
-    const kilobytes = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    return kilobytes === undefined ? null : Number(kilobytes) * 1024;
-  } catch {
-    return null;
-  }
-}
 
 /** Deterministic 32-bit PRNG (mulberry32), so every run seeds the same guild. */
 function mulberry32(seed: number): () => number {
