@@ -1,11 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createWorld, type World } from './world.ts';
+import { describe, expect, it } from 'vitest';
+import { worldsClosedAfterEach, type World } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 type Embed = { title?: string; fields?: Array<{ name: string; value: string }> };
 const field = (embeds: Embed[] | undefined, name: string) => embeds?.[0]?.fields?.find((f) => f.name === name)?.value;
@@ -29,7 +25,7 @@ async function show(w: World, userId: string) {
 
 describe('the bot on a Discord server', () => {
   it('GIVEN a fresh start THEN it registers /circle with bodies Discord accepts', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     expect(world.bot.commandSync).toBe('registered');
     const names = (world.sandbox.registeredCommands() as Array<{ name: string }>).map((command) => command.name);
     expect(names).toContain('circle');
@@ -37,13 +33,13 @@ describe('the bot on a Discord server', () => {
   });
 
   it('GIVEN DEV_GUILD_ID THEN the commands are registered to that server only', async () => {
-    world = await createWorld({ devGuild: true });
+    const world = await openWorld({ devGuild: true });
     expect((world.sandbox.registeredCommands(world.guildId) as Array<{ name: string }>).map((c) => c.name)).toContain('circle');
     expect(world.sandbox.registeredCommands()).toEqual([]);
   });
 
   it('GIVEN a manager runs /circle setup THEN a moderator sees the same set-up with /circle show', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     const saved = await setup(world, world.managerId, {
       channel: world.circleChannelId,
       'moderator-role': world.moderatorRoleId,
@@ -68,7 +64,7 @@ describe('the bot on a Discord server', () => {
   });
 
   it('GIVEN a member without Manage Server THEN /circle setup is refused ephemerally and nothing is stored', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     const refused = await setup(world, world.memberId, { channel: world.circleChannelId });
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toMatch(/Only people who can manage this server/);
@@ -76,7 +72,7 @@ describe('the bot on a Discord server', () => {
   });
 
   it('GIVEN a member who is not a moderator THEN /circle show is refused ephemerally', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     await setup(world, world.managerId, { channel: world.circleChannelId, 'moderator-role': world.moderatorRoleId });
     const refused = await show(world, world.memberId);
     expect(refused.ephemeral).toBe(true);
@@ -84,7 +80,7 @@ describe('the bot on a Discord server', () => {
   });
 
   it('GIVEN the time zone Mars/Olympus THEN setup answers ephemerally with what to do and changes nothing', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     await setup(world, world.managerId, { channel: world.circleChannelId, timezone: 'Asia/Kolkata' });
     const refused = await setup(world, world.managerId, { channel: world.modChannelId, timezone: 'Mars/Olympus' });
     expect(refused.ephemeral).toBe(true);
@@ -96,13 +92,13 @@ describe('the bot on a Discord server', () => {
   });
 
   it('GIVEN a reflection time of 25:00 THEN setup refuses it and says how to write a time', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     const refused = await setup(world, world.managerId, { channel: world.circleChannelId, 'reflection-time': '25:00' });
     expect(refused.content).toMatch(/24-hour HH:MM/);
   });
 
   it('GIVEN a manager typing a time zone THEN autocomplete suggests matching IANA zones', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     const choices = await world.sandbox.autocomplete({
       guildId: world.guildId,
       channelId: world.circleChannelId,
@@ -117,7 +113,7 @@ describe('the bot on a Discord server', () => {
   });
 
   it('GIVEN crisis text with @everyone and a role mention THEN the answer can ping nobody', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     await setup(world, world.managerId, {
       channel: world.circleChannelId,
       'crisis-resources': `@everyone <@&${world.moderatorRoleId}> call 999`,
@@ -133,7 +129,7 @@ describe('the bot on a Discord server', () => {
 
 describe('keeping going', () => {
   it('GIVEN settings saved WHEN the bot restarts on the same store THEN they are still there and commands are not re-registered', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     await setup(world, world.managerId, { channel: world.circleChannelId, timezone: 'America/New_York' });
     const before = world.sandbox.requests.length;
     const bot = await world.restart();
@@ -144,7 +140,7 @@ describe('keeping going', () => {
   });
 
   it('GIVEN Discord answers the reply with a 429 THEN the bot waits and the member still gets the answer', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     world.sandbox.failNext({ route: /callback/, status: 429, retryAfterSeconds: 0.3 });
     const answer = await show(world, world.managerId);
     expect(answer.content).toMatch(/isn't set up yet/);
@@ -152,21 +148,21 @@ describe('keeping going', () => {
   });
 
   it('GIVEN the gateway asks the bot to reconnect THEN it resumes and still answers commands', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     world.sandbox.reconnectGateway();
     const answer = await show(world, world.managerId);
     expect(answer.content).toMatch(/isn't set up yet/);
   });
 
   it('GIVEN the gateway connection drops THEN the bot reconnects and still answers commands', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     world.sandbox.dropConnections();
     const answer = await show(world, world.managerId);
     expect(answer.content).toMatch(/isn't set up yet/);
   });
 
   it('GIVEN the bot defers every answer THEN the member still gets the answer, as an edit of the deferral', async () => {
-    world = await createWorld({ deferAfterMs: 0 });
+    const world = await openWorld({ deferAfterMs: 0 });
     const handle = await world.sandbox.slashCommand({
       guildId: world.guildId,
       channelId: world.circleChannelId,
@@ -181,7 +177,7 @@ describe('keeping going', () => {
   });
 
   it('GIVEN the store fails under a command THEN the member gets an error code that is also in the log', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     await world.bot.store.close();
     const answer = await setup(world, world.managerId, { channel: world.circleChannelId, timezone: 'Europe/Paris' });
     expect(answer.ephemeral).toBe(true);

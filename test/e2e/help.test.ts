@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ask, buttonId, offer, offerChoices, requestIdOf, requestPost, requestThreadId, setUpCircle, stats } from './help-flow.ts';
-import { createWorld, type World } from './world.ts';
+import { worldsClosedAfterEach, type World } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 async function readyWorld(): Promise<World> {
-  world = await createWorld();
+  const world = await openWorld();
   await setUpCircle(world);
   return world;
 }
@@ -37,7 +33,7 @@ describe('asking for help', () => {
   });
 
   it('GIVEN no circle set-up WHEN a member asks THEN they are told plainly what is missing', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     const answer = await ask(world, world.memberId, 'Anything');
     expect(answer.ephemeral).toBe(true);
     expect(answer.content).toMatch(/isn't set up in this server yet/);

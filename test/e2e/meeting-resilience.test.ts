@@ -1,19 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buttonId, setUpCircle } from './help-flow.ts';
 import { meeting, meetingThreadId, pressAndFill, roundPost } from './meeting-flow.ts';
 import { openStore } from '../../src/store/sqlite-store.ts';
 import { MeetingStore } from '../../src/store/meeting-store.ts';
-import { createWorld, type World, type WorldOptions } from './world.ts';
+import { worldsClosedAfterEach, type World, type WorldOptions } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 async function readyWorld(options: WorldOptions = {}): Promise<World> {
-  world = await createWorld(options);
+  const world = await openWorld(options);
   await setUpCircle(world, { 'moderator-role': world.moderatorRoleId });
   return world;
 }

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buttonId, setUpCircle } from './help-flow.ts';
 import { meeting, meetingThreadId, pressAndFill, roundPost } from './meeting-flow.ts';
-import { createWorld, type World, type WorldOptions } from './world.ts';
+import { worldsClosedAfterEach, type World, type WorldOptions } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 async function readyWorld(options: WorldOptions = {}): Promise<World> {
-  world = await createWorld(options);
+  const world = await openWorld(options);
   await setUpCircle(world, { 'moderator-role': world.moderatorRoleId });
   return world;
 }
@@ -121,7 +117,7 @@ describe('steering', () => {
   });
 
   it('GIVEN no circle set-up THEN /meeting start says what to set up first', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     expect((await meeting(world, world.managerId, 'start', {})).content).toContain('/circle setup');
   });
 });

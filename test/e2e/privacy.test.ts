@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ReplyMessage } from '../../src/sandbox/interactions.ts';
 import { ask, buttonId, offer, requestIdOf, requestPost, requestThreadId, setUpCircle, stats } from './help-flow.ts';
-import { createWorld, type World, type WorldOptions } from './world.ts';
+import { worldsClosedAfterEach, type World, type WorldOptions } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 async function readyWorld(options: WorldOptions = {}): Promise<World> {
-  world = await createWorld(options);
+  const world = await openWorld(options);
   await setUpCircle(world);
   return world;
 }

@@ -1,14 +1,10 @@
 import { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ask, offer, requestIdOf, requestPost, setUpCircle } from './help-flow.ts';
-import { createWorld, movableClock, type World, type WorldOptions } from './world.ts';
+import { worldsClosedAfterEach, movableClock, type World, type WorldOptions } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 
 /** The reflection slot an organizer would set for an instant, in London. */
@@ -18,7 +14,7 @@ function londonSlot(at: Date) {
 }
 
 async function readyWorld(options: WorldOptions = {}, slot: Record<string, string> = {}): Promise<World> {
-  world = await createWorld({ scheduleTickMs: 200, ...options });
+  const world = await openWorld({ scheduleTickMs: 200, ...options });
   await setUpCircle(world, { 'moderator-role': world.moderatorRoleId, ...slot });
   return world;
 }

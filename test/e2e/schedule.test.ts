@@ -1,19 +1,15 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setUpCircle } from './help-flow.ts';
-import { createWorld, movableClock, type World, type WorldOptions } from './world.ts';
+import { worldsClosedAfterEach, movableClock, type World, type WorldOptions } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 
 async function readyWorld(options: WorldOptions = {}): Promise<World> {
-  world = await createWorld({ scheduleTickMs: 200, ...options });
+  const world = await openWorld({ scheduleTickMs: 200, ...options });
   await setUpCircle(world, { 'moderator-role': world.moderatorRoleId, 'member-role': world.memberRoleId });
   return world;
 }

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadHelpRules } from '../../src/config/help-rules.ts';
 import { loadReflectionPrompts } from '../../src/config/reflection-prompts.ts';
 import { ask, buttonId, offer, requestIdOf, requestPost, setUpCircle, stats } from './help-flow.ts';
-import { createWorld, type World, type WorldOptions } from './world.ts';
+import { worldsClosedAfterEach, type World, type WorldOptions } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 async function readyWorld(options: WorldOptions = {}): Promise<World> {
-  world = await createWorld(options);
+  const world = await openWorld(options);
   await setUpCircle(world);
   return world;
 }

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReplyMessage } from '../../src/sandbox/interactions.ts';
 import { buttonId, setUpCircle } from './help-flow.ts';
-import { createWorld, type World, type WorldOptions } from './world.ts';
+import { worldsClosedAfterEach, type World, type WorldOptions } from './world.ts';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldsClosedAfterEach();
 
 async function readyWorld(options: WorldOptions = {}): Promise<World> {
-  world = await createWorld(options);
+  const world = await openWorld(options);
   await setUpCircle(world);
   return world;
 }
@@ -175,7 +171,7 @@ describe('/task set, show and report', () => {
   });
 
   it('GIVEN no circle set-up THEN the member is told plainly what is missing', async () => {
-    world = await createWorld();
+    const world = await openWorld();
     expect((await setTask(world, world.memberId, 'Anything')).content).toContain("Practical tasks aren't set up in this server yet");
   });
 

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
+import { afterEach } from 'vitest';
 import { startHelperCircle, type RunningBot } from '../../src/app.ts';
 import type { Config } from '../../src/config/config.ts';
 import type { HelpRules } from '../../src/config/help-rules.ts';
@@ -107,5 +108,21 @@ export function movableClock() {
     jumpTo(at: Date) {
       offsetMs = at.getTime() - Date.now();
     },
+  };
+}
+
+/**
+ * For a test file: opens worlds and closes every one after its test, so a failing test never leaves a
+ * bot or sandbox running into the next. Call once at the top of the file.
+ */
+export function worldsClosedAfterEach(): (options?: WorldOptions) => Promise<World> {
+  const open: World[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((world) => world.close()));
+  });
+  return async (options = {}) => {
+    const world = await createWorld(options);
+    open.push(world);
+    return world;
   };
 }
