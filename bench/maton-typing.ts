@@ -6,6 +6,7 @@ import { dailyTallies, mergeTallies, tallyEvents, type MemberTally } from '../sr
 import { daysBetween, rollingWindow } from '../src/domain/help/week.ts';
 import { ms, percentile, printTable } from './stats.ts';
 import { peakRssSinceReset, resetPeakRss } from './peak-memory.ts';
+import { seededRandom } from './random.ts';
 
 const MEMBERS = 10_000;
 const EVENTS = 200_000;
@@ -136,7 +137,7 @@ const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
 function measureWholeGuild(): WholeGuild {
   const startRss = process.memoryUsage().rss;
   const window = rollingWindow(NOW, WINDOW_DAYS, TIMEZONE);
-  const events = generateEvents(mulberry32(1988), EVENTS, window.from.getTime(), NOW.getTime(), MEMBERS);
+  const events = generateEvents(seededRandom(1988), EVENTS, window.from.getTime(), NOW.getTime(), MEMBERS);
   gc();
   const dataRss = process.memoryUsage().rss;
   const dataHeap = process.memoryUsage().heapUsed;
@@ -200,7 +201,7 @@ function historyGrowth(): GrowthRow[] {
   const windowDays = daysBetween(window.from, window.to, TIMEZONE);
   const measure = (size: number, runs: number): GrowthRow => {
     const historyDays = Math.ceil(size / EVENTS_PER_DAY);
-    let history: LedgerEvent[] | undefined = generateEvents(mulberry32(size), size, NOW.getTime() - historyDays * DAY, NOW.getTime(), MEMBERS);
+    let history: LedgerEvent[] | undefined = generateEvents(seededRandom(size), size, NOW.getTime() - historyDays * DAY, NOW.getTime(), MEMBERS);
     const retally: number[] = [];
     let tallied = new Map<string, MemberTally>();
     for (let run = 0; run < runs; run += 1) {
@@ -239,17 +240,6 @@ function historyGrowth(): GrowthRow[] {
   return HISTORY_SIZES.map((size) => measure(size, GROWTH_RUNS));
 }
 
-/** Deterministic 32-bit PRNG (mulberry32), so every run types the same guild. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Events spread evenly over [from, to), in time order as storage appends them. Activity is skewed as

@@ -31,6 +31,7 @@ import { ReflectionStore } from '../src/store/reflection-store.ts';
 import { openStore, type Store } from '../src/store/sqlite-store.ts';
 import { ms, percentile, printTable } from './stats.ts';
 import { peakRssSinceReset, resetPeakRss } from './peak-memory.ts';
+import { seededRandom } from './random.ts';
 
 // ------------------------------------------------------------------ (a) one big guild
 const MEMBERS = 10_000;
@@ -182,7 +183,7 @@ async function seedBigGuild(url: string): Promise<number> {
     const ledger = new LedgerStore(store, guilds);
     const byDay = new Map<string, LedgerEvent[]>();
     const dayOf = localDayKeyer(TIMEZONE);
-    for (const event of bigGuildEvents(mulberry32(2026), from, BIG_AT.getTime())) {
+    for (const event of bigGuildEvents(seededRandom(2026), from, BIG_AT.getTime())) {
       const day = dayOf(Date.parse(event.at));
       const list = byDay.get(day);
       if (list) list.push(event);
@@ -791,17 +792,6 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
 const preciseNow = () => performance.timeOrigin + performance.now();
 
 
-/** Deterministic 32-bit PRNG (mulberry32), so every run seeds the same guild. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 /** The machine may be shared: its 1-minute load says how much of the timings is others' work. */

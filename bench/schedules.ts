@@ -28,6 +28,7 @@ import { MemberPrefsStore } from '../src/store/member-prefs-store.ts';
 import { ScheduleStore, type ScheduleEntry } from '../src/store/schedule-store.ts';
 import { openStore, type Store } from '../src/store/sqlite-store.ts';
 import { ms, percentile, printTable } from './stats.ts';
+import { seededRandom } from './random.ts';
 
 // ------------------------------------------------------------------ sizes and targets
 
@@ -216,8 +217,7 @@ const describeRoutes = (byRoute: Record<string, number>) =>
 
 /** A deterministic pseudo-random sequence, so every run seeds the same world. */
 function randomSource(seed: number) {
-  let state = seed;
-  const next = () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+  const next = seededRandom(seed);
   return { next, pick: <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]! };
 }
 

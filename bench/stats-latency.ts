@@ -14,6 +14,7 @@ import { LedgerStore } from '../src/store/ledger-store.ts';
 import { MemberPrefsStore } from '../src/store/member-prefs-store.ts';
 import { openStore } from '../src/store/sqlite-store.ts';
 import { ms, percentile, printTable } from './stats.ts';
+import { seededRandom } from './random.ts';
 
 const HISTORY_SIZES = [1_000, 10_000, 50_000, 200_000];
 const MEMBERS = 1_000;
@@ -106,8 +107,7 @@ async function services(url: string) {
 async function seed(url: string, size: number): Promise<void> {
   const { circle, ledger, close } = await services(url);
   await circle.setup('guild', 'moderator', { circleChannelId: 'channel', timezone: TIMEZONE });
-  let state = 42;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = seededRandom(42);
   const byDay = new Map<string, LedgerEvent[]>();
   for (let index = 0; index < size; index += 1) {
     const at = new Date(NOW.getTime() - (index / size) * HISTORY_DAYS * 86_400_000);

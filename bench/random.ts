@@ -1,0 +1,14 @@
+/**
+ * A deterministic 32-bit pseudo-random sequence (mulberry32): every run of a benchmark seeds the same
+ * world, so runs compare. Not for anything but benchmark data.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
