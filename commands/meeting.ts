@@ -1,6 +1,6 @@
 import { ButtonStyle, ComponentType, PermissionFlagsBits, SlashCommandBuilder, TextInputStyle, type ThreadChannel } from 'discord.js';
 import { z } from 'zod';
-import { EXTEND_MINUTES, remainingInRound } from '../src/domain/meetings/meeting-state.ts';
+import { EXTEND_MINUTES } from '../src/domain/meetings/meeting-state.ts';
 import type { MeetingAction } from '../src/domain/meetings/format.ts';
 import type { MeetingRecord } from '../src/domain/meetings/meeting-record.ts';
 import { TOPIC_MAX_LENGTH } from '../src/domain/requests/help-request.ts';
@@ -59,7 +59,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   const steered = await services.meetings.steer(guildId, steering);
   if (!steered.ok) throw new UserFacingError(problemText(steered.error));
   await context.conductors.meetings.sync(guildId);
-  return reply({ content: steeredText(steering, steered.value.after, roundTitle(steered.value.after, services)) });
+  return reply({ content: steeredText(steering, steered.value.after, services.meetings.currentRoundTitle(steered.value.after)) });
 }
 
 function steeredText(steering: Steering, after: MeetingRecord, title: string): string {
@@ -84,15 +84,10 @@ async function status({ services, guildId }: CommandContext): Promise<string> {
   const record = await services.meetings.current(guildId);
   if (!record) return text('meeting.noMeeting');
   const { state } = record;
-  const common = { number: state.roundIndex + 1, total: state.rounds.length, title: roundTitle(record, services), attendance: record.attendees.length };
+  const common = { number: state.roundIndex + 1, total: state.rounds.length, title: services.meetings.currentRoundTitle(record), attendance: record.attendees.length };
   if (state.status === 'ended') return text('meeting.status.ended', { relative: relative(state.endedAt!) });
-  if (state.status === 'paused') return text('meeting.status.paused', { ...common, minutes: `${Math.max(1, Math.round((remainingInRound(state, new Date()) ?? 0) / 60_000))} min` });
+  if (state.status === 'paused') return text('meeting.status.paused', { ...common, minutes: `${Math.max(1, Math.round((services.meetings.timeLeftInRound(record) ?? 0) / 60_000))} min` });
   return text('meeting.status.running', { ...common, relative: relative(state.roundEndsAt!) });
-}
-
-function roundTitle(record: MeetingRecord, services: CommandContext['services']): string {
-  const plan = record.state.rounds[record.state.roundIndex];
-  return services.meetings.format(record.state.format)?.rounds.find((round) => round.id === plan?.id)?.title ?? plan?.id ?? '';
 }
 
 function problemText(problem: MeetingServiceProblem): string {
@@ -225,13 +220,10 @@ const offer: ComponentHandler = {
   access: 'member',
   async handle(context) {
     const meeting = await mustAct(context, 'offer-help');
-    const options = [];
-    for (const id of meeting.requestIds) {
-      const request = await context.services.help.request(context.guildId, id);
-      if (request && request.status === 'open' && request.askerId !== context.userId) {
-        options.push({ label: request.topic.length > 100 ? `${request.topic.slice(0, 99)}…` : request.topic, value: request.id });
-      }
-    }
+    const options = (await context.services.meetings.requestsToHelpWith(meeting, context.userId)).map((request) => ({
+      label: request.topic.length > 100 ? `${request.topic.slice(0, 99)}…` : request.topic,
+      value: request.id,
+    }));
     if (options.length === 0) return reply({ content: text('meeting.offer.none') });
     return reply({
       content: text('meeting.offer.pick'),

@@ -41,7 +41,7 @@ export class MeetingConductor {
         const note =
           record.state.status === 'ended'
             ? text('meeting.note.caughtUpEnded')
-            : text('meeting.note.caughtUp', { number: record.state.roundIndex + 1, title: this.roundTitle(record) });
+            : text('meeting.note.caughtUp', { number: record.state.roundIndex + 1, title: this.meetings.currentRoundTitle(record) });
         await this.meetings.markPosted(guildId, record.state.id, (r) => ({ ...r, pendingNotes: [...r.pendingNotes, note] }));
       }
       await this.sync(guildId);
@@ -148,10 +148,5 @@ export class MeetingConductor {
       const posted = await thread.send({ content: summaryMessage(summary, format), allowedMentions: NO_MENTIONS, nonce: postNonce(id, 'end'), enforceNonce: true });
       await this.meetings.markPosted(guildId, id, (r) => ({ ...r, summaryMessageId: posted.id }));
     }
-  }
-
-  private roundTitle(record: MeetingRecord): string {
-    const plan = record.state.rounds[record.state.roundIndex];
-    return this.meetings.format(record.state.format)?.rounds.find((round) => round.id === plan?.id)?.title ?? plan?.id ?? '';
   }
 }

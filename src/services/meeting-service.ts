@@ -10,12 +10,14 @@ import {
   end,
   extend,
   pause,
+  remainingInRound,
   resume,
   startMeeting,
   type ActionProblem,
   type MeetingProblem,
   type MeetingState,
 } from '../domain/meetings/meeting-state.ts';
+import type { HelpRequest } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { MeetingStore } from '../store/meeting-store.ts';
@@ -215,6 +217,27 @@ export class MeetingService {
       await this.deps.meetings.putChairVolunteers(guildId, next);
       return ok(optedIn);
     });
+  }
+
+  /** The title of the round the meeting is in, as its format names it. */
+  currentRoundTitle(record: MeetingRecord): string {
+    const plan = record.state.rounds[record.state.roundIndex];
+    return this.format(record.state.format)?.rounds.find((round) => round.id === plan?.id)?.title ?? plan?.id ?? '';
+  }
+
+  /** Milliseconds left in the current round by the services' clock (null once ended). */
+  timeLeftInRound(record: MeetingRecord): number | null {
+    return remainingInRound(record.state, this.now());
+  }
+
+  /** The needs raised in this meeting that a member can still help with: open, and not their own. */
+  async requestsToHelpWith(record: MeetingRecord, memberId: string): Promise<HelpRequest[]> {
+    const open: HelpRequest[] = [];
+    for (const id of record.requestIds) {
+      const request = await this.deps.help.request(record.guildId, id);
+      if (request && request.status === 'open' && request.askerId !== memberId) open.push(request);
+    }
+    return open;
   }
 
   /** Links a help request raised in this meeting (needs round) to it, for the summary. */
