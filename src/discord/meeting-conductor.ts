@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger.ts';
 import type { MeetingService } from '../services/meeting-service.ts';
 import { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import { text } from '../texts/texts.ts';
-import { openingMessage, postNonce, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
+import { openingMessage, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
+import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
 /** setTimeout's ceiling (about 24.8 days); longer waits are re-armed when they fire. */

@@ -30,11 +30,11 @@ const minutesText = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} min
 
 /** Fills `{chair}` with a mention that pings nobody (messages are sent with no allowed mentions). */
 function withChair(prompt: string, chairId: string | null): string {
-  return prompt.replaceAll('{chair}', chairId ? `<@${chairId}>` : 'a member');
+  return prompt.replaceAll('{chair}', chairId ? `<@${chairId}>` : text('meeting.chair.someone'));
 }
 
 export function openingMessage(record: MeetingRecord, format: MeetingFormat): string {
-  const opening = text('meeting.opening', { title: format.title, chair: record.state.chairId ? `<@${record.state.chairId}>` : 'the group' });
+  const opening = text('meeting.opening', { title: format.title, chair: record.state.chairId ? `<@${record.state.chairId}>` : text('meeting.chair.group') });
   return record.suggestedChairId ? `${opening}\n${text('meeting.opening.rotation', { member: `<@${record.suggestedChairId}>` })}` : opening;
 }
 
@@ -119,7 +119,3 @@ export function summaryMessage(summary: MeetingSummary, format: MeetingFormat): 
   ].join('\n\n');
 }
 
-/** Discord's nonce is at most 25 characters: meeting ids are 8, so `<id>-r12` fits. */
-export function postNonce(meetingId: string, what: string): string {
-  return `${meetingId}-${what}`.slice(0, 25);
-}

@@ -1,6 +1,7 @@
 import type { Client, TextChannel } from 'discord.js';
 import type { Logger } from '../logging/logger.ts';
 import type { ReflectionService } from '../services/reflection-service.ts';
+import { postNonce } from './nonce.ts';
 import { reflectionReply } from './reflection-posts.ts';
 
 /** How many reflections are drawn and posted at the same time. */
@@ -57,7 +58,7 @@ export class ReflectionConductor {
       content: message.content,
       files: message.files,
       allowedMentions: { parse: [] },
-      nonce: `wr${key.replaceAll('-', '')}${guildId.slice(-8)}`,
+      nonce: postNonce('wr', key, guildId.slice(-8)),
       enforceNonce: true,
     });
     return settings.circleChannelId;

@@ -15,6 +15,7 @@ import type { ScheduleAction, ScheduleService } from '../services/schedule-servi
 import type { ScheduleEntry } from '../store/schedule-store.ts';
 import { text } from '../texts/texts.ts';
 import type { MeetingConductor } from './meeting-conductor.ts';
+import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
 const stamp = (at: Date, style: 'F' | 'R' | 'D') => `<t:${Math.floor(at.getTime() / 1000)}:${style}>`;
@@ -95,7 +96,7 @@ export class ScheduleConductor {
         content: `${mention}${text('schedule.reminder', { name: entry.schedule.name, start: stamp(action.at, 'F'), relative: stamp(action.at, 'R') })}`,
         // The member role, if the circle has one, and nobody else.
         allowedMentions: { parse: [], roles: settings.memberRoleId ? [settings.memberRoleId] : [] },
-        nonce: `r${scheduleId}${key.replaceAll('-', '')}`,
+        nonce: postNonce('r', scheduleId, key),
         enforceNonce: true,
       });
       return;
@@ -109,7 +110,7 @@ export class ScheduleConductor {
       await channel.send({
         content: text('schedule.missed', { name: entry.schedule.name, start: stamp(action.at, 'F'), next: stamp(next, 'F') }),
         allowedMentions: NO_MENTIONS,
-        nonce: `m${scheduleId}${key.replaceAll('-', '')}`,
+        nonce: postNonce('m', scheduleId, key),
         enforceNonce: true,
       });
       await this.refreshEvent(guildId, entry);
@@ -119,7 +120,7 @@ export class ScheduleConductor {
     if (fired.kind === 'already-handled') return;
     if (fired.kind === 'busy') {
       const channel = (await this.deps.client.channels.fetch(settings.circleChannelId)) as TextChannel;
-      await channel.send({ content: text('schedule.busy', { name: fired.entry.schedule.name }), allowedMentions: NO_MENTIONS, nonce: `b${scheduleId}${key.replaceAll('-', '')}`, enforceNonce: true });
+      await channel.send({ content: text('schedule.busy', { name: fired.entry.schedule.name }), allowedMentions: NO_MENTIONS, nonce: postNonce('b', scheduleId, key), enforceNonce: true });
       await this.refreshEvent(guildId, fired.entry);
       return;
     }
