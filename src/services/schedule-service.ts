@@ -3,7 +3,7 @@ import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { dueOccurrence, dueReminder } from '../domain/schedules/due.ts';
 import { nextOccurrenceDetail, reminderAt } from '../domain/schedules/occurrences.ts';
-import { checkSkipDate, type SkipDateProblem } from '../domain/schedules/skip-dates.ts';
+import { checkSkipDate, withSkipDate, type SkipDateProblem } from '../domain/schedules/skip-dates.ts';
 import { checkScheduleInput, type ScheduleInput, type ScheduleProblem, type WeeklySchedule } from '../domain/schedules/schedule.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { ScheduleEntry, ScheduleStore } from '../store/schedule-store.ts';
@@ -94,10 +94,7 @@ export class ScheduleService {
     if (!entry) return err({ kind: 'unknown-schedule' });
     const checked = checkSkipDate(entry.schedule, date, this.now());
     if (!checked.ok) return checked;
-    const skipped = await this.update(guildId, scheduleId, (current) => ({
-      ...current,
-      schedule: { ...current.schedule, skipDates: [...new Set([...current.schedule.skipDates, checked.value])].sort() },
-    }));
+    const skipped = await this.update(guildId, scheduleId, (current) => ({ ...current, schedule: withSkipDate(current.schedule, checked.value) }));
     if (!skipped.ok) return skipped;
     return ok({ entry: skipped.value, date: checked.value, next: nextOccurrenceDetail(skipped.value.schedule, this.now()).at });
   }

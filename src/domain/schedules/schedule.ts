@@ -126,24 +126,3 @@ export function checkScheduleInput(input: ScheduleInput): Result<ScheduleFields,
   if (problems.length > 0 || !weekday || !time.ok || !timezone.ok) return err(problems);
   return ok({ name, weekday, time: formatTimeOfDay(time.value), timezone: timezone.value, durationMinutes, reminderMinutes, format });
 }
-
-/** One line a member can act on, naming the field and what is allowed. */
-export function describeScheduleProblem(problem: ScheduleProblem): string {
-  switch (problem.kind) {
-    case 'name-length':
-      return problem.length === 0 ? 'The name is empty.' : `The name must be ${problem.min}-${problem.max} characters (it has ${problem.length}).`;
-    case 'invalid-weekday':
-      return `"${problem.input}" is not a weekday; use one of ${problem.allowed.join(', ')}.`;
-    case 'invalid-time':
-      return `"${problem.input}" is not a time; use 24-hour HH:MM, from 00:00 to 23:59 (for example 18:30).`;
-    case 'unknown-timezone':
-      return `"${problem.input}" is not a time zone I know; use an IANA name such as Europe/London.`;
-    case 'out-of-range': {
-      const what = problem.field === 'durationMinutes' ? 'The duration' : 'The reminder';
-      const zero = problem.field === 'reminderMinutes' ? ' (0 for no reminder)' : '';
-      return `${what} must be a whole number of minutes from ${problem.min} to ${problem.max}${zero}, not ${problem.input}.`;
-    }
-    case 'invalid-format-name':
-      return `"${problem.input}" is not a format name; names are lowercase letters, digits and dashes, at most ${problem.maxLength} characters.`;
-  }
-}

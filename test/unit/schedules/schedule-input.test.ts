@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkScheduleInput, describeScheduleProblem, type ScheduleInput } from '../../../src/domain/schedules/schedule.ts';
+import { checkScheduleInput, type ScheduleInput } from '../../../src/domain/schedules/schedule.ts';
 
 const valid: ScheduleInput = { name: 'Tuesday circle', weekday: 'tue', time: '18:00', timezone: 'Europe/London' };
 const problems = (input: Partial<ScheduleInput>) => {
@@ -73,11 +73,5 @@ describe('checkScheduleInput', () => {
       'timezone',
       'durationMinutes',
     ]);
-  });
-
-  it('GIVEN a duration problem THEN its description names the field and the range', () => {
-    expect(describeScheduleProblem({ kind: 'out-of-range', field: 'durationMinutes', input: 300, min: 15, max: 240 })).toBe(
-      'The duration must be a whole number of minutes from 15 to 240, not 300.',
-    );
   });
 });
