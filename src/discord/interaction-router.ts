@@ -94,7 +94,8 @@ export class InteractionRouter {
         outcome = await this.authorizeAndRun(interaction, access, log, run);
       } catch (error) {
         if (!(error instanceof UserFacingError)) throw error;
-        log.debug({ reason: error.userMessage }, 'expected failure answered');
+        // Not the answer's words: they may quote what the member typed.
+        log.debug('expected failure answered');
         outcome = reply({ content: error.userMessage });
       }
       await responder.send(outcome);

@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { LogLevel } from '../config/config.ts';
+import { redactTokens, serializeError } from './safe-error.ts';
 
 export type { Logger };
 
@@ -16,8 +17,19 @@ export interface LoggerOptions {
 }
 
 /**
- * The one structured logger (pino, JSON lines). Secrets are scrubbed from each finished line,
- * so they cannot leak through an error message or a library's object that we did not foresee.
+ * Field names that hold, or could hold, a member's words, an export or a token. Call sites log ids and
+ * stable keys instead; this is the second line of defence should one slip in (top level or one level
+ * down). `message` is censored at the top level only: an error's message is made safe by its serializer.
+ */
+const MEMBER_WORD_FIELDS = ['content', 'topic', 'text', 'note', 'notes', 'comment', 'reason', 'files', 'attachments', 'requestBody', 'body', 'token'];
+export const REDACTED_PATHS: readonly string[] = [...MEMBER_WORD_FIELDS, ...MEMBER_WORD_FIELDS.map((field) => `*.${field}`), 'message'];
+
+/**
+ * The one structured logger (pino, JSON lines). Members' words, exports and tokens never reach it:
+ * errors go through {@link serializeError} (route, status and code kept; request bodies, files and
+ * token segments dropped), fields named like member text are censored, and each finished line is
+ * scrubbed of secrets (the bot token) and interaction tokens, so they cannot leak through a library's
+ * object that we did not foresee.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const sink = options.sink ?? process.stdout;
@@ -26,10 +38,18 @@ export function createLogger(options: LoggerOptions): Logger {
     write(line) {
       let safe = line;
       for (const secret of secrets) safe = safe.replaceAll(secret, '[redacted]');
-      sink.write(safe);
+      sink.write(redactTokens(safe));
     },
   };
-  return pino({ level: options.level, base: { app: 'helper-circle' } }, destination);
+  return pino(
+    {
+      level: options.level,
+      base: { app: 'helper-circle' },
+      serializers: { err: serializeError, error: serializeError },
+      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    },
+    destination,
+  );
 }
 
 /** Collects log lines in memory: for tests and benchmarks that read what was logged. */

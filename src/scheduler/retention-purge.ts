@@ -61,7 +61,7 @@ export function startRetentionPurge(options: RetentionPurgeOptions): RetentionPu
         info: (message) => log.debug(message),
         warn: (message) => log.warn(message),
         error: (message, error) => log.error({ err: error ?? message }, 'scheduler error'),
-        debug: (message) => log.debug({ message: String(message) }, 'scheduler'),
+        debug: (message) => log.debug({ detail: String(message) }, 'scheduler'),
       },
     },
   );
