@@ -4,7 +4,7 @@ import { z } from 'zod';
 /**
  * The help ledger's tunable rules, shipped in `data/help-rules.json` so a community can change them
  * without touching code. The literature gives no numbers for typing cut-offs or over-helping
- * (DOMAIN.md), so these are defaults, documented in the README.
+ * (docs/research.md), so these are defaults, documented in the README.
  */
 const helpRulesSchema = z.object({
   windowDays: z.int().min(7).max(365),

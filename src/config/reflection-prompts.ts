@@ -5,7 +5,7 @@ import { z } from 'zod';
 /**
  * The weekly reflection's prompts, shipped in `data/reflection-prompts.json` so a community can change
  * or translate them without touching code: `helping` prompts grounded in the helper-therapy mechanisms
- * (DOMAIN.md) and `needs` prompts ("What support would you like next week?"). One of each is picked per
+ * (docs/research.md) and `needs` prompts ("What support would you like next week?"). One of each is picked per
  * week by rotation (`promptForWeek` in src/domain/reflections/weekly-reflection.ts).
  */
 const PROMPT_MAX_LENGTH = 300;

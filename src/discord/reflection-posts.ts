@@ -41,7 +41,7 @@ export function reflectionContent(reflection: WeeklyReflection, options: { timez
   } else {
     lines.push(text('reflection.balanceSoft', { min: options.minActive }));
   }
-  // DOMAIN.md: a reflection always asks what support members would like next week; the rotating
+  // docs/research.md: a reflection always asks what support members would like next week; the rotating
   // needs prompt adds a second, different way of asking.
   const always = text('reflection.needsAlways');
   const needs = prompts.needs === always ? always : `${always} ${prompts.needs}`;

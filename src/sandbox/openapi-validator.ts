@@ -1,5 +1,6 @@
 /**
- * Request-body validation against Discord's own OpenAPI 3.1 description (discord-api-spec).
+ * Request-body validation against Discord's own OpenAPI 3.1 description (discord-api-spec, vendored in
+ * `spec/discord-openapi.json`; see `spec/README.md`).
  *
  * The spec is big (≈1 MB, thousands of schemas) but each operation's request schema only reaches a
  * small part of it, so we register the whole document once and compile per operation on first use,
@@ -39,11 +40,16 @@ export class OpenApiValidator {
     this.ajv.addSchema({ ...spec, $id: DOC_ID });
   }
 
-  /** Shared per file; throws if the file cannot be read or parsed. */
+  /** Shared per file; throws if the file cannot be read or parsed, or is not an OpenAPI description with paths. */
   static forFile(file: string): OpenApiValidator {
     let v = this.cache.get(file);
     if (!v) {
-      v = new OpenApiValidator(JSON.parse(readFileSync(file, 'utf8')));
+      const spec: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      const doc = spec as { openapi?: unknown; paths?: unknown } | null;
+      if (!doc || typeof doc !== 'object' || typeof doc.openapi !== 'string' || !doc.paths || typeof doc.paths !== 'object') {
+        throw new Error('not an OpenAPI description (no "openapi" version or no "paths")');
+      }
+      v = new OpenApiValidator(spec);
       this.cache.set(file, v);
     }
     return v;

@@ -4,7 +4,6 @@
  * it to build a world (guilds, channels, roles, members), act as members (slash commands, buttons,
  * selects, modals, autocomplete), read what the bot sent, and inject faults.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxConfig, SandboxCore } from './core.ts';
@@ -38,7 +37,10 @@ import type {
 export interface SandboxOptions {
   /** Gateway heartbeat interval; short by default so clients settle quickly in tests. */
   heartbeatIntervalMs?: number;
-  /** Discord's OpenAPI description; default `<repo>/../shared/discord-openapi.json`. Missing file: validation off, warning recorded. */
+  /**
+   * Discord's OpenAPI description; default: the copy vendored in `src/sandbox/spec/`. Every request body
+   * is validated against it, so a missing or unreadable file makes the sandbox refuse to start.
+   */
   openapiPath?: string;
   /** The bot token the sandbox accepts. */
   token?: string;
@@ -54,8 +56,26 @@ export interface SandboxOptions {
   privilegedIntents?: PrivilegedIntent[];
 }
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DEFAULT_OPENAPI_PATH = path.resolve(REPO_ROOT, '..', 'shared', 'discord-openapi.json');
+/** Discord's discord-api-spec, vendored with its licence (see `spec/README.md`). */
+export const DEFAULT_OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'spec', 'discord-openapi.json');
+
+/**
+ * Loads (once per file and process) the description every request body is checked against. Without it
+ * the sandbox would accept bodies Discord refuses, and tests would pass that fail in production: so a
+ * missing or unreadable file is an error, never a silent switch to weaker checks.
+ */
+function loadOpenApi(file: string): OpenApiValidator {
+  try {
+    return OpenApiValidator.forFile(file);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `The sandbox cannot start: Discord's OpenAPI description at ${file} could not be loaded (${reason}). ` +
+        `It validates every request body; the project's copy is src/sandbox/spec/discord-openapi.json (see src/sandbox/spec/README.md).`,
+      { cause: err },
+    );
+  }
+}
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = new Sandbox(opts);
@@ -67,7 +87,7 @@ export class Sandbox {
   readonly token: string;
   readonly applicationId: string;
   readonly botUser: SandboxUser;
-  /** Problems found at start-up, e.g. a missing OpenAPI file. */
+  /** Problems found at start-up that do not stop the sandbox (none today: a missing OpenAPI file throws). */
   readonly warnings: string[] = [];
   private apiBase = '';
   private readonly state: SandboxState;
@@ -76,9 +96,11 @@ export class Sandbox {
   private readonly faults: FaultInjector;
   private readonly rest: RestServer;
   private readonly config: SandboxConfig;
-  private openapiPath: string | undefined;
+  private readonly openapi: OpenApiValidator;
 
   constructor(opts: SandboxOptions = {}) {
+    // First: nothing is opened or started when the description is missing.
+    this.openapi = loadOpenApi(opts.openapiPath ?? DEFAULT_OPENAPI_PATH);
     this.token = opts.token ?? 'sandbox-bot-token';
     this.state = new SandboxState(opts.botName);
     this.applicationId = this.state.applicationId;
@@ -106,10 +128,7 @@ export class Sandbox {
     });
     this.state.dispatch = (event, data) => this.gateway.dispatch(event, data);
     this.faults = new FaultInjector(opts.globalRequestsPerSecond);
-    const openapiPath = opts.openapiPath ?? DEFAULT_OPENAPI_PATH;
-    if (existsSync(openapiPath)) this.openapiPath = openapiPath;
-    else this.warnings.push(`OpenAPI description not found at ${openapiPath}: request bodies are checked against Discord's limits only`);
-    this.rest = new RestServer({ core, gateway: this.gateway, faults: this.faults, validator: () => this.validator() });
+    this.rest = new RestServer({ core, gateway: this.gateway, faults: this.faults, validator: () => this.openapi });
   }
 
   /** @internal Use startSandbox(). */
@@ -121,17 +140,6 @@ export class Sandbox {
   /** What discord.js takes as `rest.api`: `http://127.0.0.1:PORT/api`. */
   get apiUrl(): string {
     return this.apiBase;
-  }
-
-  private validator(): OpenApiValidator | undefined {
-    if (!this.openapiPath) return undefined;
-    try {
-      return OpenApiValidator.forFile(this.openapiPath);
-    } catch (err) {
-      this.warnings.push(`OpenAPI description at ${this.openapiPath} is unusable (${String(err)}): validation off`);
-      this.openapiPath = undefined;
-      return undefined;
-    }
   }
 
   // ================================================================ world building

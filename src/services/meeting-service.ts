@@ -184,7 +184,7 @@ export class MeetingService {
   }
 
   /**
-   * Rotation (DOMAIN.md: rotating roles matters): among the last meeting's attendees who volunteered,
+   * Rotation (docs/research.md: rotating roles matters): among the last meeting's attendees who volunteered,
    * the one who chaired least recently is invited. The starter counts as having chaired now. Inside the queue.
    */
   private async rotateChair(guildId: string, starterId: string | null, recentAttendees: readonly string[], now: Date): Promise<string | null> {

@@ -90,7 +90,7 @@ export function typeDistribution(types: Iterable<MatonType>): Record<MatonType, 
   return distribution;
 }
 
-/** Group figures are shown only above a minimum group size so no one can be singled out (DOMAIN.md). */
+/** Group figures are shown only above a minimum group size so no one can be singled out (docs/research.md). */
 export const MIN_GROUP_SIZE_FOR_FIGURES = 5;
 
 /** The distribution, or null when fewer than `minGroupSize` members would be counted. */

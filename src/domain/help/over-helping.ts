@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { MemberTally } from './tally.ts';
 
 /**
- * Post's guardrail: helping benefits the helper "so long as they are not overwhelmed" (DOMAIN.md).
+ * Post's guardrail: helping benefits the helper "so long as they are not overwhelmed" (docs/research.md).
  * A member who gives a lot and brings nothing over the window is gently invited to share a need or
  * take a break. The literature gives no number, so every threshold is configurable; these defaults
  * (six offers in the window, nothing received, nothing asked, at most one invitation a week) are a

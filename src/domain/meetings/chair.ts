@@ -1,5 +1,5 @@
 /**
- * Who might chair the next meeting. Rotating the chair matters (DOMAIN.md: role differentiation
+ * Who might chair the next meeting. Rotating the chair matters (docs/research.md: role differentiation
  * predicted member well-being, leadership rotation predicted group survival), but chairing is never
  * imposed: only recent attendees who opted in are suggested, and the moderator who starts the meeting
  * decides. The suggestion is whoever chaired least recently (never chaired first); ties go to the

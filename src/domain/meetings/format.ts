@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../result.ts';
 /**
  * A meeting format: the ordered, time-boxed rounds of a GROW-style meeting, shipped as data in
  * `data/formats/<name>.json` so a circle can change the order and timings without touching code
- * (DOMAIN.md: exact official timings are not known; the order is a sensible default).
+ * (docs/research.md: exact official timings are not known; the order is a sensible default).
  *
  * The shape is checked by zod in `src/config/meeting-formats.ts`; the rules that are about meaning
  * (unique round ids, limits that fit Discord, known actions, needs before helping) live here in
@@ -69,7 +69,7 @@ export type FormatProblem =
   | { readonly kind: 'unknown-action'; readonly roundId: string; readonly action: string }
   | { readonly kind: 'duplicate-action'; readonly roundId: string; readonly action: string }
   | { readonly kind: 'unknown-placeholder'; readonly roundId: string; readonly placeholder: string }
-  /** DOMAIN.md "Needs before helping": offering help is only possible after a round for bringing needs. */
+  /** docs/research.md "Needs before helping": offering help is only possible after a round for bringing needs. */
   | { readonly kind: 'help-before-needs'; readonly roundId: string };
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -7,7 +7,7 @@ import { localDay, rollingWindow, weekStart, weekWindow } from '../help/week.ts'
  * The group's week in numbers: what the weekly reflection says and draws (issue 6). Pure: the caller
  * reads the ledger and the open requests, this folds them into counts. Only counts leave this module,
  * never a member id, so the message and the chart cannot single anyone out; the Maton breakdown is
- * shown only when enough members were active that week (DOMAIN.md, "No shaming, no leaderboards").
+ * shown only when enough members were active that week (docs/research.md, "No shaming, no leaderboards").
  *
  * Help acts count only between two members, as in the tallies (Maton; Roberts): an offer on one's own
  * request is neither an offer made, a confirmation, an answer, nor help given or received here.

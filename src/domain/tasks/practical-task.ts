@@ -10,9 +10,9 @@ export const TASK_OUTCOMES = ['done', 'partly', 'not-done'] as const;
 export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
 
 /**
- * A practical task: a small step a member commits to for the coming week (DOMAIN.md: "the practical
- * task is the spine"), at the end of a meeting (`meetingId`) or between meetings (null), and reports on
- * at the next one. Until reported, `outcome`, `note` and `reportedAt` are null.
+ * A practical task: a small step a member commits to for the coming week (docs/research.md: the
+ * practical task is the backbone of the week), at the end of a meeting (`meetingId`) or between meetings
+ * (null), and reports on at the next one. Until reported, `outcome`, `note` and `reportedAt` are null.
  */
 export interface PracticalTask {
   readonly id: string;
