@@ -40,6 +40,7 @@ export const Errors = {
   missingPermissions: () => new ApiError(403, 50013, 'Missing Permissions'),
   invalidFormBody: (errors: unknown) => new ApiError(400, 50035, 'Invalid Form Body', errors),
   emptyMessage: () => new ApiError(400, 50006, 'Cannot send an empty message'),
+  threadArchived: () => new ApiError(400, 50083, 'Thread is archived'),
   maxScheduledEvents: () => new ApiError(400, 30038, 'Maximum number of guild scheduled events reached (100)'),
   maxCommands: () => new ApiError(400, 30032, 'Maximum number of application commands reached (100)'),
 };

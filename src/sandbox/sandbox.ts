@@ -173,6 +173,11 @@ export class Sandbox {
     });
   }
 
+  /** What a moderator does in Discord's client: archive or lock a thread (or undo it). */
+  setThreadState(threadId: string, change: { archived?: boolean; locked?: boolean }): SandboxChannel {
+    return this.state.setThreadState(threadId, change);
+  }
+
   createRole(guildId: string, input: { name: string; permissions?: bigint | string }): SandboxRole {
     return this.state.createRole(guildId, input);
   }

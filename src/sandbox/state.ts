@@ -343,6 +343,19 @@ export class SandboxState {
     return clone(thread);
   }
 
+  /** A member with Manage Threads archives, unarchives, locks or unlocks a thread (THREAD_UPDATE, as on Discord). */
+  setThreadState(threadId: string, change: { archived?: boolean; locked?: boolean }): SandboxChannel {
+    const thread = this.channels.get(threadId);
+    if (!thread?.thread_metadata) throw new Error(`Unknown thread ${threadId}`);
+    if (change.locked !== undefined) thread.thread_metadata.locked = change.locked;
+    if (change.archived !== undefined) {
+      thread.thread_metadata.archived = change.archived;
+      thread.thread_metadata.archive_timestamp = iso();
+    }
+    this.dispatch('THREAD_UPDATE', clone(thread));
+    return clone(thread);
+  }
+
   threadsOf(channelId: string): SandboxChannel[] {
     return [...this.channels.values()].filter((c) => c.parent_id === channelId && THREAD_TYPES.has(c.type)).map(clone);
   }

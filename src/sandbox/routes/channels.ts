@@ -30,6 +30,11 @@ function messageOf(core: SandboxCore, req: RouteRequest): SandboxMessage {
   return message;
 }
 
+/** Discord refuses to edit or delete messages in an archived thread (400 50083) until it is unarchived. */
+function refuseIfArchived(core: SandboxCore, req: RouteRequest) {
+  if (channelOf(core, req).thread_metadata?.archived) throw Errors.threadArchived();
+}
+
 function createMessage(req: RouteRequest, core: SandboxCore) {
   const channel = channelOf(core, req);
   if (!TEXT_CAPABLE.has(channel.type)) throw new ApiError(400, 50008, 'Cannot send messages in a non-text channel');
@@ -147,6 +152,7 @@ export const channelRoutes: RouteDef[] = [
     limits: (req) => checkMessageBody(req.body),
     handle: (req, core) => {
       const message = messageOf(core, req);
+      refuseIfArchived(core, req);
       if (message.author.id !== core.state.botUser.id || message.webhook_id) throw Errors.cannotEditOthersMessage();
       return { body: toWireMessage(core.state.updateMessage(message.id, editFields(core, message, req.body, req.files))) };
     },
@@ -155,7 +161,9 @@ export const channelRoutes: RouteDef[] = [
     method: 'DELETE',
     path: '/channels/:id/messages/:mid',
     handle: (req, core) => {
-      core.state.deleteMessage(messageOf(core, req).id);
+      const message = messageOf(core, req);
+      refuseIfArchived(core, req);
+      core.state.deleteMessage(message.id);
       return { status: 204 };
     },
   },
