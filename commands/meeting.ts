@@ -189,7 +189,8 @@ const checkInModal: ComponentHandler = {
     if (shared && meeting.threadId) {
       const thread = (await context.client.channels.fetch(meeting.threadId)) as ThreadChannel;
       const quoted = shared.split('\n').map((line) => `> ${line}`).join('\n');
-      await thread.send({ content: text('meeting.checkIn.shared', { member: `<@${context.userId}>`, text: quoted }), allowedMentions: NO_MENTIONS });
+      const posted = await thread.send({ content: text('meeting.checkIn.shared', { member: `<@${context.userId}>`, text: quoted }), allowedMentions: NO_MENTIONS });
+      await context.services.meetings.recordMemberPost(context.guildId, meeting.state.id, context.userId, posted.id); // so /privacy delete finds it
     }
     return reply({ content: text('meeting.checkIn.done') });
   },

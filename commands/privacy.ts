@@ -3,15 +3,15 @@ import { z } from 'zod';
 import { customId, type CommandContext, type ComponentHandler } from '../src/discord/command.ts';
 import { clearDeletedPosts } from '../src/discord/privacy-posts.ts';
 import { reply, updateMessage, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import { DELETE_CONFIRMATION_MS, type DeletionProblem, type PrivacySummary } from '../src/services/privacy-service.ts';
-import { text } from '../src/texts/texts.ts';
+import { DELETE_CONFIRMATION_MS, type DataCounts, type DeletionProblem, type MeetingPart, type PrivacySummary } from '../src/services/privacy-service.ts';
+import { text, type TextKey } from '../src/texts/texts.ts';
 
 export const definition = new SlashCommandBuilder()
   .setName('privacy')
   .setDescription('See, pause, export or delete what Helper Circle keeps about you (only you see it)')
   .addSubcommand((s) => s.setName('show').setDescription('What Helper Circle keeps about you, in plain words'))
-  .addSubcommand((s) => s.setName('pause').setDescription('Stop adding your help to the ledger for now'))
-  .addSubcommand((s) => s.setName('resume').setDescription('Start adding your help to the ledger again'))
+  .addSubcommand((s) => s.setName('pause').setDescription('Stop counting your help for now'))
+  .addSubcommand((s) => s.setName('resume').setDescription('Start counting your help again'))
   .addSubcommand((s) => s.setName('export').setDescription('Get everything kept about you as a file'))
   .addSubcommand((s) => s.setName('delete').setDescription('Delete everything kept about you (asks you to confirm first)'))
   .toJSON();
@@ -45,10 +45,13 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     }
     case 'delete': {
       const summary = await services.privacy.describe(guildId, userId);
-      if (isEmpty(summary)) return reply({ content: text('privacy.delete.nothing') });
+      const data = dataOf(summary);
+      if (isEmpty(data)) return reply({ content: text('privacy.delete.nothing') });
       return reply({
         content: text('privacy.delete.confirm', {
-          counts: counts(summary.requests.open + summary.requests.closed, summary.offersMade, summary.ledgerEvents, summary.hasPrefs, summary.tasks),
+          items: items(data),
+          posts: postsToChange(data),
+          kept: text('privacy.delete.kept', { days: summary.retentionDays }),
           minutes: Math.round(DELETE_CONFIRMATION_MS / 60_000),
         }),
         components: [
@@ -70,17 +73,77 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   }
 }
 
-const isEmpty = (summary: PrivacySummary) =>
-  summary.requests.open + summary.requests.closed === 0 && summary.offersMade === 0 && summary.ledgerEvents === 0 && !summary.hasPrefs && summary.tasks === 0;
+/** The kinds of data in a summary, as `/privacy delete` lists and removes them. */
+const dataOf = (summary: PrivacySummary): DataCounts => ({
+  requests: summary.requests.open + summary.requests.closed,
+  offers: summary.offersMade,
+  tasks: summary.tasks,
+  ledgerEvents: summary.ledgerEvents,
+  prefs: summary.hasPrefs,
+  meeting: summary.meeting,
+  checkInPosts: summary.checkInPosts,
+  namedAsChair: summary.namedAsChair,
+  chairRotation: summary.chairRotation,
+});
 
-const counts = (requests: number, offers: number, events: number, settings: boolean, tasks: number) =>
-  text('privacy.counts', { requests, offers, events, tasks, settings: text(settings ? 'privacy.counts.settingsYes' : 'privacy.counts.settingsNone') });
+const isEmpty = (data: DataCounts) =>
+  data.requests === 0 &&
+  data.offers === 0 &&
+  data.ledgerEvents === 0 &&
+  !data.prefs &&
+  data.tasks === 0 &&
+  data.meeting === null &&
+  data.checkInPosts === 0 &&
+  !data.namedAsChair &&
+  data.chairRotation === null;
+
+/** Texts with a `.one` and an `.other` form, by their shared stem. */
+type Counted = { [K in TextKey]: K extends `${infer Stem}.one` ? (`${Stem}.other` extends TextKey ? Stem : never) : never }[TextKey];
+
+/** "1 help request", "2 help requests": the `.one` or `.other` form of a text. */
+const counted = (stem: Counted, count: number) => text(`${stem}.${count === 1 ? 'one' : 'other'}` as TextKey, { count });
+
+/** What the last meeting's record keeps about the member, as a list of plain phrases. */
+function meetingParts(part: MeetingPart): string {
+  const parts: string[] = [];
+  if (part.tookPart) parts.push(text('privacy.part.tookPart'));
+  if (part.rating) parts.push(text(part.rating.comment ? 'privacy.part.ratingComment' : 'privacy.part.rating'));
+  if (part.chaired) parts.push(text('privacy.part.chaired'));
+  else if (part.startedIt) parts.push(text('privacy.part.started'));
+  if (part.invitedToChair) parts.push(text('privacy.part.invited'));
+  return parts.join(', ');
+}
+
+/** One line per kind of data, with its count: what will go, or what went. */
+function items(data: DataCounts): string {
+  const lines: string[] = [];
+  if (data.requests > 0) lines.push(counted('privacy.item.requests', data.requests));
+  if (data.offers > 0) lines.push(counted('privacy.item.offers', data.offers));
+  if (data.tasks > 0) lines.push(counted('privacy.item.tasks', data.tasks));
+  if (data.ledgerEvents > 0) lines.push(counted('privacy.item.ledger', data.ledgerEvents));
+  if (data.meeting) lines.push(text('privacy.item.meeting', { parts: meetingParts(data.meeting) }));
+  if (data.checkInPosts > 0) lines.push(counted('privacy.item.checkIns', data.checkInPosts));
+  if (data.namedAsChair) lines.push(text('privacy.item.namedAsChair'));
+  if (data.chairRotation) lines.push(text('privacy.item.chairRotation'));
+  if (data.prefs) lines.push(text('privacy.item.settings'));
+  return lines.join('\n');
+}
+
+/** What will happen to the posts in Discord that show the data. */
+function postsToChange(data: DataCounts): string {
+  const lines: string[] = [];
+  if (data.requests > 0) lines.push(text('privacy.delete.posts.requests'));
+  if (data.offers > 0) lines.push(text('privacy.delete.posts.offers'));
+  if (data.checkInPosts > 0) lines.push(text('privacy.delete.posts.checkIns'));
+  if (data.namedAsChair) lines.push(text('privacy.delete.posts.chair'));
+  return lines.length === 0 ? '' : `\n\n${lines.join(' ')}`;
+}
 
 /** What is kept, in plain words. */
 function describe(summary: PrivacySummary): string {
   const parts: string[] = [];
   const requests = summary.requests.open + summary.requests.closed;
-  if (isEmpty(summary)) {
+  if (isEmpty(dataOf(summary))) {
     parts.push(text('privacy.show.nothing'));
   } else {
     const lines = [text('privacy.show.intro')];
@@ -97,17 +160,28 @@ function describe(summary: PrivacySummary): string {
     if (summary.offersMade > 0) lines.push(text('privacy.show.offers', { count: summary.offersMade }));
     if (summary.tasks > 0) lines.push(text('privacy.show.tasks', { count: summary.tasks }));
     if (summary.ledgerEvents > 0) lines.push(text('privacy.show.ledger', { count: summary.ledgerEvents }));
+    if (summary.meeting) lines.push(text('privacy.show.meeting', { date: discordDate(summary.meeting.startedAt), parts: meetingParts(summary.meeting) }));
+    if (summary.checkInPosts > 0) lines.push(counted('privacy.show.checkIns', summary.checkInPosts));
+    if (summary.namedAsChair) lines.push(text('privacy.show.namedAsChair'));
+    if (summary.chairRotation) {
+      const { optedIn, lastChairedAt } = summary.chairRotation;
+      const last = lastChairedAt ? text('privacy.show.chairLast', { date: discordDate(lastChairedAt) }) : '';
+      lines.push(text(optedIn ? 'privacy.show.chairOn' : 'privacy.show.chairOff', { last }));
+    }
     if (summary.hasPrefs) lines.push(text('privacy.show.settings'));
     parts.push(lines.join('\n'));
   }
   const choices = [text(summary.recordingPaused ? 'privacy.show.recordingPaused' : 'privacy.show.recordingOn')];
   if (summary.helpingPromptsOffUntil) {
-    choices.push(text('privacy.show.promptsOff', { until: `<t:${Math.floor(Date.parse(summary.helpingPromptsOffUntil) / 1000)}:D>` }));
+    choices.push(text('privacy.show.promptsOff', { until: discordDate(summary.helpingPromptsOffUntil) }));
   }
   parts.push(choices.join('\n'));
   parts.push(text('privacy.show.retention', { days: summary.retentionDays }));
   return parts.join('\n\n');
 }
+
+/** A date Discord shows in each member's own time zone. */
+const discordDate = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`;
 
 const refusal = (problem: DeletionProblem) => new UserFacingError(text(problem.kind === 'not-yours' ? 'privacy.delete.notYours' : 'privacy.delete.expired'));
 
@@ -120,9 +194,9 @@ const confirmDelete: ComponentHandler = {
     const deleted = await context.services.privacy.confirmDeletion(context.guildId, context.userId, ownerId, token);
     if (!deleted.ok) throw refusal(deleted.error);
     const { removed } = deleted.value;
-    const failures = await clearDeletedPosts(context.client, deleted.value, context.logger);
-    const lines = [text('privacy.delete.done', { counts: counts(removed.requests, removed.offers, removed.ledgerEvents, removed.prefs, removed.tasks) })];
-    if (failures > 0) lines.push(text('privacy.delete.postsFailed', { count: failures }));
+    const posts = await clearDeletedPosts(context.client, deleted.value, context.logger);
+    const lines = [text('privacy.delete.done', { items: items(removed), posts: posts.cleaned > 0 ? `\n\n${counted('privacy.delete.done.posts', posts.cleaned)}` : '' })];
+    if (posts.failed > 0) lines.push(counted('privacy.delete.postsFailed', posts.failed));
     return updateMessage({ content: lines.join('\n\n'), components: [] });
   },
 };

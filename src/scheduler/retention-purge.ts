@@ -22,7 +22,9 @@ export interface RetentionPurge {
 }
 
 /**
- * Forgets ledger days and closed requests older than the retention period, daily, and once at start-up
+ * Forgets what is older than the retention period (ledger days, closed requests, practical tasks, the
+ * last meeting's record, earlier meeting posts and chairing-rotation entries: PrivacyService.purgeExpired),
+ * daily, and once at start-up
  * to catch up after downtime. The schedule lives in code and the last result in the log: a missed day
  * is harmless because each run removes everything that has expired by then.
  */

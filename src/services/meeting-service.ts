@@ -211,9 +211,10 @@ export class MeetingService {
       const volunteers = await this.deps.meetings.chairVolunteers(guildId);
       const current = volunteers.find((v) => v.memberId === memberId);
       const optedIn = !(current?.optedIn ?? false);
+      const updatedAt = this.now().toISOString(); // retention counts from the member's last choice
       const next = current
-        ? volunteers.map((v) => (v.memberId === memberId ? { ...v, optedIn } : v))
-        : [...volunteers, { memberId, optedIn, lastChairedAt: null }];
+        ? volunteers.map((v) => (v.memberId === memberId ? { ...v, optedIn, updatedAt } : v))
+        : [...volunteers, { memberId, optedIn, lastChairedAt: null, updatedAt }];
       await this.deps.meetings.putChairVolunteers(guildId, next);
       return ok(optedIn);
     });
@@ -238,6 +239,14 @@ export class MeetingService {
       if (request && request.status === 'open' && request.askerId !== memberId) open.push(request);
     }
     return open;
+  }
+
+  /**
+   * Remembers a post the bot made in the meeting's thread for a member (their shared check-in), so that
+   * deleting their data can find and delete it. In the guild's write queue.
+   */
+  recordMemberPost(guildId: string, meetingId: string, memberId: string, messageId: string): Promise<MeetingRecord | undefined> {
+    return this.markPosted(guildId, meetingId, (record) => ({ ...record, sharedPosts: [...(record.sharedPosts ?? []), { memberId, messageId }] }));
   }
 
   /** Links a help request raised in this meeting (needs round) to it, for the summary. */

@@ -1,6 +1,7 @@
 import type { HelpRules } from '../config/help-rules.ts';
 import { membersOf, type LedgerEvent } from '../domain/help/ledger-events.ts';
-import { expiredDays, retentionCutoff } from '../domain/help/retention.ts';
+import { expiredDays, keepRotationSince, meetingExpired, retentionCutoff } from '../domain/help/retention.ts';
+import { namesMember, postsNaming, withoutMember, type MeetingRecord, type PostNaming } from '../domain/meetings/meeting-record.ts';
 import type { HelpRequest, Offer } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { keepTasksSince, taskCount, type PracticalTask } from '../domain/tasks/practical-task.ts';
@@ -13,6 +14,36 @@ import type { MemberPrefs, MemberPrefsStore } from '../store/member-prefs-store.
 import type { TaskStore } from '../store/task-store.ts';
 import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
+
+/** What the server's current or last meeting record keeps about one member. */
+export interface MeetingPart {
+  readonly meetingId: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  /** They took an action in it (checked in, asked, offered, committed, reported or rated). */
+  readonly tookPart: boolean;
+  readonly rating: { readonly score: number; readonly comment: string | null } | null;
+  readonly startedIt: boolean;
+  readonly chaired: boolean;
+  readonly invitedToChair: boolean;
+}
+
+/** Kinds of data about one member, with how many of each: what `/privacy delete` lists and removes. */
+export interface DataCounts {
+  readonly requests: number;
+  readonly offers: number;
+  readonly tasks: number;
+  readonly ledgerEvents: number;
+  readonly prefs: boolean;
+  /** Their part in the current or last meeting's record. */
+  readonly meeting: MeetingPart | null;
+  /** Check-ins the bot posted for them in meeting threads (this and earlier meetings it still knows). */
+  readonly checkInPosts: number;
+  /** Meeting posts (opening, rounds) that mention them as chair or invited chair. */
+  readonly namedAsChair: boolean;
+  /** Their entry on the chairing rotation (whether they volunteered, and when they last chaired). */
+  readonly chairRotation: { readonly optedIn: boolean; readonly lastChairedAt: string | null } | null;
+}
 
 /** Counts of what is kept about one member in one guild: what `/privacy show` tells them. */
 export interface PrivacySummary {
@@ -27,6 +58,10 @@ export interface PrivacySummary {
   /** Whether a settings record exists at all (pause choices, the over-helping guard's last invitation). */
   readonly hasPrefs: boolean;
   readonly retentionDays: number;
+  readonly meeting: MeetingPart | null;
+  readonly checkInPosts: number;
+  readonly namedAsChair: boolean;
+  readonly chairRotation: DataCounts['chairRotation'];
 }
 
 /** Written in place of another member's id when that member asked anonymously. */
@@ -62,24 +97,24 @@ export interface PrivacyExport {
   }>;
   /** The member's practical tasks with their reports, newest (the current one) first. */
   readonly tasks: readonly PracticalTask[];
-  /** The server's current or last meeting, if the member took part: that they did, and their rating. */
-  readonly meetings: ReadonlyArray<{ readonly meetingId: string; readonly startedAt: string; readonly rating: { readonly score: number; readonly comment: string | null } | null }>;
+  /** The server's current or last meeting, if its record names the member: that they took part, their rating, their role. */
+  readonly meetings: readonly MeetingPart[];
+  /** The bot's posts in meeting threads that repeat the member's words (shared check-ins) or name them as chair. */
+  readonly meetingPosts: ReadonlyArray<{ readonly channelId: string; readonly messageId: string; readonly kind: 'check-in' | 'names you as chair' }>;
+  /** Their place on the chairing rotation, or null. */
+  readonly chairRotation: DataCounts['chairRotation'];
   readonly ledgerEvents: readonly LedgerEvent[];
 }
 
 /** What `/privacy delete` removed, and where in Discord the removed things were shown. */
 export interface DeletionOutcome {
-  readonly removed: {
-    readonly requests: number;
-    readonly offers: number;
-    readonly tasks: number;
-    readonly ledgerEvents: number;
-    readonly prefs: boolean;
-  };
+  readonly removed: DataCounts;
   /** The member's own requests, as they were: their posts should now say the request was removed. */
   readonly removedRequests: readonly HelpRequest[];
   /** The member's offers on others' requests, as they were: their posts should go. */
   readonly removedOffers: ReadonlyArray<{ readonly request: HelpRequest; readonly offer: Offer }>;
+  /** Meeting posts that repeated the member's words (to delete) or mentioned them as chair (to unname). */
+  readonly meetingPosts: readonly PostNaming[];
 }
 
 export type DeletionProblem = { readonly kind: 'not-yours' } | { readonly kind: 'expired' };
@@ -91,6 +126,12 @@ export interface PurgeOutcome {
   readonly ledgerEvents: number;
   readonly requests: number;
   readonly tasks: number;
+  /** Meeting records forgotten (one per guild at most: the last meeting's). */
+  readonly meetings: number;
+  /** Entries taken off the chairing rotation. */
+  readonly chairVolunteers: number;
+  /** References to earlier meetings' posts naming members, forgotten. */
+  readonly meetingPosts: number;
 }
 
 export interface PrivacyServiceDeps {
@@ -130,6 +171,7 @@ export class PrivacyService {
     const prefs = await this.deps.prefs.stored(guildId, memberId);
     const tasks = await this.deps.tasks.get(guildId, memberId);
     const promptsOffUntil = prefs?.helpingPromptsOffUntil ?? null;
+    const meetingData = await this.meetingDataOf(guildId, memberId);
     return {
       requests: {
         open: own.filter((request) => request.status === 'open').length,
@@ -143,6 +185,10 @@ export class PrivacyService {
       helpingPromptsOffUntil: promptsOffUntil !== null && Date.parse(promptsOffUntil) > this.now().getTime() ? promptsOffUntil : null,
       hasPrefs: prefs !== undefined,
       retentionDays: this.deps.rules.retentionDays,
+      meeting: meetingData.part,
+      checkInPosts: meetingData.posts.filter((post) => post.action === 'delete').length,
+      namedAsChair: meetingData.posts.some((post) => post.action === 'unname'),
+      chairRotation: meetingData.rotation,
     };
   }
 
@@ -213,7 +259,11 @@ export class PrivacyService {
           })),
       ),
       tasks: await this.tasksOf(guildId, memberId),
-      meetings: await this.meetingsOf(guildId, memberId),
+      ...(await this.meetingDataOf(guildId, memberId).then(({ part, posts, rotation }) => ({
+        meetings: part ? [part] : [],
+        meetingPosts: posts.map((post) => ({ channelId: post.channelId, messageId: post.messageId, kind: post.action === 'delete' ? ('check-in' as const) : ('names you as chair' as const) })),
+        chairRotation: rotation,
+      }))),
       ledgerEvents,
     };
   }
@@ -237,8 +287,11 @@ export class PrivacyService {
 
   /**
    * Removes the member's requests (records and open index), their offers on others' requests, their
-   * practical tasks, every ledger event naming them and their settings, in one run of the guild's write queue. Updating the
-   * posts in Discord is the caller's part, from the outcome.
+   * practical tasks, every ledger event naming them, their settings, their part in the last meeting's
+   * record (attendance, rating and comment, the posts made for them, their name as starter or chair),
+   * the references to earlier meetings' posts naming them, and their place on the chairing rotation,
+   * in one run of the guild's write queue. Updating the posts in Discord is the caller's part, from the
+   * outcome.
    */
   delete(guildId: string, memberId: string): Promise<DeletionOutcome> {
     return this.deps.queue.run(guildId, async () => {
@@ -259,19 +312,30 @@ export class PrivacyService {
       const ledgerEvents = await this.deps.help.removeEvents(guildId, (event) => membersOf(event).includes(memberId));
       const tasks = await this.deps.tasks.remove(guildId, memberId);
       const prefs = await this.deps.prefs.remove(guildId, memberId);
-      // The meeting record keeps who took part and their rating: the member leaves it too.
+      const meetingData = await this.meetingDataOf(guildId, memberId);
+      // The meeting record keeps who took part, ratings, posts made for members, its starter and chair: the member leaves it.
       const meeting = await this.deps.meetings.get(guildId);
-      if (meeting && (meeting.attendees.includes(memberId) || meeting.ratings.some((rating) => rating.memberId === memberId))) {
-        await this.deps.meetings.put({
-          ...meeting,
-          attendees: meeting.attendees.filter((id) => id !== memberId),
-          ratings: meeting.ratings.filter((rating) => rating.memberId !== memberId),
-        });
-      }
+      if (meeting && namesMember(meeting, memberId)) await this.deps.meetings.put(withoutMember(meeting, memberId));
+      const earlier = await this.deps.meetings.earlierPosts(guildId);
+      if (earlier.some((post) => post.memberId === memberId)) await this.deps.meetings.putEarlierPosts(guildId, earlier.filter((post) => post.memberId !== memberId));
+      const volunteers = await this.deps.meetings.chairVolunteers(guildId);
+      if (meetingData.rotation) await this.deps.meetings.putChairVolunteers(guildId, volunteers.filter((volunteer) => volunteer.memberId !== memberId));
+      // Crisis alerts about the member are redacted by SafetyService (name, mention and matched words go; that an alert existed stays).
       return {
-        removed: { requests: removedRequests.length, offers: removedOffers.length, tasks, ledgerEvents, prefs },
+        removed: {
+          requests: removedRequests.length,
+          offers: removedOffers.length,
+          tasks,
+          ledgerEvents,
+          prefs,
+          meeting: meetingData.part,
+          checkInPosts: meetingData.posts.filter((post) => post.action === 'delete').length,
+          namedAsChair: meetingData.posts.some((post) => post.action === 'unname'),
+          chairRotation: meetingData.rotation,
+        },
         removedRequests,
         removedOffers,
+        meetingPosts: meetingData.posts,
       };
     });
   }
@@ -280,17 +344,22 @@ export class PrivacyService {
    * The retention rule, for every guild with help data (and any `alsoGuildIds`, such as the guilds the
    * bot is in, for data kept before the index existed): ledger days wholly older than `retentionDays`
    * and requests closed longer ago than that are removed, and so are practical tasks last committed to
-   * or reported on longer ago than that. Open requests stay, however old. Each guild
-   * is one run of its write queue. Safe to run at any time and as often as wanted.
+   * or reported on longer ago than that. Open requests stay, however old. The last meeting's record
+   * goes once it ended longer ago than that, with the references to earlier meetings' posts from before
+   * then, and so do chairing-rotation entries not refreshed (volunteered, stepped off or chaired) since.
+   * Each guild is one run of its write queue. Safe to run at any time and as often as wanted.
    */
   async purgeExpired(now: Date = this.now(), alsoGuildIds: Iterable<string> = []): Promise<PurgeOutcome> {
-    const guildIds = new Set([...(await this.deps.guilds.all()), ...alsoGuildIds]);
+    const guildIds = new Set([...(await this.deps.guilds.all()), ...(await this.deps.meetings.guildsWithData()), ...alsoGuildIds]);
     const retentionDays = this.deps.rules.retentionDays;
     const cutoff = retentionCutoff(now, retentionDays);
     let days = 0;
     let ledgerEvents = 0;
     let requests = 0;
     let tasks = 0;
+    let meetings = 0;
+    let chairVolunteers = 0;
+    let meetingPosts = 0;
     for (const guildId of guildIds) {
       const timezone = (await this.deps.circle.settings(guildId))?.timezone ?? 'UTC';
       await this.deps.queue.run(guildId, async () => {
@@ -321,9 +390,24 @@ export class PrivacyService {
           await this.deps.tasks.put(guildId, memberId, kept);
           tasks += gone;
         }
+        const meeting = await this.deps.meetings.get(guildId);
+        if (meeting && meetingExpired(meeting, now, retentionDays)) {
+          await this.deps.meetings.remove(guildId);
+          meetings += 1;
+        }
+        const earlier = await this.deps.meetings.earlierPosts(guildId);
+        const keptPosts = earlier.filter((post) => !(Date.parse(post.at) < cutoff));
+        if (keptPosts.length < earlier.length) {
+          await this.deps.meetings.putEarlierPosts(guildId, keptPosts);
+          meetingPosts += earlier.length - keptPosts.length;
+        }
+        const rotation = keepRotationSince(await this.deps.meetings.chairVolunteers(guildId), now, retentionDays);
+        if (rotation.changed) await this.deps.meetings.putChairVolunteers(guildId, rotation.kept);
+        chairVolunteers += rotation.removed;
+        // Crisis alerts past retention are purged by SafetyService.
       });
     }
-    return { guilds: guildIds.size, days, ledgerEvents, requests, tasks };
+    return { guilds: guildIds.size, days, ledgerEvents, requests, tasks, meetings, chairVolunteers, meetingPosts };
   }
 
   private setRecordingPaused(guildId: string, memberId: string, paused: boolean): Promise<void> {
@@ -338,11 +422,21 @@ export class PrivacyService {
     return requests.filter((request): request is HelpRequest => request !== undefined);
   }
 
-  private async meetingsOf(guildId: string, memberId: string): Promise<PrivacyExport['meetings']> {
+  /**
+   * What the meeting records keep about the member: their part in the current or last meeting, the
+   * posts naming them (that meeting's and earlier ones'), and their chairing-rotation entry.
+   */
+  private async meetingDataOf(guildId: string, memberId: string): Promise<{ part: MeetingPart | null; posts: PostNaming[]; rotation: DataCounts['chairRotation'] }> {
     const meeting = await this.deps.meetings.get(guildId);
-    if (!meeting?.attendees.includes(memberId)) return [];
-    const rating = meeting.ratings.find((candidate) => candidate.memberId === memberId);
-    return [{ meetingId: meeting.state.id, startedAt: meeting.state.startedAt, rating: rating ? { score: rating.score, comment: rating.comment } : null }];
+    const part = meeting && namesMember(meeting, memberId) ? meetingPart(meeting, memberId) : null;
+    const posts = [
+      ...(meeting ? postsNaming(meeting).filter((post) => post.memberId === memberId) : []),
+      ...(await this.deps.meetings.earlierPosts(guildId))
+        .filter((post) => post.memberId === memberId)
+        .map(({ memberId: id, channelId, messageId, action }): PostNaming => ({ memberId: id, channelId, messageId, action })),
+    ];
+    const entry = (await this.deps.meetings.chairVolunteers(guildId)).find((volunteer) => volunteer.memberId === memberId);
+    return { part, posts, rotation: entry ? { optedIn: entry.optedIn, lastChairedAt: entry.lastChairedAt } : null };
   }
 
   private async tasksOf(guildId: string, memberId: string): Promise<PracticalTask[]> {
@@ -354,4 +448,18 @@ export class PrivacyService {
     const days = await this.deps.ledger.days(guildId);
     return (await Promise.all(days.map((day) => this.deps.ledger.dayEvents(guildId, day)))).flat();
   }
+}
+
+function meetingPart(meeting: MeetingRecord, memberId: string): MeetingPart {
+  const rating = meeting.ratings.find((candidate) => candidate.memberId === memberId);
+  return {
+    meetingId: meeting.state.id,
+    startedAt: meeting.state.startedAt,
+    endedAt: meeting.state.endedAt,
+    tookPart: meeting.attendees.includes(memberId),
+    rating: rating ? { score: rating.score, comment: rating.comment } : null,
+    startedIt: meeting.startedBy === memberId,
+    chaired: meeting.state.chairId === memberId,
+    invitedToChair: meeting.suggestedChairId === memberId,
+  };
 }

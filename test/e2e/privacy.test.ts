@@ -61,8 +61,8 @@ describe('/privacy show', () => {
     expect(answer.content).toContain('Help requests you made: 2** (2 open, 0 closed; 1 without your name)');
     expect(answer.content).toContain('Offers of help you made: 1**');
     // Two requests opened and one offer made.
-    expect(answer.content).toContain('Help ledger entries that name you: 3**');
-    expect(answer.content).toContain('Recording is on');
+    expect(answer.content).toContain('Entries in the private tally of help you gave and received: 3**');
+    expect(answer.content).toContain('Counting your help is on');
     expect(answer.content).toContain('deleted after 180 days');
   });
 
@@ -70,22 +70,22 @@ describe('/privacy show', () => {
     const w = await readyWorld();
     const answer = await privacy(w, w.memberId, 'show');
     expect(answer.content).toContain('keeps nothing about you');
-    expect(answer.content).toContain('Recording is on');
+    expect(answer.content).toContain('Counting your help is on');
   });
 });
 
 describe('/privacy pause and resume', () => {
-  it('GIVEN recording paused THEN an offer is not counted in /stats, and after resume the next one is', async () => {
+  it('GIVEN counting paused THEN an offer is not counted in /stats, and after resume the next one is', async () => {
     const w = await readyWorld();
     const first = await askAndGetId(w, w.moderatorId, 'First need');
     const second = await askAndGetId(w, w.managerId, 'Second need');
 
-    expect((await privacy(w, w.memberId, 'pause')).content).toContain('Recording is paused');
+    expect((await privacy(w, w.memberId, 'pause')).content).toContain('Counting your help is paused');
     await offer(w, w.memberId, first, 'While paused');
     expect(await weekCounts(w, w.memberId)).toContain('Help given: 0');
-    expect((await privacy(w, w.memberId, 'show')).content).toContain('Recording is paused');
+    expect((await privacy(w, w.memberId, 'show')).content).toContain('Counting your help is paused');
 
-    expect((await privacy(w, w.memberId, 'resume')).content).toContain('Recording is on again');
+    expect((await privacy(w, w.memberId, 'resume')).content).toContain('Counting your help is on again');
     await offer(w, w.memberId, second, 'After resuming');
     expect(await weekCounts(w, w.memberId)).toContain('Help given: 1');
   });
@@ -146,7 +146,9 @@ describe('/privacy delete', () => {
     const confirm = await w.sandbox.clickButton({ userId: w.memberId, message: question, customId: buttonId(question, 'Delete my data') });
     const done = await confirm.reply();
     expect(done.content).toContain('Deleted. This is what was removed:');
-    expect(done.content).toContain('• Help requests: 2\n• Offers of help you made: 1\n• Help ledger entries naming you: 3\n• Your settings: yes');
+    expect(done.content).toContain(
+      '• 2 help requests you made\n• 1 offer of help you made\n• 3 entries in the private tally of help you gave and received\n• Your settings (whether your help is counted, paused invitations)',
+    );
     expect(done.components).toEqual([]);
 
     const after = await exportOf(w, w.memberId);
@@ -164,7 +166,8 @@ describe('/privacy delete', () => {
 
     const question = await askToDelete(w, w.memberId);
     const done = await (await w.sandbox.clickButton({ userId: w.memberId, message: question, customId: buttonId(question, 'Delete my data') })).reply();
-    expect(done.content).not.toContain("couldn't update");
+    expect(done.content).toContain('2 posts in Discord were deleted or edited so they no longer show your words or name.');
+    expect(done.content).not.toContain("couldn't clean up");
 
     const removed = w.sandbox.messages(w.circleChannelId).find((m) => m.id === post.id)!;
     expect(removed.content).toContain('This request was removed');
@@ -176,6 +179,22 @@ describe('/privacy delete', () => {
     expect(closedThread.name).toBe('Removed request');
     expect(closedThread.thread_metadata).toMatchObject({ archived: true, locked: true });
     expect(w.sandbox.validationFailures).toEqual([]);
+  });
+
+  it('GIVEN Discord keeps refusing to delete an offer post WHEN the member deletes their data THEN the answer says one post could not be cleaned up, and the data is gone', async () => {
+    const w = await readyWorld();
+    const mayasRequest = await askAndGetId(w, w.managerId, 'Maya needs a ladder');
+    await offer(w, w.memberId, mayasRequest, 'Sam has a ladder');
+    const thread = requestThreadId(w, await requestPost(w, 'Maya needs a ladder'));
+    const offerPost = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('Sam has a ladder'));
+    w.sandbox.failNext({ route: `DELETE /channels/${thread}/messages/${offerPost.id}`, status: 500, times: 10 });
+
+    const question = await askToDelete(w, w.memberId);
+    const done = await (await w.sandbox.clickButton({ userId: w.memberId, message: question, customId: buttonId(question, 'Delete my data') })).reply();
+
+    expect(done.content).toContain("I couldn't clean up 1 post or thread title in Discord, so it may still show there");
+    expect(done.content).not.toContain('were deleted or edited');
+    expect((await exportOf(w, w.memberId)).data.offersMade).toEqual([]);
   });
 
   it("GIVEN someone else clicks the member's confirm button THEN nothing is deleted and they are told why", async () => {

@@ -236,9 +236,9 @@ describe('practical tasks in the ledger and /privacy', () => {
     await setTask(w, w.memberId, 'To be deleted');
     await report(w, w.memberId, 'done');
     const question = await privacy(w, w.memberId, 'delete');
-    expect(question.content).toContain('• Practical tasks: 1');
+    expect(question.content).toContain('• 1 practical task');
     const done = await (await w.sandbox.clickButton({ userId: w.memberId, message: question, customId: buttonId(question, 'Delete my data') })).reply();
-    expect(done.content).toContain('• Help ledger entries naming you: 2\n• Your settings: none\n• Practical tasks: 1');
+    expect(done.content).toContain('• 1 practical task\n• 2 entries in the private tally of help you gave and received\n\n');
 
     const after = await exported(w, w.memberId);
     expect(after.tasks).toEqual([]);

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadHelpRules } from '../../src/config/help-rules.ts';
+import { loadMeetingFormats } from '../../src/config/meeting-formats.ts';
 import { createLogger, MemoryLogSink } from '../../src/logging/logger.ts';
 import { startRetentionPurge } from '../../src/scheduler/retention-purge.ts';
 import { CircleService } from '../../src/services/circle-service.ts';
 import { HelpService } from '../../src/services/help-service.ts';
+import { MeetingService } from '../../src/services/meeting-service.ts';
 import { PrivacyService } from '../../src/services/privacy-service.ts';
 import { TaskService } from '../../src/services/task-service.ts';
 import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
@@ -42,7 +44,9 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
   const tasks = new TaskStore(store, guilds);
   const rules = loadHelpRules();
   const help = new HelpService({ circle: circleService, requests, ledger, prefs, queue, rules, crisisWords: ['crisis'], now });
-  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, tasks, meetings: new MeetingStore(store), guilds, queue, rules, now });
+  const meetingStore = new MeetingStore(store);
+  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, tasks, meetings: meetingStore, guilds, queue, rules, now });
+  const meetings = new MeetingService({ circle: circleService, help, ledger, prefs, meetings: meetingStore, queue, formats: loadMeetingFormats(), defaultFormat: 'short', now });
   const taskService = new TaskService({ circle: circleService, tasks, ledger, prefs, queue, now });
   for (const guildId of [GUILD, OTHER_GUILD]) {
     await circleService.setup(guildId, ASKER, { circleChannelId: 'c1', timezone: 'Europe/London' });
@@ -55,7 +59,14 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
     await help.close(guildId, ASKER, asked.value.request.id);
     return asked.value.request.id;
   };
-  return { url, store, clock, help, privacy, tasks: taskService, ledger, requests, guilds, helpedAndClosed };
+  /** A short meeting started by ASKER, moved on to its last round (where members volunteer to chair). */
+  const meetingInLastRound = async (guildId: string) => {
+    const started = await meetings.start(guildId, ASKER, 'short');
+    if (!started.ok) throw new Error(started.error.kind);
+    for (let round = 0; round < 4; round += 1) await meetings.steer(guildId, { kind: 'next' });
+    return (await meetings.current(guildId))!;
+  };
+  return { url, store, clock, help, privacy, tasks: taskService, meetings, meetingInLastRound, ledger, requests, guilds, helpedAndClosed };
 }
 
 describe('retention of the help ledger and closed requests', () => {
@@ -110,7 +121,7 @@ describe('retention of the help ledger and closed requests', () => {
     const reopened = await circle(c.url);
     expect((await reopened.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD]);
     reopened.clock.now = new Date(reopened.clock.now.getTime() + 200 * DAY);
-    expect(await reopened.privacy.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2, tasks: 0 });
+    expect(await reopened.privacy.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2, tasks: 0, meetings: 0, chairVolunteers: 0, meetingPosts: 0 });
   });
 
   it('GIVEN many guilds writing at once THEN the index records every one', async () => {
@@ -121,6 +132,78 @@ describe('retention of the help ledger and closed requests', () => {
     await Promise.all(ids.map((id) => c.guilds.add(id)));
     expect((await c.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
     expect((await helpGuildIndex(c.store).all()).sort()).toEqual([GUILD, OTHER_GUILD, ...ids].sort());
+  });
+
+  it('GIVEN a meeting that ended longer ago than the retention period THEN the purge forgets its record, read back from the SQLite file', async () => {
+    const c = await circle();
+    await c.meetingInLastRound(GUILD);
+    await c.meetings.steer(GUILD, { kind: 'end' });
+    await c.meetingInLastRound(OTHER_GUILD);
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+    await c.meetings.steer(OTHER_GUILD, { kind: 'end' });
+    c.clock.now = new Date(c.clock.now.getTime() + 90 * DAY);
+
+    // 190 days after the first meeting ended, 90 after the second.
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ meetings: 1 });
+    await c.store.close();
+    const reopened = await circle(c.url);
+    expect(await reopened.meetings.current(GUILD)).toBeUndefined();
+    expect(await reopened.meetings.current(OTHER_GUILD)).toBeDefined();
+  });
+
+  it('GIVEN a meeting still running, however old THEN the purge keeps its record', async () => {
+    const c = await circle();
+    await c.meetingInLastRound(GUILD);
+    c.clock.now = new Date(c.clock.now.getTime() + 400 * DAY);
+    // The clock has run far past the rounds' deadlines, but no tick ended it: it is not over.
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ meetings: 0 });
+    expect(await c.meetings.current(GUILD)).toBeDefined();
+  });
+
+  it('GIVEN two chair volunteers, one of whom chose again recently THEN the purge takes only the other off the rotation', async () => {
+    const c = await circle();
+    const first = await c.meetingInLastRound(GUILD);
+    await c.meetings.volunteerToChair(GUILD, first.state.id, 4, GIVER);
+    await c.meetings.volunteerToChair(GUILD, first.state.id, 4, '100000000000000003');
+    await c.meetings.steer(GUILD, { kind: 'end' });
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+    const second = await c.meetingInLastRound(GUILD);
+    // Stepping off and on again is a fresh choice.
+    await c.meetings.volunteerToChair(GUILD, second.state.id, 4, '100000000000000003');
+    await c.meetings.volunteerToChair(GUILD, second.state.id, 4, '100000000000000003');
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 1 });
+    await c.store.close();
+    const reopened = await circle(c.url);
+    expect((await new MeetingStore(reopened.store).chairVolunteers(GUILD)).map((volunteer) => volunteer.memberId)).toEqual(['100000000000000003']);
+  });
+
+  it('GIVEN a rotation entry stored before entries were dated THEN the purge dates it now and forgets it one retention period later', async () => {
+    const c = await circle();
+    await new MeetingStore(c.store).putChairVolunteers(GUILD, [{ memberId: GIVER, optedIn: true, lastChairedAt: null }]);
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 0 });
+    c.clock.now = new Date(c.clock.now.getTime() + 179 * DAY);
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 0 });
+    c.clock.now = new Date(c.clock.now.getTime() + 2 * DAY);
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 1 });
+    expect(await new MeetingStore(c.store).chairVolunteers(GUILD)).toEqual([]);
+  });
+
+  it("GIVEN a check-in post of a meeting since replaced by a new one THEN deletion can still find it until the purge forgets it with that meeting's retention", async () => {
+    const c = await circle();
+    const first = await c.meetingInLastRound(GUILD);
+    await c.meetings.markPosted(GUILD, first.state.id, (record) => ({ ...record, threadId: '300000000000000001' }));
+    await c.meetings.recordMemberPost(GUILD, first.state.id, GIVER, '200000000000000001');
+    await c.meetings.steer(GUILD, { kind: 'end' });
+    await c.meetingInLastRound(GUILD);
+    expect((await c.privacy.export(GUILD, GIVER)).meetingPosts).toHaveLength(1);
+
+    c.clock.now = new Date(c.clock.now.getTime() + 181 * DAY);
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ meetingPosts: 1 });
+    await c.store.close();
+    const reopened = await circle(c.url);
+    expect(await new MeetingStore(reopened.store).earlierPosts(GUILD)).toEqual([]);
   });
 
   it('GIVEN the purge job on a schedule THEN it purges when the schedule fires, and not after it is stopped', async () => {

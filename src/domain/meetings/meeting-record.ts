@@ -8,6 +8,15 @@ export interface MeetingRating {
   readonly comment: string | null;
 }
 
+/** A post the bot made in the meeting's thread for one member (their shared check-in), so deleting their data can find it. */
+export interface MemberPost {
+  readonly memberId: string;
+  readonly messageId: string;
+}
+
+/** Written in place of `startedBy` once the member who started the meeting deleted their data. */
+export const REMOVED_MEMBER = 'removed';
+
 /**
  * Everything about one meeting that must survive a restart: its state machine, where it lives in
  * Discord, what has already been posted (so nothing is posted twice), and what members did.
@@ -36,6 +45,8 @@ export interface MeetingRecord {
   readonly actions: Readonly<Partial<Record<MeetingAction, number>>>;
   readonly requestIds: readonly string[];
   readonly ratings: readonly MeetingRating[];
+  /** The bot's posts in the thread made for a member (shared check-ins). Absent in records stored before it existed. */
+  readonly sharedPosts?: readonly MemberPost[];
 }
 
 export function newMeetingRecord(input: {
@@ -59,6 +70,7 @@ export function newMeetingRecord(input: {
     actions: {},
     requestIds: [],
     ratings: [],
+    sharedPosts: [],
   };
 }
 
@@ -101,5 +113,68 @@ export function summarize(record: MeetingRecord, answeredRequestIds: ReadonlySet
     checkIns: record.actions['check-in'] ?? 0,
     averageRating: scores.length === 0 ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10,
     ratings: scores.length,
+  };
+}
+
+/** Whether the record names the member anywhere: attendance, rating, a post made for them, starter or chair. */
+export function namesMember(record: MeetingRecord, memberId: string): boolean {
+  return (
+    record.attendees.includes(memberId) ||
+    record.ratings.some((rating) => rating.memberId === memberId) ||
+    (record.sharedPosts ?? []).some((post) => post.memberId === memberId) ||
+    isNamedAsLead(record, memberId)
+  );
+}
+
+/**
+ * A post of the bot's that names a member: `delete` when it repeats their words (a shared check-in),
+ * `unname` when it only mentions them (as chair, or invited to chair), so their mention is replaced.
+ */
+export interface PostNaming {
+  readonly memberId: string;
+  readonly channelId: string;
+  readonly messageId: string;
+  readonly action: 'delete' | 'unname';
+}
+
+/**
+ * Every post of this meeting that names a member: the check-ins shared for them, the opening post
+ * (chair and invited chair) and the round posts (whose prompts may name the chair).
+ */
+export function postsNaming(record: MeetingRecord): PostNaming[] {
+  const posts: PostNaming[] = [];
+  if (record.threadId) {
+    for (const post of record.sharedPosts ?? []) posts.push({ memberId: post.memberId, channelId: record.threadId, messageId: post.messageId, action: 'delete' });
+  }
+  const leads = [...new Set([record.state.chairId, record.suggestedChairId].filter((id): id is string => id !== null))];
+  for (const memberId of leads) {
+    if (record.openingMessageId) posts.push({ memberId, channelId: record.channelId, messageId: record.openingMessageId, action: 'unname' });
+  }
+  const chairId = record.state.chairId;
+  if (chairId && record.threadId) {
+    for (const messageId of Object.values(record.roundMessages)) posts.push({ memberId: chairId, channelId: record.threadId, messageId, action: 'unname' });
+  }
+  return posts;
+}
+
+/** Whether the member started the meeting, chairs it, or was invited to chair it. */
+export function isNamedAsLead(record: MeetingRecord, memberId: string): boolean {
+  return record.startedBy === memberId || record.state.chairId === memberId || record.suggestedChairId === memberId;
+}
+
+/**
+ * The record without the member: not among the attendees, no rating, no posts made for them, and no
+ * longer its starter, chair or invited chair (the chair becomes nobody, shown as "the group"). The
+ * counts of actions stay: they name no one.
+ */
+export function withoutMember(record: MeetingRecord, memberId: string): MeetingRecord {
+  return {
+    ...record,
+    state: record.state.chairId === memberId ? { ...record.state, chairId: null } : record.state,
+    startedBy: record.startedBy === memberId ? REMOVED_MEMBER : record.startedBy,
+    suggestedChairId: record.suggestedChairId === memberId ? null : record.suggestedChairId,
+    attendees: record.attendees.filter((id) => id !== memberId),
+    ratings: record.ratings.filter((rating) => rating.memberId !== memberId),
+    sharedPosts: (record.sharedPosts ?? []).filter((post) => post.memberId !== memberId),
   };
 }
