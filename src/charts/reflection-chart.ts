@@ -2,11 +2,15 @@ import { createRequire } from 'node:module';
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { MATON_TYPES, type MatonType } from '../domain/help/maton.ts';
 import type { WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
+import { drawnValue, type ShownCount } from '../domain/small-numbers.ts';
 
 /**
  * The weekly reflection's picture: eight weeks of help given and received in the group (distinct givers
  * and receivers as bars, offers made as a dashed line) and, when the week was big enough to show it,
  * this week's balance of Maton types as four labelled counts. Counts only: nothing here can name a member.
+ * A count the reflection groups as "a few" (1 or 2 in a small week, a type count below the threshold;
+ * src/domain/small-numbers.ts) is drawn striped at 1.5, between the grid lines, labelled "a few" in
+ * words and in the alt text, so no exact value can be read off the picture.
  *
  * Drawn as SVG and rendered in-process by resvg with the Inter font from its npm package and no system
  * fonts, so it looks the same on any machine. The card paints its own opaque dark background with light
@@ -25,6 +29,10 @@ export interface ChartLabels {
   /** Shown in the balance panel instead of the breakdown when the week was too small. */
   readonly noBalance: string;
   readonly types: Readonly<Record<MatonType, string>>;
+  /** How a grouped count reads, e.g. "a few". */
+  readonly few: string;
+  /** Under the plot when something is drawn as "a few", e.g. "Striped: a few". */
+  readonly fewNote: string;
   /** A note under the plot, e.g. "members per week". Optional. */
   readonly axisNote?: string;
   /** The label under each week; default the Monday's month and day from the week key ("04-20"). */
@@ -98,6 +106,12 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
   const pad = 32;
 
   parts.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="${COLOURS.background}"/>`);
+  // Stripes for counts drawn as "a few".
+  parts.push(
+    `<defs>${(['givers', 'receivers', 'typeBar'] as const)
+      .map((series) => `<pattern id="few-${series}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="${COLOURS[series]}"/></pattern>`)
+      .join('')}</defs>`,
+  );
 
   // Title, shrunk to fit if a translation is long.
   const titleSize = fitSize(labels.title, W - 2 * pad, 26, 16, 'semibold');
@@ -130,7 +144,10 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
   // The plot: eight weeks, oldest on the left.
   const plot = { left: pad + 44, right: 640, top: 124, bottom: 420 };
   const weeks = reflection.chart;
-  const peak = Math.max(1, ...weeks.flatMap((week) => [week.givers, week.receivers, week.offers]));
+  const values = weeks.flatMap((week) => [week.givers, week.receivers, week.offers]);
+  const anyFew = values.includes('few') || (reflection.balance.shown && MATON_TYPES.some((type) => reflection.balance.shown && reflection.balance.counts[type] === 'few'));
+  // With "a few" drawn at 1.5, the axis reaches at least 3 so the striped bars sit between grid lines.
+  const peak = Math.max(1, values.includes('few') ? 3 : 0, ...values.map(drawnValue));
   const { max, step } = niceScale(peak);
   const y = (value: number) => plot.bottom - (value / max) * (plot.bottom - plot.top);
   const groupWidth = (plot.right - plot.left) / Math.max(1, weeks.length);
@@ -145,26 +162,30 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
     parts.push(`<line x1="${plot.left}" y1="${ty}" x2="${plot.right}" y2="${ty}" stroke="${tick === 0 ? COLOURS.axis : COLOURS.grid}" stroke-width="1"/>`);
     parts.push(text(plot.left - 10, y(tick) + 4, String(tick), { size: 12, fill: COLOURS.muted, anchor: 'end' }));
   }
-  const centres: Array<[number, number]> = [];
+  const centres: Array<[number, number, boolean]> = [];
   weeks.forEach((week, index) => {
     const centre = plot.left + (index + 0.5) * groupWidth;
-    for (const [value, x, colour] of [
-      [week.givers, centre - barWidth - 2, COLOURS.givers],
-      [week.receivers, centre + 2, COLOURS.receivers],
+    for (const [value, x, series] of [
+      [week.givers, centre - barWidth - 2, 'givers'],
+      [week.receivers, centre + 2, 'receivers'],
     ] as const) {
-      if (value > 0) parts.push(`<rect x="${fmt(x)}" y="${fmt(y(value))}" width="${fmt(barWidth)}" height="${fmt(plot.bottom - y(value))}" fill="${colour}"/>`);
+      const drawn = drawnValue(value);
+      const fill = value === 'few' ? `url(#few-${series})` : COLOURS[series];
+      if (drawn > 0) parts.push(`<rect x="${fmt(x)}" y="${fmt(y(drawn))}" width="${fmt(barWidth)}" height="${fmt(plot.bottom - y(drawn))}" fill="${fill}"/>`);
     }
-    centres.push([centre, y(week.offers)]);
+    centres.push([centre, y(drawnValue(week.offers)), week.offers === 'few']);
     const isThisWeek = index === weeks.length - 1;
     const label = clip(weekLabel(week.weekKey), groupWidth - 4, 12, isThisWeek ? 'semibold' : 'regular');
     parts.push(text(centre, plot.bottom + 22, label, { size: 12, weight: isThisWeek ? 600 : 400, fill: isThisWeek ? COLOURS.text : COLOURS.muted, anchor: 'middle' }));
   });
   if (centres.length > 0) {
     parts.push(`<polyline points="${centres.map(([cx, cy]) => `${fmt(cx)},${fmt(cy)}`).join(' ')}" fill="none" stroke="${COLOURS.offers}" stroke-width="2" stroke-dasharray="6 4" stroke-linejoin="round"/>`);
-    for (const [cx, cy] of centres) parts.push(diamond(cx, cy, 5, COLOURS.offers));
+    // A grouped ("a few") point is hollow.
+    for (const [cx, cy, few] of centres) parts.push(diamond(cx, cy, 5, few ? COLOURS.background : COLOURS.offers, few ? COLOURS.offers : COLOURS.background));
   }
-  if (labels.axisNote) {
-    parts.push(text(plot.left, H - 24, clip(labels.axisNote, plot.right - plot.left, 12, 'regular'), { size: 12, fill: COLOURS.muted }));
+  const notes = [labels.axisNote, anyFew ? labels.fewNote : undefined].filter((note): note is string => Boolean(note)).join('   ');
+  if (notes !== '') {
+    parts.push(text(plot.left, H - 24, clip(notes, plot.right - plot.left, 12, 'regular'), { size: 12, fill: COLOURS.muted }));
   }
 
   // The balance panel: four labelled counts, or the soft note when the week was too small.
@@ -179,16 +200,18 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
   cursor += 16;
   const { balance } = reflection;
   if (balance.shown) {
-    const total = MATON_TYPES.reduce((sum, type) => sum + balance.counts[type], 0);
+    const total = MATON_TYPES.reduce((sum, type) => sum + drawnValue(balance.counts[type]), 0);
     const rowHeight = Math.min(68, (panel.bottom - 16 - cursor) / MATON_TYPES.length);
     for (const type of MATON_TYPES) {
-      const count = balance.counts[type];
-      const countText = String(count);
+      const shown = balance.counts[type];
+      const count = drawnValue(shown);
+      const countText = countWords(shown, labels);
       const countWidth = textWidth(countText, 18, 'semibold');
       parts.push(text(panel.left + 20, cursor + 14, clip(labels.types[type], inner - countWidth - 12, 14, 'regular'), { size: 14, fill: COLOURS.text }));
       parts.push(text(panel.right - 20, cursor + 15, countText, { size: 18, weight: 600, fill: COLOURS.text, anchor: 'end' }));
       parts.push(`<rect x="${panel.left + 20}" y="${fmt(cursor + 24)}" width="${inner}" height="10" rx="5" fill="${COLOURS.typeTrack}"/>`);
-      if (count > 0) parts.push(`<rect x="${panel.left + 20}" y="${fmt(cursor + 24)}" width="${fmt(Math.max(10, (count / Math.max(1, total)) * inner))}" height="10" rx="5" fill="${COLOURS.typeBar}"/>`);
+      const fill = shown === 'few' ? 'url(#few-typeBar)' : COLOURS.typeBar;
+      if (count > 0) parts.push(`<rect x="${panel.left + 20}" y="${fmt(cursor + 24)}" width="${fmt(Math.max(10, (count / Math.max(1, total)) * inner))}" height="10" rx="5" fill="${fill}"/>`);
       cursor += rowHeight;
     }
   } else {
@@ -212,18 +235,21 @@ export function reflectionChartAltText(reflection: WeeklyReflection, labels: Cha
   const first = weeks[0];
   const last = weeks[weeks.length - 1];
   sentences.push(first && last ? `${bare(labels.title)} (${weekLabel(first.weekKey)} – ${weekLabel(last.weekKey)})` : bare(labels.title));
-  sentences.push(`${bare(labels.givers)}: ${weeks.map((week) => week.givers).join(', ')}`);
-  sentences.push(`${bare(labels.receivers)}: ${weeks.map((week) => week.receivers).join(', ')}`);
-  sentences.push(`${bare(labels.offers)}: ${weeks.map((week) => week.offers).join(', ')}`);
+  sentences.push(`${bare(labels.givers)}: ${weeks.map((week) => countWords(week.givers, labels)).join(', ')}`);
+  sentences.push(`${bare(labels.receivers)}: ${weeks.map((week) => countWords(week.receivers, labels)).join(', ')}`);
+  sentences.push(`${bare(labels.offers)}: ${weeks.map((week) => countWords(week.offers, labels)).join(', ')}`);
   const { balance } = reflection;
   sentences.push(
     balance.shown
-      ? `${bare(labels.balanceTitle)}: ${MATON_TYPES.map((type) => `${bare(labels.types[type])} ${balance.counts[type]}`).join(', ')}`
+      ? `${bare(labels.balanceTitle)}: ${MATON_TYPES.map((type) => `${bare(labels.types[type])} ${countWords(balance.counts[type], labels)}`).join(', ')}`
       : `${bare(labels.balanceTitle)}: ${bare(labels.noBalance)}`,
   );
   const alt = sentences.map((sentence) => `${sentence}.`).join(' ');
   return alt.length <= ALT_TEXT_MAX_LENGTH ? alt : `${alt.slice(0, ALT_TEXT_MAX_LENGTH - 1)}…`;
 }
+
+/** A count as drawn in words: the number, or the label for "a few". */
+const countWords = (value: ShownCount, labels: ChartLabels) => (value === 'few' ? labels.few : String(value));
 
 /** A label without trailing full stops or spaces, so sentences can be joined with ". ". */
 const bare = (label: string) => label.trim().replace(/[.\s]+$/u, '');
@@ -240,8 +266,8 @@ function text(x: number, y: number, content: string, style: { size: number; fill
   return `<text x="${fmt(x)}" y="${fmt(y)}" font-size="${style.size}"${weight} fill="${style.fill}"${anchor}>${escapeXml(content)}</text>`;
 }
 
-function diamond(cx: number, cy: number, r: number, fill: string): string {
-  return `<path d="M${fmt(cx)} ${fmt(cy - r)}L${fmt(cx + r)} ${fmt(cy)}L${fmt(cx)} ${fmt(cy + r)}L${fmt(cx - r)} ${fmt(cy)}Z" fill="${fill}" stroke="${COLOURS.background}" stroke-width="1.5"/>`;
+function diamond(cx: number, cy: number, r: number, fill: string, stroke: string = COLOURS.background): string {
+  return `<path d="M${fmt(cx)} ${fmt(cy - r)}L${fmt(cx + r)} ${fmt(cy)}L${fmt(cx)} ${fmt(cy + r)}L${fmt(cx - r)} ${fmt(cy)}Z" fill="${fill}" stroke="${stroke}" stroke-width="1.5"/>`;
 }
 
 /** Integer ticks of 1, 2 or 5 times a power of ten, at most five steps above zero. */

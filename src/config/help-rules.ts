@@ -6,7 +6,7 @@ import { z } from 'zod';
  * without touching code. The literature gives no numbers for typing cut-offs or over-helping
  * (docs/research.md), so these are defaults, documented in the README.
  */
-const helpRulesSchema = z.object({
+export const helpRulesSchema = z.object({
   windowDays: z.int().min(7).max(365),
   typing: z.discriminatedUnion('mode', [
     z.object({ mode: z.literal('median') }),
@@ -21,8 +21,14 @@ const helpRulesSchema = z.object({
   helpingPromptsPauseDays: z.int().min(1).max(365),
   invitationsShown: z.int().min(0).max(3),
   retentionDays: z.int().min(1),
-  /** The weekly reflection shows the group's balance of types only with at least this many active members. */
-  reflectionMinActive: z.int().min(2),
+  /**
+   * The reflection threshold: the weekly reflection shows the group's balance of types only with at least
+   * this many active members, and below it a group is small (counts of 1 or 2 read "a few"). Never below
+   * 5, so no number can point at one person.
+   */
+  reflectionMinActive: z.int({ error: 'must be a whole number, 5 or more' }).min(5, {
+    error: 'must be 5 or more: with fewer members, the numbers in reflections and summaries could point at one person',
+  }),
 });
 
 export type HelpRules = z.infer<typeof helpRulesSchema>;

@@ -2,7 +2,9 @@ import type { AttachmentPayload } from 'discord.js';
 import { renderReflectionChartAsync, type ChartLabels } from '../charts/reflection-chart.ts';
 import { MATON_TYPES, type MatonType } from '../domain/help/maton.ts';
 import type { WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
+import type { ShownCount } from '../domain/small-numbers.ts';
 import { text } from '../texts/texts.ts';
+import { counted, shown } from './counts.ts';
 import type { Reply } from './reply.ts';
 
 export const REFLECTION_CHART_FILE = 'helper-circle-week.png';
@@ -12,9 +14,12 @@ const day = (at: Date, timezone: string) =>
 
 const typeWords = (type: MatonType) => text(`reflection.type.${type}`);
 
+const few = (value: ShownCount) => shown(value, 'reflection.few');
+
 /**
- * The week in words: counts only, never a member's name or number. The type breakdown appears only
- * when enough members were active that no one can be singled out.
+ * The week in words: counts only, never a member's name or number, and never a count that could point
+ * at one person (the reflection already groups those as "a few"). The type breakdown appears only when
+ * enough members were active that no one can be singled out.
  */
 export function reflectionContent(reflection: WeeklyReflection, options: { timezone: string; minActive: number; late: boolean }): string {
   const { meetings, requests, offers, tasks, balance, prompts, week } = reflection;
@@ -22,31 +27,42 @@ export function reflectionContent(reflection: WeeklyReflection, options: { timez
   if (options.late) lines.push(text('reflection.late'));
   lines.push(
     meetings.held > 0
-      ? text('reflection.meetings', { held: meetings.held, attendances: meetings.attendances, attendees: meetings.attendees })
+      ? text('reflection.meetings', {
+          held: meetings.held,
+          attendances: counted('reflection.count.attendance', meetings.attendances),
+          attendees: counted('reflection.count.member', meetings.attendees),
+        })
       : text('reflection.noMeetings'),
   );
-  const requestsLine = text('reflection.requests', { raised: requests.raised, answered: requests.answered, open: requests.stillOpen });
-  lines.push(requests.stillOpen > 0 ? `${requestsLine} ${text('reflection.openInvite')}` : requestsLine);
-  lines.push(text('reflection.offers', { made: offers.made, confirmed: offers.confirmed }));
-  lines.push(text('reflection.tasks', { committed: tasks.committed, reported: tasks.reported }));
+  const requestsLine = text('reflection.requests', { raised: few(requests.raised), answered: few(requests.answered), open: few(requests.stillOpen) });
+  lines.push(requests.stillOpen !== 0 ? `${requestsLine} ${text('reflection.openInvite')}` : requestsLine);
+  lines.push(text('reflection.offers', { made: few(offers.made), confirmed: few(offers.confirmed) }));
+  lines.push(text('reflection.tasks', { committed: few(tasks.committed), reported: few(tasks.reported) }));
   lines.push('');
   if (balance.shown) {
-    lines.push(text('reflection.balance', balance.counts));
-    if (balance.change) {
-      const changes = MATON_TYPES.filter((type) => balance.change![type] !== 0).map(
-        (type) => `${balance.change![type] > 0 ? '+' : ''}${balance.change![type]} ${typeWords(type)}`,
-      );
-      if (changes.length > 0) lines.push(text('reflection.balanceChange', { changes: changes.join(', ') }));
-    }
+    const { counts, change } = balance;
+    lines.push(text('reflection.balance', { bidirectional: few(counts.bidirectional), provider: few(counts.provider), receiver: few(counts.receiver), low: few(counts.low) }));
+    // Only changes big enough not to point at anyone are given (the reflection leaves the others out).
+    const changes = MATON_TYPES.flatMap((type) => {
+      const difference = change?.[type];
+      if (difference === undefined || difference === 0) return [];
+      return [text(difference > 0 ? 'reflection.change.more' : 'reflection.change.fewer', { count: Math.abs(difference), type: typeWords(type) })];
+    });
+    if (changes.length > 0) lines.push(text('reflection.balanceChange', { changes: changes.join(', ') }));
   } else {
     lines.push(text('reflection.balanceSoft', { min: options.minActive }));
   }
+  lines.push('', ...promptLines(prompts), '', text('reflection.axiom'));
+  return lines.join('\n');
+}
+
+/** The week's two questions, about helping and about needs, as the reflection and each member's /stats ask them. */
+export function promptLines(prompts: { readonly helping: string; readonly needs: string }): [string, string] {
   // docs/research.md: a reflection always asks what support members would like next week; the rotating
   // needs prompt adds a second, different way of asking.
   const always = text('reflection.needsAlways');
   const needs = prompts.needs === always ? always : `${always} ${prompts.needs}`;
-  lines.push('', text('reflection.helpingPrompt', { prompt: prompts.helping }), text('reflection.needsPrompt', { prompt: needs }), '', text('reflection.axiom'));
-  return lines.join('\n');
+  return [text('reflection.helpingPrompt', { prompt: prompts.helping }), text('reflection.needsPrompt', { prompt: needs })];
 }
 
 export function chartLabels(minActive: number): ChartLabels {
@@ -57,6 +73,8 @@ export function chartLabels(minActive: number): ChartLabels {
     offers: text('chart.offers'),
     balanceTitle: text('chart.balanceTitle'),
     noBalance: text('chart.noBalance', { min: minActive }),
+    few: text('chart.few'),
+    fewNote: text('chart.fewNote'),
     // Each week by its Monday, as "23 Nov".
     weekLabel: (weekKey) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${weekKey}T00:00:00Z`)),
     types: {

@@ -2,12 +2,16 @@ import { addEvent, type MemberTally } from '../help/tally.ts';
 import { membersOf, type LedgerEvent } from '../help/ledger-events.ts';
 import { MATON_TYPES, typeDistribution, typeGroup, type MatonType, type TypingRule } from '../help/maton.ts';
 import { localDay, rollingWindow, weekStart, weekWindow } from '../help/week.ts';
+import { shownChange, shownCount, shownTypeCount, type ShownCount } from '../small-numbers.ts';
 
 /**
  * The group's week in numbers: what the weekly reflection says and draws (issue 6). Pure: the caller
  * reads the ledger and the open requests, this folds them into counts. Only counts leave this module,
- * never a member id, so the message and the chart cannot single anyone out; the Maton breakdown is
- * shown only when enough members were active that week (docs/research.md, "No shaming, no leaderboards").
+ * never a member id, and only counts that cannot point at one person (src/domain/small-numbers.ts): in
+ * a week with fewer active members than the threshold, a count of 1 or 2 is "a few"; type counts below
+ * the threshold are "a few" and smaller changes are left out; the Maton breakdown is shown only when
+ * enough members were active that week (docs/research.md, "No shaming, no leaderboards"). So the message and
+ * the chart, which show what this gives them, cannot single anyone out.
  *
  * Help acts count only between two members, as in the tallies (Maton; Roberts): an offer on one's own
  * request is neither an offer made, a confirmation, an answer, nor help given or received here.
@@ -31,7 +35,10 @@ export interface ReflectionInput {
   readonly typing: TypingRule;
   /** The typing window in local days, ending at the end of the week (28 in data/help-rules.json). */
   readonly windowDays: number;
-  /** Below this many members active THIS week, no type breakdown (default 5). */
+  /**
+   * The reflection threshold (default 5): below this many members active THIS week, no type breakdown,
+   * and in any week with fewer active members, counts of 1 or 2 read "a few".
+   */
   readonly minActiveForBreakdown: number;
 }
 
@@ -43,10 +50,14 @@ export interface ReflectionPrompts {
 export type ReflectionBalance =
   | {
       readonly shown: true;
-      /** Maton types of the members active in the typing window ending at the week's end. */
-      readonly counts: Record<MatonType, number>;
-      /** This week's counts minus last week's; null when last week had too few active members to show. */
-      readonly change: Record<MatonType, number> | null;
+      /** Maton types of the members active in the typing window ending at the week's end; below the threshold, "a few". */
+      readonly counts: Record<MatonType, ShownCount>;
+      /**
+       * This week's counts minus last week's, only for types whose change is at least the threshold in
+       * size (smaller ones could point at someone and are left out); null when last week had too few
+       * active members to show.
+       */
+      readonly change: Partial<Record<MatonType, number>> | null;
     }
   | { readonly shown: false };
 
@@ -54,26 +65,31 @@ export interface ReflectionChartWeek {
   /** Local date of the week's Monday. */
   readonly weekKey: string;
   readonly from: Date;
-  /** Distinct members who offered help to another member that week. */
-  readonly givers: number;
-  /** Distinct members another member offered help to that week. */
-  readonly receivers: number;
-  /** Offers made (between two members) that week. */
-  readonly offers: number;
+  /** Distinct members who offered help to another member that week ("a few" for 1 or 2 in a small week). */
+  readonly givers: ShownCount;
+  /** Distinct members another member offered help to that week (likewise). */
+  readonly receivers: ShownCount;
+  /** Offers made (between two members) that week (likewise). */
+  readonly offers: ShownCount;
 }
 
 export interface WeeklyReflection {
   readonly week: { readonly from: Date; readonly to: Date; readonly key: string };
-  /** held: distinct meetings; attendances: distinct (meeting, member) pairs; attendees: distinct members. */
-  readonly meetings: { readonly held: number; readonly attendances: number; readonly attendees: number };
+  /**
+   * held: distinct meetings; attendances: distinct (meeting, member) pairs; attendees: distinct members.
+   * Every count about people or what they did is "a few" for 1 or 2 when the week is small.
+   */
+  readonly meetings: { readonly held: number; readonly attendances: ShownCount; readonly attendees: ShownCount };
   /** raised: opened in the week; answered: of those, offered help by another member by the week's end; stillOpen: open now. */
-  readonly requests: { readonly raised: number; readonly answered: number; readonly stillOpen: number };
+  readonly requests: { readonly raised: ShownCount; readonly answered: ShownCount; readonly stillOpen: ShownCount };
   /** Distinct offers made and confirmed in the week. */
-  readonly offers: { readonly made: number; readonly confirmed: number };
+  readonly offers: { readonly made: ShownCount; readonly confirmed: ShownCount };
   /** Distinct tasks committed to and reported on in the week (a task reported twice counts once). */
-  readonly tasks: { readonly committed: number; readonly reported: number };
-  /** Members with any event in the week. */
+  readonly tasks: { readonly committed: ShownCount; readonly reported: ShownCount };
+  /** Members with any event in the week. Decides what may be shown; never shown itself. */
   readonly activeMembers: number;
+  /** Fewer members were active this week than the threshold: counts of 1 or 2 read "a few". */
+  readonly smallWeek: boolean;
   readonly balance: ReflectionBalance;
   /** The last 8 weeks ending with this one, oldest first. */
   readonly chart: ReadonlyArray<ReflectionChartWeek>;
@@ -107,6 +123,8 @@ interface ChartAccumulator {
   readonly givers: Set<string>;
   readonly receivers: Set<string>;
   offers: number;
+  /** Members with any event that week. */
+  readonly active: Set<string>;
 }
 
 export function composeReflection(input: ReflectionInput & { readonly prompts: ReflectionPrompts }): WeeklyReflection {
@@ -121,8 +139,7 @@ export function composeReflection(input: ReflectionInput & { readonly prompts: R
   for (let i = 1; i < CHART_WEEKS; i += 1) starts.unshift(weekStart(new Date(starts[0]!.getTime() - 1), timezone));
   const bounds = [...starts.map((start) => start.getTime()), weekTo];
   const chartFrom = bounds[0]!;
-  const previousFrom = bounds[CHART_WEEKS - 2]!; // last week's start
-  const chart: ChartAccumulator[] = starts.map(() => ({ givers: new Set(), receivers: new Set(), offers: 0 }));
+  const chart: ChartAccumulator[] = starts.map(() => ({ givers: new Set(), receivers: new Set(), offers: 0, active: new Set() }));
 
   // Typing windows: windowDays local days ending at this week's end, and at last week's end.
   const typingFrom = typingWindowStart(week.to, input.windowDays, timezone);
@@ -130,8 +147,9 @@ export function composeReflection(input: ReflectionInput & { readonly prompts: R
 
   const typingTallies = new Map<string, MemberTally>();
   const previousTypingTallies = new Map<string, MemberTally>();
-  const active = new Set<string>();
-  const previousActive = new Set<string>();
+  // Members active in this week and last week: the last two charted weeks.
+  const active = chart[CHART_WEEKS - 1]!.active;
+  const previousActive = chart[CHART_WEEKS - 2]!.active;
   const meetingsHeld = new Set<string>();
   const attendances = new Set<string>();
   const attendees = new Set<string>();
@@ -156,18 +174,18 @@ export function composeReflection(input: ReflectionInput & { readonly prompts: R
       else if (seen !== true && seen !== event.giverId) offeredBy.set(event.requestId, true);
     }
 
-    if (at >= previousFrom && at < weekFrom) for (const memberId of membersOf(event)) previousActive.add(memberId);
-
-    if (at >= chartFrom && event.kind === 'offer-made' && event.giverId !== event.receiverId) {
+    if (at >= chartFrom) {
       const slot = chart[weekIndex(bounds, at)]!;
-      slot.givers.add(event.giverId);
-      slot.receivers.add(event.receiverId);
-      slot.offers += 1;
+      for (const memberId of membersOf(event)) slot.active.add(memberId);
+      if (event.kind === 'offer-made' && event.giverId !== event.receiverId) {
+        slot.givers.add(event.giverId);
+        slot.receivers.add(event.receiverId);
+        slot.offers += 1;
+      }
     }
 
     if (at < weekFrom) continue;
     // This week.
-    for (const memberId of membersOf(event)) active.add(memberId);
     switch (event.kind) {
       case 'meeting-action':
         meetingsHeld.add(event.meetingId);
@@ -201,21 +219,27 @@ export function composeReflection(input: ReflectionInput & { readonly prompts: R
     if (givers === true || (givers !== undefined && givers !== askerId)) answered += 1;
   }
 
+  const small = active.size < input.minActiveForBreakdown;
+  const shown = (value: number) => shownCount(value, small);
   return {
     week: { from: week.from, to: week.to, key },
-    meetings: { held: meetingsHeld.size, attendances: attendances.size, attendees: attendees.size },
-    requests: { raised: raised.size, answered, stillOpen: input.openRequestsNow },
-    offers: { made: offersMade.size, confirmed: offersConfirmed.size },
-    tasks: { committed: tasksCommitted.size, reported: tasksReported.size },
+    meetings: { held: meetingsHeld.size, attendances: shown(attendances.size), attendees: shown(attendees.size) },
+    requests: { raised: shown(raised.size), answered: shown(answered), stillOpen: shown(input.openRequestsNow) },
+    offers: { made: shown(offersMade.size), confirmed: shown(offersConfirmed.size) },
+    tasks: { committed: shown(tasksCommitted.size), reported: shown(tasksReported.size) },
     activeMembers: active.size,
+    smallWeek: small,
     balance: balanceOf(input, active.size, previousActive.size, typingTallies, previousTypingTallies),
-    chart: chart.map((slot, index) => ({
-      weekKey: localDay(starts[index]!, timezone),
-      from: starts[index]!,
-      givers: slot.givers.size,
-      receivers: slot.receivers.size,
-      offers: slot.offers,
-    })),
+    chart: chart.map((slot, index) => {
+      const smallThen = slot.active.size < input.minActiveForBreakdown;
+      return {
+        weekKey: localDay(starts[index]!, timezone),
+        from: starts[index]!,
+        givers: shownCount(slot.givers.size, smallThen),
+        receivers: shownCount(slot.receivers.size, smallThen),
+        offers: shownCount(slot.offers, smallThen),
+      };
+    }),
     prompts: { helping: promptForWeek(input.prompts.helping, key), needs: promptForWeek(input.prompts.needs, key) },
   };
 }
@@ -239,11 +263,17 @@ function balanceOf(
   tallies: Map<string, MemberTally>,
   previousTallies: Map<string, MemberTally>,
 ): ReflectionBalance {
-  if (activeThisWeek < input.minActiveForBreakdown) return { shown: false };
-  const counts = typeDistribution(typeGroup(tallies, input.typing).values());
-  if (activeLastWeek < input.minActiveForBreakdown) return { shown: true, counts, change: null };
+  const threshold = input.minActiveForBreakdown;
+  if (activeThisWeek < threshold) return { shown: false };
+  const exact = typeDistribution(typeGroup(tallies, input.typing).values());
+  const counts = { bidirectional: 0, provider: 0, receiver: 0, low: 0 } as Record<MatonType, ShownCount>;
+  for (const type of MATON_TYPES) counts[type] = shownTypeCount(exact[type], threshold);
+  if (activeLastWeek < threshold) return { shown: true, counts, change: null };
   const previous = typeDistribution(typeGroup(previousTallies, input.typing).values());
-  const change = { bidirectional: 0, provider: 0, receiver: 0, low: 0 } satisfies Record<MatonType, number>;
-  for (const type of MATON_TYPES) change[type] = counts[type] - previous[type];
+  const change: Partial<Record<MatonType, number>> = {};
+  for (const type of MATON_TYPES) {
+    const shownDifference = shownChange(exact[type] - previous[type], threshold);
+    if (shownDifference !== null) change[type] = shownDifference;
+  }
   return { shown: true, counts, change };
 }

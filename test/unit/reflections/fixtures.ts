@@ -33,6 +33,12 @@ export const PROMPTS: ReflectionPrompts = {
   needs: ['needs-0', 'needs-1'],
 };
 
+/**
+ * For tests of the counting itself: a threshold of 1 makes no week small and no type count or change
+ * too small to show, so every count reads exactly (the shipped threshold is 5, and never below).
+ */
+export const EXACTLY = { minActiveForBreakdown: 1 } as const;
+
 /** A reflection input for the week containing `weekOf` in London, with the shipped defaults. */
 export const inputFor = (weekOf: string, events: LedgerEvent[], overrides: Partial<ReflectionInput> = {}) => ({
   weekOf: new Date(weekOf),

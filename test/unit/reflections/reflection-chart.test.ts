@@ -10,7 +10,7 @@ import {
   type ChartLabels,
 } from '../../../src/charts/reflection-chart.ts';
 import { composeReflection, type WeeklyReflection } from '../../../src/domain/reflections/weekly-reflection.ts';
-import { acted, inputFor, offered } from './fixtures.ts';
+import { acted, EXACTLY, inputFor, offered } from './fixtures.ts';
 
 const LABELS: ChartLabels = {
   title: 'Giving and receiving, last 8 weeks',
@@ -19,7 +19,9 @@ const LABELS: ChartLabels = {
   offers: 'Offers made',
   balanceTitle: "This week's balance (last 28 days)",
   noBalance: 'Balance kept private: fewer than 5 members active',
-  types: { bidirectional: 'Gave and received', provider: 'Mostly gave', receiver: 'Mostly received', low: 'Quieter' },
+  types: { bidirectional: 'Gave and received', provider: 'Mostly gave', receiver: 'Mostly received', low: 'Took part in other ways' },
+  few: 'a few',
+  fewNote: 'Striped or hollow: a few',
 };
 
 // Snowflake-like member ids, so a leak would be easy to spot.
@@ -31,12 +33,16 @@ const WEEK = '2026-06-10T12:00:00.000Z';
  * and two offers three weeks ago (0 -> 1, 2 -> 1). Over 28 days, given: 2, 1, 2, 1, 1, 0 and received:
  * 0, 3, 1, 1, 1, 1, both medians 1: member 0 a provider, 1 to 4 bidirectional, 5 a receiver.
  */
-const shown = composeReflection(inputFor(WEEK, [
+const sixMembers = [
   ...ids.slice(0, 5).map((id, index) => offered(id, ids[index + 1]!, `2026-06-${String(index + 8).padStart(2, '0')}T10:00:00.000Z`)),
   acted(ids[5]!, 'meeting-1', '2026-06-09T18:00:00.000Z'),
   offered(ids[0]!, ids[1]!, '2026-05-20T10:00:00.000Z'),
   offered(ids[2]!, ids[1]!, '2026-05-21T10:00:00.000Z'),
-]));
+];
+/** With the shipped threshold (5): three weeks ago three members were active, so its 2s read "a few"; so do type counts below 5. */
+const shown = composeReflection(inputFor(WEEK, sixMembers));
+/** The same weeks, every count exact. */
+const exact = composeReflection(inputFor(WEEK, sixMembers, EXACTLY));
 const hidden = composeReflection(inputFor(WEEK, [offered(ids[0]!, ids[1]!, '2026-06-09T10:00:00.000Z'), offered(ids[2]!, ids[3]!, '2026-06-09T11:00:00.000Z')]));
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -84,8 +90,24 @@ describe('what the chart draws', () => {
   });
 
   it('GIVEN a balance shown THEN its four counts are drawn in type order', () => {
-    const counts = [...reflectionChartSvg(shown, LABELS).matchAll(/font-size="18"[^>]*>(\d+)<\/text>/g)].map((match) => Number(match[1]));
+    const counts = [...reflectionChartSvg(exact, LABELS).matchAll(/font-size="18"[^>]*>(\d+)<\/text>/g)].map((match) => Number(match[1]));
     expect(counts).toEqual([4, 1, 1, 0]);
+  });
+
+  it('GIVEN type counts below the threshold THEN they are drawn as "a few", striped, and 0 stays 0', () => {
+    const svg = reflectionChartSvg(shown, LABELS);
+    const counts = [...svg.matchAll(/font-size="18"[^>]*>([^<]+)<\/text>/g)].map((match) => match[1]);
+    expect([counts, svg.includes('fill="url(#few-typeBar)"')]).toEqual([['a few', 'a few', 'a few', '0'], true]);
+  });
+
+  it('GIVEN bars of 1 or 2 in a small week THEN they are striped, drawn between the grid lines, and the note says what stripes mean', () => {
+    const svg = reflectionChartSvg(shown, LABELS);
+    expect([svg.includes('fill="url(#few-givers)"'), svg.includes('fill="url(#few-receivers)"'), svg.includes('>Striped or hollow: a few</text>')]).toEqual([true, true, true]);
+  });
+
+  it('GIVEN every count exact THEN nothing is striped and there is no note about "a few"', () => {
+    const svg = reflectionChartSvg(exact, LABELS);
+    expect([svg.includes('url(#few-'), svg.includes('Striped or hollow')]).toEqual([false, false]);
   });
 
   it('GIVEN a balance not shown THEN no type is drawn, only the note that it stays private', () => {
@@ -112,8 +134,13 @@ describe('what the chart draws', () => {
 
 describe('the chart alt text', () => {
   it('GIVEN a reflection THEN the alt text gives each series week by week, oldest first', () => {
-    const alt = reflectionChartAltText(shown, LABELS);
+    const alt = reflectionChartAltText(exact, LABELS);
     expect(alt).toContain('Members who gave help: 0, 0, 0, 0, 2, 0, 0, 5. Members who received help: 0, 0, 0, 0, 1, 0, 0, 5. Offers made: 0, 0, 0, 0, 2, 0, 0, 5.');
+  });
+
+  it('GIVEN 1s and 2s in a small week THEN the alt text says "a few" for them, never the number', () => {
+    const alt = reflectionChartAltText(shown, LABELS);
+    expect(alt).toContain('Members who gave help: 0, 0, 0, 0, a few, 0, 0, 5. Members who received help: 0, 0, 0, 0, a few, 0, 0, 5. Offers made: 0, 0, 0, 0, a few, 0, 0, 5.');
   });
 
   it('GIVEN a reflection THEN the alt text names the weeks charted', () => {
@@ -121,8 +148,14 @@ describe('the chart alt text', () => {
   });
 
   it('GIVEN a balance shown THEN the alt text gives each type with its count', () => {
+    expect(reflectionChartAltText(exact, LABELS)).toContain(
+      "This week's balance (last 28 days): Gave and received 4, Mostly gave 1, Mostly received 1, Took part in other ways 0.",
+    );
+  });
+
+  it('GIVEN type counts below the threshold THEN the alt text says "a few" for them', () => {
     expect(reflectionChartAltText(shown, LABELS)).toContain(
-      "This week's balance (last 28 days): Gave and received 4, Mostly gave 1, Mostly received 1, Quieter 0.",
+      "This week's balance (last 28 days): Gave and received a few, Mostly gave a few, Mostly received a few, Took part in other ways 0.",
     );
   });
 

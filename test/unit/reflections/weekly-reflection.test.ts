@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeReflection, promptForWeek, reflectionWeekKey, weekNumber } from '../../../src/domain/reflections/weekly-reflection.ts';
-import { acted, committed, confirmed, inputFor, offered, opened, reported } from './fixtures.ts';
+import { acted, committed, confirmed, EXACTLY, inputFor, offered, opened, reported } from './fixtures.ts';
 
 // The week reflected on: Monday 8 to Sunday 14 June 2026 in London (BST, UTC+1), so
 // [2026-06-07T23:00Z, 2026-06-14T23:00Z). "Last week" is Monday 1 to Sunday 7 June.
@@ -109,7 +109,7 @@ describe('the week in numbers, from a hand-made ledger', () => {
 });
 
 describe('answered requests', () => {
-  const answered = (...events: ReturnType<typeof opened>[]) => composeReflection(inputFor(WEEK, events)).requests.answered;
+  const answered = (...events: ReturnType<typeof opened>[]) => composeReflection(inputFor(WEEK, events, EXACTLY)).requests.answered;
 
   it('GIVEN the asker offered on their own request and then someone else did THEN it is answered', () => {
     expect(answered(opened('ann', '2026-06-08T09:00:00.000Z', 'rq'), offered('ann', 'ann', '2026-06-08T09:30:00.000Z', 'rq'), offered('bob', 'ann', '2026-06-09T09:30:00.000Z', 'rq'))).toBe(1);
@@ -151,8 +151,20 @@ describe('the balance of giving and receiving (Maton), shown only to a big enoug
   });
 
   it('GIVEN five members active this week THEN the breakdown of their types is shown', () => {
-    const balance = composeReflection(inputFor(WEEK, thisWeek)).balance;
+    const balance = composeReflection(inputFor(WEEK, thisWeek, EXACTLY)).balance;
     expect(balance.shown && balance.counts).toEqual({ bidirectional: 0, provider: 2, receiver: 2, low: 1 });
+  });
+
+  it('GIVEN type counts below the threshold of five THEN each reads "a few", and none stays 0', () => {
+    const balance = composeReflection(inputFor(WEEK, thisWeek)).balance;
+    expect(balance.shown && balance.counts).toEqual({ bidirectional: 0, provider: 'few', receiver: 'few', low: 'few' });
+  });
+
+  it('GIVEN five members of one type THEN that count is shown exactly', () => {
+    const givers = ['g1', 'g2', 'g3', 'g4', 'g5'];
+    const events = givers.map((id, index) => offered(id, `r${index + 1}`, `2026-06-09T1${index}:00:00.000Z`));
+    const balance = composeReflection(inputFor(WEEK, events)).balance;
+    expect(balance.shown && balance.counts).toEqual({ bidirectional: 0, provider: 5, receiver: 5, low: 0 });
   });
 
   it('GIVEN a threshold configured at six THEN five active members see no breakdown', () => {
@@ -167,14 +179,14 @@ describe('the balance of giving and receiving (Maton), shown only to a big enoug
 
   it('GIVEN a member active three weeks ago THEN they are typed in the 28-day window; one active five weeks ago is not', () => {
     const events = [...thisWeek, acted('old', 'm-3', '2026-05-20T18:00:00.000Z'), acted('older', 'm-5', '2026-05-06T18:00:00.000Z')];
-    const balance = composeReflection(inputFor(WEEK, events)).balance;
+    const balance = composeReflection(inputFor(WEEK, events, EXACTLY)).balance;
     expect(balance.shown && balance.counts).toEqual({ bidirectional: 0, provider: 2, receiver: 2, low: 2 });
   });
 
   it('GIVEN the typing window starts on a Monday THEN an event at its first minute counts and one a minute before does not', () => {
     // 28 days ending Sunday 14 June: from Monday 18 May 00:00 BST (2026-05-17T23:00Z).
     const events = [...thisWeek, acted('in', 'm', '2026-05-17T23:00:00.000Z'), acted('out', 'm', '2026-05-17T22:59:00.000Z')];
-    const balance = composeReflection(inputFor(WEEK, events)).balance;
+    const balance = composeReflection(inputFor(WEEK, events, EXACTLY)).balance;
     expect(balance.shown && balance.counts.low).toBe(2);
   });
 
@@ -185,8 +197,17 @@ describe('the balance of giving and receiving (Maton), shown only to a big enoug
       offered('b1', 'b2', '2026-06-02T10:00:00.000Z'),
       ...['b3', 'b4', 'b5'].map((id) => acted(id, 'm0', '2026-06-03T18:00:00.000Z')),
     ];
-    const balance = composeReflection(inputFor(WEEK, [...lastWeek, ...thisWeek])).balance;
-    expect(balance.shown && balance.change).toEqual({ bidirectional: 0, provider: 2, receiver: 2, low: 1 });
+    const balance = composeReflection(inputFor(WEEK, [...lastWeek, ...thisWeek], EXACTLY)).balance;
+    expect(balance.shown && balance.change).toEqual({ provider: 2, receiver: 2, low: 1 });
+  });
+
+  it('GIVEN changes smaller than the threshold of five THEN they are left out, and a change of five is given', () => {
+    // Last week five members only check in: {low 5}. This week five more each offer help to a sixth; the
+    // 28 days hold both groups: {provider 5, receiver 1, low 5}. Changes: provider +5, receiver +1, low 0.
+    const lastWeek = ['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => acted(id, 'm0', LAST_WEEK));
+    const givers = ['g1', 'g2', 'g3', 'g4', 'g5'].map((id, index) => offered(id, 'r1', `2026-06-09T1${index}:00:00.000Z`));
+    const balance = composeReflection(inputFor(WEEK, [...lastWeek, ...givers])).balance;
+    expect(balance.shown && balance.change).toEqual({ provider: 5 });
   });
 
   it('GIVEN only four members active last week THEN there is no change to show', () => {
@@ -200,27 +221,27 @@ describe('the balance of giving and receiving (Maton), shown only to a big enoug
     // week's end is in last week's window only.
     const lastWeek = ['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => acted(id, 'm0', LAST_WEEK));
     const onlyLastWindow = offered('x1', 'x2', '2026-05-14T10:00:00.000Z');
-    const balance = composeReflection(inputFor(WEEK, [onlyLastWindow, ...lastWeek, ...thisWeek])).balance;
+    const balance = composeReflection(inputFor(WEEK, [onlyLastWindow, ...lastWeek, ...thisWeek], EXACTLY)).balance;
     // Last week: x1 provider, x2 receiver, b1..b5 low. This week: a1, a3 providers, a2, a4 receivers, a5 and b1..b5 low.
-    expect(balance.shown && balance.change).toEqual({ bidirectional: 0, provider: 1, receiver: 1, low: 1 });
+    expect(balance.shown && balance.change).toEqual({ provider: 1, receiver: 1, low: 1 });
   });
 
   it('GIVEN the absolute typing rule THEN members are typed by its thresholds', () => {
     const events = [...thisWeek, offered('a1', 'a2', '2026-06-10T10:00:00.000Z')];
-    const balance = composeReflection(inputFor(WEEK, events, { typing: { mode: 'absolute', minGiven: 2, minReceived: 2 } })).balance;
+    const balance = composeReflection(inputFor(WEEK, events, { ...EXACTLY, typing: { mode: 'absolute', minGiven: 2, minReceived: 2 } })).balance;
     expect(balance.shown && balance.counts).toEqual({ bidirectional: 0, provider: 1, receiver: 1, low: 3 });
   });
 
   it('GIVEN a breakdown THEN its counts cover every member active in the window', () => {
-    const balance = composeReflection(inputFor(WEEK, thisWeek)).balance;
-    const total = balance.shown ? Object.values(balance.counts).reduce((sum, n) => sum + n, 0) : 0;
+    const balance = composeReflection(inputFor(WEEK, thisWeek, EXACTLY)).balance;
+    const total = balance.shown ? Object.values(balance.counts).reduce<number>((sum, n) => sum + (n === 'few' ? Number.NaN : n), 0) : 0;
     expect(total).toBe(five.length);
   });
 });
 
 describe('week boundaries in the group\'s time zone', () => {
   const tasks = (reflectionAt: string, timezone: string, ...times: string[]) =>
-    composeReflection(inputFor(reflectionAt, times.map((at) => committed('ann', at)), { timezone })).tasks.committed;
+    composeReflection(inputFor(reflectionAt, times.map((at) => committed('ann', at)), { ...EXACTLY, timezone })).tasks.committed;
 
   it('GIVEN London in summer THEN Sunday 23:30 before the week is out and Monday 00:30 is in', () => {
     expect(tasks(WEEK, 'Europe/London', '2026-06-07T22:30:00.000Z', '2026-06-07T23:30:00.000Z')).toBe(1);
@@ -284,7 +305,7 @@ describe('the chart: eight weeks of help given and received', () => {
     offered('eve', 'ann', AFTER), // after the week
     offered('gus', 'hal', '2026-05-27T10:00:00.000Z'), // week of 25 May
   ];
-  const { chart } = composeReflection(inputFor(WEEK, events));
+  const { chart } = composeReflection(inputFor(WEEK, events, EXACTLY));
 
   it('GIVEN a reflection THEN the chart covers the eight weeks ending with this one, oldest first', () => {
     expect(chart.map((week) => week.weekKey)).toEqual(['2026-04-20', '2026-04-27', '2026-05-04', '2026-05-11', '2026-05-18', '2026-05-25', '2026-06-01', '2026-06-08']);
@@ -360,5 +381,56 @@ describe('prompts rotate by week', () => {
 
   it('GIVEN an empty prompt list THEN composing refuses it', () => {
     expect(() => composeReflection({ ...inputFor(WEEK, []), prompts: { helping: [], needs: ['n'] } })).toThrow(RangeError);
+  });
+});
+
+describe('small numbers in a small week read "a few" (fewer than 5 members active)', () => {
+  // Four members this week: ann asks and commits to a task, bob offers, cat and dan check in to one meeting.
+  const fourActive = [
+    opened('ann', '2026-06-08T09:00:00.000Z', 'rq-s'),
+    offered('bob', 'ann', '2026-06-08T10:00:00.000Z', 'rq-s'),
+    acted('cat', 'm1', '2026-06-09T18:00:00.000Z'),
+    acted('dan', 'm1', '2026-06-09T18:01:00.000Z'),
+    committed('ann', '2026-06-09T19:00:00.000Z'),
+  ];
+  // The same week with eve checking in too: five active.
+  const fiveActive = [...fourActive, acted('eve', 'm1', '2026-06-09T18:02:00.000Z')];
+
+  it('GIVEN four members active THEN the week is small', () => {
+    expect(composeReflection(inputFor(WEEK, fourActive)).smallWeek).toBe(true);
+  });
+
+  it('GIVEN a small week THEN one request raised, one answered, one offer and one task read "a few"', () => {
+    const reflection = composeReflection(inputFor(WEEK, fourActive));
+    expect([reflection.requests, reflection.offers.made, reflection.tasks.committed]).toEqual([{ raised: 'few', answered: 'few', stillOpen: 0 }, 'few', 'few']);
+  });
+
+  it('GIVEN a small week with two attendances THEN attendances and attendees read "a few" and the meetings held stay exact', () => {
+    const reflection = composeReflection(inputFor(WEEK, fourActive));
+    expect(reflection.meetings).toEqual({ held: 1, attendances: 'few', attendees: 'few' });
+  });
+
+  it('GIVEN a small week with three attendances THEN three is shown exactly', () => {
+    const reflection = composeReflection(inputFor(WEEK, [acted('cat', 'm1', WEEK), acted('dan', 'm1', WEEK), acted('eve', 'm1', WEEK)]));
+    expect(reflection.meetings.attendances).toBe(3);
+  });
+
+  it('GIVEN one request still open in a small week THEN it reads "a few"', () => {
+    expect(composeReflection(inputFor(WEEK, fourActive, { openRequestsNow: 1 })).requests.stillOpen).toBe('few');
+  });
+
+  it('GIVEN five members active THEN the week is not small and one task committed is shown as 1', () => {
+    const reflection = composeReflection(inputFor(WEEK, fiveActive));
+    expect([reflection.smallWeek, reflection.tasks.committed]).toEqual([false, 1]);
+  });
+
+  it('GIVEN a charted week with one giver among four active members THEN its bars read "a few"', () => {
+    const { chart } = composeReflection(inputFor(WEEK, [offered('gus', 'hal', '2026-05-27T10:00:00.000Z'), acted('ivy', 'm', '2026-05-27T18:00:00.000Z')]));
+    expect(chart[5]).toMatchObject({ weekKey: '2026-05-25', givers: 'few', receivers: 'few', offers: 'few' });
+  });
+
+  it('GIVEN a charted week with one giver among five active members THEN its bars are exact', () => {
+    const events = [offered('gus', 'hal', '2026-05-27T10:00:00.000Z'), ...['i1', 'i2', 'i3'].map((id) => acted(id, 'm', '2026-05-27T18:00:00.000Z'))];
+    expect(composeReflection(inputFor(WEEK, events)).chart[5]).toMatchObject({ givers: 1, receivers: 1, offers: 1 });
   });
 });
