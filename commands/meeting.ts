@@ -343,7 +343,14 @@ const rate: ComponentHandler = {
   async handle(context) {
     await mustAct(context, 'rate-meeting');
     const score = roundOf(context).rest[0] ?? '3';
-    return textModal(reopen(context, MEETING_IDS.rateModal, score), text('meeting.rate.modalTitle', { score }), text('meeting.rate.label'), { required: false, max: 500, long: true });
+    // The form says truthfully where a comment goes: to the moderators without a name (3 ratings up), or nowhere.
+    const reach = (await context.services.meetings.commentsReachModerators(context.guildId)) ? '' : 'NoModerators';
+    return textModal(reopen(context, MEETING_IDS.rateModal, score), text('meeting.rate.modalTitle', { score }), text(`meeting.rate.label${reach}`), {
+      required: false,
+      max: 500,
+      long: true,
+      placeholder: text(`meeting.rate.placeholder${reach}`),
+    });
   },
 };
 

@@ -90,6 +90,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     formats: loadMeetingFormats(),
     defaultFormat: DEFAULT_MEETING_FORMAT,
     minuteMs: options.meetingMinuteMs,
+    smallGroupBelow: rules.reflectionMinActive,
     now: options.now,
   });
   const services: Services = {

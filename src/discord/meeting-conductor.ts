@@ -1,11 +1,12 @@
 import type { Client, TextChannel, ThreadChannel } from 'discord.js';
 import { nextDeadline } from '../domain/meetings/meeting-state.ts';
+import type { MeetingFormat } from '../domain/meetings/format.ts';
 import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { MeetingService } from '../services/meeting-service.ts';
 import { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import { text } from '../texts/texts.ts';
-import { openingMessage, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
+import { openingMessage, moderatorCommentsMessages, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
 import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
@@ -144,10 +145,42 @@ export class MeetingConductor {
       return;
     }
 
+    // The rating comments first (so the guild stays among the unfinished until they are settled):
+    // posted once to the moderators' channel without names, or not shown; then forgotten either way.
+    if (record.moderatorComments === undefined) record = (await this.settleComments(record, format))!;
+
     if (!record.summaryMessageId) {
       const summary = await this.meetings.summary(record);
-      const posted = await thread.send({ content: summaryMessage(summary, format), allowedMentions: NO_MENTIONS, nonce: postNonce(id, 'end'), enforceNonce: true });
+      const content = summaryMessage(summary, format, record.moderatorComments === 'posted');
+      const posted = await thread.send({ content, allowedMentions: NO_MENTIONS, nonce: postNonce(id, 'end'), enforceNonce: true });
       await this.meetings.markPosted(guildId, id, (r) => ({ ...r, summaryMessageId: posted.id }));
     }
+  }
+
+  /**
+   * Posts the ended meeting's rating comments in the moderators' channel with its summary, when there
+   * are any to share (src/domain/meetings/meeting-record.ts), each part with a nonce so a retry after a
+   * crash repeats nothing; then stores the outcome, which forgets the comments. If Discord refuses the
+   * post (no access to the channel, say), the comments are not shown rather than retried forever, and
+   * the thread's summary still follows.
+   */
+  private async settleComments(record: MeetingRecord, format: MeetingFormat): Promise<MeetingRecord | undefined> {
+    const { guildId } = record;
+    const id = record.state.id;
+    const share = await this.meetings.commentsToShare(record);
+    let outcome: 'posted' | 'not-shown' = 'not-shown';
+    if (share) {
+      try {
+        const channel = (await this.client.channels.fetch(share.channelId)) as TextChannel;
+        const parts = moderatorCommentsMessages(await this.meetings.summary(record), format, record.state.startedAt, share.comments);
+        for (const [index, content] of parts.entries()) {
+          await channel.send({ content, allowedMentions: NO_MENTIONS, nonce: postNonce(id, 'c', String(index)), enforceNonce: true });
+          outcome = 'posted';
+        }
+      } catch (error) {
+        this.logger.warn({ err: error, guildId }, "could not post the meeting's rating comments in the moderators' channel; they were not shown");
+      }
+    }
+    return this.meetings.settleComments(guildId, id, outcome);
   }
 }

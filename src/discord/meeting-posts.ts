@@ -1,8 +1,10 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIComponentInMessageActionRow } from 'discord.js';
 import type { MeetingAction, MeetingFormat } from '../domain/meetings/format.ts';
 import type { MeetingRecord, MeetingSummary } from '../domain/meetings/meeting-record.ts';
+import { MIN_RATINGS_SHOWN, type ShownCount } from '../domain/small-numbers.ts';
 import { text } from '../texts/texts.ts';
 import { customId } from './command.ts';
+import { counted, shown } from './counts.ts';
 
 /** Custom-id prefixes of meeting round buttons, selects and modals. Each carries meeting id and round. */
 export const MEETING_IDS = {
@@ -103,19 +105,67 @@ function roundButtons(meetingId: string, roundIndex: number, actions: readonly M
   return rows;
 }
 
-export function summaryMessage(summary: MeetingSummary, format: MeetingFormat): string {
+const few = (value: ShownCount) => shown(value, 'meeting.summary.few');
+
+/** The figures and the rating line, as the thread and the moderators read them: counts only, "a few" where a number would point at someone. */
+function summaryLines(summary: MeetingSummary): string[] {
+  const rating =
+    summary.ratings === 0
+      ? text('meeting.summary.noRating')
+      : summary.averageRating === null
+        ? text('meeting.summary.fewRatings', { min: MIN_RATINGS_SHOWN })
+        : text('meeting.summary.rating', { average: summary.averageRating, ratings: counted('meeting.count.rating', summary.ratings) });
+  return [
+    text('meeting.summary.figures', {
+      attendance: few(summary.attendance),
+      raised: few(summary.requestsRaised),
+      answered: few(summary.requestsAnswered),
+      offers: few(summary.offersMade),
+      committed: few(summary.tasksCommitted),
+      reported: few(summary.tasksReported),
+    }),
+    rating,
+  ];
+}
+
+/** The summary in the meeting's thread; `commentsPosted` adds that the comments went to the moderators, without names. */
+export function summaryMessage(summary: MeetingSummary, format: MeetingFormat, commentsPosted = false): string {
   return [
     text('meeting.summary.heading'),
-    text('meeting.summary.figures', {
-      attendance: summary.attendance,
-      raised: summary.requestsRaised,
-      answered: summary.requestsAnswered,
-      offers: summary.offersMade,
-      committed: summary.tasksCommitted,
-      reported: summary.tasksReported,
-    }),
-    summary.averageRating === null ? text('meeting.summary.noRating') : text('meeting.summary.rating', { average: summary.averageRating, count: summary.ratings }),
+    ...summaryLines(summary),
+    ...(commentsPosted ? [text('meeting.summary.commentsShared')] : []),
     format.closingNote,
   ].join('\n\n');
+}
+
+/** Discord's limit on a message's content. */
+const MESSAGE_MAX_LENGTH = 2000;
+
+/**
+ * The post for the moderators' channel: the meeting's summary and its rating comments, each quoted,
+ * without names or ids and in the order given (alphabetical, never the order people rated in). Split
+ * into as many messages as Discord's 2,000 characters need, never inside a comment.
+ */
+export function moderatorCommentsMessages(summary: MeetingSummary, format: MeetingFormat, startedAt: string, comments: readonly string[]): string[] {
+  const head = [text('meeting.comments.heading', { title: format.title, date: startedAt.slice(0, 10) }), ...summaryLines(summary), text('meeting.comments.intro')].join('\n\n');
+  const quoted = comments.map((comment) =>
+    comment
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n')
+      .slice(0, MESSAGE_MAX_LENGTH),
+  );
+  const messages: string[] = [];
+  let current = head;
+  for (const block of quoted) {
+    const joined = `${current}\n\n${block}`;
+    if (joined.length <= MESSAGE_MAX_LENGTH) current = joined;
+    else {
+      messages.push(current);
+      current = block;
+    }
+  }
+  messages.push(current);
+  return messages;
 }
 

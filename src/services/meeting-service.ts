@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
 import { chairSuggestion } from '../domain/meetings/chair.ts';
 import { scaleFormat, type MeetingAction, type MeetingFormat } from '../domain/meetings/format.ts';
-import { newMeetingRecord, summarize, withAction, withRating, type MeetingRating, type MeetingRecord, type MeetingSummary } from '../domain/meetings/meeting-record.ts';
+import {
+  commentsForModerators,
+  newMeetingRecord,
+  summarize,
+  withAction,
+  withCommentsSettled,
+  withRating,
+  type MeetingRating,
+  type MeetingRecord,
+  type MeetingSummary,
+} from '../domain/meetings/meeting-record.ts';
 import {
   acceptsAction,
   advance,
@@ -43,6 +53,8 @@ export interface MeetingServiceDeps extends LedgerRecordingDeps {
   readonly defaultFormat: string;
   /** Length of a format "minute": 60 000 ms, or a few seconds in the demo and tests. */
   readonly minuteMs?: number;
+  /** Fewer taking part than this (`reflectionMinActive`, default 5) makes a small group: the summary says "a few" for 1 or 2. */
+  readonly smallGroupBelow?: number;
   readonly now?: () => Date;
 }
 
@@ -179,8 +191,36 @@ export class MeetingService {
     return allowed.ok ? ok(record) : allowed;
   }
 
-  rate(guildId: string, meetingId: string, roundIndex: number, rating: MeetingRating) {
-    return this.recordAction(guildId, meetingId, roundIndex, rating.memberId, 'rate-meeting', (record) => withRating(record, rating));
+  /**
+   * A member's rating. Its comment is kept only if the circle has a moderators' channel, where it may be
+   * shared without names when the meeting ends (the form says so); otherwise it is not kept at all.
+   * `withheld: true` keeps the comment from ever being forwarded.
+   */
+  async rate(guildId: string, meetingId: string, roundIndex: number, rating: MeetingRating) {
+    const kept = rating.comment !== null && (await this.commentsReachModerators(guildId)) ? rating.comment : null;
+    const stored: MeetingRating = { memberId: rating.memberId, score: rating.score, comment: kept, ...(rating.withheld ? { withheld: true } : {}) };
+    return this.recordAction(guildId, meetingId, roundIndex, rating.memberId, 'rate-meeting', (record) => withRating(record, stored));
+  }
+
+  /** Whether rating comments can reach the circle's moderators at all: the circle has a moderators' channel. */
+  async commentsReachModerators(guildId: string): Promise<boolean> {
+    return Boolean((await this.deps.circle.settings(guildId))?.modChannelId);
+  }
+
+  /**
+   * The ended meeting's rating comments to post in the moderators' channel, without names and in
+   * alphabetical order; null when none are to be shown (fewer than 3 rated, no comments, none that may
+   * be forwarded, or no moderators' channel).
+   */
+  async commentsToShare(record: MeetingRecord): Promise<{ channelId: string; comments: string[] } | null> {
+    const channelId = (await this.deps.circle.settings(record.guildId))?.modChannelId;
+    const comments = commentsForModerators(record);
+    return channelId && comments && comments.length > 0 ? { channelId, comments } : null;
+  }
+
+  /** Stores what became of the comments (posted or not shown) and forgets them. In the guild's write queue. */
+  settleComments(guildId: string, meetingId: string, outcome: 'posted' | 'not-shown'): Promise<MeetingRecord | undefined> {
+    return this.markPosted(guildId, meetingId, (record) => withCommentsSettled(record, outcome));
   }
 
   /**
@@ -260,7 +300,7 @@ export class MeetingService {
       const request = await this.deps.help.request(record.guildId, id);
       if (request && request.offers.length > 0) answered.add(id);
     }
-    return summarize(record, answered);
+    return summarize(record, answered, this.deps.smallGroupBelow);
   }
 
   private checkAction(record: MeetingRecord, roundIndex: number, action: MeetingAction) {

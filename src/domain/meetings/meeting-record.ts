@@ -1,11 +1,18 @@
+import { DEFAULT_SMALL_GROUP_BELOW, MIN_RATINGS_SHOWN, shownCount, type ShownCount } from '../small-numbers.ts';
 import type { MeetingAction } from './format.ts';
 import type { MeetingState } from './meeting-state.ts';
 
-/** A member's rating of a meeting (evaluation round). The comment is shown to nobody by name. */
+/**
+ * A member's rating of a meeting (evaluation round). The comment is never shown with a name: when the
+ * meeting ends it goes to the circle's moderators without names if at least {@link MIN_RATINGS_SHOWN}
+ * members rated (and the circle has a moderators' channel), and then it is forgotten either way.
+ */
 export interface MeetingRating {
   readonly memberId: string;
   readonly score: 1 | 2 | 3 | 4 | 5;
   readonly comment: string | null;
+  /** A comment kept private (for example one with crisis words): never forwarded. Absent means false. */
+  readonly withheld?: boolean;
 }
 
 /** A post the bot made in the meeting's thread for one member (their shared check-in), so deleting their data can find it. */
@@ -45,6 +52,12 @@ export interface MeetingRecord {
   readonly actions: Readonly<Partial<Record<MeetingAction, number>>>;
   readonly requestIds: readonly string[];
   readonly ratings: readonly MeetingRating[];
+  /**
+   * What became of the rating comments once the meeting ended: posted to the moderators' channel (without
+   * names) or not shown to anyone. Either way the comments are then removed from the ratings. Absent
+   * until decided (and in records stored before it existed).
+   */
+  readonly moderatorComments?: 'posted' | 'not-shown';
   /** The bot's posts in the thread made for a member (shared check-ins). Absent in records stored before it existed. */
   readonly sharedPosts?: readonly MemberPost[];
 }
@@ -88,31 +101,59 @@ export function withRating(record: MeetingRecord, rating: MeetingRating): Meetin
   return { ...record, ratings: [...record.ratings.filter((r) => r.memberId !== rating.memberId), rating] };
 }
 
-export interface MeetingSummary {
-  readonly attendance: number;
-  readonly requestsRaised: number;
-  readonly requestsAnswered: number;
-  readonly offersMade: number;
-  readonly tasksCommitted: number;
-  readonly tasksReported: number;
-  readonly checkIns: number;
-  readonly averageRating: number | null;
-  readonly ratings: number;
+/**
+ * The rating comments the moderators may read, without names and in alphabetical order (never the order
+ * people rated in): only when at least {@link MIN_RATINGS_SHOWN} members rated, and never a withheld one.
+ * Null when too few rated to share any.
+ */
+export function commentsForModerators(record: MeetingRecord): string[] | null {
+  if (record.ratings.length < MIN_RATINGS_SHOWN) return null;
+  return record.ratings
+    .filter((rating) => !rating.withheld)
+    .map((rating) => rating.comment?.trim() ?? '')
+    .filter((comment) => comment !== '')
+    .sort((a, b) => a.localeCompare(b, 'en'));
 }
 
-/** The end-of-meeting figures: counts only, no names, no private content. */
-export function summarize(record: MeetingRecord, answeredRequestIds: ReadonlySet<string>): MeetingSummary {
+/** The record once its comments are settled: scores stay (for the summary), every comment is gone. */
+export function withCommentsSettled(record: MeetingRecord, outcome: 'posted' | 'not-shown'): MeetingRecord {
+  return { ...record, moderatorComments: outcome, ratings: record.ratings.map(({ memberId, score }) => ({ memberId, score, comment: null })) };
+}
+
+/**
+ * The end-of-meeting figures: counts only, no names, no private content, and no number that points at
+ * one person (src/domain/small-numbers.ts): when fewer took part than the small-group threshold, counts
+ * of 1 or 2 are "a few"; the average rating needs {@link MIN_RATINGS_SHOWN} ratings, and fewer ratings
+ * than that are "a few".
+ */
+export interface MeetingSummary {
+  readonly attendance: ShownCount;
+  readonly requestsRaised: ShownCount;
+  readonly requestsAnswered: ShownCount;
+  readonly offersMade: ShownCount;
+  readonly tasksCommitted: ShownCount;
+  readonly tasksReported: ShownCount;
+  readonly checkIns: ShownCount;
+  /** Null when nobody rated, or fewer than {@link MIN_RATINGS_SHOWN} did. */
+  readonly averageRating: number | null;
+  readonly ratings: ShownCount;
+}
+
+/** `smallGroupBelow`: the reflection threshold (`reflectionMinActive`); fewer taking part makes a small group. */
+export function summarize(record: MeetingRecord, answeredRequestIds: ReadonlySet<string>, smallGroupBelow: number = DEFAULT_SMALL_GROUP_BELOW): MeetingSummary {
   const scores = record.ratings.map((rating) => rating.score);
+  const small = record.attendees.length < smallGroupBelow;
+  const shown = (value: number) => shownCount(value, small);
   return {
-    attendance: record.attendees.length,
-    requestsRaised: record.requestIds.length,
-    requestsAnswered: record.requestIds.filter((id) => answeredRequestIds.has(id)).length,
-    offersMade: record.actions['offer-help'] ?? 0,
-    tasksCommitted: record.actions['commit-task'] ?? 0,
-    tasksReported: record.actions['report-task'] ?? 0,
-    checkIns: record.actions['check-in'] ?? 0,
-    averageRating: scores.length === 0 ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10,
-    ratings: scores.length,
+    attendance: shown(record.attendees.length),
+    requestsRaised: shown(record.requestIds.length),
+    requestsAnswered: shown(record.requestIds.filter((id) => answeredRequestIds.has(id)).length),
+    offersMade: shown(record.actions['offer-help'] ?? 0),
+    tasksCommitted: shown(record.actions['commit-task'] ?? 0),
+    tasksReported: shown(record.actions['report-task'] ?? 0),
+    checkIns: shown(record.actions['check-in'] ?? 0),
+    averageRating: scores.length < MIN_RATINGS_SHOWN ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10,
+    ratings: shownCount(scores.length, scores.length < MIN_RATINGS_SHOWN),
   };
 }
 
