@@ -1,6 +1,7 @@
 import { SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import type { CommandContext } from '../src/discord/command.ts';
 import { helpProblemText } from '../src/discord/help-actions.ts';
+import { promptLines } from '../src/discord/reflection-posts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import type { MemberTally } from '../src/domain/help/tally.ts';
 import type { MemberStats } from '../src/services/help-service.ts';
@@ -13,16 +14,30 @@ export const access = 'member';
 export async function execute({ services, guildId, userId }: CommandContext): Promise<Outcome> {
   const stats = await services.help.stats(guildId, userId);
   if (!stats.ok) throw new UserFacingError(helpProblemText(stats.error));
-  // The same question the group's weekly reflection asks this week, for the member's own thinking.
+  // The same two questions the group's weekly reflection asks this week, for the member's own thinking.
   const prompts = await services.reflections.promptsThisWeek(guildId);
-  return reply({ embeds: [renderStats(stats.value, prompts?.helping ?? null)] });
+  return reply({ embeds: [renderStats(stats.value, prompts)] });
 }
 
 const counts = (tally: MemberTally) => text('stats.counts', { given: tally.given, received: tally.received, requests: tally.requests });
 
-/** The member's own picture: no ranks, no comparison with anyone named. */
-function renderStats(stats: MemberStats, helpingPrompt: string | null): APIEmbed {
+/**
+ * How the member takes part, in plain words. Someone who asked and got no offers yet is not "quiet":
+ * they hear that their request is still open and the circle has been invited to help.
+ */
+function takingPart(stats: MemberStats): { description: string[]; label: string } {
+  if (stats.type === 'low' && stats.asking !== 'none') {
+    const kind = stats.asking === 'open' ? 'waiting' : 'asked';
+    return { description: [text(`stats.type.${kind}`)], label: text(`stats.typeLabel.${kind}`) };
+  }
   const description = [text(`stats.type.${stats.type}`)];
+  if (stats.asking === 'open') description.push(text('stats.stillOpen'));
+  return { description, label: text(`stats.typeLabel.${stats.type}`) };
+}
+
+/** The member's own picture: no ranks, no comparison with anyone named. */
+function renderStats(stats: MemberStats, prompts: { helping: string; needs: string } | null): APIEmbed {
+  const { description, label } = takingPart(stats);
   if (stats.recordingPaused) description.push(text('stats.paused'));
   return {
     title: text('stats.title'),
@@ -30,9 +45,9 @@ function renderStats(stats: MemberStats, helpingPrompt: string | null): APIEmbed
     fields: [
       { name: text('stats.week'), value: counts(stats.week), inline: true },
       { name: text('stats.window', { days: stats.windowDays }), value: counts(stats.window), inline: true },
-      { name: text('stats.typeHeading'), value: text(`stats.typeLabel.${stats.type}`) },
+      { name: text('stats.typeHeading'), value: label },
       { name: text('stats.suggestionHeading'), value: text(stats.suggestion) },
-      ...(helpingPrompt ? [{ name: text('stats.reflectHeading'), value: helpingPrompt }] : []),
+      ...(prompts ? [{ name: text('stats.reflectHeading'), value: promptLines(prompts).join('\n') }] : []),
     ],
     footer: { text: text('stats.footer') },
   };

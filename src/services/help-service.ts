@@ -5,7 +5,7 @@ import { crisisMatcher, type CrisisMatcher } from '../domain/help/crisis.ts';
 import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { groupMedians, matonType, type MatonType } from '../domain/help/maton.ts';
 import { shouldInviteToRest } from '../domain/help/over-helping.ts';
-import { suggestionFor, type SuggestionKey } from '../domain/help/suggestion.ts';
+import { askingOf, suggestionFor, type Asking, type SuggestionKey } from '../domain/help/suggestion.ts';
 import { emptyTally, type MemberTally } from '../domain/help/tally.ts';
 import { daysBetween, rollingWindow, weekWindow } from '../domain/help/week.ts';
 import {
@@ -49,6 +49,8 @@ export interface MemberStats {
   readonly windowDays: number;
   readonly type: MatonType;
   readonly suggestion: SuggestionKey;
+  /** Whether a request of the member's is still open, or they asked in the window: /stats never calls them quiet then. */
+  readonly asking: Asking;
   readonly recordingPaused: boolean;
 }
 
@@ -203,6 +205,9 @@ export class HelpService {
     const weekTally = week.get(memberId) ?? emptyTally(memberId);
     const type = matonType(windowTally, groupMedians(window.values()), this.deps.rules.typing);
     const prefs = await this.deps.prefs.get(guildId, memberId);
+    // A member still waiting for an answer hears that their request is open, never that they were quiet.
+    const openRequests = (await this.deps.requests.open(guildId)).filter((entry) => entry.askerId === memberId).length;
+    const asking = askingOf(openRequests, windowTally.requests);
     // The suggestion reflects the member's balance now; the weekly cooldown only limits unasked invitations.
     const overHelping = shouldInviteToRest(windowTally, null, now, this.deps.rules.overHelping);
     return ok({
@@ -210,7 +215,8 @@ export class HelpService {
       window: { ...windowTally },
       windowDays: this.deps.rules.windowDays,
       type,
-      suggestion: suggestionFor(type, overHelping),
+      suggestion: suggestionFor(type, overHelping, asking),
+      asking,
       recordingPaused: prefs.recordingPaused,
     });
   }

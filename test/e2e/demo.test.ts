@@ -18,8 +18,8 @@ describe('npm run demo', () => {
     expect(result.stdout).toContain('Saved. This is how the circle is set up now:');
     expect(result.stdout).toContain('Moderator role: @Circle moderator');
     expect(result.stdout).toContain('**A member is asking for help**');
-    expect(result.stdout).toContain('How you take part: Receiver: mostly receiving');
-    expect(result.stdout).toContain('How you take part: Provider: mostly giving');
+    expect(result.stdout).toContain('How you take part: Mostly receiving help, which is what the circle is for');
+    expect(result.stdout).toContain('How you take part: Mostly giving help');
     expect(result.stdout).toContain('**Round 5 of 5: Close**');
     expect(result.stdout).toContain('**This week in the circle**');
     expect(result.stdout).toContain('Taking part: a few. Asked for help: a few (a few got offers). Offers of help: a few. Practical tasks committed: a few');

@@ -30,16 +30,16 @@ describe('/stats, each member\'s own picture', () => {
     await offer(w, sam, mayasRequest, 'Me too');
 
     const samStats = (await stats(w, sam)).embeds?.[0] as Embed;
-    expect(fieldOf(samStats, 'How you take part')).toBe('Bidirectional: giving and receiving');
+    expect(fieldOf(samStats, 'How you take part')).toBe('Giving and receiving help');
     expect(fieldOf(samStats, 'This week')).toBe('Help given: 1\nHelp received: 1\nRequests made: 1');
     expect(fieldOf(samStats, 'Last 28 days')).toBe('Help given: 1\nHelp received: 1\nRequests made: 1');
 
     const omarStats = (await stats(w, omar)).embeds?.[0] as Embed;
-    expect(fieldOf(omarStats, 'How you take part')).toBe('Provider: mostly giving');
+    expect(fieldOf(omarStats, 'How you take part')).toBe('Mostly giving help');
     expect(fieldOf(omarStats, 'A thought')).toContain('Bringing a need of your own is a contribution too');
 
     const mayaStats = (await stats(w, maya)).embeds?.[0] as Embed;
-    expect(fieldOf(mayaStats, 'How you take part')).toBe('Receiver: mostly receiving');
+    expect(fieldOf(mayaStats, 'How you take part')).toBe('Mostly receiving help, which is what the circle is for');
     expect(fieldOf(mayaStats, 'A thought')).toContain('offering help on someone');
   });
 
@@ -48,10 +48,38 @@ describe('/stats, each member\'s own picture', () => {
     const answer = await stats(w, w.memberId);
     expect(answer.ephemeral).toBe(true);
     const embed = answer.embeds?.[0] as Embed & { footer?: { text: string } };
-    expect(fieldOf(embed, 'How you take part')).toBe('Low: quieter for now');
+    expect(fieldOf(embed, 'How you take part')).toBe('Taking part in other ways for now');
     expect(embed.footer?.text).toBe('Only you can see this. There are no rankings.');
-    // The same question the group's weekly reflection asks this week.
-    expect(loadReflectionPrompts().helping).toContain(fieldOf(embed, "This week's question, the same the circle's reflection asks"));
+  });
+
+  it('GIVEN any week THEN /stats asks the same two questions as the circle\'s reflection: one about helping, one about needs', async () => {
+    const w = await readyWorld();
+    const embed = (await stats(w, w.memberId)).embeds?.[0] as Embed;
+    const [helping, needs] = (fieldOf(embed, "This week's questions, the same the circle's reflection asks") ?? '').split('\n');
+    const prompts = loadReflectionPrompts();
+    // As in the reflection: "What support would you like next week?" always, then the week's own needs prompt.
+    const always = 'What support would you like next week?';
+    expect(prompts.helping.map((prompt) => `**To reflect on:** ${prompt}`)).toContain(helping);
+    expect(prompts.needs.map((prompt) => `**Looking ahead:** ${prompt === always ? always : `${always} ${prompt}`}`)).toContain(needs);
+  });
+
+  it('GIVEN a member whose request got no offers yet THEN they hear it is still open and the circle was invited to help, never that they were quiet', async () => {
+    const w = await readyWorld();
+    await ask(w, w.memberId, 'Nobody has answered me yet');
+    const embed = (await stats(w, w.memberId)).embeds?.[0] as Embed;
+    expect(embed.description).toContain('your request is still open. The circle has been invited to help with it');
+    expect(fieldOf(embed, 'How you take part')).toBe('Asking for help: your request is open');
+    expect(fieldOf(embed, 'A thought')).toContain('While you wait');
+    expect(JSON.stringify(embed).toLowerCase()).not.toContain('quiet');
+  });
+
+  it('GIVEN a member who mostly gives and has a request still open THEN /stats says so too, and thanks them for bringing a need', async () => {
+    const w = await readyWorld();
+    const theirs = await askAndGetId(w, w.managerId, 'Moving house');
+    await offer(w, w.memberId, theirs, 'I have boxes');
+    await ask(w, w.memberId, 'Sleeping badly');
+    const embed = (await stats(w, w.memberId)).embeds?.[0] as Embed;
+    expect([embed.description?.includes('Your request is still open, and the circle has been invited to help with it.'), fieldOf(embed, 'A thought')?.includes('for bringing a need of your own')]).toEqual([true, true]);
   });
 
   it('GIVEN 100 members offering on one request at the same instant THEN every offer is recorded exactly once', async () => {
