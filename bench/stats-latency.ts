@@ -97,7 +97,6 @@ async function services(url: string) {
     prefs: new MemberPrefsStore(store),
     queue,
     rules: loadHelpRules(),
-    crisisWords: ['crisis'],
     now: () => NOW,
   });
   return { store, queue, circle, ledger, help, close: () => store.close() };

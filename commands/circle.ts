@@ -9,6 +9,7 @@ import { CRISIS_RESOURCES_MAX_LENGTH, type CircleSettings, type CircleSettingsPr
 import { WEEKDAYS } from '../src/domain/circle/time-of-day.ts';
 import { suggestTimezones } from '../src/domain/circle/timezone.ts';
 import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
+import { safetyChecklist } from '../src/discord/safety-checklist.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
 
@@ -47,7 +48,8 @@ export const definition = new SlashCommandBuilder()
       )
       .addStringOption((o) =>
         o.setName('reflection-time').setDescription("Time of the weekly reflection, HH:MM (24-hour, group's time zone)").setMaxLength(5),
-      ),
+      )
+      .addRoleOption((o) => o.setName('crisis-ping-role').setDescription('Role to notify on crisis alerts (and only on them)')),
   )
   .addSubcommand((sub) => sub.setName('show').setDescription('See how the circle is set up'))
   .toJSON();
@@ -62,14 +64,16 @@ const setupOptions = z.object({
   modChannelId: z.string().optional(),
   timezone: z.string().optional(),
   crisisResources: z.string().optional(),
+  crisisPingRoleId: z.string().optional(),
   reflectionDay: z.enum(WEEKDAYS).optional(),
   reflectionTime: z.string().optional(),
 });
 
-export async function execute({ interaction, guildId, userId, services }: CommandContext): Promise<Outcome> {
+export async function execute({ interaction, guildId, userId, services, client }: CommandContext): Promise<Outcome> {
   if (interaction.options.getSubcommand() === 'show') {
     const settings = await services.circle.settings(guildId);
-    return reply({ content: settings ? undefined : text('circle.show.notSetUp'), embeds: settings ? [renderSettings(settings)] : [] });
+    if (!settings) return reply({ content: text('circle.show.notSetUp') });
+    return reply({ embeds: [renderSettings(settings, await safetyChecklist(client, guildId, settings))] });
   }
   const change = setupOptions.parse({
     // Discord itself only offers channels of the types the option allows (TEXT_CHANNELS).
@@ -79,12 +83,13 @@ export async function execute({ interaction, guildId, userId, services }: Comman
     modChannelId: interaction.options.getChannel('mod-channel')?.id,
     timezone: interaction.options.getString('timezone') ?? undefined,
     crisisResources: interaction.options.getString('crisis-resources') ?? undefined,
+    crisisPingRoleId: interaction.options.getRole('crisis-ping-role')?.id,
     reflectionDay: interaction.options.getString('reflection-day') ?? undefined,
     reflectionTime: interaction.options.getString('reflection-time') ?? undefined,
   });
   const saved = await services.circle.setup(guildId, userId, change);
   if (!saved.ok) throw new UserFacingError(problemText(saved.error));
-  return reply({ content: text('circle.setup.saved'), embeds: [renderSettings(saved.value)] });
+  return reply({ content: text('circle.setup.saved'), embeds: [renderSettings(saved.value, await safetyChecklist(client, guildId, saved.value))] });
 }
 
 export async function autocomplete({ interaction }: AutocompleteContext) {
@@ -105,7 +110,7 @@ function problemText(problem: CircleSettingsProblem): string {
   }
 }
 
-function renderSettings(settings: CircleSettings): APIEmbed {
+function renderSettings(settings: CircleSettings, checklist: string): APIEmbed {
   const orNotSet = (value: string | null) => value ?? text('circle.show.notSet');
   const changedAt = Math.floor(Date.parse(settings.updatedAt) / 1000);
   return {
@@ -129,6 +134,7 @@ function renderSettings(settings: CircleSettings): APIEmbed {
         name: text('circle.show.crisisResources'),
         value: settings.crisisResources ?? text('circle.show.crisisDefault', { defaultText: text('crisis.default') }),
       },
+      { name: text('checklist.title'), value: checklist },
       { name: text('circle.show.lastChanged'), value: `<t:${changedAt}:R>` },
     ],
   };

@@ -11,6 +11,7 @@ import { MEETING_IDS } from '../src/discord/meeting-posts.ts';
 import { taskProblemText } from '../src/discord/task-views.ts';
 import { NO_MENTIONS, reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import type { MeetingServiceProblem, Steering } from '../src/services/meeting-service.ts';
+import { counted } from '../src/discord/counts.ts';
 import { text } from '../src/texts/texts.ts';
 
 export const definition = new SlashCommandBuilder()
@@ -84,7 +85,7 @@ async function status({ services, guildId }: CommandContext): Promise<string> {
   const record = await services.meetings.current(guildId);
   if (!record) return text('meeting.noMeeting');
   const { state } = record;
-  const common = { number: state.roundIndex + 1, total: state.rounds.length, title: services.meetings.currentRoundTitle(record), attendance: record.attendees.length };
+  const common = { number: state.roundIndex + 1, total: state.rounds.length, title: services.meetings.currentRoundTitle(record), attendance: counted('meeting.status.tookPart', record.attendees.length) };
   if (state.status === 'ended') return text('meeting.status.ended', { relative: relative(state.endedAt!) });
   if (state.status === 'paused') return text('meeting.status.paused', { ...common, minutes: `${Math.max(1, Math.round((services.meetings.timeLeftInRound(record) ?? 0) / 60_000))} min` });
   return text('meeting.status.running', { ...common, relative: relative(state.roundEndsAt!) });
@@ -184,13 +185,15 @@ const checkIn: ComponentHandler = {
 const checkInModal: ComponentHandler = {
   access: 'member',
   async handle(context) {
-    const meeting = await record(context, 'check-in');
     const shared = modalField(context, 'text');
+    context.care.screen(shared, 'public');
+    const meeting = await record(context, 'check-in');
     if (shared && meeting.threadId) {
       const thread = (await context.client.channels.fetch(meeting.threadId)) as ThreadChannel;
       const quoted = shared.split('\n').map((line) => `> ${line}`).join('\n');
       const posted = await thread.send({ content: text('meeting.checkIn.shared', { member: `<@${context.userId}>`, text: quoted }), allowedMentions: NO_MENTIONS });
       await context.services.meetings.recordMemberPost(context.guildId, meeting.state.id, context.userId, posted.id); // so /privacy delete finds it
+      await context.care.alertAboutPost({ what: 'check-in', words: shared, channelId: meeting.threadId, messageId: posted.id, anonymous: false });
     }
     return reply({ content: text('meeting.checkIn.done') });
   },
@@ -208,6 +211,7 @@ const need: ComponentHandler = {
 const needModal: ComponentHandler = {
   access: 'member',
   async handle(context) {
+    context.care.screen(modalField(context, 'text'), 'public');
     const meeting = await mustAct(context, 'need-help');
     const anonymous = roundOf(context).rest[0] === 'anonymous';
     const outcome = await askForHelp(context, modalField(context, 'text'), anonymous, meeting.threadId ?? undefined);
@@ -255,6 +259,7 @@ const offerSelect: ComponentHandler = {
 const offerModal: ComponentHandler = {
   access: 'member',
   async handle(context) {
+    context.care.screen(modalField(context, 'text'), 'public');
     await mustAct(context, 'offer-help');
     const outcome = await makeOffer(context, roundOf(context).rest[0] ?? '', modalField(context, 'text') || null);
     await record(context, 'offer-help');
@@ -277,6 +282,7 @@ const commitTask: ComponentHandler = {
 const commitTaskModal: ComponentHandler = {
   access: 'member',
   async handle(context) {
+    context.care.screen(modalField(context, 'text'), 'private');
     const meeting = await mustAct(context, 'commit-task');
     const committed = await context.services.tasks.set(context.guildId, context.userId, modalField(context, 'text'), meeting.state.id);
     if (!committed.ok) throw new UserFacingError(taskProblemText(committed.error));
@@ -329,6 +335,7 @@ const reportOutcome: ComponentHandler = {
 const reportModal: ComponentHandler = {
   access: 'member',
   async handle(context) {
+    context.care.screen(modalField(context, 'text'), 'private');
     await mustAct(context, 'report-task');
     const outcome = z.enum(['done', 'partly', 'not-done']).parse(roundOf(context).rest[0]);
     const reported = await context.services.tasks.report(context.guildId, context.userId, outcome, modalField(context, 'text') || null);
@@ -358,8 +365,11 @@ const rateModal: ComponentHandler = {
   access: 'member',
   async handle(context) {
     const { meetingId, roundIndex, rest } = roundOf(context);
+    const comment = modalField(context, 'text') || null;
+    // A comment is private words: one that calls for crisis care never reaches the moderators' digest.
+    const withheld = context.care.screen(comment, 'private');
     const score = z.coerce.number().int().min(1).max(5).parse(rest[0]) as 1 | 2 | 3 | 4 | 5;
-    const rated = await context.services.meetings.rate(context.guildId, meetingId, roundIndex, { memberId: context.userId, score, comment: modalField(context, 'text') || null });
+    const rated = await context.services.meetings.rate(context.guildId, meetingId, roundIndex, { memberId: context.userId, score, comment, withheld });
     if (!rated.ok) throw new UserFacingError(actionProblemText(rated.error.kind));
     return reply({ content: text('meeting.rate.done') });
   },

@@ -1,7 +1,7 @@
-import { SlashCommandBuilder } from 'discord.js';
+import { ButtonStyle, ComponentType, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import { OFFER_MESSAGE_MAX_LENGTH } from '../src/domain/requests/help-request.ts';
-import type { AutocompleteContext, CommandContext, ComponentHandler } from '../src/discord/command.ts';
+import { customId, type AutocompleteContext, type CommandContext, type ComponentHandler } from '../src/discord/command.ts';
 import { helpProblemText, makeOffer } from '../src/discord/help-actions.ts';
 import { HELP_IDS, refreshOffer } from '../src/discord/help-posts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
@@ -51,11 +51,29 @@ const pausePromptsButton: ComponentHandler = {
   access: 'member',
   async handle(context) {
     const until = await context.services.help.pauseHelpingPrompts(context.guildId, context.userId);
-    return reply({ content: text('offer.promptsPaused', { until: `<t:${Math.floor(until.getTime() / 1000)}:D>` }) });
+    return reply({
+      content: text('offer.promptsPaused', { until: `<t:${Math.floor(until.getTime() / 1000)}:D>` }),
+      components: [
+        {
+          type: ComponentType.ActionRow,
+          components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.resumePrompts'), custom_id: customId(HELP_IDS.resumePrompts) }],
+        },
+      ],
+    });
+  },
+};
+
+/** The pause can be undone from the same message (or with /privacy resume). */
+const resumePromptsButton: ComponentHandler = {
+  access: 'member',
+  async handle(context) {
+    const resumed = await context.services.help.resumeHelpingPrompts(context.guildId, context.userId);
+    return reply({ content: text(resumed ? 'offer.promptsResumed' : 'offer.promptsNotPaused') });
   },
 };
 
 export const components = {
   [HELP_IDS.helped]: helpedButton,
   [HELP_IDS.pausePrompts]: pausePromptsButton,
+  [HELP_IDS.resumePrompts]: resumePromptsButton,
 };

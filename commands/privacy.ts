@@ -11,7 +11,7 @@ export const definition = new SlashCommandBuilder()
   .setDescription('See, pause, export or delete what Helper Circle keeps about you (only you see it)')
   .addSubcommand((s) => s.setName('show').setDescription('What Helper Circle keeps about you, in plain words'))
   .addSubcommand((s) => s.setName('pause').setDescription('Stop counting your help for now'))
-  .addSubcommand((s) => s.setName('resume').setDescription('Start counting your help again'))
+  .addSubcommand((s) => s.setName('resume').setDescription('Start counting your help again (and turn invitations to help back on)'))
   .addSubcommand((s) => s.setName('export').setDescription('Get everything kept about you as a file'))
   .addSubcommand((s) => s.setName('delete').setDescription('Delete everything kept about you (asks you to confirm first)'))
   .toJSON();
@@ -33,9 +33,12 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     case 'pause':
       await services.privacy.pause(guildId, userId);
       return reply({ content: text('privacy.paused') });
-    case 'resume':
+    case 'resume': {
       await services.privacy.resume(guildId, userId);
-      return reply({ content: text('privacy.resumed') });
+      // The over-helping break is undone here too, so one command brings everything back.
+      const invitations = await services.help.resumeHelpingPrompts(guildId, userId);
+      return reply({ content: invitations ? `${text('privacy.resumed')}\n${text('offer.promptsResumed')}` : text('privacy.resumed') });
+    }
     case 'export': {
       const data = await services.privacy.export(guildId, userId);
       return reply({
@@ -84,6 +87,7 @@ const dataOf = (summary: PrivacySummary): DataCounts => ({
   checkInPosts: summary.checkInPosts,
   namedAsChair: summary.namedAsChair,
   chairRotation: summary.chairRotation,
+  crisisAlerts: summary.crisisAlerts,
 });
 
 const isEmpty = (data: DataCounts) =>
@@ -95,7 +99,8 @@ const isEmpty = (data: DataCounts) =>
   data.meeting === null &&
   data.checkInPosts === 0 &&
   !data.namedAsChair &&
-  data.chairRotation === null;
+  data.chairRotation === null &&
+  data.crisisAlerts === 0;
 
 /** Texts with a `.one` and an `.other` form, by their shared stem. */
 type Counted = { [K in TextKey]: K extends `${infer Stem}.one` ? (`${Stem}.other` extends TextKey ? Stem : never) : never }[TextKey];
@@ -125,6 +130,7 @@ function items(data: DataCounts): string {
   if (data.checkInPosts > 0) lines.push(counted('privacy.item.checkIns', data.checkInPosts));
   if (data.namedAsChair) lines.push(text('privacy.item.namedAsChair'));
   if (data.chairRotation) lines.push(text('privacy.item.chairRotation'));
+  if (data.crisisAlerts > 0) lines.push(counted('privacy.item.crisisAlerts', data.crisisAlerts));
   if (data.prefs) lines.push(text('privacy.item.settings'));
   return lines.join('\n');
 }

@@ -38,14 +38,16 @@ const subcommand = z.enum(['set', 'report', 'show']);
 const reportOptions = z.object({ outcome: z.enum(TASK_OUTCOMES), note: z.string().nullable() });
 
 /** Every answer is the member's own and ephemeral (reply's default): tasks are never listed publicly. */
-export async function execute({ interaction, services, guildId, userId }: CommandContext): Promise<Outcome> {
+export async function execute({ interaction, services, guildId, userId, care }: CommandContext): Promise<Outcome> {
   switch (subcommand.parse(interaction.options.getSubcommand(true))) {
     case 'set': {
+      care.screen(interaction.options.getString('text'), 'private');
       const committed = await services.tasks.set(guildId, userId, z.string().parse(interaction.options.getString('text', true)), null);
       if (!committed.ok) throw new UserFacingError(taskProblemText(committed.error));
       return reply({ content: committedText(committed.value) });
     }
     case 'report': {
+      care.screen(interaction.options.getString('note'), 'private');
       const options = reportOptions.parse({ outcome: interaction.options.getString('outcome', true), note: interaction.options.getString('note') });
       const reported = await services.tasks.report(guildId, userId, options.outcome, options.note);
       if (!reported.ok) throw new UserFacingError(taskProblemText(reported.error));

@@ -12,6 +12,7 @@ import { InteractionRouter } from './discord/interaction-router.ts';
 import { MeetingConductor } from './discord/meeting-conductor.ts';
 import { ScheduleConductor } from './discord/schedule-conductor.ts';
 import { ReflectionConductor } from './discord/reflection-conductor.ts';
+import { CrisisFollowUps } from './discord/crisis-follow-ups.ts';
 import type { Conductors } from './discord/conductors.ts';
 import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
@@ -20,6 +21,8 @@ import { MeetingService } from './services/meeting-service.ts';
 import { ScheduleService } from './services/schedule-service.ts';
 import { ReflectionService } from './services/reflection-service.ts';
 import { PrivacyService } from './services/privacy-service.ts';
+import { SafetyService } from './services/safety-service.ts';
+import { crisisAlertStore } from './store/crisis-alert-store.ts';
 import { TaskService } from './services/task-service.ts';
 import { MinuteTicker } from './scheduler/minute-ticker.ts';
 import { startRetentionPurge } from './scheduler/retention-purge.ts';
@@ -79,7 +82,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const tasks = new TaskStore(store, guilds);
   const meetings = new MeetingStore(store);
   const rules = options.helpRules ?? loadHelpRules();
-  const help = new HelpService({ circle, requests, ledger, prefs, queue, rules, crisisWords: loadCrisisWords(), now: options.now });
+  const help = new HelpService({ circle, requests, ledger, prefs, queue, rules, now: options.now });
   const meetingService = new MeetingService({
     circle,
     help,
@@ -93,10 +96,19 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     smallGroupBelow: rules.reflectionMinActive,
     now: options.now,
   });
+  const safety = new SafetyService({
+    circle,
+    alerts: crisisAlertStore(store, queue),
+    guilds: new GuildIndex(store, 'crisis-alert-guilds'),
+    crisisWords: loadCrisisWords(),
+    followUpMinutes: rules.crisisFollowUpMinutes,
+    now: options.now,
+  });
   const services: Services = {
     circle,
+    safety,
     help,
-    privacy: new PrivacyService({ circle, help, requests, ledger, prefs, tasks, meetings, guilds, queue, rules, now: options.now }),
+    privacy: new PrivacyService({ circle, help, requests, ledger, prefs, tasks, meetings, guilds, queue, rules, safety, now: options.now }),
     tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
     meetings: meetingService,
     schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, now: options.now }),
@@ -126,6 +138,8 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const ticker = new MinuteTicker({ logger, now, tickMs: options.scheduleTickMs });
   ticker.add('schedules', () => scheduleConductor.tick());
   ticker.add('reflections', () => reflectionConductor.tick());
+  const crisisFollowUps = new CrisisFollowUps(client, safety, logger);
+  ticker.add('crisis-follow-ups', () => crisisFollowUps.tick());
   const reflectionConductor = new ReflectionConductor(client, services.reflections, logger);
   const conductors: Conductors = { meetings: conductor, schedules: scheduleConductor, reflections: reflectionConductor };
   const router = new InteractionRouter({ commands, services, conductors, logger, deferAfterMs: options.deferAfterMs });

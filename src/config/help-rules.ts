@@ -29,6 +29,8 @@ export const helpRulesSchema = z.object({
   reflectionMinActive: z.int({ error: 'must be a whole number, 5 or more' }).min(5, {
     error: 'must be 5 or more: with fewer members, the numbers in reflections and summaries could point at one person',
   }),
+  /** A crisis alert no moderator took within this many minutes is posted once more, once. */
+  crisisFollowUpMinutes: z.int().min(1).max(1440),
 });
 
 export type HelpRules = z.infer<typeof helpRulesSchema>;

@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services/services.ts';
 import type { Access } from './access.ts';
 import type { Conductors } from './conductors.ts';
+import type { CrisisCare } from './crisis-care.ts';
 import type { Outcome } from './reply.ts';
 
 export interface HandlerContext {
@@ -22,6 +23,8 @@ export interface HandlerContext {
   readonly userId: string;
   readonly services: Services;
   readonly logger: Logger;
+  /** Crisis care for this interaction: screen each text a member wrote, first (see CrisisCare). */
+  readonly care: CrisisCare;
 }
 
 export interface CommandContext extends HandlerContext {

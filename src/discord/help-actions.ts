@@ -1,9 +1,9 @@
-import { ButtonStyle, ComponentType, type TextChannel } from 'discord.js';
+import { ButtonStyle, ComponentType } from 'discord.js';
 import type { AskOutcome, HelpProblem } from '../services/help-service.ts';
 import { text } from '../texts/texts.ts';
 import { customId, type HandlerContext } from './command.ts';
-import { HELP_IDS, messageLink, postOffer, postRequest } from './help-posts.ts';
-import { NO_MENTIONS, reply, UserFacingError, type Outcome } from './reply.ts';
+import { HELP_IDS, postOffer, postRequest } from './help-posts.ts';
+import { reply, UserFacingError, type Outcome } from './reply.ts';
 
 /** Plain words for every way seeking or giving help can be refused. */
 export function helpProblemText(problem: HelpProblem, action: 'confirm' | 'close' | 'other' = 'other'): string {
@@ -32,16 +32,20 @@ export function helpProblemText(problem: HelpProblem, action: 'confirm' | 'close
 }
 
 /**
- * Records an offer and shows it where the asker will see it. Shared by `/offer` and the "I can help"
- * modal, so both ways of helping behave the same.
+ * Records an offer and shows it where the asker will see it. Shared by `/offer`, the "I can help"
+ * modal and a meeting's offer, so every way of helping behaves the same, crisis care included.
  */
 export async function makeOffer(context: HandlerContext, requestId: string, message: string | null): Promise<Outcome> {
+  context.care.screen(message, 'public');
   const result = await context.services.help.offer(context.guildId, context.userId, requestId, message);
   if (!result.ok) throw new UserFacingError(helpProblemText(result.error));
   const { request, offer, inviteToRest } = result.value;
   const messageId = await postOffer(context.client, request, offer);
   await context.services.help.attachOfferPost(context.guildId, request.id, offer.id, messageId);
-  if (!inviteToRest) return reply({ content: text('offer.done') });
+  if (message) {
+    await context.care.alertAboutPost({ what: 'offer', words: message, channelId: request.threadId ?? request.channelId, messageId, anonymous: false });
+  }
+  if (!inviteToRest || context.care.needed) return reply({ content: text('offer.done') });
   return reply({
     content: `${text('offer.done')}\n\n${text('offer.restInvite')}`,
     components: [
@@ -55,7 +59,8 @@ export async function makeOffer(context: HandlerContext, requestId: string, mess
 
 /**
  * Opens a request and posts it, shared by `/ask` and a meeting's "I need help". If Discord will not
- * take the post, the request is withdrawn, so nothing is half-written.
+ * take the post, the request is withdrawn, so nothing is half-written. Crisis words are screened
+ * first, so the asker sees the crisis resources whatever happens after.
  */
 export async function askForHelp(
   context: HandlerContext,
@@ -64,6 +69,7 @@ export async function askForHelp(
   channelId?: string,
 ): Promise<{ requestId: string; reply: Outcome }> {
   const { services, guildId, userId } = context;
+  context.care.screen(topic, 'public');
   const asked = await services.help.ask(guildId, userId, topic, anonymous, channelId);
   if (!asked.ok) throw new UserFacingError(helpProblemText(asked.error));
   const { request } = asked.value;
@@ -76,54 +82,33 @@ export async function askForHelp(
     throw new UserFacingError(text('help.postFailed', { channel: request.channelId }));
   }
   await services.help.attachRequestPost(guildId, request.id, post);
-  if (asked.value.crisisTerms.length > 0) await alertModerators(context, asked.value, post.messageId);
-  return { requestId: request.id, reply: reply(confirmation(asked.value)) };
+  await context.care.alertAboutPost({ what: 'request', words: topic, channelId: request.channelId, messageId: post.messageId, anonymous: request.anonymous });
+  return { requestId: request.id, reply: reply(confirmation(asked.value, context.care.needed)) };
 }
 
-/** The asker's private answer: confirmation, crisis resources if needed, and an invitation to help. */
-function confirmation({ request, settings, crisisTerms, invitations }: AskOutcome) {
-  const parts = [text(request.anonymous ? 'ask.confirmed.anonymous' : 'ask.confirmed', { channel: request.channelId })];
-  if (crisisTerms.length > 0) parts.unshift(text('ask.crisis', { resources: settings.crisisResources ?? text('crisis.default') }));
-  if (invitations.length > 0) parts.push(text('ask.invitation'));
+/**
+ * The asker's private answer: confirmation and, unless their words called for crisis care, an
+ * invitation to help others (a crisis reply never asks anything of the member).
+ */
+function confirmation({ request, invitations }: AskOutcome, inCrisis: boolean) {
+  const content = text(request.anonymous ? 'ask.confirmed.anonymous' : 'ask.confirmed', { channel: request.channelId });
+  if (inCrisis || invitations.length === 0) return { content, components: [] };
   return {
-    content: parts.join('\n\n'),
-    components:
-      invitations.length === 0
-        ? []
-        : [
-            {
-              type: ComponentType.ActionRow as const,
-              components: invitations.map((entry) => ({
-                type: ComponentType.Button as const,
-                style: ButtonStyle.Secondary as const,
-                label: truncate(entry.topic, 80),
-                custom_id: customId(HELP_IDS.offerButton, entry.id),
-              })),
-            },
-          ],
+    content: `${content}\n\n${text('ask.invitation')}`,
+    components: [
+      {
+        type: ComponentType.ActionRow as const,
+        components: invitations.map((entry) => ({
+          type: ComponentType.Button as const,
+          style: ButtonStyle.Secondary as const,
+          label: truncate(entry.topic, 80),
+          custom_id: customId(HELP_IDS.offerButton, entry.id),
+        })),
+      },
+    ],
   };
-}
-
-/** Tells the moderators' channel, with a link and never the name of an anonymous asker. */
-async function alertModerators(context: HandlerContext, outcome: AskOutcome, messageId: string): Promise<void> {
-  const { request, settings, crisisTerms } = outcome;
-  if (!settings.modChannelId) return;
-  try {
-    const channel = (await context.client.channels.fetch(settings.modChannelId)) as TextChannel;
-    await channel.send({
-      content: text('modAlert.crisis', {
-        link: messageLink(context.guildId, request.channelId, messageId),
-        terms: crisisTerms.join(', '),
-        who: request.anonymous ? text('modAlert.anonymous') : text('modAlert.named', { asker: request.askerId }),
-      }),
-      allowedMentions: NO_MENTIONS,
-    });
-  } catch (error) {
-    context.logger.error({ err: error, requestId: request.id }, 'could not alert moderators about a request');
-  }
 }
 
 function truncate(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
-

@@ -19,7 +19,10 @@ export const HELP_IDS = {
   offerModal: 'help-offer-modal',
   close: 'help-close',
   helped: 'help-helped',
+  add: 'help-add',
+  addModal: 'help-add-modal',
   pausePrompts: 'help-pause-prompts',
+  resumePrompts: 'help-resume-prompts',
 } as const;
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
@@ -43,6 +46,10 @@ export function requestMessage(request: HelpRequest): { content: string; compone
         components: [
           { type: ComponentType.Button, style: ButtonStyle.Primary, label: text('request.button.offer'), custom_id: customId(HELP_IDS.offerButton, request.id) },
           { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('request.button.close'), custom_id: customId(HELP_IDS.close, request.id) },
+          // An anonymous asker who wrote in the thread would show their name: the bot posts for them.
+          ...(request.anonymous
+            ? [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: text('request.button.add'), custom_id: customId(HELP_IDS.add, request.id) }]
+            : []),
         ],
       },
     ],
@@ -101,6 +108,14 @@ export async function postOffer(client: Client, request: HelpRequest, offer: Off
     components: rendered.components,
     allowedMentions: { parse: [], users: request.anonymous ? [] : [request.askerId] },
   });
+  return message.id;
+}
+
+/** Posts what an anonymous asker added, in the request's thread, without any name. */
+export async function postAddition(client: Client, request: HelpRequest, words: string): Promise<string> {
+  const target = (await client.channels.fetch(request.threadId ?? request.channelId)) as TextChannel | ThreadChannel;
+  const quoted = words.split('\n').map((line) => `> ${line}`).join('\n');
+  const message = await target.send({ content: text('request.addition', { text: quoted }), allowedMentions: NO_MENTIONS });
   return message.id;
 }
 

@@ -15,6 +15,7 @@ import type { CommandModule, ComponentHandler, HandlerContext } from './command.
 import { reply, UserFacingError, type Outcome } from './reply.ts';
 import type { Conductors } from './conductors.ts';
 import { Responder } from './responder.ts';
+import { CrisisCare } from './crisis-care.ts';
 
 export interface RouterOptions {
   readonly commands: readonly CommandModule[];
@@ -88,22 +89,24 @@ export class InteractionRouter {
     const responder = new Responder(interaction);
     responder.armDeferral(this.deferAfterMs, deferMode);
     const log = this.options.logger.child({ interactionId: interaction.id, guildId: interaction.guildId, handler: label });
+    // Crisis care comes first in every answer whose member's words called for it, whatever else happens.
+    const care = new CrisisCare({ client: interaction.client, safety: this.options.services.safety, guildId: interaction.guildId, memberId: interaction.user.id, logger: log });
     try {
       let outcome: Outcome;
       try {
-        outcome = await this.authorizeAndRun(interaction, access, log, run);
+        outcome = await this.authorizeAndRun(interaction, access, log, care, run);
       } catch (error) {
         if (!(error instanceof UserFacingError)) throw error;
         // Not the answer's words: they may quote what the member typed.
         log.debug('expected failure answered');
         outcome = reply({ content: error.userMessage });
       }
-      await responder.send(outcome);
+      await responder.send(await care.decorate(outcome));
     } catch (error) {
       const errorId = newErrorId();
       log.error({ err: error, errorId }, 'unexpected failure');
       try {
-        await responder.send(reply({ content: text('error.unexpected', { errorId }) }));
+        await responder.send(await care.decorate(reply({ content: text('error.unexpected', { errorId }) })));
       } catch (sendError) {
         log.warn({ err: sendError, errorId }, 'could not tell the member about the failure');
       }
@@ -116,6 +119,7 @@ export class InteractionRouter {
     interaction: ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction,
     access: Access,
     logger: Logger,
+    care: CrisisCare,
     run: (context: HandlerContext) => Promise<Outcome>,
   ): Promise<Outcome> {
     const guildId = interaction.guildId;
@@ -125,7 +129,7 @@ export class InteractionRouter {
       const denied = accessDenied(access, invokerOf(interaction), settings);
       if (denied) throw new UserFacingError(denied);
     }
-    return run({ client: interaction.client, conductors: this.options.conductors, guildId, userId: interaction.user.id, services: this.options.services, logger });
+    return run({ client: interaction.client, conductors: this.options.conductors, guildId, userId: interaction.user.id, services: this.options.services, logger, care });
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -141,6 +145,7 @@ export class InteractionRouter {
               userId: interaction.user.id,
               services: this.options.services,
               logger: this.options.logger,
+              care: new CrisisCare({ client: interaction.client, safety: this.options.services.safety, guildId: interaction.guildId, memberId: interaction.user.id, logger: this.options.logger }),
             })
           : [];
       await interaction.respond(choices.slice(0, 25).map((choice) => ({ ...choice, name: choice.name.slice(0, 100) })));

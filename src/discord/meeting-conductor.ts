@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { MeetingService } from '../services/meeting-service.ts';
 import { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import { text } from '../texts/texts.ts';
-import { openingMessage, moderatorCommentsMessages, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
+import { openingComponents, openingMessage, moderatorCommentsMessages, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
 import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
@@ -99,6 +99,7 @@ export class MeetingConductor {
       const channel = (await this.client.channels.fetch(record.channelId)) as TextChannel;
       const opening = await channel.send({
         content: openingMessage(record, format),
+        components: openingComponents(),
         allowedMentions: NO_MENTIONS,
         nonce: postNonce(id, 'open'),
         enforceNonce: true,

@@ -5,6 +5,7 @@ import { MIN_RATINGS_SHOWN, type ShownCount } from '../domain/small-numbers.ts';
 import { text } from '../texts/texts.ts';
 import { customId } from './command.ts';
 import { counted, shown } from './counts.ts';
+import { CRISIS_IDS } from './crisis-care.ts';
 
 /** Custom-id prefixes of meeting round buttons, selects and modals. Each carries meeting id and round. */
 export const MEETING_IDS = {
@@ -37,7 +38,19 @@ function withChair(prompt: string, chairId: string | null): string {
 
 export function openingMessage(record: MeetingRecord, format: MeetingFormat): string {
   const opening = text('meeting.opening', { title: format.title, chair: record.state.chairId ? `<@${record.state.chairId}>` : text('meeting.chair.group') });
-  return record.suggestedChairId ? `${opening}\n${text('meeting.opening.rotation', { member: `<@${record.suggestedChairId}>` })}` : opening;
+  const withRotation = record.suggestedChairId ? `${opening}\n${text('meeting.opening.rotation', { member: `<@${record.suggestedChairId}>` })}` : opening;
+  // Said once, kindly, at the start of every meeting (safe-messaging guidance: say what the space is not).
+  return `${withRotation}\n\n${text('meeting.opening.peerSupport')}`;
+}
+
+/** The opening's one button: the crisis resources, shown privately to whoever presses it. */
+export function openingComponents(): Row[] {
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('crisis.button.show'), custom_id: customId(CRISIS_IDS.show) }],
+    },
+  ];
 }
 
 export function threadName(record: MeetingRecord, format: MeetingFormat): string {

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { DeletionOutcome } from '../services/privacy-service.ts';
 import { text } from '../texts/texts.ts';
 import { NO_MENTIONS } from './reply.ts';
+import { alertMessage } from './crisis-care.ts';
 
 const UNKNOWN_CHANNEL = 10003;
 const UNKNOWN_MESSAGE = 10008;
@@ -60,6 +61,16 @@ export async function clearDeletedPosts(client: Client, outcome: DeletionOutcome
   }
   for (const { request, offer } of outcome.removedOffers) {
     if (offer.messageId) inChannel(request.threadId ?? request.channelId).changes.push({ kind: 'delete', messageId: offer.messageId });
+  }
+  // A request's additions (posted by the bot for an anonymous asker) repeat their words: they go.
+  for (const request of outcome.removedRequests) {
+    for (const addition of request.additions ?? []) if (addition.messageId) inChannel(request.threadId ?? request.channelId).changes.push({ kind: 'delete', messageId: addition.messageId });
+  }
+  // Crisis alerts about the member keep that they happened, without name, link or words.
+  for (const alert of outcome.redactedAlerts) {
+    if (!alert.channelId) continue;
+    const redacted = { content: alertMessage(alert, undefined).content, components: [], allowedMentions: NO_MENTIONS };
+    for (const messageId of [alert.messageId, alert.followUpMessageId]) if (messageId) inChannel(alert.channelId).changes.push({ kind: 'edit', messageId, edit: redacted });
   }
   for (const post of outcome.meetingPosts) {
     inChannel(post.channelId).changes.push(post.action === 'delete' ? { kind: 'delete', messageId: post.messageId } : { kind: 'unname', messageId: post.messageId, memberId: post.memberId });

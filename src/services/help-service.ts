@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { HelpRules } from '../config/help-rules.ts';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
-import { crisisMatcher, type CrisisMatcher } from '../domain/help/crisis.ts';
 import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { groupMedians, matonType, type MatonType } from '../domain/help/maton.ts';
 import { shouldInviteToRest } from '../domain/help/over-helping.ts';
@@ -10,6 +9,7 @@ import { emptyTally, type MemberTally } from '../domain/help/tally.ts';
 import { daysBetween, rollingWindow, weekWindow } from '../domain/help/week.ts';
 import {
   addOffer,
+  addToRequest,
   closeRequest,
   confirmOffer,
   openRequest,
@@ -30,8 +30,6 @@ export type HelpProblem = RequestProblem | { readonly kind: 'not-set-up' } | { r
 export interface AskOutcome {
   readonly request: HelpRequest;
   readonly settings: CircleSettings;
-  /** Crisis terms found in the topic: the asker is shown crisis resources and moderators are alerted. */
-  readonly crisisTerms: readonly string[];
   /** Up to a few open requests from others, offered as an invitation to help (never a condition). */
   readonly invitations: readonly OpenRequestEntry[];
 }
@@ -61,7 +59,6 @@ export interface HelpServiceDeps {
   readonly prefs: MemberPrefsStore;
   readonly queue: GuildWriteQueue;
   readonly rules: HelpRules;
-  readonly crisisWords: readonly string[];
   readonly now?: () => Date;
 }
 
@@ -74,11 +71,9 @@ const newId = () => randomBytes(6).toString('base64url');
  */
 export class HelpService {
   private readonly now: () => Date;
-  private readonly crisis: CrisisMatcher;
 
   constructor(private readonly deps: HelpServiceDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.crisis = crisisMatcher(deps.crisisWords);
   }
 
   /** Opens a request, posted in the circle channel, or in `channelId` (a running meeting's thread). */
@@ -104,7 +99,7 @@ export class HelpService {
           .filter((entry) => entry.askerId !== askerId)
           .slice(-this.deps.rules.invitationsShown)
           .reverse();
-    return ok({ request, settings, crisisTerms: this.crisis.find(request.topic), invitations });
+    return ok({ request, settings, invitations });
   }
 
   /** Where the request was posted; called once Discord accepted the post. */
@@ -140,6 +135,30 @@ export class HelpService {
       ]);
       const inviteToRest = await this.checkOverHelping(guildId, settings, giverId, now);
       return ok({ request: added.value.request, offer, inviteToRest });
+    });
+  }
+
+  /** An anonymous asker adds to their request; stored before it is posted, withdrawn if Discord refuses. */
+  async addToRequest(guildId: string, memberId: string, requestId: string, words: string): Promise<Result<{ request: HelpRequest; additionId: string }, HelpProblem>> {
+    return this.deps.queue.run(guildId, async () => {
+      const request = await this.deps.requests.get(guildId, requestId);
+      if (!request) return err({ kind: 'unknown-request' as const });
+      const added = addToRequest(request, { id: newId(), memberId, words, now: this.now() });
+      if (!added.ok) return added;
+      await this.deps.requests.put(guildId, added.value.request);
+      return ok({ request: added.value.request, additionId: added.value.addition.id });
+    });
+  }
+
+  /** Where an addition was posted, or (messageId null) that it never was: then it is forgotten. */
+  attachAdditionPost(guildId: string, requestId: string, additionId: string, messageId: string | null): Promise<void> {
+    return this.deps.queue.run(guildId, async () => {
+      const request = await this.deps.requests.get(guildId, requestId);
+      if (!request) return;
+      const additions = (request.additions ?? []).flatMap((addition) =>
+        addition.id !== additionId ? [addition] : messageId ? [{ ...addition, messageId }] : [],
+      );
+      await this.deps.requests.put(guildId, { ...request, additions });
     });
   }
 
@@ -228,6 +247,16 @@ export class HelpService {
       const prefs = await this.deps.prefs.get(guildId, memberId);
       await this.deps.prefs.put(guildId, memberId, { ...prefs, helpingPromptsOffUntil: until.toISOString() });
       return until;
+    });
+  }
+
+  /** Undoes {@link pauseHelpingPrompts}; false when invitations were not paused (nothing changed). */
+  resumeHelpingPrompts(guildId: string, memberId: string): Promise<boolean> {
+    return this.deps.queue.run(guildId, async () => {
+      const prefs = await this.deps.prefs.get(guildId, memberId);
+      const paused = prefs.helpingPromptsOffUntil !== null && Date.parse(prefs.helpingPromptsOffUntil) > this.now().getTime();
+      if (prefs.helpingPromptsOffUntil !== null) await this.deps.prefs.put(guildId, memberId, { ...prefs, helpingPromptsOffUntil: null });
+      return paused;
     });
   }
 

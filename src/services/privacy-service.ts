@@ -14,6 +14,8 @@ import type { MemberPrefs, MemberPrefsStore } from '../store/member-prefs-store.
 import type { TaskStore } from '../store/task-store.ts';
 import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
+import type { SafetyService } from './safety-service.ts';
+import type { CrisisAlert } from '../domain/safety/crisis-alert.ts';
 
 /** What the server's current or last meeting record keeps about one member. */
 export interface MeetingPart {
@@ -43,6 +45,8 @@ export interface DataCounts {
   readonly namedAsChair: boolean;
   /** Their entry on the chairing rotation (whether they volunteered, and when they last chaired). */
   readonly chairRotation: { readonly optedIn: boolean; readonly lastChairedAt: string | null } | null;
+  /** Crisis alerts to moderators about them (deletion removes their name, link and words; that one existed stays). */
+  readonly crisisAlerts: number;
 }
 
 /** Counts of what is kept about one member in one guild: what `/privacy show` tells them. */
@@ -62,6 +66,7 @@ export interface PrivacySummary {
   readonly checkInPosts: number;
   readonly namedAsChair: boolean;
   readonly chairRotation: DataCounts['chairRotation'];
+  readonly crisisAlerts: number;
 }
 
 /** Written in place of another member's id when that member asked anonymously. */
@@ -115,6 +120,8 @@ export interface DeletionOutcome {
   readonly removedOffers: ReadonlyArray<{ readonly request: HelpRequest; readonly offer: Offer }>;
   /** Meeting posts that repeated the member's words (to delete) or mentioned them as chair (to unname). */
   readonly meetingPosts: readonly PostNaming[];
+  /** Crisis alerts about the member, as they are now (redacted): their posts should say so. */
+  readonly redactedAlerts: readonly CrisisAlert[];
 }
 
 export type DeletionProblem = { readonly kind: 'not-yours' } | { readonly kind: 'expired' };
@@ -132,6 +139,8 @@ export interface PurgeOutcome {
   readonly chairVolunteers: number;
   /** References to earlier meetings' posts naming members, forgotten. */
   readonly meetingPosts: number;
+  /** Crisis alert records forgotten. */
+  readonly crisisAlerts: number;
 }
 
 export interface PrivacyServiceDeps {
@@ -145,6 +154,7 @@ export interface PrivacyServiceDeps {
   readonly guilds: GuildIndex;
   readonly queue: GuildWriteQueue;
   readonly rules: HelpRules;
+  readonly safety: SafetyService;
   readonly now?: () => Date;
 }
 
@@ -189,6 +199,7 @@ export class PrivacyService {
       checkInPosts: meetingData.posts.filter((post) => post.action === 'delete').length,
       namedAsChair: meetingData.posts.some((post) => post.action === 'unname'),
       chairRotation: meetingData.rotation,
+      crisisAlerts: (await this.deps.safety.alerts(guildId)).filter((alert) => alert.memberId === memberId).length,
     };
   }
 
@@ -293,7 +304,14 @@ export class PrivacyService {
    * in one run of the guild's write queue. Updating the posts in Discord is the caller's part, from the
    * outcome.
    */
-  delete(guildId: string, memberId: string): Promise<DeletionOutcome> {
+  async delete(guildId: string, memberId: string): Promise<DeletionOutcome> {
+    const outcome = await this.deleteStored(guildId, memberId);
+    // Alerts keep their own order in the same queue (after the rest): a safety record without identity stays.
+    const redactedAlerts = await this.deps.safety.redactMember(guildId, memberId);
+    return { ...outcome, removed: { ...outcome.removed, crisisAlerts: redactedAlerts.length }, redactedAlerts };
+  }
+
+  private deleteStored(guildId: string, memberId: string): Promise<Omit<DeletionOutcome, 'redactedAlerts'>> {
     return this.deps.queue.run(guildId, async () => {
       const removedRequests: HelpRequest[] = [];
       const removedOffers: Array<{ request: HelpRequest; offer: Offer }> = [];
@@ -320,7 +338,6 @@ export class PrivacyService {
       if (earlier.some((post) => post.memberId === memberId)) await this.deps.meetings.putEarlierPosts(guildId, earlier.filter((post) => post.memberId !== memberId));
       const volunteers = await this.deps.meetings.chairVolunteers(guildId);
       if (meetingData.rotation) await this.deps.meetings.putChairVolunteers(guildId, volunteers.filter((volunteer) => volunteer.memberId !== memberId));
-      // Crisis alerts about the member are redacted by SafetyService (name, mention and matched words go; that an alert existed stays).
       return {
         removed: {
           requests: removedRequests.length,
@@ -332,6 +349,7 @@ export class PrivacyService {
           checkInPosts: meetingData.posts.filter((post) => post.action === 'delete').length,
           namedAsChair: meetingData.posts.some((post) => post.action === 'unname'),
           chairRotation: meetingData.rotation,
+          crisisAlerts: 0,
         },
         removedRequests,
         removedOffers,
@@ -350,7 +368,7 @@ export class PrivacyService {
    * Each guild is one run of its write queue. Safe to run at any time and as often as wanted.
    */
   async purgeExpired(now: Date = this.now(), alsoGuildIds: Iterable<string> = []): Promise<PurgeOutcome> {
-    const guildIds = new Set([...(await this.deps.guilds.all()), ...(await this.deps.meetings.guildsWithData()), ...alsoGuildIds]);
+    const guildIds = new Set([...(await this.deps.guilds.all()), ...(await this.deps.meetings.guildsWithData()), ...(await this.deps.safety.guildsWithAlerts()), ...alsoGuildIds]);
     const retentionDays = this.deps.rules.retentionDays;
     const cutoff = retentionCutoff(now, retentionDays);
     let days = 0;
@@ -360,6 +378,7 @@ export class PrivacyService {
     let meetings = 0;
     let chairVolunteers = 0;
     let meetingPosts = 0;
+    let crisisAlerts = 0;
     for (const guildId of guildIds) {
       const timezone = (await this.deps.circle.settings(guildId))?.timezone ?? 'UTC';
       await this.deps.queue.run(guildId, async () => {
@@ -404,10 +423,10 @@ export class PrivacyService {
         const rotation = keepRotationSince(await this.deps.meetings.chairVolunteers(guildId), now, retentionDays);
         if (rotation.changed) await this.deps.meetings.putChairVolunteers(guildId, rotation.kept);
         chairVolunteers += rotation.removed;
-        // Crisis alerts past retention are purged by SafetyService.
       });
+      crisisAlerts += await this.deps.safety.purge(guildId, new Date(cutoff));
     }
-    return { guilds: guildIds.size, days, ledgerEvents, requests, tasks, meetings, chairVolunteers, meetingPosts };
+    return { guilds: guildIds.size, days, ledgerEvents, requests, tasks, meetings, chairVolunteers, meetingPosts, crisisAlerts };
   }
 
   private setRecordingPaused(guildId: string, memberId: string, paused: boolean): Promise<void> {

@@ -3,6 +3,7 @@ import type { HelpService } from './help-service.ts';
 import type { MeetingService } from './meeting-service.ts';
 import type { PrivacyService } from './privacy-service.ts';
 import type { ReflectionService } from './reflection-service.ts';
+import type { SafetyService } from './safety-service.ts';
 import type { ScheduleService } from './schedule-service.ts';
 import type { TaskService } from './task-service.ts';
 
@@ -13,6 +14,7 @@ export interface Services {
   readonly meetings: MeetingService;
   readonly privacy: PrivacyService;
   readonly reflections: ReflectionService;
+  readonly safety: SafetyService;
   readonly schedules: ScheduleService;
   readonly tasks: TaskService;
 }

@@ -12,6 +12,8 @@ const storedCircleSettings: z.ZodType<CircleSettings> = z.object({
   modChannelId: z.string().nullable(),
   timezone: z.string(),
   crisisResources: z.string().nullable(),
+  // Added after the first release: settings stored before it read as "no ping role".
+  crisisPingRoleId: z.string().nullable().default(null),
   reflectionDay: z.enum(WEEKDAYS),
   reflectionTime: z.string(),
   updatedAt: z.string(),

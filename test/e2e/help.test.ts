@@ -167,16 +167,3 @@ describe('anonymous requests', () => {
   });
 });
 
-describe('crisis words', () => {
-  it('GIVEN a request with crisis words THEN the asker sees the crisis resources and moderators get a link, with no name for an anonymous asker', async () => {
-    const w = await readyWorld();
-    await setUpCircle(w, { 'crisis-resources': 'Call 116 123 any time.' });
-    const answer = await ask(w, w.memberId, "I can't go on like this", true);
-    expect(answer.content).toContain('Call 116 123 any time.');
-    const alert = await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('may need a moderator'));
-    const post = await requestPost(w, "I can't go on like this");
-    expect(alert.content).toContain(`/channels/${w.guildId}/${w.circleChannelId}/${post.id}`);
-    expect(alert.content).toContain('anonymous');
-    expect(alert.content).not.toContain(w.memberId);
-  });
-});

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadHelpRules } from '../../src/config/help-rules.ts';
+import { loadCrisisWords, loadHelpRules } from '../../src/config/help-rules.ts';
 import { loadMeetingFormats } from '../../src/config/meeting-formats.ts';
 import { createLogger, MemoryLogSink } from '../../src/logging/logger.ts';
 import { startRetentionPurge } from '../../src/scheduler/retention-purge.ts';
@@ -10,10 +10,12 @@ import { CircleService } from '../../src/services/circle-service.ts';
 import { HelpService } from '../../src/services/help-service.ts';
 import { MeetingService } from '../../src/services/meeting-service.ts';
 import { PrivacyService } from '../../src/services/privacy-service.ts';
+import { SafetyService } from '../../src/services/safety-service.ts';
+import { crisisAlertStore } from '../../src/store/crisis-alert-store.ts';
 import { TaskService } from '../../src/services/task-service.ts';
 import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
 import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
-import { helpGuildIndex } from '../../src/store/guild-index.ts';
+import { GuildIndex, helpGuildIndex } from '../../src/store/guild-index.ts';
 import { HelpRequestStore } from '../../src/store/help-request-store.ts';
 import { LedgerStore } from '../../src/store/ledger-store.ts';
 import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
@@ -43,9 +45,17 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
   const prefs = new MemberPrefsStore(store);
   const tasks = new TaskStore(store, guilds);
   const rules = loadHelpRules();
-  const help = new HelpService({ circle: circleService, requests, ledger, prefs, queue, rules, crisisWords: ['crisis'], now });
+  const help = new HelpService({ circle: circleService, requests, ledger, prefs, queue, rules, now });
   const meetingStore = new MeetingStore(store);
-  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, tasks, meetings: meetingStore, guilds, queue, rules, now });
+  const safety = new SafetyService({
+    circle: circleService,
+    alerts: crisisAlertStore(store, queue),
+    guilds: new GuildIndex(store, 'crisis-alert-guilds'),
+    crisisWords: loadCrisisWords(),
+    followUpMinutes: rules.crisisFollowUpMinutes,
+    now,
+  });
+  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, tasks, meetings: meetingStore, guilds, queue, rules, safety, now });
   const meetings = new MeetingService({ circle: circleService, help, ledger, prefs, meetings: meetingStore, queue, formats: loadMeetingFormats(), defaultFormat: 'short', now });
   const taskService = new TaskService({ circle: circleService, tasks, ledger, prefs, queue, now });
   for (const guildId of [GUILD, OTHER_GUILD]) {
@@ -66,7 +76,7 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
     for (let round = 0; round < 4; round += 1) await meetings.steer(guildId, { kind: 'next' });
     return (await meetings.current(guildId))!;
   };
-  return { url, store, clock, help, privacy, tasks: taskService, meetings, meetingInLastRound, ledger, requests, guilds, helpedAndClosed };
+  return { url, store, clock, help, privacy, safety, tasks: taskService, meetings, meetingInLastRound, ledger, requests, guilds, helpedAndClosed };
 }
 
 describe('retention of the help ledger and closed requests', () => {
@@ -121,7 +131,7 @@ describe('retention of the help ledger and closed requests', () => {
     const reopened = await circle(c.url);
     expect((await reopened.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD]);
     reopened.clock.now = new Date(reopened.clock.now.getTime() + 200 * DAY);
-    expect(await reopened.privacy.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2, tasks: 0, meetings: 0, chairVolunteers: 0, meetingPosts: 0 });
+    expect(await reopened.privacy.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2, tasks: 0, meetings: 0, chairVolunteers: 0, meetingPosts: 0, crisisAlerts: 0 });
   });
 
   it('GIVEN many guilds writing at once THEN the index records every one', async () => {
@@ -204,6 +214,28 @@ describe('retention of the help ledger and closed requests', () => {
     await c.store.close();
     const reopened = await circle(c.url);
     expect(await new MeetingStore(reopened.store).earlierPosts(GUILD)).toEqual([]);
+  });
+
+  it('GIVEN crisis alerts older than the retention period THEN the purge forgets them and keeps newer ones, in the file', async () => {
+    const c = await circle();
+    await c.safety.raise(GUILD, { source: 'check-in-request', memberId: ASKER, anonymous: false, what: 'crisis', link: null, terms: [] });
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+    await c.safety.raise(GUILD, { source: 'check-in-request', memberId: GIVER, anonymous: false, what: 'crisis', link: null, terms: [] });
+    c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
+    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ crisisAlerts: 1 });
+    await c.store.close();
+    const reopened = await circle(c.url);
+    expect((await reopened.safety.alerts(GUILD)).map((alert) => alert.memberId)).toEqual([GIVER]);
+  });
+
+  it('GIVEN a member with a crisis alert WHEN they delete their data THEN the alert stays without their id, link or words, in the file', async () => {
+    const c = await circle();
+    await c.safety.raise(GUILD, { source: 'public-post', memberId: ASKER, anonymous: false, what: 'request', link: 'https://discord.com/channels/g1/c1/m1', terms: ['suicide'] });
+    const outcome = await c.privacy.delete(GUILD, ASKER);
+    expect(outcome.removed.crisisAlerts).toBe(1);
+    await c.store.close();
+    const reopened = await circle(c.url);
+    expect(await reopened.safety.alerts(GUILD)).toMatchObject([{ memberId: null, link: null, terms: [], redacted: true, source: 'public-post' }]);
   });
 
   it('GIVEN the purge job on a schedule THEN it purges when the schedule fires, and not after it is stopped', async () => {

@@ -17,6 +17,7 @@ describe('circle set-up rules', () => {
         modChannelId: null,
         timezone: 'UTC',
         crisisResources: null,
+        crisisPingRoleId: null,
         reflectionDay: 'sun',
         reflectionTime: '18:00',
         updatedAt: '2026-11-26T12:00:00.000Z',

@@ -10,6 +10,8 @@ export interface CircleSettings {
   readonly modChannelId: string | null;
   readonly timezone: string;
   readonly crisisResources: string | null;
+  /** Crisis alerts, and only they, mention this role so someone is paged. */
+  readonly crisisPingRoleId: string | null;
   readonly reflectionDay: Weekday;
   /** `HH:MM` in {@link timezone}. */
   readonly reflectionTime: string;
@@ -33,6 +35,7 @@ export interface CircleSettingsChange {
   readonly modChannelId?: string;
   readonly timezone?: string;
   readonly crisisResources?: string;
+  readonly crisisPingRoleId?: string;
   readonly reflectionDay?: Weekday;
   readonly reflectionTime?: string;
 }
@@ -83,6 +86,7 @@ export function applyCircleSettingsChange(
     modChannelId: change.modChannelId ?? current?.modChannelId ?? null,
     timezone,
     crisisResources,
+    crisisPingRoleId: change.crisisPingRoleId ?? current?.crisisPingRoleId ?? null,
     reflectionDay: change.reflectionDay ?? current?.reflectionDay ?? CIRCLE_DEFAULTS.reflectionDay,
     reflectionTime,
     updatedAt: actor.at.toISOString(),

@@ -30,7 +30,21 @@ export interface HelpRequest {
   readonly messageId: string | null;
   readonly threadId: string | null;
   readonly offers: readonly Offer[];
+  /**
+   * What an anonymous asker added through the bot (so their name never shows): the bot's posts in the
+   * thread, to remove on deletion. The words live only in those posts. Absent on older records.
+   */
+  readonly additions?: readonly RequestAddition[];
 }
+
+export interface RequestAddition {
+  readonly id: string;
+  readonly at: string;
+  /** The bot's post of the addition, once Discord took it. */
+  readonly messageId: string | null;
+}
+
+export const ADDITION_MAX_LENGTH = 1000;
 
 export type RequestProblem =
   | { readonly kind: 'topic-empty' }
@@ -94,6 +108,23 @@ export function confirmOffer(
   if (offer.confirmed) return err({ kind: 'already-confirmed' });
   const confirmed = { ...offer, confirmed: true };
   return ok({ request: { ...request, offers: request.offers.map((o) => (o.id === offerId ? confirmed : o)) }, offer: confirmed });
+}
+
+/**
+ * An anonymous asker adds to their open request through the bot, so writing in the thread does not
+ * show their name. Only the asker, only while open, only words that fit.
+ */
+export function addToRequest(
+  request: HelpRequest,
+  input: { readonly id: string; readonly memberId: string; readonly words: string; readonly now: Date },
+): Result<{ request: HelpRequest; addition: RequestAddition }, RequestProblem> {
+  if (request.askerId !== input.memberId) return err({ kind: 'not-the-asker' });
+  if (request.status === 'closed') return err({ kind: 'request-closed' });
+  const words = input.words.trim();
+  if (words.length === 0) return err({ kind: 'topic-empty' });
+  if (words.length > ADDITION_MAX_LENGTH) return err({ kind: 'message-too-long', length: words.length, max: ADDITION_MAX_LENGTH });
+  const addition: RequestAddition = { id: input.id, at: input.now.toISOString(), messageId: null };
+  return ok({ request: { ...request, additions: [...(request.additions ?? []), addition] }, addition });
 }
 
 /** Only the asker closes their request (the feature Python Discord's help channels found most wanted). */

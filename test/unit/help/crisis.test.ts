@@ -180,13 +180,4 @@ describe('crisis terms: matching rules', () => {
   it('GIVEN look-alike text THEN normaliseForMatching reads it the same as the plain spelling', () => {
     expect(normaliseForMatching('Ѕ3lf-Н4rm!')).toBe(normaliseForMatching('self harm'));
   });
-
-  it('GIVEN a 300-character topic and 100 terms THEN a compiled matcher answers well under a millisecond', () => {
-    const many = Array.from({ length: 100 }, (_, index) => `term${index} phrase`);
-    const matcher = crisisMatcher(many);
-    const topic = 'a long topic about work, family and skills '.repeat(8).slice(0, 300);
-    const start = performance.now();
-    for (let round = 0; round < 1000; round += 1) matcher.find(topic);
-    expect((performance.now() - start) / 1000).toBeLessThan(1);
-  });
 });

@@ -1,0 +1,238 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type Client,
+  type MessageMentionOptions,
+  type TextChannel,
+} from 'discord.js';
+import { resourceLinks, type CrisisAlert } from '../domain/safety/crisis-alert.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SafetyService, SafetySettings } from '../services/safety-service.ts';
+import { text } from '../texts/texts.ts';
+import { customId } from './command.ts';
+import { postNonce } from './nonce.ts';
+import { reply, type Outcome, type Reply } from './reply.ts';
+
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+/** Custom-id prefixes of crisis care's buttons (handled in commands/crisis.ts). */
+export const CRISIS_IDS = {
+  /** "Ask a moderator to check in with me". */
+  askCheckIn: 'crisis-check-in',
+  /** "Crisis resources": shows them privately (on a meeting's opening). */
+  show: 'crisis-show',
+  /** "I'm on it", on an alert: `crisis-take:<alertId>`. */
+  take: 'crisis-take',
+} as const;
+
+const MESSAGE_MAX = 2000;
+
+/** The circle's crisis resources, or the neutral default when unset or unreadable. */
+export function resourcesText(settings: SafetySettings): string {
+  return settings?.crisisResources ?? text('crisis.default');
+}
+
+/** Link buttons for every web address in the resources (so they are one tap away) and, if asked, the check-in button. */
+export function careComponents(settings: SafetySettings, withCheckIn: boolean): Row[] {
+  const links = resourceLinks(resourcesText(settings), withCheckIn ? 4 : 5).map((link) => ({
+    type: ComponentType.Button as const,
+    style: ButtonStyle.Link as const,
+    label: link.label,
+    url: link.url,
+  }));
+  const checkIn = withCheckIn
+    ? [{ type: ComponentType.Button as const, style: ButtonStyle.Primary as const, label: text('care.button.checkIn'), custom_id: customId(CRISIS_IDS.askCheckIn) }]
+    : [];
+  const buttons = [...checkIn, ...links];
+  return buttons.length === 0 ? [] : [{ type: ComponentType.ActionRow, components: buttons }];
+}
+
+/** Whether a member can ask for a check-in here: only when there is a moderators' channel to tell. */
+export const canAskForCheckIn = (settings: SafetySettings) => Boolean(settings?.modChannelId);
+
+/**
+ * Crisis care for one interaction. A handler screens each text a member wrote, first, before anything
+ * can fail; the router then puts the resources at the top of whatever the answer turns out to be
+ * (success, a plain refusal, or an unexpected error), and replaces its buttons with the care buttons:
+ * a crisis reply never carries invitations to help others.
+ *
+ * - Public words (posted where others read them): once posted, the handler calls {@link alertAboutPost};
+ *   the moderators get a link, and the member is told so only if the alert was delivered.
+ * - Private words, or public words whose post never happened: nothing reaches the moderators unless the
+ *   member presses "Ask a moderator to check in with me".
+ */
+export class CrisisCare {
+  private publicWords = false;
+  private privateWords = false;
+  private alert: 'none' | 'delivered' | 'failed' = 'none';
+  private anonymousPost = false;
+
+  constructor(
+    private readonly deps: {
+      readonly client: Client;
+      readonly safety: SafetyService;
+      readonly guildId: string | null;
+      readonly memberId: string;
+      readonly logger: Logger;
+    },
+  ) {}
+
+  /** Screens what a member wrote; true when it calls for care. Call before anything that could fail. */
+  screen(words: string | null | undefined, exposure: 'public' | 'private'): boolean {
+    const found = this.deps.safety.screen(words).length > 0;
+    if (found && exposure === 'public') this.publicWords = true;
+    if (found && exposure === 'private') this.privateWords = true;
+    return found;
+  }
+
+  get needed(): boolean {
+    return this.publicWords || this.privateWords;
+  }
+
+  /**
+   * After public words with crisis language were posted: alerts the moderators with a link to the
+   * post (never the name of an anonymous writer). Never throws; the outcome shapes what the member is told.
+   */
+  async alertAboutPost(post: { what: string; words: string; channelId: string; messageId: string; anonymous: boolean }): Promise<void> {
+    const { guildId, memberId, safety, logger } = this.deps;
+    const terms = safety.screen(post.words);
+    if (terms.length === 0 || !guildId) return;
+    this.publicWords = true;
+    this.anonymousPost = post.anonymous;
+    const settings = await safety.settings(guildId);
+    if (!settings?.modChannelId) {
+      this.alert = 'failed';
+      return;
+    }
+    try {
+      const alert = await safety.raise(guildId, {
+        source: 'public-post',
+        memberId,
+        anonymous: post.anonymous,
+        what: post.what,
+        link: messageLink(guildId, post.channelId, post.messageId),
+        terms,
+      });
+      this.alert = (await deliverAlert(this.deps.client, safety, guildId, alert, settings, logger)) ? 'delivered' : 'failed';
+    } catch (error) {
+      logger.error({ err: error }, 'could not raise a crisis alert');
+      this.alert = 'failed';
+    }
+  }
+
+  /** Puts crisis care first in the member's answer, when their words called for it. Never throws. */
+  async decorate(outcome: Outcome): Promise<Outcome> {
+    if (!this.needed || outcome.kind === 'modal') return outcome;
+    const settings = await this.deps.safety.settings(this.deps.guildId);
+    // Public words that were never posted (Discord refused, the store failed) stayed private.
+    const posted = this.alert !== 'none';
+    const offerCheckIn = !posted && canAskForCheckIn(settings);
+    const status = posted
+      ? this.alert === 'delivered'
+        ? text(this.anonymousPost ? 'care.alerted.anonymous' : 'care.alerted')
+        : text('care.reachAPerson')
+      : offerCheckIn
+        ? text('care.privateWords')
+        : text('care.reachAPerson');
+    const care = [text('care.heading'), resourcesText(settings), `${status} ${text('care.notCounselling')}`].join('\n\n');
+    const rest = outcome.reply.content ?? '';
+    const room = MESSAGE_MAX - care.length - 2;
+    const content = rest ? `${care}\n\n${rest.length <= room ? rest : `${rest.slice(0, Math.max(0, room - 1))}…`}` : care;
+    const decorated: Reply = { ...outcome.reply, content, components: careComponents(settings, offerCheckIn), ephemeral: true };
+    return reply(decorated);
+  }
+}
+
+/** The link moderators follow from an alert. */
+export function messageLink(guildId: string, channelId: string, messageId: string): string {
+  return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+}
+
+/** Who an alert pages: the crisis ping role when set, nobody otherwise; never anyone named in it. */
+function alertMentions(settings: SafetySettings): MessageMentionOptions {
+  return { parse: [], roles: settings?.crisisPingRoleId ? [settings.crisisPingRoleId] : [], users: [], repliedUser: false };
+}
+
+const unix = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** The alert as moderators see it: what happened, the guidance, who took it, and "I'm on it". */
+export function alertMessage(alert: CrisisAlert, settings: SafetySettings): { content: string; components: Row[] } {
+  if (alert.redacted) {
+    const taken = alert.takenBy ? `\n${text('alert.taken', { moderator: alert.takenBy, at: unix(alert.takenAt ?? alert.raisedAt) })}` : '';
+    return { content: `${text('alert.redacted', { at: unix(alert.raisedAt) })}${taken}`, components: [] };
+  }
+  const headline =
+    alert.source === 'check-in-request'
+      ? text('alert.checkIn', { member: alert.memberId ?? '' })
+      : text('alert.public', {
+          what: text(`alert.what.${alert.what}` as Parameters<typeof text>[0]),
+          who: alert.anonymous ? text('alert.who.anonymous') : text('alert.who.named', { member: alert.memberId ?? '' }),
+          link: alert.link ?? '',
+          terms: alert.terms.join(', '),
+        });
+  const ping = settings?.crisisPingRoleId ? `<@&${settings.crisisPingRoleId}> ` : '';
+  const state = alert.takenBy ? text('alert.taken', { moderator: alert.takenBy, at: unix(alert.takenAt ?? alert.raisedAt) }) : text('alert.open');
+  return {
+    content: `${ping}${headline}\n\n${text('alert.guidance')}\n\n${state}`,
+    components: alert.takenBy
+      ? []
+      : [
+          {
+            type: ComponentType.ActionRow,
+            components: [{ type: ComponentType.Button, style: ButtonStyle.Success, label: text('alert.button.take'), custom_id: customId(CRISIS_IDS.take, alert.id) }],
+          },
+        ],
+  };
+}
+
+/**
+ * Posts a stored alert in the moderators' channel (with a nonce, so a retry cannot post it twice) and
+ * records where. True only when Discord took the post: the member is told "a moderator has been
+ * alerted" on that alone.
+ */
+export async function deliverAlert(client: Client, safety: SafetyService, guildId: string, alert: CrisisAlert, settings: SafetySettings, logger: Logger): Promise<boolean> {
+  if (!settings?.modChannelId) return false;
+  try {
+    const channel = (await client.channels.fetch(settings.modChannelId)) as TextChannel | null;
+    if (!channel?.isTextBased()) return false;
+    const message = await channel.send({ ...alertMessage(alert, settings), allowedMentions: alertMentions(settings), nonce: postNonce('alert', alert.id), enforceNonce: true });
+    await safety.delivered(guildId, alert.id, channel.id, message.id);
+    return true;
+  } catch (error) {
+    logger.error({ err: error, alertId: alert.id }, 'could not deliver a crisis alert');
+    return false;
+  }
+}
+
+/** Posts an alert nobody took once more, pinging the crisis role again. */
+export async function postFollowUp(client: Client, safety: SafetyService, guildId: string, alert: CrisisAlert, settings: SafetySettings): Promise<void> {
+  if (!alert.channelId || !alert.messageId) return;
+  const channel = (await client.channels.fetch(alert.channelId)) as TextChannel | null;
+  if (!channel?.isTextBased()) return;
+  const ping = settings?.crisisPingRoleId ? `<@&${settings.crisisPingRoleId}> ` : '';
+  const message = await channel.send({
+    content: `${ping}${text('alert.followUp', { at: unix(alert.raisedAt), link: messageLink(guildId, alert.channelId, alert.messageId) })}`,
+    components: alertMessage(alert, settings).components,
+    allowedMentions: alertMentions(settings),
+    nonce: postNonce('follow', alert.id),
+    enforceNonce: true,
+  });
+  await safety.followedUp(guildId, alert.id, message.id);
+}
+
+/** Brings an alert's posts (the alert and its follow-up) up to date after it was taken or redacted. */
+export async function refreshAlertPosts(client: Client, alert: CrisisAlert, settings: SafetySettings, except?: string): Promise<void> {
+  if (!alert.channelId) return;
+  const channel = (await client.channels.fetch(alert.channelId)) as TextChannel | null;
+  if (!channel?.isTextBased()) return;
+  const rendered = alertMessage(alert, settings);
+  if (alert.messageId && alert.messageId !== except) {
+    await channel.messages.edit(alert.messageId, { content: rendered.content, components: rendered.components, allowedMentions: { parse: [] } });
+  }
+  if (alert.followUpMessageId && alert.followUpMessageId !== except) {
+    const content = alert.redacted ? rendered.content : alert.takenBy ? text('alert.taken', { moderator: alert.takenBy, at: unix(alert.takenAt ?? alert.raisedAt) }) : undefined;
+    if (content) await channel.messages.edit(alert.followUpMessageId, { content, components: [], allowedMentions: { parse: [] } });
+  }
+}

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import type { CircleSettings } from '../domain/circle/circle-settings.ts';
+import { crisisMatcher, type CrisisMatcher } from '../domain/help/crisis.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import {
+  followUpDue,
+  keepAlertsSince,
+  newCrisisAlert,
+  openCheckInRequest,
+  redactMember,
+  takeAlert,
+  type CrisisAlert,
+  type NewCrisisAlert,
+  type TakeProblem,
+} from '../domain/safety/crisis-alert.ts';
+import type { CrisisAlertStore } from '../store/crisis-alert-store.ts';
+import type { GuildIndex } from '../store/guild-index.ts';
+import type { CircleService } from './circle-service.ts';
+
+export interface SafetyServiceDeps {
+  readonly circle: CircleService;
+  readonly alerts: CrisisAlertStore;
+  /** Guilds with crisis alerts: what the follow-up job and the retention purge visit. */
+  readonly guilds: GuildIndex;
+  readonly crisisWords: readonly string[];
+  readonly followUpMinutes: number;
+  readonly now?: () => Date;
+}
+
+/** A second press of "Ask a moderator to check in with me" within this time raises no second alert. */
+export const CHECK_IN_REQUEST_REPEAT_MS = 60 * 60_000;
+
+/** The settings crisis care needs, or none when they cannot be read (the neutral default is used). */
+export type SafetySettings = Pick<CircleSettings, 'crisisResources' | 'modChannelId' | 'crisisPingRoleId'> | undefined;
+
+/**
+ * Crisis care's rules and records: which words call for care, the alerts raised to moderators, who
+ * took each, and the one follow-up of an alert nobody took. Posting is the Discord layer's job; this
+ * service stores first, so an alert or its follow-up survives a restart.
+ */
+export class SafetyService {
+  private readonly matcher: CrisisMatcher;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: SafetyServiceDeps) {
+    this.matcher = crisisMatcher(deps.crisisWords);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get followUpMinutes(): number {
+    return this.deps.followUpMinutes;
+  }
+
+  /** The crisis terms in what a member wrote (none for empty text). Pure and cheap: run it first. */
+  screen(text: string | null | undefined): string[] {
+    return text ? this.matcher.find(text) : [];
+  }
+
+  /**
+   * The circle's crisis settings; never throws: with the store unavailable, crisis care goes on with
+   * the neutral default and no alert (and says so), rather than failing the member.
+   */
+  async settings(guildId: string | null): Promise<SafetySettings> {
+    if (!guildId) return undefined;
+    try {
+      return await this.deps.circle.settings(guildId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores a new alert before it is posted; the Discord layer posts it and calls {@link delivered}. */
+  async raise(guildId: string, input: Omit<NewCrisisAlert, 'id'>): Promise<CrisisAlert> {
+    const alert = newCrisisAlert({ ...input, id: randomBytes(5).toString('hex') }, this.now());
+    await this.deps.alerts.update(guildId, (alerts) => ok([...(alerts ?? []), alert]));
+    await this.deps.guilds.add(guildId);
+    return alert;
+  }
+
+  /**
+   * A member's check-in request: a new alert, or the one they raised within the last hour that no
+   * moderator has taken yet (`repeated`), so pressing again does not page moderators twice.
+   */
+  async raiseCheckInRequest(guildId: string, memberId: string, what: string): Promise<{ alert: CrisisAlert; repeated: boolean }> {
+    const open = openCheckInRequest((await this.deps.alerts.get(guildId)) ?? [], memberId, this.now(), CHECK_IN_REQUEST_REPEAT_MS);
+    if (open) return { alert: open, repeated: true };
+    const alert = await this.raise(guildId, { source: 'check-in-request', memberId, anonymous: false, what, link: null, terms: [] });
+    return { alert, repeated: false };
+  }
+
+  async delivered(guildId: string, alertId: string, channelId: string, messageId: string): Promise<void> {
+    await this.change(guildId, alertId, (alert) => ({ ...alert, channelId, messageId }));
+  }
+
+  async take(guildId: string, alertId: string, moderatorId: string): Promise<Result<CrisisAlert, TakeProblem>> {
+    let outcome: Result<CrisisAlert, TakeProblem> = err({ kind: 'unknown-alert' });
+    await this.deps.alerts.update(guildId, (alerts) => {
+      const list = alerts ?? [];
+      outcome = takeAlert(list.find((alert) => alert.id === alertId), moderatorId, this.now());
+      return outcome.ok ? ok(list.map((alert) => (alert.id === alertId ? (outcome.ok ? outcome.value : alert) : alert))) : ok(list);
+    });
+    return outcome;
+  }
+
+  async alert(guildId: string, alertId: string): Promise<CrisisAlert | undefined> {
+    return ((await this.deps.alerts.get(guildId)) ?? []).find((alert) => alert.id === alertId);
+  }
+
+  async alerts(guildId: string): Promise<readonly CrisisAlert[]> {
+    return (await this.deps.alerts.get(guildId)) ?? [];
+  }
+
+  /** The guilds with alerts (read from memory after the first call; an alert's guild is added when it is raised). */
+  async guildsWithAlerts(): Promise<string[]> {
+    return this.deps.guilds.all();
+  }
+
+  /**
+   * The alerts of a guild whose follow-up is due, marked pending in the store first: after a crash
+   * between marking and posting, they are due again and posted with the same nonce, so only once.
+   */
+  async claimDueFollowUps(guildId: string): Promise<CrisisAlert[]> {
+    const now = this.now();
+    const due: CrisisAlert[] = [];
+    const alerts = (await this.deps.alerts.get(guildId)) ?? [];
+    if (!alerts.some((alert) => followUpDue(alert, now, this.deps.followUpMinutes))) return due;
+    await this.deps.alerts.update(guildId, (current) =>
+      ok(
+        (current ?? []).map((alert) => {
+          if (!followUpDue(alert, now, this.deps.followUpMinutes)) return alert;
+          const pending: CrisisAlert = { ...alert, followUp: 'pending' };
+          due.push(pending);
+          return pending;
+        }),
+      ),
+    );
+    return due;
+  }
+
+  async followedUp(guildId: string, alertId: string, messageId: string): Promise<void> {
+    await this.change(guildId, alertId, (alert) => ({ ...alert, followUp: 'posted', followUpMessageId: messageId }));
+  }
+
+  /** Removes a member from every alert about them (see {@link redactMember}); returns what changed. */
+  async redactMember(guildId: string, memberId: string): Promise<CrisisAlert[]> {
+    let redacted: CrisisAlert[] = [];
+    await this.deps.alerts.update(guildId, (alerts) => {
+      const result = redactMember(alerts ?? [], memberId);
+      redacted = result.redacted;
+      return ok(result.alerts);
+    });
+    return redacted;
+  }
+
+  /** Forgets alerts older than the cutoff (retention); returns how many went. */
+  async purge(guildId: string, cutoff: Date): Promise<number> {
+    let removed = 0;
+    if (((await this.deps.alerts.get(guildId)) ?? []).length === 0) {
+      await this.deps.guilds.remove(guildId);
+      return 0;
+    }
+    await this.deps.alerts.update(guildId, (alerts) => {
+      const kept = keepAlertsSince(alerts ?? [], cutoff);
+      removed = (alerts ?? []).length - kept.length;
+      return ok(kept);
+    });
+    if (((await this.deps.alerts.get(guildId)) ?? []).length === 0) await this.deps.guilds.remove(guildId);
+    return removed;
+  }
+
+  private async change(guildId: string, alertId: string, change: (alert: CrisisAlert) => CrisisAlert): Promise<void> {
+    await this.deps.alerts.update(guildId, (alerts) => ok((alerts ?? []).map((alert) => (alert.id === alertId ? change(alert) : alert))));
+  }
+}
