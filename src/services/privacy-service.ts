@@ -308,6 +308,7 @@ export class PrivacyService {
     const outcome = await this.deleteStored(guildId, memberId);
     // Alerts keep their own order in the same queue (after the rest): a safety record without identity stays.
     const redactedAlerts = await this.deps.safety.redactMember(guildId, memberId);
+    await this.deps.circle.forgetMember(guildId, memberId);
     return { ...outcome, removed: { ...outcome.removed, crisisAlerts: redactedAlerts.length }, redactedAlerts };
   }
 

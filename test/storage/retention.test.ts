@@ -76,7 +76,7 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
     for (let round = 0; round < 4; round += 1) await meetings.steer(guildId, { kind: 'next' });
     return (await meetings.current(guildId))!;
   };
-  return { url, store, clock, help, privacy, safety, tasks: taskService, meetings, meetingInLastRound, ledger, requests, guilds, helpedAndClosed };
+  return { url, store, clock, circle: circleService, help, privacy, safety, tasks: taskService, meetings, meetingInLastRound, ledger, requests, guilds, helpedAndClosed };
 }
 
 describe('retention of the help ledger and closed requests', () => {
@@ -236,6 +236,15 @@ describe('retention of the help ledger and closed requests', () => {
     await c.store.close();
     const reopened = await circle(c.url);
     expect(await reopened.safety.alerts(GUILD)).toMatchObject([{ memberId: null, link: null, terms: [], redacted: true, source: 'public-post' }]);
+  });
+
+  it('GIVEN the member who last changed the set-up WHEN they delete their data THEN the stored settings no longer name them', async () => {
+    const c = await circle();
+    const stored = async () => JSON.stringify(await c.store.keyv.get(`guild:${GUILD}:circle-settings`));
+    expect(await stored()).toContain(ASKER);
+    await c.privacy.delete(GUILD, ASKER);
+    expect(await stored()).not.toContain(ASKER);
+    expect((await c.circle.settings(GUILD))?.circleChannelId).toBe('c1');
   });
 
   it('GIVEN the purge job on a schedule THEN it purges when the schedule fires, and not after it is stopped', async () => {
