@@ -234,7 +234,7 @@ export class HelpService {
       window: { ...windowTally },
       windowDays: this.deps.rules.windowDays,
       type,
-      suggestion: suggestionFor(type, overHelping, asking),
+      suggestion: suggestionFor(type, overHelping, asking, prefs.helpingPromptsOffUntil !== null && Date.parse(prefs.helpingPromptsOffUntil) > now.getTime()),
       asking,
       recordingPaused: prefs.recordingPaused,
     });

@@ -102,6 +102,16 @@ describe('crisis care in public words', () => {
     expect(answer.content.indexOf('local emergency number')).toBeLessThan(answer.content.indexOf("isn't set up"));
   });
 
+  it('GIVEN the store is unavailable WHEN a member asks with crisis words THEN the resources still come first and the error after', async () => {
+    const w = await readyWorld();
+    await w.bot.store.close();
+    const answer = await ask(w, w.memberId, 'I want to die');
+    expect(answer.content).toMatch(/^It sounds like/);
+    expect(answer.content).toContain(RESOURCES);
+    expect(answer.content.indexOf(RESOURCES)).toBeLessThan(answer.content.indexOf('Something went wrong on our side'));
+    expect(answer.content).not.toContain('has been let know');
+  });
+
   it('GIVEN Discord refuses the request post THEN the resources still come first, and the member can ask for a check-in', async () => {
     const w = await readyWorld();
     w.sandbox.failNext({ route: `POST /channels/${w.circleChannelId}/messages`, status: 500, times: 10 });

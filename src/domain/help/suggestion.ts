@@ -15,7 +15,8 @@ export type SuggestionKey =
   | 'suggest.low'
   | 'suggest.waiting'
   | 'suggest.asked'
-  | 'suggest.rest';
+  | 'suggest.rest'
+  | 'suggest.paused';
 
 export const SUGGESTION_KEYS: readonly SuggestionKey[] = [
   'suggest.receiver',
@@ -26,6 +27,7 @@ export const SUGGESTION_KEYS: readonly SuggestionKey[] = [
   'suggest.waiting',
   'suggest.asked',
   'suggest.rest',
+  'suggest.paused',
 ];
 
 /**
@@ -40,9 +42,13 @@ export function askingOf(openRequests: number, requestsInWindow: number): Asking
   return requestsInWindow > 0 ? 'asked' : 'none';
 }
 
-/** Over-helping wins over the type: the member needs an invitation to rest more than anything else. */
-export function suggestionFor(type: MatonType, overHelping: boolean, asking: Asking = 'none'): SuggestionKey {
+/**
+ * Over-helping wins over the type: the member needs an invitation to rest more than anything else.
+ * A member who paused invitations to help is never invited to offer (the break covers /stats too).
+ */
+export function suggestionFor(type: MatonType, overHelping: boolean, asking: Asking = 'none', invitationsPaused = false): SuggestionKey {
   if (overHelping) return 'suggest.rest';
+  if (invitationsPaused && asking === 'none' && (type === 'receiver' || type === 'low')) return 'suggest.paused';
   if (type === 'low' && asking === 'open') return 'suggest.waiting';
   if (type === 'low' && asking === 'asked') return 'suggest.asked';
   if (type === 'provider' && asking !== 'none') return 'suggest.providerAsked';

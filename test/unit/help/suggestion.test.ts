@@ -29,4 +29,13 @@ describe('/stats never calls a member who asked "quiet"', () => {
   it('GIVEN over-helping and an open request THEN the invitation to rest still comes first', () => {
     expect(suggestionFor('low', true, 'open')).toBe('suggest.rest');
   });
+
+  it('GIVEN a member who paused invitations to help THEN a receiver or a quiet member is not invited to offer', () => {
+    expect(suggestionFor('receiver', false, 'none', true)).toBe('suggest.paused');
+    expect(suggestionFor('low', false, 'none', true)).toBe('suggest.paused');
+  });
+
+  it('GIVEN a member who paused invitations and is waiting on a request THEN they still hear it is open', () => {
+    expect(suggestionFor('low', false, 'open', true)).toBe('suggest.waiting');
+  });
 });
