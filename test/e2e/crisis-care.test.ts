@@ -39,7 +39,7 @@ describe('crisis care in public words', () => {
     expect(answer.content).toMatch(/^It sounds like/);
     expect(answer.content).toContain(HEADING);
     expect(answer.content.indexOf(RESOURCES)).toBeLessThan(answer.content.indexOf('without your name'));
-    expect(answer.content).toContain('A moderator has been let know');
+    expect(answer.content).toContain('The moderators have been told');
     // No invitation to help others in a crisis reply, and no buttons for other members' requests.
     expect(answer.content).not.toContain('help others');
     expect(labels(answer)).not.toContain('Someone else needs a hand');
@@ -56,7 +56,7 @@ describe('crisis care in public words', () => {
     const answer = await pressAndFill(w, w.memberId, await roundPost(w, 1), 'Check in', 'Honestly I want to die some days');
     expect(answer.content).toMatch(/^It sounds like/);
     expect(answer.content).toContain(RESOURCES);
-    expect(answer.content).toContain('A moderator has been let know');
+    expect(answer.content).toContain('The moderators have been told');
     const thread = await meetingThreadId(w);
     const shared = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('I want to die'));
     const alert = await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('meeting check-in'));
@@ -82,7 +82,7 @@ describe('crisis care in public words', () => {
     const answer = await ask(w, w.memberId, 'I keep thinking about suicide');
     expect(answer.content).toContain('local emergency number');
     expect(answer.content).toContain('please message a moderator of this server');
-    expect(answer.content).not.toContain('has been let know');
+    expect(answer.content).not.toContain('have been told');
   });
 
   it('GIVEN the alert cannot be posted WHEN a member asks with crisis words THEN they are told to message a moderator instead', async () => {
@@ -92,7 +92,7 @@ describe('crisis care in public words', () => {
     const answer = await ask(w, w.memberId, 'I want to kill myself');
     expect(answer.content).toContain(RESOURCES);
     expect(answer.content).toContain('please message a moderator of this server');
-    expect(answer.content).not.toContain('has been let know');
+    expect(answer.content).not.toContain('have been told');
   });
 
   it('GIVEN the circle is not set up WHEN a member asks with crisis words THEN the neutral default comes first and the set-up problem after', async () => {
@@ -109,7 +109,7 @@ describe('crisis care in public words', () => {
     expect(answer.content).toMatch(/^It sounds like/);
     expect(answer.content).toContain(RESOURCES);
     expect(answer.content.indexOf(RESOURCES)).toBeLessThan(answer.content.indexOf('Something went wrong on our side'));
-    expect(answer.content).not.toContain('has been let know');
+    expect(answer.content).not.toContain('have been told');
   });
 
   it('GIVEN Discord refuses the request post THEN the resources still come first, and the member can ask for a check-in', async () => {
@@ -118,7 +118,7 @@ describe('crisis care in public words', () => {
     const answer = await ask(w, w.memberId, 'I have been self-harming again');
     expect(answer.content).toMatch(/^It sounds like/);
     expect(answer.content).toContain(RESOURCES);
-    expect(answer.content).not.toContain('has been let know');
+    expect(answer.content).not.toContain('have been told');
     expect(labels(answer)).toContain('Ask a moderator to check in with me');
     expect(alerts(w)).toHaveLength(0);
   });
@@ -140,7 +140,7 @@ describe('crisis care in private words', () => {
     await slash(w, w.memberId, 'task', 'set', { text: 'Call my sister' });
     const answer = await slash(w, w.memberId, 'task', 'report', { outcome: 'partly', note: 'I want to die' });
     const pressed = await press(w, w.memberId, answer, 'Ask a moderator to check in with me');
-    expect(pressed.content).toContain('A moderator has been let know');
+    expect(pressed.content).toContain('The moderators have been told');
     const alert = await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('check in with them'));
     expect(alert.content).toContain(`<@${w.memberId}>`);
     expect(alert.content).not.toContain('want to die');
