@@ -39,14 +39,21 @@ export class GuildDocument<T> {
    * written and the error is handed back.
    */
   update<E>(guildId: string, change: (current: T | undefined) => Result<T, E>): Promise<Result<T, E>> {
-    return this.queue.run(guildId, async () => {
-      const result = change(await this.get(guildId));
-      if (result.ok) {
-        await this.store.keyv.set(guildKey(guildId, this.name), result.value);
-        this.cache.set(guildId, result.value);
-      }
-      return result;
-    });
+    return this.queue.run(guildId, () => this.updateInRun(guildId, change));
+  }
+
+  /**
+   * {@link update} for a caller already inside this guild's write-queue run (several records changed
+   * as one step, such as a member's deletion): `update` would queue behind that run and wait for itself.
+   * Only inside the guild's write queue.
+   */
+  async updateInRun<E>(guildId: string, change: (current: T | undefined) => Result<T, E>): Promise<Result<T, E>> {
+    const result = change(await this.get(guildId));
+    if (result.ok) {
+      await this.store.keyv.set(guildKey(guildId, this.name), result.value);
+      this.cache.set(guildId, result.value);
+    }
+    return result;
   }
 
   delete(guildId: string): Promise<boolean> {
