@@ -294,6 +294,11 @@ export class MeetingService {
     return this.markPosted(guildId, meetingId, (record) => ({ ...record, requestIds: [...record.requestIds, requestId] }));
   }
 
+  /** Unlinks a request that was never shown (Discord refused its post), so the summary does not count it. */
+  removeRequest(guildId: string, meetingId: string, requestId: string): Promise<MeetingRecord | undefined> {
+    return this.markPosted(guildId, meetingId, (record) => ({ ...record, requestIds: record.requestIds.filter((id) => id !== requestId) }));
+  }
+
   async summary(record: MeetingRecord): Promise<MeetingSummary> {
     const answered = new Set<string>();
     for (const id of record.requestIds) {

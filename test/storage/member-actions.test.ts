@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadHelpRules } from '../../src/config/help-rules.ts';
+import { loadMeetingFormats } from '../../src/config/meeting-formats.ts';
+import { CircleService } from '../../src/services/circle-service.ts';
+import { HelpService } from '../../src/services/help-service.ts';
+import { MeetingService } from '../../src/services/meeting-service.ts';
+import { MemberActions } from '../../src/services/member-actions.ts';
+import { TaskService } from '../../src/services/task-service.ts';
+import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
+import { helpGuildIndex } from '../../src/store/guild-index.ts';
+import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
+import { HelpRequestStore } from '../../src/store/help-request-store.ts';
+import { LedgerStore } from '../../src/store/ledger-store.ts';
+import { MeetingStore } from '../../src/store/meeting-store.ts';
+import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
+import { openStore, type Store } from '../../src/store/sqlite-store.ts';
+import { TaskStore } from '../../src/store/task-store.ts';
+
+const opened: Store[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+
+const [GUILD, CHAIR, MEMBER] = ['g1', '100000000000000001', '100000000000000002'];
+
+/** The services a member action composes, over a real SQLite file, as src/app.ts wires them. */
+async function world() {
+  const store = await openStore(`sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-actions-')), 'circle.sqlite')}`);
+  opened.push(store);
+  const queue = new GuildWriteQueue();
+  const circle = new CircleService(circleSettingsRepository(store, queue));
+  const guilds = helpGuildIndex(store);
+  const [requests, ledger, prefs, tasks] = [new HelpRequestStore(store, guilds), new LedgerStore(store, guilds), new MemberPrefsStore(store), new TaskStore(store, guilds)];
+  const rules = loadHelpRules();
+  const help = new HelpService({ circle, requests, ledger, prefs, queue, rules });
+  const meetings = new MeetingService({ circle, help, ledger, prefs, meetings: new MeetingStore(store), queue, formats: loadMeetingFormats(), defaultFormat: 'short' });
+  const taskService = new TaskService({ circle, tasks, ledger, prefs, queue });
+  const actions = new MemberActions({ meetings, help, tasks: taskService, queue });
+  await circle.setup(GUILD, CHAIR, { circleChannelId: 'c1' });
+  const started = await meetings.start(GUILD, CHAIR, 'short');
+  if (!started.ok) throw new Error(started.error.kind);
+  // The needs round of the short format is its second.
+  await meetings.steer(GUILD, { kind: 'next' });
+  const needs = { meetingId: started.value.record.state.id, roundIndex: 1 };
+  return { help, meetings, actions, needs, requests };
+}
+
+describe('one member action, one run', () => {
+  it('GIVEN a member submits a need as the chair moves on THEN the need is raised whole: request, link to the meeting and attendance', async () => {
+    const w = await world();
+    const [raised] = await Promise.all([w.actions.raiseNeed(GUILD, w.needs, MEMBER, 'Sleeping badly', false), w.meetings.steer(GUILD, { kind: 'next' })]);
+    expect(raised.ok).toBe(true);
+    if (!raised.ok) return;
+    const record = await w.meetings.current(GUILD);
+    expect(record?.requestIds).toEqual([raised.value.request.id]);
+    expect(record?.attendees).toEqual([MEMBER]);
+    expect(await w.help.request(GUILD, raised.value.request.id)).toMatchObject({ topic: 'Sleeping badly' });
+  });
+
+  it('GIVEN the chair moved on first THEN the late need is refused whole: no request, no link, no attendance', async () => {
+    const w = await world();
+    const [, raised] = await Promise.all([w.meetings.steer(GUILD, { kind: 'next' }), w.actions.raiseNeed(GUILD, w.needs, MEMBER, 'Sleeping badly', false)]);
+    expect(raised).toEqual({ ok: false, error: { kind: 'round-ended' } });
+    const record = await w.meetings.current(GUILD);
+    expect(record?.requestIds).toEqual([]);
+    expect(record?.attendees).toEqual([]);
+    expect(await w.requests.open(GUILD)).toEqual([]);
+  });
+
+  it('GIVEN a need whose post Discord refused WHEN it is withdrawn THEN the meeting no longer counts it', async () => {
+    const w = await world();
+    const raised = await w.actions.raiseNeed(GUILD, w.needs, MEMBER, 'Sleeping badly', true);
+    if (!raised.ok) throw new Error(raised.error.kind);
+    await w.actions.withdrawNeed(GUILD, w.needs.meetingId, raised.value.request.id);
+    expect((await w.meetings.current(GUILD))?.requestIds).toEqual([]);
+    expect(await w.help.request(GUILD, raised.value.request.id)).toBeUndefined();
+  });
+
+  it('GIVEN a running meeting WHEN a member uses /ask THEN the request goes in the meeting thread and is linked to the meeting, in one step', async () => {
+    const w = await world();
+    await w.meetings.markPosted(GUILD, w.needs.meetingId, (record) => ({ ...record, threadId: 't1' }));
+    const asked = await w.actions.ask(GUILD, MEMBER, 'Money worries', false);
+    if (!asked.ok) throw new Error(asked.error.kind);
+    expect(asked.value.request.channelId).toBe('t1');
+    expect(asked.value.meetingId).toBe(w.needs.meetingId);
+    expect((await w.meetings.current(GUILD))?.requestIds).toEqual([asked.value.request.id]);
+  });
+});
