@@ -1,0 +1,75 @@
+import { namesMember, postsNaming, type MeetingRecord, type PostNaming } from '../meetings/meeting-record.ts';
+
+/** What the server's current or last meeting record keeps about one member. */
+export interface MeetingPart {
+  readonly meetingId: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  /** They took an action in it (checked in, asked, offered, committed, reported or rated). */
+  readonly tookPart: boolean;
+  readonly rating: { readonly score: number; readonly comment: string | null } | null;
+  readonly startedIt: boolean;
+  readonly chaired: boolean;
+  readonly invitedToChair: boolean;
+}
+
+/** A member's entry on the chairing rotation: whether they volunteered, and when they last chaired. */
+export interface ChairRotationPart {
+  readonly optedIn: boolean;
+  readonly lastChairedAt: string | null;
+}
+
+/** What the meeting records keep about one member. */
+export interface MeetingData {
+  /** Their part in the current or last meeting, or null when its record does not name them. */
+  readonly part: MeetingPart | null;
+  /** The bot's posts naming them: this meeting's, then earlier meetings' it still knows. */
+  readonly posts: readonly PostNaming[];
+  readonly rotation: ChairRotationPart | null;
+}
+
+/** The meeting records of one guild, as stored. */
+export interface MeetingRecords {
+  readonly meeting: MeetingRecord | undefined;
+  /** Posts of earlier (replaced) meetings that name members. */
+  readonly earlierPosts: readonly PostNaming[];
+  readonly chairVolunteers: ReadonlyArray<{ readonly memberId: string } & ChairRotationPart>;
+}
+
+/** The member's part in a meeting: call only when the record names them. */
+export function meetingPart(meeting: MeetingRecord, memberId: string): MeetingPart {
+  const rating = meeting.ratings.find((candidate) => candidate.memberId === memberId);
+  return {
+    meetingId: meeting.state.id,
+    startedAt: meeting.state.startedAt,
+    endedAt: meeting.state.endedAt,
+    tookPart: meeting.attendees.includes(memberId),
+    rating: rating ? { score: rating.score, comment: rating.comment } : null,
+    startedIt: meeting.startedBy === memberId,
+    chaired: meeting.state.chairId === memberId,
+    invitedToChair: meeting.suggestedChairId === memberId,
+  };
+}
+
+/**
+ * What the meeting records keep about the member: their part in the current or last meeting, the
+ * posts naming them (that meeting's and earlier ones'), and their chairing-rotation entry.
+ */
+export function meetingDataOf(records: MeetingRecords, memberId: string): MeetingData {
+  const { meeting } = records;
+  const part = meeting && namesMember(meeting, memberId) ? meetingPart(meeting, memberId) : null;
+  const posts = [
+    ...(meeting ? postsNaming(meeting).filter((post) => post.memberId === memberId) : []),
+    ...records.earlierPosts
+      .filter((post) => post.memberId === memberId)
+      .map(({ memberId: id, channelId, messageId, action }): PostNaming => ({ memberId: id, channelId, messageId, action })),
+  ];
+  const entry = records.chairVolunteers.find((volunteer) => volunteer.memberId === memberId);
+  return { part, posts, rotation: entry ? { optedIn: entry.optedIn, lastChairedAt: entry.lastChairedAt } : null };
+}
+
+/** Shared check-ins among the posts naming a member (the bot deletes these). */
+export const checkInPosts = (posts: readonly PostNaming[]): number => posts.filter((post) => post.action === 'delete').length;
+
+/** Whether any of the posts names the member as chair or invited chair (the bot unnames these). */
+export const namedAsChair = (posts: readonly PostNaming[]): boolean => posts.some((post) => post.action === 'unname');

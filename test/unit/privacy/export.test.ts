@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { withAction, withRating } from '../../../src/domain/meetings/meeting-record.ts';
+import { ANONYMOUS, buildExport, WITHHELD } from '../../../src/domain/privacy/export.ts';
+import { ANA, BO, CY, ME, meeting, offer, offerEvent, openedEvent, request, source, task } from './fixtures.ts';
+
+describe('the export names another member only as the other side of a help relation', () => {
+  it('GIVEN an offer on the member\'s own request WHEN they export THEN the giver appears by id', () => {
+    const exported = buildExport(source({ requests: [request(ME, { offers: [offer(ANA, true)] })] }));
+    expect(exported.requests[0]?.offers).toEqual([expect.objectContaining({ giverId: ANA, confirmed: true })]);
+  });
+
+  it("GIVEN the member offered on another member's named request WHEN they export THEN the asker appears by id", () => {
+    const exported = buildExport(source({ requests: [request(ANA, { offers: [offer(ME)] })] }));
+    expect(exported.offersMade.map((made) => made.askedBy)).toEqual([ANA]);
+  });
+
+  it('GIVEN the member offered on an anonymous request WHEN they export THEN the asker reads "anonymous"', () => {
+    const exported = buildExport(source({ requests: [request(ANA, { anonymous: true, offers: [offer(ME)] })] }));
+    expect(exported.offersMade.map((made) => made.askedBy)).toEqual([ANONYMOUS]);
+    expect(JSON.stringify(exported)).not.toContain(ANA);
+  });
+
+  it('GIVEN requests of other members the member never offered on WHEN they export THEN none of them is in it', () => {
+    const exported = buildExport(source({ requests: [request(ANA, { offers: [offer(BO)] }), request(CY, { anonymous: true })] }));
+    expect(exported).toMatchObject({ requests: [], offersMade: [] });
+    expect(JSON.stringify(exported)).not.toMatch(new RegExp(`${ANA}|${BO}|${CY}`));
+  });
+
+  it('GIVEN ledger events between other members WHEN the member exports THEN only the events naming the member are in it', () => {
+    const theirs = offerEvent(ANA, BO, 'r-bo');
+    const mine = openedEvent(ME, 'r-me', false);
+    expect(buildExport(source({ ledgerEvents: [theirs, mine] })).ledgerEvents).toEqual([mine]);
+  });
+});
+
+describe('the other member of an offer in the ledger', () => {
+  it('GIVEN the member offered on a request kept as named WHEN they export THEN the receiver appears by id', () => {
+    const exported = buildExport(source({ requests: [request(ANA, { id: 'r1' })], ledgerEvents: [offerEvent(ME, ANA, 'r1')] }));
+    expect(exported.ledgerEvents).toEqual([expect.objectContaining({ giverId: ME, receiverId: ANA })]);
+  });
+
+  it('GIVEN the member offered on a request kept as anonymous WHEN they export THEN the receiver reads "anonymous"', () => {
+    const exported = buildExport(source({ requests: [request(ANA, { id: 'r1', anonymous: true })], ledgerEvents: [offerEvent(ME, ANA, 'r1')] }));
+    expect(exported.ledgerEvents).toEqual([expect.objectContaining({ giverId: ME, receiverId: ANONYMOUS })]);
+  });
+
+  it('GIVEN the request is gone but its anonymous opening is still in the ledger WHEN the member exports THEN the receiver reads "anonymous"', () => {
+    const exported = buildExport(source({ ledgerEvents: [openedEvent(ANA, 'r1', true), offerEvent(ME, ANA, 'r1')] }));
+    expect(exported.ledgerEvents).toEqual([expect.objectContaining({ kind: 'offer-made', receiverId: ANONYMOUS })]);
+  });
+
+  it('GIVEN the request is gone but its named opening is still in the ledger WHEN the member exports THEN the receiver appears by id', () => {
+    const exported = buildExport(source({ ledgerEvents: [openedEvent(ANA, 'r1', false), offerEvent(ME, ANA, 'r1')] }));
+    expect(exported.ledgerEvents).toEqual([expect.objectContaining({ kind: 'offer-made', receiverId: ANA })]);
+  });
+
+  it('GIVEN neither the request nor its opening is kept WHEN the member exports THEN the receiver reads "withheld"', () => {
+    const exported = buildExport(source({ ledgerEvents: [offerEvent(ME, ANA, 'r1')] }));
+    expect(exported.ledgerEvents).toEqual([expect.objectContaining({ giverId: ME, receiverId: WITHHELD })]);
+  });
+
+  it('GIVEN the member asked anonymously and received an offer WHEN they export THEN they see their own id and the giver by id', () => {
+    const exported = buildExport(source({ requests: [request(ME, { id: 'r1', anonymous: true })], ledgerEvents: [offerEvent(ANA, ME, 'r1')] }));
+    expect(exported.ledgerEvents).toEqual([expect.objectContaining({ giverId: ANA, receiverId: ME })]);
+  });
+
+  it('GIVEN the kept request and its opening event disagree WHEN the member exports THEN the kept request decides', () => {
+    const exported = buildExport(source({ requests: [request(ANA, { id: 'r1', anonymous: true })], ledgerEvents: [openedEvent(ANA, 'r1', false), offerEvent(ME, ANA, 'r1')] }));
+    expect(exported.ledgerEvents).toEqual([expect.objectContaining({ receiverId: ANONYMOUS })]);
+  });
+});
+
+describe("the rest of the member's data in the export", () => {
+  it('GIVEN a current task and earlier ones WHEN the member exports THEN the current one comes first', () => {
+    const exported = buildExport(source({ tasks: { current: task(ME, 'Now'), history: [task(ME, 'Last week'), task(ME, 'Before')] } }));
+    expect(exported.tasks.map((kept) => kept.text)).toEqual(['Now', 'Last week', 'Before']);
+  });
+
+  it('GIVEN a meeting the member checked in to and rated WHEN they export THEN it holds their part and their rating', () => {
+    const record = withRating(withAction(meeting(ANA), ME, 'check-in'), { memberId: ME, score: 4, comment: 'Good' });
+    const exported = buildExport(source({ meetings: { meeting: record, earlierPosts: [], chairVolunteers: [] } }));
+    expect(exported.meetings).toEqual([
+      { meetingId: 'm1', startedAt: record.state.startedAt, endedAt: null, tookPart: true, rating: { score: 4, comment: 'Good' }, startedIt: false, chaired: false, invitedToChair: false },
+    ]);
+  });
+
+  it('GIVEN a meeting whose record does not name the member WHEN they export THEN it lists no meeting', () => {
+    const exported = buildExport(source({ meetings: { meeting: withAction(meeting(ANA), BO, 'check-in'), earlierPosts: [], chairVolunteers: [] } }));
+    expect(exported.meetings).toEqual([]);
+  });
+
+  it('GIVEN the member chaired a meeting WHEN they export THEN its opening post is listed as naming them as chair', () => {
+    const exported = buildExport(source({ meetings: { meeting: meeting(ME), earlierPosts: [], chairVolunteers: [] } }));
+    expect(exported.meetingPosts).toEqual([{ channelId: 'c1', messageId: 'op1', kind: 'names you as chair' }]);
+  });
+
+  it("GIVEN check-ins shared in earlier meetings for the member and for others WHEN the member exports THEN only theirs are listed, as check-ins", () => {
+    const post = (memberId: string, messageId: string) => ({ memberId, channelId: 'th0', messageId, action: 'delete' as const, meetingId: 'm0', at: '2026-05-01T18:00:00.000Z' });
+    const exported = buildExport(source({ meetings: { meeting: undefined, earlierPosts: [post(ME, 'p1'), post(ANA, 'p2')], chairVolunteers: [] } }));
+    expect(exported.meetingPosts).toEqual([{ channelId: 'th0', messageId: 'p1', kind: 'check-in' }]);
+  });
+
+  it('GIVEN the member is on the chairing rotation WHEN they export THEN their entry is in it, and no one else\'s', () => {
+    const chairVolunteers = [
+      { memberId: ANA, optedIn: true, lastChairedAt: null },
+      { memberId: ME, optedIn: false, lastChairedAt: '2026-05-01T18:00:00.000Z' },
+    ];
+    const exported = buildExport(source({ meetings: { meeting: undefined, earlierPosts: [], chairVolunteers } }));
+    expect(exported.chairRotation).toEqual({ optedIn: false, lastChairedAt: '2026-05-01T18:00:00.000Z' });
+  });
+
+  it('GIVEN the member stored choices WHEN they export THEN the choices are in it as stored, with when it was made', () => {
+    const exported = buildExport(source({ preferences: { recordingPaused: true } }));
+    expect(exported).toMatchObject({ preferences: { recordingPaused: true }, exportedAt: '2026-06-02T09:00:00.000Z', guildId: 'g1', memberId: ME });
+  });
+});
