@@ -21,6 +21,7 @@ import { MeetingService } from './services/meeting-service.ts';
 import { ScheduleService } from './services/schedule-service.ts';
 import { ReflectionService } from './services/reflection-service.ts';
 import { PrivacyService } from './services/privacy-service.ts';
+import { RetentionService } from './services/retention-service.ts';
 import { SafetyService } from './services/safety-service.ts';
 import { crisisAlertStore } from './store/crisis-alert-store.ts';
 import { TaskService } from './services/task-service.ts';
@@ -73,7 +74,8 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const commands = await loadCommands(options.commandsDirectory ?? COMMANDS_DIRECTORY);
   const store = await openStore(config.storeUrl);
   const queue = new GuildWriteQueue();
-  const circle = new CircleService(circleSettingsRepository(store, queue), options.now, new GuildIndex(store, 'circle-guilds'));
+  const circleSettings = circleSettingsRepository(store, queue);
+  const circle = new CircleService(circleSettings, options.now, new GuildIndex(store, 'circle-guilds'));
   // One instance of each store, shared by the services: they keep caches that must stay true.
   const guilds = helpGuildIndex(store);
   const requests = new HelpRequestStore(store, guilds);
@@ -96,10 +98,12 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     smallGroupBelow: rules.reflectionMinActive,
     now: options.now,
   });
+  const alerts = crisisAlertStore(store, queue);
+  const alertGuilds = new GuildIndex(store, 'crisis-alert-guilds');
   const safety = new SafetyService({
     circle,
-    alerts: crisisAlertStore(store, queue),
-    guilds: new GuildIndex(store, 'crisis-alert-guilds'),
+    alerts,
+    guilds: alertGuilds,
     crisisWords: loadCrisisWords(),
     followUpMinutes: rules.crisisFollowUpMinutes,
     now: options.now,
@@ -108,7 +112,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     circle,
     safety,
     help,
-    privacy: new PrivacyService({ circle, help, requests, ledger, prefs, tasks, meetings, guilds, queue, rules, safety, now: options.now }),
+    privacy: new PrivacyService({ requests, ledger, prefs, tasks, meetings, alerts, circleSettings, queue, rules, now: options.now }),
     tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
     meetings: meetingService,
     schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, now: options.now }),
@@ -171,7 +175,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   }
   // Retention: daily, and once now to catch up on whatever expired while the bot was down.
   const retention = startRetentionPurge({
-    privacy: services.privacy,
+    retention: new RetentionService({ helpGuilds: guilds, alertGuilds, circleSettings, requests, ledger, tasks, meetings, alerts, queue, rules, now: options.now }),
     logger,
     now: options.now ?? (() => new Date()),
     guildIds: () => client.guilds.cache.keys(),

@@ -1,12 +1,12 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logging/logger.ts';
-import type { PrivacyService, PurgeOutcome } from '../services/privacy-service.ts';
+import type { PurgeOutcome, RetentionService } from '../services/retention-service.ts';
 
 /** Every day at 03:17 UTC: a quiet hour for most circles, off the top of the hour. */
 export const RETENTION_PURGE_SCHEDULE = '17 3 * * *';
 
 export interface RetentionPurgeOptions {
-  readonly privacy: PrivacyService;
+  readonly retention: Pick<RetentionService, 'purgeExpired'>;
   readonly logger: Logger;
   readonly now: () => Date;
   /** Guilds to visit besides those the index knows (the guilds the bot is in). */
@@ -23,10 +23,10 @@ export interface RetentionPurge {
 
 /**
  * Forgets what is older than the retention period (ledger days, closed requests, practical tasks, the
- * last meeting's record, earlier meeting posts and chairing-rotation entries: PrivacyService.purgeExpired),
- * daily, and once at start-up
- * to catch up after downtime. The schedule lives in code and the last result in the log: a missed day
- * is harmless because each run removes everything that has expired by then.
+ * last meeting's record, earlier meeting posts, chairing-rotation entries and crisis alerts:
+ * RetentionService.purgeExpired), daily, and once at start-up to catch up after downtime. The schedule
+ * lives in code and the last result in the log: a missed day is harmless because each run removes
+ * everything that has expired by then.
  */
 export function startRetentionPurge(options: RetentionPurgeOptions): RetentionPurge {
   const log = options.logger.child({ job: 'retention-purge' });
@@ -37,7 +37,7 @@ export function startRetentionPurge(options: RetentionPurgeOptions): RetentionPu
     if (stopped) return Promise.resolve(undefined);
     running ??= (async () => {
       try {
-        const outcome = await options.privacy.purgeExpired(options.now(), options.guildIds?.() ?? []);
+        const outcome = await options.retention.purgeExpired(options.now(), options.guildIds?.() ?? []);
         log.info(outcome, 'expired help data purged');
         return outcome;
       } catch (error) {

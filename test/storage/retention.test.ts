@@ -10,6 +10,7 @@ import { CircleService } from '../../src/services/circle-service.ts';
 import { HelpService } from '../../src/services/help-service.ts';
 import { MeetingService } from '../../src/services/meeting-service.ts';
 import { PrivacyService } from '../../src/services/privacy-service.ts';
+import { RetentionService } from '../../src/services/retention-service.ts';
 import { SafetyService } from '../../src/services/safety-service.ts';
 import { crisisAlertStore } from '../../src/store/crisis-alert-store.ts';
 import { TaskService } from '../../src/services/task-service.ts';
@@ -38,7 +39,8 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
   const clock = { now: new Date('2026-01-05T12:00:00Z') };
   const now = () => clock.now;
   const queue = new GuildWriteQueue();
-  const circleService = new CircleService(circleSettingsRepository(store, queue), now);
+  const circleSettings = circleSettingsRepository(store, queue);
+  const circleService = new CircleService(circleSettings, now);
   const guilds = helpGuildIndex(store);
   const requests = new HelpRequestStore(store, guilds);
   const ledger = new LedgerStore(store, guilds);
@@ -47,15 +49,18 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
   const rules = loadHelpRules();
   const help = new HelpService({ circle: circleService, requests, ledger, prefs, queue, rules, now });
   const meetingStore = new MeetingStore(store);
+  const alerts = crisisAlertStore(store, queue);
+  const alertGuilds = new GuildIndex(store, 'crisis-alert-guilds');
   const safety = new SafetyService({
     circle: circleService,
-    alerts: crisisAlertStore(store, queue),
-    guilds: new GuildIndex(store, 'crisis-alert-guilds'),
+    alerts,
+    guilds: alertGuilds,
     crisisWords: loadCrisisWords(),
     followUpMinutes: rules.crisisFollowUpMinutes,
     now,
   });
-  const privacy = new PrivacyService({ circle: circleService, help, requests, ledger, prefs, tasks, meetings: meetingStore, guilds, queue, rules, safety, now });
+  const privacy = new PrivacyService({ requests, ledger, prefs, tasks, meetings: meetingStore, alerts, circleSettings, queue, rules, now });
+  const retention = new RetentionService({ helpGuilds: guilds, alertGuilds, circleSettings, requests, ledger, tasks, meetings: meetingStore, alerts, queue, rules, now });
   const meetings = new MeetingService({ circle: circleService, help, ledger, prefs, meetings: meetingStore, queue, formats: loadMeetingFormats(), defaultFormat: 'short', now });
   const taskService = new TaskService({ circle: circleService, tasks, ledger, prefs, queue, now });
   for (const guildId of [GUILD, OTHER_GUILD]) {
@@ -76,7 +81,7 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
     for (let round = 0; round < 4; round += 1) await meetings.steer(guildId, { kind: 'next' });
     return (await meetings.current(guildId))!;
   };
-  return { url, store, clock, circle: circleService, help, privacy, safety, tasks: taskService, meetings, meetingInLastRound, ledger, requests, guilds, helpedAndClosed };
+  return { url, store, queue, alertGuilds, clock, circle: circleService, help, privacy, retention, safety, tasks: taskService, meetings, meetingInLastRound, ledger, requests, guilds, helpedAndClosed };
 }
 
 describe('retention of the help ledger and closed requests', () => {
@@ -89,7 +94,7 @@ describe('retention of the help ledger and closed requests', () => {
     c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
 
     // 200 days after the first request: it is past the 180-day retention, the second is not.
-    const outcome = await c.privacy.purgeExpired(c.clock.now);
+    const outcome = await c.retention.purgeExpired(c.clock.now);
     expect(outcome).toMatchObject({ days: 1, ledgerEvents: 3, requests: 1 });
 
     const exported = await c.privacy.export(GUILD, ASKER);
@@ -108,7 +113,7 @@ describe('retention of the help ledger and closed requests', () => {
     await c.tasks.set(GUILD, ASKER, 'Recently', null);
     c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
 
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ tasks: 1 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ tasks: 1 });
     expect((await c.privacy.export(GUILD, ASKER)).tasks.map((task) => task.text)).toEqual(['Recently']);
     // A report is a sign of life: the giver's task was reported on 100 days ago, so it stays.
     expect((await c.privacy.export(GUILD, GIVER)).tasks.map((task) => task.text)).toEqual(['Committed long ago']);
@@ -118,7 +123,7 @@ describe('retention of the help ledger and closed requests', () => {
     const c = await circle();
     await c.helpedAndClosed(GUILD, 'Not yet');
     c.clock.now = new Date(c.clock.now.getTime() + 179 * DAY);
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ days: 0, ledgerEvents: 0, requests: 0 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ days: 0, ledgerEvents: 0, requests: 0 });
     expect((await c.privacy.export(GUILD, ASKER)).ledgerEvents).toHaveLength(3);
   });
 
@@ -131,7 +136,7 @@ describe('retention of the help ledger and closed requests', () => {
     const reopened = await circle(c.url);
     expect((await reopened.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD]);
     reopened.clock.now = new Date(reopened.clock.now.getTime() + 200 * DAY);
-    expect(await reopened.privacy.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2, tasks: 0, meetings: 0, chairVolunteers: 0, meetingPosts: 0, crisisAlerts: 0 });
+    expect(await reopened.retention.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2, tasks: 0, meetings: 0, chairVolunteers: 0, meetingPosts: 0, crisisAlerts: 0 });
   });
 
   it('GIVEN many guilds writing at once THEN the index records every one', async () => {
@@ -154,7 +159,7 @@ describe('retention of the help ledger and closed requests', () => {
     c.clock.now = new Date(c.clock.now.getTime() + 90 * DAY);
 
     // 190 days after the first meeting ended, 90 after the second.
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ meetings: 1 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ meetings: 1 });
     await c.store.close();
     const reopened = await circle(c.url);
     expect(await reopened.meetings.current(GUILD)).toBeUndefined();
@@ -166,7 +171,7 @@ describe('retention of the help ledger and closed requests', () => {
     await c.meetingInLastRound(GUILD);
     c.clock.now = new Date(c.clock.now.getTime() + 400 * DAY);
     // The clock has run far past the rounds' deadlines, but no tick ended it: it is not over.
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ meetings: 0 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ meetings: 0 });
     expect(await c.meetings.current(GUILD)).toBeDefined();
   });
 
@@ -183,7 +188,7 @@ describe('retention of the help ledger and closed requests', () => {
     await c.meetings.volunteerToChair(GUILD, second.state.id, 4, '100000000000000003');
     c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
 
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 1 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 1 });
     await c.store.close();
     const reopened = await circle(c.url);
     expect((await new MeetingStore(reopened.store).chairVolunteers(GUILD)).map((volunteer) => volunteer.memberId)).toEqual(['100000000000000003']);
@@ -192,11 +197,11 @@ describe('retention of the help ledger and closed requests', () => {
   it('GIVEN a rotation entry stored before entries were dated THEN the purge dates it now and forgets it one retention period later', async () => {
     const c = await circle();
     await new MeetingStore(c.store).putChairVolunteers(GUILD, [{ memberId: GIVER, optedIn: true, lastChairedAt: null }]);
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 0 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 0 });
     c.clock.now = new Date(c.clock.now.getTime() + 179 * DAY);
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 0 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 0 });
     c.clock.now = new Date(c.clock.now.getTime() + 2 * DAY);
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 1 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 1 });
     expect(await new MeetingStore(c.store).chairVolunteers(GUILD)).toEqual([]);
   });
 
@@ -210,7 +215,7 @@ describe('retention of the help ledger and closed requests', () => {
     expect((await c.privacy.export(GUILD, GIVER)).meetingPosts).toHaveLength(1);
 
     c.clock.now = new Date(c.clock.now.getTime() + 181 * DAY);
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ meetingPosts: 1 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ meetingPosts: 1 });
     await c.store.close();
     const reopened = await circle(c.url);
     expect(await new MeetingStore(reopened.store).earlierPosts(GUILD)).toEqual([]);
@@ -222,10 +227,32 @@ describe('retention of the help ledger and closed requests', () => {
     c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
     await c.safety.raise(GUILD, { source: 'check-in-request', memberId: GIVER, anonymous: false, what: 'crisis', link: null, terms: [] });
     c.clock.now = new Date(c.clock.now.getTime() + 100 * DAY);
-    expect(await c.privacy.purgeExpired(c.clock.now)).toMatchObject({ crisisAlerts: 1 });
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ crisisAlerts: 1 });
     await c.store.close();
     const reopened = await circle(c.url);
     expect((await reopened.safety.alerts(GUILD)).map((alert) => alert.memberId)).toEqual([GIVER]);
+  });
+
+  it('GIVEN the last crisis alert of a guild is purged THEN the guild leaves the index of guilds with alerts, and a new alert brings it back', async () => {
+    const c = await circle();
+    await c.safety.raise(GUILD, { source: 'check-in-request', memberId: ASKER, anonymous: false, what: 'crisis', link: null, terms: [] });
+    c.clock.now = new Date(c.clock.now.getTime() + 200 * DAY);
+    expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ crisisAlerts: 1 });
+    expect(await c.alertGuilds.all()).toEqual([]);
+    await c.safety.raise(GUILD, { source: 'check-in-request', memberId: ASKER, anonymous: false, what: 'crisis', link: null, terms: [] });
+    expect(await c.alertGuilds.all()).toEqual([GUILD]);
+  });
+
+  it('GIVEN a member with requests, offers, a task, a crisis alert and the last change to the set-up WHEN they delete their data THEN it all goes in one run of the write queue', async () => {
+    const c = await circle();
+    await c.helpedAndClosed(GUILD, 'Mine');
+    await c.tasks.set(GUILD, ASKER, 'A task', null);
+    await c.safety.raise(GUILD, { source: 'check-in-request', memberId: ASKER, anonymous: false, what: 'crisis', link: null, terms: [] });
+    const runs = vi.spyOn(c.queue, 'run');
+    const outcome = await c.privacy.delete(GUILD, ASKER);
+    expect(runs).toHaveBeenCalledTimes(1);
+    expect(outcome.removed).toMatchObject({ requests: 1, tasks: 1, crisisAlerts: 1 });
+    expect((await c.circle.settings(GUILD))?.updatedBy).toBe('removed');
   });
 
   it('GIVEN a member with a crisis alert WHEN they delete their data THEN the alert stays without their id, link or words, in the file', async () => {
@@ -253,7 +280,7 @@ describe('retention of the help ledger and closed requests', () => {
     c.clock.now = new Date(c.clock.now.getTime() + 200 * DAY);
     const logs = new MemoryLogSink();
     // Every second instead of daily, so the test sees it fire.
-    const job = startRetentionPurge({ privacy: c.privacy, logger: createLogger({ level: 'info', sink: logs }), now: () => c.clock.now, schedule: '* * * * * *' });
+    const job = startRetentionPurge({ retention: c.retention, logger: createLogger({ level: 'info', sink: logs }), now: () => c.clock.now, schedule: '* * * * * *' });
     try {
       // The ledger empties before the purge finishes its other parts and logs: wait for both.
       await vi.waitFor(
