@@ -4,7 +4,7 @@ import {
   type CircleSettingsChange,
   type CircleSettingsProblem,
 } from '../domain/circle/circle-settings.ts';
-import { err, ok, type Result } from '../domain/result.ts';
+import type { Result } from '../domain/result.ts';
 
 /** Stands in for a member's id in records they are removed from. */
 export const REMOVED_MEMBER = 'removed';
@@ -27,19 +27,6 @@ export class CircleService {
 
   settings(guildId: string): Promise<CircleSettings | undefined> {
     return this.settingsRepository.get(guildId);
-  }
-
-  /**
-   * A member deleted their data: if they were the last to change the set-up, the settings stop naming
-   * them (the change itself stays). True when something changed.
-   */
-  async forgetMember(guildId: string, memberId: string): Promise<boolean> {
-    const current = await this.settingsRepository.get(guildId);
-    if (current?.updatedBy !== memberId) return false;
-    const saved = await this.settingsRepository.update(guildId, (settings) =>
-      settings ? ok({ ...settings, updatedBy: REMOVED_MEMBER }) : err('gone' as const),
-    );
-    return saved.ok;
   }
 
   /** Validates the whole change first; on any problem nothing is stored. */

@@ -4,10 +4,8 @@ import { crisisMatcher, type CrisisMatcher } from '../domain/help/crisis.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import {
   followUpDue,
-  keepAlertsSince,
   newCrisisAlert,
   openCheckInRequest,
-  redactMember,
   takeAlert,
   type CrisisAlert,
   type NewCrisisAlert,
@@ -139,33 +137,6 @@ export class SafetyService {
 
   async followedUp(guildId: string, alertId: string, messageId: string): Promise<void> {
     await this.change(guildId, alertId, (alert) => ({ ...alert, followUp: 'posted', followUpMessageId: messageId }));
-  }
-
-  /** Removes a member from every alert about them (see {@link redactMember}); returns what changed. */
-  async redactMember(guildId: string, memberId: string): Promise<CrisisAlert[]> {
-    let redacted: CrisisAlert[] = [];
-    await this.deps.alerts.update(guildId, (alerts) => {
-      const result = redactMember(alerts ?? [], memberId);
-      redacted = result.redacted;
-      return ok(result.alerts);
-    });
-    return redacted;
-  }
-
-  /** Forgets alerts older than the cutoff (retention); returns how many went. */
-  async purge(guildId: string, cutoff: Date): Promise<number> {
-    let removed = 0;
-    if (((await this.deps.alerts.get(guildId)) ?? []).length === 0) {
-      await this.deps.guilds.remove(guildId);
-      return 0;
-    }
-    await this.deps.alerts.update(guildId, (alerts) => {
-      const kept = keepAlertsSince(alerts ?? [], cutoff);
-      removed = (alerts ?? []).length - kept.length;
-      return ok(kept);
-    });
-    if (((await this.deps.alerts.get(guildId)) ?? []).length === 0) await this.deps.guilds.remove(guildId);
-    return removed;
   }
 
   private async change(guildId: string, alertId: string, change: (alert: CrisisAlert) => CrisisAlert): Promise<void> {
