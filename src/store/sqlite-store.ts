@@ -5,22 +5,28 @@ import KeyvSqlite from '@keyv/sqlite';
 
 /**
  * The embedded store: keyv over SQLite. One table, string keys, JSON values.
- * Writes for one guild go through that guild's {@link GuildWriteQueue}; this class only opens and closes.
+ * Writes for one guild go through that guild's {@link GuildWriteQueue}; every write, whatever its
+ * guild, then goes through one {@link GroupCommitWriter}, which commits the writes that arrive
+ * together in one SQLite transaction.
  */
 export interface Store {
   readonly keyv: Keyv;
   /** Resolves once the database is open, in WAL mode, and the table exists. */
   ready(): Promise<void>;
+  /** Waits for the writes already handed over to be committed, then closes. */
   close(): Promise<void>;
 }
 
 const SQLITE_PREFIX = 'sqlite://';
+const BUSY_TIMEOUT_MS = 5_000;
 
 /** The file a `sqlite://path` URL names, resolved against the working directory (`:memory:` stays as is). */
 export function sqliteFileOf(storeUrl: string): string {
   const path = storeUrl.slice(SQLITE_PREFIX.length);
   return path === ':memory:' ? path : resolve(path);
 }
+
+type Query = (sql: string, ...parameters: unknown[]) => Promise<unknown>;
 
 export async function openStore(storeUrl: string): Promise<Store> {
   if (!storeUrl.startsWith(SQLITE_PREFIX)) {
@@ -29,12 +35,24 @@ export async function openStore(storeUrl: string): Promise<Store> {
   const file = sqliteFileOf(storeUrl);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
 
+  // Two connections to the one file: keyv's adapter reads, a second one only writes (the group
+  // commit). In WAL mode readers never wait for the writer and only ever see committed data, so a
+  // read cannot see a write whose transaction is still open, and sees every write once committed.
+  // An in-memory database is private to its connection, so there the one connection does both.
   // A busy timeout lets a second process (a CLI, a backup) read without failing our writes.
-  const adapter = new KeyvSqlite({ uri: `${SQLITE_PREFIX}${file}`, busyTimeout: 5_000 });
+  const uri = `${SQLITE_PREFIX}${file}`;
+  let writing: KeyvSqlite | undefined;
+  const adapter: GroupCommitSqlite = new GroupCommitSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS }, (): GroupCommitWriter => writer);
   // WAL: several times faster writes with the same safety for a process kill (DESIGN.md, Storage).
   // synchronous=NORMAL is the documented pairing: a commit survives a crash of the process.
   await adapter.query('PRAGMA journal_mode = WAL');
   await adapter.query('PRAGMA synchronous = NORMAL');
+  if (file !== ':memory:') {
+    writing = new KeyvSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS });
+    // synchronous is per connection: the connection that commits must have it.
+    await writing.query('PRAGMA synchronous = NORMAL');
+  }
+  const writer: GroupCommitWriter = new GroupCommitWriter(writing?.query ?? adapter.query, adapter.opts.table ?? 'keyv');
   // keyv swallows storage errors by default (a failed write just returns false); we want them thrown,
   // so a handler fails loudly instead of telling a member something was saved when it was not.
   const keyv = new Keyv({
@@ -50,16 +68,258 @@ export async function openStore(storeUrl: string): Promise<Store> {
   // The same errors are also emitted as events; they reach the caller as exceptions, so the event
   // needs no second handling, but it must have a listener so it cannot crash the process.
   keyv.on('error', () => undefined);
-  let closed = false;
+  let closing: Promise<void> | undefined;
   return {
     keyv,
     async ready() {
       await adapter.query('SELECT 1');
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await adapter.close();
+    close() {
+      closing ??= (async () => {
+        try {
+          await writer.close();
+        } finally {
+          await writing?.close();
+          await adapter.close();
+        }
+      })();
+      return closing;
     },
   };
 }
+
+/**
+ * keyv's SQLite adapter, unchanged for reads, with every write handed to the group-commit writer:
+ * keyv still namespaces the keys and serializes the values, so what is stored is exactly what keyv
+ * itself would store.
+ */
+class GroupCommitSqlite extends KeyvSqlite {
+  constructor(
+    options: ConstructorParameters<typeof KeyvSqlite>[0],
+    private readonly writer: () => GroupCommitWriter,
+  ) {
+    super(options);
+  }
+
+  override set(key: string, value: unknown): Promise<boolean> {
+    return this.writer().set(key, String(value));
+  }
+
+  override delete(key: string): Promise<boolean> {
+    return this.writer().delete(key);
+  }
+
+  override async deleteMany(keys: string[]): Promise<boolean> {
+    // keyv's contract for deleteMany: true when any of the keys was there.
+    const deleted = await Promise.all(keys.map((key) => this.writer().delete(key)));
+    return deleted.some(Boolean);
+  }
+
+  override clear(): Promise<void> {
+    return this.writer().clear(this.namespace ? `${this.namespace}:%` : '%');
+  }
+}
+
+type Write =
+  | { readonly kind: 'set'; readonly key: string; readonly value: string }
+  | { readonly kind: 'delete'; readonly key: string }
+  | { readonly kind: 'clear'; readonly pattern: string };
+
+interface Pending {
+  readonly write: Write;
+  resolve(result: boolean): void;
+  reject(error: unknown): void;
+}
+
+/** Rows per INSERT or DELETE statement (two bound values a row; SQLite allows 32,766). */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * Group commit. Writes handed over in the same turn of the event loop, or while a transaction is
+ * being committed, are written together in ONE SQLite transaction, in the order they were handed
+ * over; each write's promise resolves only after that transaction committed (WAL, synchronous=NORMAL:
+ * a commit is in the log file before COMMIT returns, so killing the process loses no resolved write),
+ * and if the transaction fails, every write in it is rejected with the error and none of them is kept.
+ * There is no timer: a lone write is committed at once; under load each transaction carries what
+ * arrived while the previous one was committing, so the cost of a commit is shared by all of them.
+ */
+export class GroupCommitWriter {
+  private queued: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly query: Query,
+    private readonly table: string,
+  ) {}
+
+  set(key: string, value: string): Promise<boolean> {
+    return this.hand({ kind: 'set', key, value });
+  }
+
+  /** Resolves with whether the key was there. */
+  delete(key: string): Promise<boolean> {
+    return this.hand({ kind: 'delete', key });
+  }
+
+  /** Deletes every key matching the LIKE pattern. */
+  async clear(pattern: string): Promise<void> {
+    await this.hand({ kind: 'clear', pattern });
+  }
+
+  /** Commits what was handed over (writes begun in this turn of the event loop too), then refuses new writes. */
+  async close(): Promise<void> {
+    // keyv hands a set over only after serializing it, a few microtasks after the caller's call.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.closed = true;
+    while (this.flushing) await this.flushing;
+  }
+
+  private hand(write: Write): Promise<boolean> {
+    if (this.closed) return Promise.reject(new Error('The store is closed; no new writes are accepted.'));
+    return new Promise<boolean>((resolve, reject) => {
+      this.queued.push({ write, resolve, reject });
+      this.flushing ??= this.flushSoon();
+    });
+  }
+
+  /** Lets the current turn of the event loop hand over its writes, then commits until none is left. */
+  private async flushSoon(): Promise<void> {
+    try {
+      while (this.queued.length > 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const batch = this.queued;
+        this.queued = [];
+        await this.commit(batch);
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async commit(batch: readonly Pending[]): Promise<void> {
+    let results: boolean[];
+    try {
+      results = await this.write(batch.map((pending) => pending.write));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, index) => pending.resolve(results[index]!));
+  }
+
+  /**
+   * Writes the batch in one transaction; resolves with each write's result. Only the last write to a
+   * key reaches SQLite; a delete's result (was the key there?) follows from the writes before it in
+   * the batch, or, for a key the batch has not touched yet, from the table.
+   */
+  private async write(writes: readonly Write[]): Promise<boolean[]> {
+    // A clear is rare (never used by the bot): it ends the statements before it, runs on its own, then
+    // the rest follows, all in the same transaction.
+    const segments: Write[][] = [[]];
+    for (const write of writes) {
+      if (write.kind === 'clear') segments.push([write], []);
+      else segments.at(-1)!.push(write);
+    }
+    const plans = segments.filter((segment) => segment.length > 0).map((segment) => plan(segment));
+    const statements = plans.reduce((count, each) => count + each.statements, 0);
+    // One statement is a transaction of its own; several need BEGIN ... COMMIT.
+    const explicit = statements > 1;
+    if (explicit) await this.query('BEGIN IMMEDIATE');
+    try {
+      const results: boolean[] = [];
+      for (const each of plans) results.push(...(await this.run(each)));
+      if (explicit) await this.query('COMMIT');
+      return results;
+    } catch (error) {
+      // A failed statement may already have ended the transaction; then there is nothing to roll back.
+      if (explicit) await this.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async run(each: Plan): Promise<boolean[]> {
+    if (each.clear !== undefined) {
+      await this.query(`DELETE FROM ${this.table} WHERE key LIKE ?`, each.clear);
+      return [true];
+    }
+    const present = new Set<string>();
+    for (const keys of chunks(each.lookups)) {
+      const rows = (await this.query(`SELECT key FROM ${this.table} WHERE key IN (${marks(keys.length)})`, keys)) as Array<{ key: string }>;
+      for (const row of rows) present.add(row.key);
+    }
+    for (const rows of chunks(each.upserts)) {
+      await this.query(
+        `INSERT INTO ${this.table} (key, value) VALUES ${rows.map(() => '(?, ?)').join(', ')} ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        rows.flat(),
+      );
+    }
+    for (const keys of chunks(each.deletes)) {
+      const rows = (await this.query(`DELETE FROM ${this.table} WHERE key IN (${marks(keys.length)}) RETURNING key`, keys)) as Array<{ key: string }>;
+      for (const row of rows) present.add(row.key);
+    }
+    return each.results(present);
+  }
+}
+
+interface Plan {
+  /** A clear's LIKE pattern: the plan is that clear alone. */
+  readonly clear?: string;
+  /** Keys whose presence before the batch decides a delete's result but that end up set. */
+  readonly lookups: readonly string[];
+  readonly upserts: ReadonlyArray<readonly [string, string]>;
+  /** Keys whose last write in the batch is a delete. */
+  readonly deletes: readonly string[];
+  readonly statements: number;
+  /** Each write's result, given which keys were present before the batch (of those that matter). */
+  results(presentBefore: ReadonlySet<string>): boolean[];
+}
+
+function plan(writes: readonly Write[]): Plan {
+  const [first] = writes;
+  if (first?.kind === 'clear') {
+    return { clear: first.pattern, lookups: [], upserts: [], deletes: [], statements: 1, results: () => [true] };
+  }
+  const firstKind = new Map<string, Write['kind']>();
+  const last = new Map<string, Write>();
+  for (const write of writes) {
+    if (write.kind === 'clear') continue;
+    if (!firstKind.has(write.key)) firstKind.set(write.key, write.kind);
+    // Re-inserted, so the map keeps the order of last writes (the order rows are written in).
+    last.delete(write.key);
+    last.set(write.key, write);
+  }
+  const upserts: Array<readonly [string, string]> = [];
+  const deletes: string[] = [];
+  for (const write of last.values()) {
+    if (write.kind === 'set') upserts.push([write.key, write.value]);
+    else if (write.kind === 'delete') deletes.push(write.key);
+  }
+  // A delete's result needs the key's presence before the batch only when the key's first write is
+  // that delete; if the key is deleted last, DELETE ... RETURNING tells it, otherwise a SELECT must.
+  const lookups = [...firstKind].filter(([key, kind]) => kind === 'delete' && last.get(key)?.kind === 'set').map(([key]) => key);
+  const count = (length: number) => Math.ceil(length / ROWS_PER_STATEMENT);
+  return {
+    lookups,
+    upserts,
+    deletes,
+    statements: count(lookups.length) + count(upserts.length) + count(deletes.length),
+    results(presentBefore) {
+      const present = new Map<string, boolean>();
+      return writes.map((write) => {
+        if (write.kind === 'clear') return true;
+        const was = present.get(write.key) ?? presentBefore.has(write.key);
+        present.set(write.key, write.kind === 'set');
+        return write.kind === 'set' ? true : was;
+      });
+    },
+  };
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let index = 0; index < items.length; index += ROWS_PER_STATEMENT) result.push(items.slice(index, index + ROWS_PER_STATEMENT));
+  return result;
+}
+
+const marks = (count: number) => Array<string>(count).fill('?').join(', ');
