@@ -5,7 +5,7 @@
  * Discord's rules: one initial response, within the deadline, tokens valid for 15 minutes.
  */
 import { randomBytes } from 'node:crypto';
-import type { SandboxCore } from './core.ts';
+import type { SandboxBase } from './base.ts';
 import { Errors } from './http.ts';
 import { buildMessage, editFields, hasVisibleContent, isEmptyBody } from './message-builder.ts';
 import { commandData, fullName, resolveSelectValues, type SlashCommandInput } from './command-options.ts';
@@ -99,9 +99,9 @@ const DEFAULT_WAIT_MS = 5000;
 export class InteractionTracker {
   private readonly byId = new Map<string, InteractionRecord>();
   private readonly byToken = new Map<string, InteractionRecord>();
-  private core!: SandboxCore;
+  private core!: SandboxBase;
 
-  attach(core: SandboxCore): void {
+  attach(core: SandboxBase): void {
     this.core = core;
   }
 

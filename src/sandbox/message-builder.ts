@@ -2,7 +2,7 @@
  * Turns a message body the bot sent (channel message, webhook follow-up, interaction callback data,
  * or an edit of any of these) into the stored Discord message, including uploaded attachments.
  */
-import type { SandboxCore } from './core.ts';
+import type { SandboxBase } from './base.ts';
 import { MessageFlags } from './state.ts';
 import type { RecordedFile, SandboxAttachment, SandboxMessage, SandboxUser } from './types.ts';
 
@@ -37,7 +37,7 @@ export function isEmptyBody(body: any, files: RecordedFile[]): boolean {
   );
 }
 
-export function buildMessage(core: SandboxCore, input: NewMessageInput): SandboxMessage {
+export function buildMessage(core: SandboxBase, input: NewMessageInput): SandboxMessage {
   const { state } = core;
   const body = input.body ?? {};
   const id = state.ids.next();
@@ -71,7 +71,7 @@ export function buildMessage(core: SandboxCore, input: NewMessageInput): Sandbox
 }
 
 /** The fields an edit changes; absent fields stay as they were, as on Discord. */
-export function editFields(core: SandboxCore, existing: SandboxMessage, body: any, files: RecordedFile[]): Partial<SandboxMessage> {
+export function editFields(core: SandboxBase, existing: SandboxMessage, body: any, files: RecordedFile[]): Partial<SandboxMessage> {
   const patch: Partial<SandboxMessage> = {};
   if (!body || typeof body !== 'object') body = {};
   if ('content' in body) patch.content = typeof body.content === 'string' ? body.content : '';
@@ -100,7 +100,7 @@ function normaliseEmbeds(embeds: unknown): any[] {
  * (and on edit, existing attachments stay).
  */
 function buildAttachments(
-  core: SandboxCore,
+  core: SandboxBase,
   channelId: string,
   listed: unknown,
   files: RecordedFile[],
