@@ -1,9 +1,11 @@
 import { ComponentType, SlashCommandBuilder, TextInputStyle } from 'discord.js';
 import { z } from 'zod';
 import { ADDITION_MAX_LENGTH, OFFER_MESSAGE_MAX_LENGTH, TOPIC_MAX_LENGTH, type HelpRequest } from '../src/domain/requests/help-request.ts';
-import { customId, type CommandContext, type ComponentContext, type ComponentHandler } from '../src/discord/command.ts';
-import { askForHelp, helpProblemText, makeOffer } from '../src/discord/help-actions.ts';
+import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
+import { customIdCodec, idPart } from '../src/discord/custom-id.ts';
+import { askForHelp, makeOffer } from '../src/discord/help-actions.ts';
 import { HELP_IDS, postAddition, refreshRequest } from '../src/discord/help-posts.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
 
@@ -34,20 +36,24 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   return asked.reply;
 }
 
-async function openRequestOrRefuse(context: ComponentContext): Promise<HelpRequest> {
-  const request = await context.services.help.request(context.guildId, context.args[0] ?? '');
-  if (!request) throw new UserFacingError(helpProblemText({ kind: 'unknown-request' }));
+/** The forms opened from a request's buttons: `help-offer-modal:<requestId>`, `help-add-modal:<requestId>`. */
+const OFFER_MODAL_ID = customIdCodec('help-offer-modal', z.object({ requestId: idPart }));
+const ADD_MODAL_ID = customIdCodec('help-add-modal', z.object({ requestId: idPart }));
+
+async function openRequestOrRefuse(context: ComponentContext<{ requestId: string }>): Promise<HelpRequest> {
+  const request = await context.services.help.request(context.guildId, context.args.requestId);
+  if (!request) throw new UserFacingError(problemText.help({ kind: 'unknown-request' }));
   return request;
 }
 
-const offerButton: ComponentHandler = {
+const offerButton = onComponent(HELP_IDS.offerButton, {
   access: 'member',
   async handle(context) {
     const request = await openRequestOrRefuse(context);
-    if (request.askerId === context.userId) throw new UserFacingError(helpProblemText({ kind: 'own-request' }));
-    if (request.status === 'closed') throw new UserFacingError(helpProblemText({ kind: 'request-closed' }));
+    if (request.askerId === context.userId) throw new UserFacingError(problemText.help({ kind: 'own-request' }));
+    if (request.status === 'closed') throw new UserFacingError(problemText.help({ kind: 'request-closed' }));
     return showModal({
-      custom_id: customId(HELP_IDS.offerModal, request.id),
+      custom_id: OFFER_MODAL_ID.encode({ requestId: request.id }),
       title: text('offer.modal.title'),
       components: [
         {
@@ -67,35 +73,35 @@ const offerButton: ComponentHandler = {
       ],
     });
   },
-};
+});
 
-const offerModal: ComponentHandler = {
+const offerModal = onComponent(OFFER_MODAL_ID, {
   access: 'member',
   async handle(context) {
     const message = context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue('message') : '';
-    return makeOffer(context, context.args[0] ?? '', message || null);
+    return makeOffer(context, context.args.requestId, message || null);
   },
-};
+});
 
-const closeButton: ComponentHandler = {
+const closeButton = onComponent(HELP_IDS.close, {
   access: 'member',
   async handle(context) {
-    const closed = await context.services.help.close(context.guildId, context.userId, context.args[0] ?? '');
-    if (!closed.ok) throw new UserFacingError(helpProblemText(closed.error, 'close'));
+    const closed = await context.services.help.close(context.guildId, context.userId, context.args.requestId);
+    if (!closed.ok) throw new UserFacingError(problemText.help(closed.error));
     await refreshRequest(context.client, closed.value);
     return reply({ content: text('close.done') });
   },
-};
+});
 
 /** "Add to this request": only the anonymous asker; the bot posts their words so no name shows. */
-const addButton: ComponentHandler = {
+const addButton = onComponent(HELP_IDS.add, {
   access: 'member',
   async handle(context) {
     const request = await openRequestOrRefuse(context);
-    if (request.askerId !== context.userId) throw new UserFacingError(text('add.notTheAsker'));
-    if (request.status === 'closed') throw new UserFacingError(helpProblemText({ kind: 'request-closed' }));
+    if (request.askerId !== context.userId) throw new UserFacingError(problemText.helpAdd({ kind: 'not-the-asker' }));
+    if (request.status === 'closed') throw new UserFacingError(problemText.helpAdd({ kind: 'request-closed' }));
     return showModal({
-      custom_id: customId(HELP_IDS.addModal, request.id),
+      custom_id: ADD_MODAL_ID.encode({ requestId: request.id }),
       title: text('add.modal.title'),
       components: [
         {
@@ -115,15 +121,15 @@ const addButton: ComponentHandler = {
       ],
     });
   },
-};
+});
 
-const addModal: ComponentHandler = {
+const addModal = onComponent(ADD_MODAL_ID, {
   access: 'member',
   async handle(context) {
     const words = context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue('text') : '';
     context.care.screen(words, 'public');
-    const added = await context.services.help.addToRequest(context.guildId, context.userId, context.args[0] ?? '', words);
-    if (!added.ok) throw new UserFacingError(added.error.kind === 'not-the-asker' ? text('add.notTheAsker') : helpProblemText(added.error));
+    const added = await context.services.help.addToRequest(context.guildId, context.userId, context.args.requestId, words);
+    if (!added.ok) throw new UserFacingError(problemText.helpAdd(added.error));
     const { request, additionId } = added.value;
     let messageId: string;
     try {
@@ -136,12 +142,6 @@ const addModal: ComponentHandler = {
     await context.care.alertAboutPost({ what: 'update', words, channelId: request.threadId ?? request.channelId, messageId, anonymous: request.anonymous });
     return reply({ content: text('add.done') });
   },
-};
+});
 
-export const components = {
-  [HELP_IDS.add]: addButton,
-  [HELP_IDS.addModal]: addModal,
-  [HELP_IDS.offerButton]: offerButton,
-  [HELP_IDS.offerModal]: offerModal,
-  [HELP_IDS.close]: closeButton,
-};
+export const components = [addButton, addModal, offerButton, offerModal, closeButton];

@@ -5,10 +5,11 @@ import {
   type APIEmbed,
 } from 'discord.js';
 import { z } from 'zod';
-import { CRISIS_RESOURCES_MAX_LENGTH, type CircleSettings, type CircleSettingsProblem } from '../src/domain/circle/circle-settings.ts';
+import { CRISIS_RESOURCES_MAX_LENGTH, type CircleSettings } from '../src/domain/circle/circle-settings.ts';
 import { WEEKDAYS } from '../src/domain/circle/time-of-day.ts';
 import { suggestTimezones } from '../src/domain/circle/timezone.ts';
 import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { safetyChecklist } from '../src/discord/safety-checklist.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
@@ -88,26 +89,12 @@ export async function execute({ interaction, guildId, userId, services, client }
     reflectionTime: interaction.options.getString('reflection-time') ?? undefined,
   });
   const saved = await services.circle.setup(guildId, userId, change);
-  if (!saved.ok) throw new UserFacingError(problemText(saved.error));
+  if (!saved.ok) throw new UserFacingError(problemText.circle(saved.error));
   return reply({ content: text('circle.setup.saved'), embeds: [renderSettings(saved.value, await safetyChecklist(client, guildId, saved.value))] });
 }
 
 export async function autocomplete({ interaction }: AutocompleteContext) {
   return suggestTimezones(interaction.options.getFocused()).map((zone) => ({ name: zone, value: zone }));
-}
-
-
-function problemText(problem: CircleSettingsProblem): string {
-  switch (problem.kind) {
-    case 'unknown-timezone':
-      return text('circle.setup.unknownTimezone', { input: problem.input });
-    case 'invalid-time':
-      return text('circle.setup.invalidTime', { input: problem.input });
-    case 'crisis-resources-too-long':
-      return text('circle.setup.crisisTooLong', { length: problem.length, max: problem.max });
-    case 'crisis-resources-empty':
-      return text('circle.setup.crisisEmpty');
-  }
 }
 
 function renderSettings(settings: CircleSettings, checklist: string): APIEmbed {

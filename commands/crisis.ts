@@ -1,6 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
-import type { CommandContext, ComponentContext, ComponentHandler } from '../src/discord/command.ts';
+import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
 import { alertMessage, canAskForCheckIn, careComponents, CRISIS_IDS, deliverAlert, refreshAlertPosts, resourcesText } from '../src/discord/crisis-care.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, updateMessage, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
 
@@ -23,13 +24,13 @@ export function execute(context: CommandContext): Promise<Outcome> {
   return showResources(context);
 }
 
-const show: ComponentHandler = { access: 'member', handle: showResources };
+const show = onComponent(CRISIS_IDS.show, { access: 'member', handle: showResources });
 
 /**
  * "Ask a moderator to check in with me": the moderators learn who asked, never what they wrote. The
  * member is told a moderator knows only once the alert was delivered.
  */
-const askCheckIn: ComponentHandler = {
+const askCheckIn = onComponent(CRISIS_IDS.askCheckIn, {
   access: 'member',
   async handle({ client, services, guildId, userId, logger }) {
     const settings = await services.safety.settings(guildId);
@@ -40,17 +41,15 @@ const askCheckIn: ComponentHandler = {
     if (!delivered) return reply({ content: `${text('care.checkIn.failed')}\n\n${resourcesText(settings)}`, components: careComponents(settings, false) });
     return reply({ content: text('care.checkIn.sent') });
   },
-};
+});
 
 /** "I'm on it": the first moderator keeps the alert; the alert shows who, so nobody else piles in. */
-const take: ComponentHandler = {
+const take = onComponent(CRISIS_IDS.take, {
   access: 'moderator',
   updatesMessage: true,
   async handle({ client, services, guildId, userId, args, interaction, logger }) {
-    const taken = await services.safety.take(guildId, args[0] ?? '', userId);
-    if (!taken.ok) {
-      throw new UserFacingError(taken.error.kind === 'already-taken' ? text('alert.take.already', { moderator: taken.error.by }) : text('alert.take.unknown'));
-    }
+    const taken = await services.safety.take(guildId, args.alertId, userId);
+    if (!taken.ok) throw new UserFacingError(problemText.alertTake(taken.error));
     const settings = await services.safety.settings(guildId);
     const pressedOn = interaction.isMessageComponent() ? interaction.message.id : undefined;
     await refreshAlertPosts(client, taken.value, settings, pressedOn).catch((error: unknown) => logger.warn({ err: error }, 'could not update the other post of a taken alert'));
@@ -58,10 +57,6 @@ const take: ComponentHandler = {
       pressedOn === taken.value.messageId ? alertMessage(taken.value, settings) : { content: text('alert.taken', { moderator: userId, at: Math.floor(Date.now() / 1000) }), components: [] };
     return updateMessage({ content: rendered.content, components: rendered.components });
   },
-};
+});
 
-export const components = {
-  [CRISIS_IDS.show]: show,
-  [CRISIS_IDS.askCheckIn]: askCheckIn,
-  [CRISIS_IDS.take]: take,
-};
+export const components = [show, askCheckIn, take];

@@ -4,13 +4,14 @@ import { EXTEND_MINUTES } from '../src/domain/meetings/meeting-state.ts';
 import type { MeetingAction } from '../src/domain/meetings/format.ts';
 import type { MeetingRecord } from '../src/domain/meetings/meeting-record.ts';
 import { TOPIC_MAX_LENGTH } from '../src/domain/requests/help-request.ts';
-import { TASK_NOTE_MAX_LENGTH, TASK_TEXT_MAX_LENGTH } from '../src/domain/tasks/practical-task.ts';
-import { customId, type CommandContext, type ComponentContext, type ComponentHandler } from '../src/discord/command.ts';
+import { TASK_NOTE_MAX_LENGTH, TASK_OUTCOMES, TASK_TEXT_MAX_LENGTH, type TaskOutcome } from '../src/domain/tasks/practical-task.ts';
+import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
+import { customIdCodec, idPart } from '../src/discord/custom-id.ts';
 import { askForHelp, makeOffer } from '../src/discord/help-actions.ts';
-import { MEETING_IDS } from '../src/discord/meeting-posts.ts';
-import { taskProblemText } from '../src/discord/task-views.ts';
+import { MEETING_IDS, ROUND_PARTS, SCORE_PART, type RoundArgs } from '../src/discord/meeting-posts.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { NO_MENTIONS, reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import type { MeetingServiceProblem, Steering } from '../src/services/meeting-service.ts';
+import type { Steering } from '../src/services/meeting-service.ts';
 import { counted } from '../src/discord/counts.ts';
 import { text } from '../src/texts/texts.ts';
 
@@ -49,7 +50,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   const chosen = subcommand.parse(interaction.options.getSubcommand(true));
   if (chosen === 'start') {
     const started = await services.meetings.start(guildId, context.userId, interaction.options.getString('format') ?? undefined);
-    if (!started.ok) throw new UserFacingError(problemText(started.error));
+    if (!started.ok) throw new UserFacingError(problemText.meeting(started.error));
     await context.conductors.meetings.sync(guildId);
     const record = await services.meetings.current(guildId);
     return reply({ content: text('meeting.started', { thread: record?.threadId ? `<#${record.threadId}>` : `<#${started.value.record.channelId}>` }) });
@@ -58,7 +59,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
 
   const steering: Steering = chosen === 'extend' ? { kind: 'extend', minutes: interaction.options.getInteger('minutes', true) } : { kind: chosen };
   const steered = await services.meetings.steer(guildId, steering);
-  if (!steered.ok) throw new UserFacingError(problemText(steered.error));
+  if (!steered.ok) throw new UserFacingError(problemText.meeting(steered.error));
   await context.conductors.meetings.sync(guildId);
   return reply({ content: steeredText(steering, steered.value.after, services.meetings.currentRoundTitle(steered.value.after)) });
 }
@@ -91,51 +92,34 @@ async function status({ services, guildId }: CommandContext): Promise<string> {
   return text('meeting.status.running', { ...common, relative: relative(state.roundEndsAt!) });
 }
 
-function problemText(problem: MeetingServiceProblem): string {
-  switch (problem.kind) {
-    case 'not-set-up':
-      return text('meeting.notSetUp');
-    case 'already-running':
-      return text('meeting.alreadyRunning');
-    case 'no-meeting':
-      return text('meeting.noMeeting');
-    case 'unknown-format':
-      return text('meeting.unknownFormat', { name: problem.name, known: problem.known.join(', ') });
-    case 'already-ended':
-      return text('meeting.alreadyEnded');
-    case 'already-paused':
-      return text('meeting.alreadyPaused');
-    case 'not-paused':
-      return text('meeting.notPaused');
-    case 'extend-out-of-range':
-      return text('meeting.extendRange', { min: problem.min, max: problem.max });
-  }
-}
+// ----- Round actions: ids carry `meetingId:roundIndex` (ROUND_PARTS); a click from a round that is over changes nothing.
 
-// ----- Round actions: buttons carry `meetingId:roundIndex`; a click from a round that is over changes nothing.
+/** The forms and menus the round buttons open; each carries the round it came from, and what was chosen. */
+const FORM_IDS = {
+  checkInModal: customIdCodec('mtg-checkin-modal', z.object(ROUND_PARTS)),
+  needModal: customIdCodec('mtg-need-modal', z.object({ ...ROUND_PARTS, who: z.enum(['named', 'anonymous']) })),
+  offerSelect: customIdCodec('mtg-offer-select', z.object(ROUND_PARTS)),
+  offerModal: customIdCodec('mtg-offer-modal', z.object({ ...ROUND_PARTS, requestId: idPart })),
+  commitTaskModal: customIdCodec('mtg-task-modal', z.object(ROUND_PARTS)),
+  reportOutcome: customIdCodec('mtg-report-outcome', z.object({ ...ROUND_PARTS, outcome: z.enum(TASK_OUTCOMES) })),
+  reportModal: customIdCodec('mtg-report-modal', z.object({ ...ROUND_PARTS, outcome: z.enum(TASK_OUTCOMES) })),
+  rateModal: customIdCodec('mtg-rate-modal', z.object({ ...ROUND_PARTS, score: SCORE_PART })),
+};
 
-function actionProblemText(kind: string): string {
-  if (kind === 'round-ended') return text('meeting.stale.roundEnded');
-  if (kind === 'not-in-round') return text('meeting.stale.notInRound');
-  return text('meeting.stale.meetingEnded');
-}
+/** The round an id was posted for, without what else it carries. */
+const roundOf = ({ args: { meetingId, roundIndex } }: ComponentContext<RoundArgs>): RoundArgs => ({ meetingId, roundIndex });
 
-function roundOf(context: ComponentContext): { meetingId: string; roundIndex: number; rest: readonly string[] } {
-  const [meetingId = '', round = '-1', ...rest] = context.args;
-  return { meetingId, roundIndex: Number(round), rest };
-}
-
-async function mustAct(context: ComponentContext, action: MeetingAction): Promise<MeetingRecord> {
-  const { meetingId, roundIndex } = roundOf(context);
+async function mustAct(context: ComponentContext<RoundArgs>, action: MeetingAction): Promise<MeetingRecord> {
+  const { meetingId, roundIndex } = context.args;
   const allowed = await context.services.meetings.canAct(context.guildId, meetingId, roundIndex, action);
-  if (!allowed.ok) throw new UserFacingError(actionProblemText(allowed.error.kind));
+  if (!allowed.ok) throw new UserFacingError(problemText.meetingAction(allowed.error));
   return allowed.value;
 }
 
-async function record(context: ComponentContext, action: MeetingAction): Promise<MeetingRecord> {
-  const { meetingId, roundIndex } = roundOf(context);
+async function record(context: ComponentContext<RoundArgs>, action: MeetingAction): Promise<MeetingRecord> {
+  const { meetingId, roundIndex } = context.args;
   const recorded = await context.services.meetings.recordAction(context.guildId, meetingId, roundIndex, context.userId, action);
-  if (!recorded.ok) throw new UserFacingError(actionProblemText(recorded.error.kind));
+  if (!recorded.ok) throw new UserFacingError(problemText.meetingAction(recorded.error));
   return recorded.value;
 }
 
@@ -164,25 +148,20 @@ function textModal(id: string, title: string, label: string, options: { required
   });
 }
 
-const reopen = (context: ComponentContext, prefix: string, ...extra: string[]) => {
-  const { meetingId, roundIndex } = roundOf(context);
-  return customId(prefix, meetingId, String(roundIndex), ...extra);
-};
-
-const checkIn: ComponentHandler = {
+const checkIn = onComponent(MEETING_IDS.checkIn, {
   access: 'member',
   async handle(context) {
     await mustAct(context, 'check-in');
-    return textModal(reopen(context, MEETING_IDS.checkInModal), text('meeting.checkIn.modalTitle'), text('meeting.checkIn.label'), {
+    return textModal(FORM_IDS.checkInModal.encode(roundOf(context)), text('meeting.checkIn.modalTitle'), text('meeting.checkIn.label'), {
       required: false,
       max: 500,
       placeholder: text('meeting.checkIn.placeholder'),
       long: true,
     });
   },
-};
+});
 
-const checkInModal: ComponentHandler = {
+const checkInModal = onComponent(FORM_IDS.checkInModal, {
   access: 'member',
   async handle(context) {
     const shared = modalField(context, 'text');
@@ -197,31 +176,29 @@ const checkInModal: ComponentHandler = {
     }
     return reply({ content: text('meeting.checkIn.done') });
   },
-};
+});
 
-const need: ComponentHandler = {
+const need = onComponent(MEETING_IDS.need, {
   access: 'member',
   async handle(context) {
     await mustAct(context, 'need-help');
-    const anonymous = roundOf(context).rest[0] === 'anonymous' ? 'anonymous' : 'named';
-    return textModal(reopen(context, MEETING_IDS.needModal, anonymous), text('meeting.need.modalTitle'), text('meeting.need.label'), { required: true, max: TOPIC_MAX_LENGTH, long: true });
+    return textModal(FORM_IDS.needModal.encode({ ...roundOf(context), who: context.args.who }), text('meeting.need.modalTitle'), text('meeting.need.label'), { required: true, max: TOPIC_MAX_LENGTH, long: true });
   },
-};
+});
 
-const needModal: ComponentHandler = {
+const needModal = onComponent(FORM_IDS.needModal, {
   access: 'member',
   async handle(context) {
     context.care.screen(modalField(context, 'text'), 'public');
     const meeting = await mustAct(context, 'need-help');
-    const anonymous = roundOf(context).rest[0] === 'anonymous';
-    const outcome = await askForHelp(context, modalField(context, 'text'), anonymous, meeting.threadId ?? undefined);
+    const outcome = await askForHelp(context, modalField(context, 'text'), context.args.who === 'anonymous', meeting.threadId ?? undefined);
     await context.services.meetings.addRequest(context.guildId, meeting.state.id, outcome.requestId);
     await record(context, 'need-help');
     return outcome.reply;
   },
-};
+});
 
-const offer: ComponentHandler = {
+const offer = onComponent(MEETING_IDS.offer, {
   access: 'member',
   async handle(context) {
     const meeting = await mustAct(context, 'offer-help');
@@ -235,73 +212,74 @@ const offer: ComponentHandler = {
       components: [
         {
           type: ComponentType.ActionRow,
-          components: [{ type: ComponentType.StringSelect, custom_id: reopen(context, MEETING_IDS.offerSelect), options: options.slice(-25), min_values: 1, max_values: 1 }],
+          components: [{ type: ComponentType.StringSelect, custom_id: FORM_IDS.offerSelect.encode(roundOf(context)), options: options.slice(-25), min_values: 1, max_values: 1 }],
         },
       ],
     });
   },
-};
+});
 
-const offerSelect: ComponentHandler = {
+const offerSelect = onComponent(FORM_IDS.offerSelect, {
   access: 'member',
   async handle(context) {
     await mustAct(context, 'offer-help');
-    const requestId = context.interaction.isStringSelectMenu() ? (context.interaction.values[0] ?? '') : '';
-    return textModal(reopen(context, MEETING_IDS.offerModal, requestId), text('offer.modal.title'), text('offer.modal.label'), {
+    const requestId = idPart.safeParse(context.interaction.isStringSelectMenu() ? context.interaction.values[0] : undefined);
+    if (!requestId.success) throw new UserFacingError(problemText.help({ kind: 'unknown-request' }));
+    return textModal(FORM_IDS.offerModal.encode({ ...roundOf(context), requestId: requestId.data }), text('offer.modal.title'), text('offer.modal.label'), {
       required: false,
       max: 1000,
       placeholder: text('offer.modal.placeholder'),
       long: true,
     });
   },
-};
+});
 
-const offerModal: ComponentHandler = {
+const offerModal = onComponent(FORM_IDS.offerModal, {
   access: 'member',
   async handle(context) {
     context.care.screen(modalField(context, 'text'), 'public');
     await mustAct(context, 'offer-help');
-    const outcome = await makeOffer(context, roundOf(context).rest[0] ?? '', modalField(context, 'text') || null);
+    const outcome = await makeOffer(context, context.args.requestId, modalField(context, 'text') || null);
     await record(context, 'offer-help');
     return outcome;
   },
-};
+});
 
-const commitTask: ComponentHandler = {
+const commitTask = onComponent(MEETING_IDS.commitTask, {
   access: 'member',
   async handle(context) {
     await mustAct(context, 'commit-task');
-    return textModal(reopen(context, MEETING_IDS.commitTaskModal), text('meeting.task.modalTitle'), text('meeting.task.label'), {
+    return textModal(FORM_IDS.commitTaskModal.encode(roundOf(context)), text('meeting.task.modalTitle'), text('meeting.task.label'), {
       required: true,
       max: TASK_TEXT_MAX_LENGTH,
       placeholder: text('meeting.task.placeholder'),
     });
   },
-};
+});
 
-const commitTaskModal: ComponentHandler = {
+const commitTaskModal = onComponent(FORM_IDS.commitTaskModal, {
   access: 'member',
   async handle(context) {
     context.care.screen(modalField(context, 'text'), 'private');
     const meeting = await mustAct(context, 'commit-task');
     const committed = await context.services.tasks.set(context.guildId, context.userId, modalField(context, 'text'), meeting.state.id);
-    if (!committed.ok) throw new UserFacingError(taskProblemText(committed.error));
+    if (!committed.ok) throw new UserFacingError(problemText.task(committed.error));
     await record(context, 'commit-task');
     return reply({ content: text('meeting.task.committed', { task: committed.value.task.text }) });
   },
-};
+});
 
-const reportTask: ComponentHandler = {
+const reportTask = onComponent(MEETING_IDS.reportTask, {
   access: 'member',
   async handle(context) {
     await mustAct(context, 'report-task');
     const task = await context.services.tasks.current(context.guildId, context.userId);
     if (!task) return reply({ content: text('meeting.report.noTask') });
-    const outcomeButton = (label: string, outcome: string, style: ButtonStyle) => ({
+    const outcomeButton = (label: string, outcome: TaskOutcome, style: ButtonStyle) => ({
       type: ComponentType.Button as const,
       style: style as ButtonStyle.Secondary,
       label,
-      custom_id: reopen(context, MEETING_IDS.reportOutcome, outcome),
+      custom_id: FORM_IDS.reportOutcome.encode({ ...roundOf(context), outcome }),
     });
     return reply({
       content: text('meeting.report.question', { task: task.text }),
@@ -317,89 +295,86 @@ const reportTask: ComponentHandler = {
       ],
     });
   },
-};
+});
 
-const reportOutcome: ComponentHandler = {
+const reportOutcome = onComponent(FORM_IDS.reportOutcome, {
   access: 'member',
   async handle(context) {
     await mustAct(context, 'report-task');
-    const outcome = roundOf(context).rest[0] ?? 'done';
-    return textModal(reopen(context, MEETING_IDS.reportModal, outcome), text('meeting.report.modalTitle'), text('meeting.report.label'), {
+    return textModal(FORM_IDS.reportModal.encode({ ...roundOf(context), outcome: context.args.outcome }), text('meeting.report.modalTitle'), text('meeting.report.label'), {
       required: false,
       max: TASK_NOTE_MAX_LENGTH,
       long: true,
     });
   },
-};
+});
 
-const reportModal: ComponentHandler = {
+const reportModal = onComponent(FORM_IDS.reportModal, {
   access: 'member',
   async handle(context) {
     context.care.screen(modalField(context, 'text'), 'private');
     await mustAct(context, 'report-task');
-    const outcome = z.enum(['done', 'partly', 'not-done']).parse(roundOf(context).rest[0]);
+    const { outcome } = context.args;
     const reported = await context.services.tasks.report(context.guildId, context.userId, outcome, modalField(context, 'text') || null);
-    if (!reported.ok) throw new UserFacingError(taskProblemText(reported.error));
+    if (!reported.ok) throw new UserFacingError(problemText.task(reported.error));
     await record(context, 'report-task');
     return reply({ content: text(outcome === 'not-done' ? 'meeting.report.thanksNotDone' : 'meeting.report.thanks') });
   },
-};
+});
 
-const rate: ComponentHandler = {
+const rate = onComponent(MEETING_IDS.rate, {
   access: 'member',
   async handle(context) {
     await mustAct(context, 'rate-meeting');
-    const score = roundOf(context).rest[0] ?? '3';
+    const { score } = context.args;
     // The form says truthfully where a comment goes: to the moderators without a name (3 ratings up), or nowhere.
     const reach = (await context.services.meetings.commentsReachModerators(context.guildId)) ? '' : 'NoModerators';
-    return textModal(reopen(context, MEETING_IDS.rateModal, score), text('meeting.rate.modalTitle', { score }), text(`meeting.rate.label${reach}`), {
+    return textModal(FORM_IDS.rateModal.encode({ ...roundOf(context), score }), text('meeting.rate.modalTitle', { score }), text(`meeting.rate.label${reach}`), {
       required: false,
       max: 500,
       long: true,
       placeholder: text(`meeting.rate.placeholder${reach}`),
     });
   },
-};
+});
 
-const rateModal: ComponentHandler = {
+const rateModal = onComponent(FORM_IDS.rateModal, {
   access: 'member',
   async handle(context) {
-    const { meetingId, roundIndex, rest } = roundOf(context);
+    const { meetingId, roundIndex, score } = context.args;
     const comment = modalField(context, 'text') || null;
     // A comment is private words: one that calls for crisis care never reaches the moderators' digest.
     const withheld = context.care.screen(comment, 'private');
-    const score = z.coerce.number().int().min(1).max(5).parse(rest[0]) as 1 | 2 | 3 | 4 | 5;
     const rated = await context.services.meetings.rate(context.guildId, meetingId, roundIndex, { memberId: context.userId, score, comment, withheld });
-    if (!rated.ok) throw new UserFacingError(actionProblemText(rated.error.kind));
+    if (!rated.ok) throw new UserFacingError(problemText.meetingAction(rated.error));
     return reply({ content: text('meeting.rate.done') });
   },
-};
+});
 
-const volunteer: ComponentHandler = {
+const volunteer = onComponent(MEETING_IDS.volunteer, {
   access: 'member',
   async handle(context) {
-    const { meetingId, roundIndex } = roundOf(context);
+    const { meetingId, roundIndex } = context.args;
     const changed = await context.services.meetings.volunteerToChair(context.guildId, meetingId, roundIndex, context.userId);
-    if (!changed.ok) throw new UserFacingError(actionProblemText(changed.error.kind));
+    if (!changed.ok) throw new UserFacingError(problemText.meetingAction(changed.error));
     return reply({ content: text(changed.value ? 'meeting.volunteer.on' : 'meeting.volunteer.off') });
   },
-};
+});
 
-export const components = {
-  [MEETING_IDS.volunteer]: volunteer,
-  [MEETING_IDS.checkIn]: checkIn,
-  [MEETING_IDS.checkInModal]: checkInModal,
-  [MEETING_IDS.need]: need,
-  [MEETING_IDS.needModal]: needModal,
-  [MEETING_IDS.offer]: offer,
-  [MEETING_IDS.offerSelect]: offerSelect,
-  [MEETING_IDS.offerModal]: offerModal,
-  [MEETING_IDS.commitTask]: commitTask,
-  [MEETING_IDS.commitTaskModal]: commitTaskModal,
-  [MEETING_IDS.reportTask]: reportTask,
-  [MEETING_IDS.reportOutcome]: reportOutcome,
-  [MEETING_IDS.reportModal]: reportModal,
-  [MEETING_IDS.rate]: rate,
-  [MEETING_IDS.rateModal]: rateModal,
-};
-
+export const components = [
+  volunteer,
+  checkIn,
+  checkInModal,
+  need,
+  needModal,
+  offer,
+  offerSelect,
+  offerModal,
+  commitTask,
+  commitTaskModal,
+  reportTask,
+  reportOutcome,
+  reportModal,
+  rate,
+  rateModal,
+];

@@ -1,9 +1,11 @@
 import { ButtonStyle, ComponentType, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import { OFFER_MESSAGE_MAX_LENGTH } from '../src/domain/requests/help-request.ts';
-import { customId, type AutocompleteContext, type CommandContext, type ComponentHandler } from '../src/discord/command.ts';
-import { helpProblemText, makeOffer } from '../src/discord/help-actions.ts';
+import { onComponent, type AutocompleteContext, type CommandContext } from '../src/discord/command.ts';
+import { customIdCodec } from '../src/discord/custom-id.ts';
+import { makeOffer, PAUSE_PROMPTS_ID } from '../src/discord/help-actions.ts';
 import { HELP_IDS, refreshOffer } from '../src/discord/help-posts.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
 
@@ -36,18 +38,21 @@ export async function autocomplete({ interaction, services, guildId, userId }: A
     .map((entry) => ({ name: entry.topic.length > 100 ? `${entry.topic.slice(0, 99)}…` : entry.topic, value: entry.id }));
 }
 
-const helpedButton: ComponentHandler = {
+/** "Turn invitations back on", under the answer to "take a break". */
+const RESUME_PROMPTS_ID = customIdCodec('help-resume-prompts');
+
+const helpedButton = onComponent(HELP_IDS.helped, {
   access: 'member',
   async handle(context) {
-    const [requestId = '', offerId = ''] = context.args;
+    const { requestId, offerId } = context.args;
     const confirmed = await context.services.help.confirm(context.guildId, context.userId, requestId, offerId);
-    if (!confirmed.ok) throw new UserFacingError(helpProblemText(confirmed.error, 'confirm'));
+    if (!confirmed.ok) throw new UserFacingError(problemText.helpConfirm(confirmed.error));
     await refreshOffer(context.client, confirmed.value.request, confirmed.value.offer);
     return reply({ content: text('confirm.done') });
   },
-};
+});
 
-const pausePromptsButton: ComponentHandler = {
+const pausePromptsButton = onComponent(PAUSE_PROMPTS_ID, {
   access: 'member',
   async handle(context) {
     const until = await context.services.help.pauseHelpingPrompts(context.guildId, context.userId);
@@ -56,24 +61,20 @@ const pausePromptsButton: ComponentHandler = {
       components: [
         {
           type: ComponentType.ActionRow,
-          components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.resumePrompts'), custom_id: customId(HELP_IDS.resumePrompts) }],
+          components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.resumePrompts'), custom_id: RESUME_PROMPTS_ID.encode([]) }],
         },
       ],
     });
   },
-};
+});
 
 /** The pause can be undone from the same message (or with /privacy resume). */
-const resumePromptsButton: ComponentHandler = {
+const resumePromptsButton = onComponent(RESUME_PROMPTS_ID, {
   access: 'member',
   async handle(context) {
     const resumed = await context.services.help.resumeHelpingPrompts(context.guildId, context.userId);
     return reply({ content: text(resumed ? 'offer.promptsResumed' : 'offer.promptsNotPaused') });
   },
-};
+});
 
-export const components = {
-  [HELP_IDS.helped]: helpedButton,
-  [HELP_IDS.pausePrompts]: pausePromptsButton,
-  [HELP_IDS.resumePrompts]: resumePromptsButton,
-};
+export const components = [helpedButton, pausePromptsButton, resumePromptsButton];

@@ -1,7 +1,9 @@
 import { ButtonStyle, ComponentType, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
-import { customId, type CommandContext, type ComponentHandler } from '../src/discord/command.ts';
+import { onComponent, type CommandContext } from '../src/discord/command.ts';
+import { customIdCodec, snowflakePart } from '../src/discord/custom-id.ts';
 import { clearDeletedPosts } from '../src/discord/privacy-posts.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, updateMessage, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { DELETE_CONFIRMATION_MS, type DataCounts, type DeletionProblem, type MeetingPart, type PrivacySummary } from '../src/services/privacy-service.ts';
 import { text, type TextKey } from '../src/texts/texts.ts';
@@ -18,8 +20,11 @@ export const definition = new SlashCommandBuilder()
 
 export const access = 'member';
 
-/** Custom-id prefixes of the delete confirmation's buttons. */
-export const PRIVACY_IDS = { confirmDelete: 'privacy-delete', keep: 'privacy-keep' } as const;
+/** Custom ids of the delete confirmation's buttons: whose data, and (to delete) the service's token of when it was asked. */
+export const PRIVACY_IDS = {
+  confirmDelete: customIdCodec('privacy-delete', z.object({ ownerId: snowflakePart, token: z.string().min(1) })),
+  keep: customIdCodec('privacy-keep', z.object({ ownerId: snowflakePart })),
+};
 
 export const EXPORT_FILE_NAME = 'helper-circle-my-data.json';
 
@@ -65,9 +70,9 @@ export async function execute(context: CommandContext): Promise<Outcome> {
                 type: ComponentType.Button,
                 style: ButtonStyle.Danger,
                 label: text('privacy.delete.button.confirm'),
-                custom_id: customId(PRIVACY_IDS.confirmDelete, userId, services.privacy.deletionToken()),
+                custom_id: PRIVACY_IDS.confirmDelete.encode({ ownerId: userId, token: services.privacy.deletionToken() }),
               },
-              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('privacy.delete.button.cancel'), custom_id: customId(PRIVACY_IDS.keep, userId) },
+              { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('privacy.delete.button.cancel'), custom_id: PRIVACY_IDS.keep.encode({ ownerId: userId }) },
             ],
           },
         ],
@@ -189,14 +194,14 @@ function describe(summary: PrivacySummary): string {
 /** A date Discord shows in each member's own time zone. */
 const discordDate = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`;
 
-const refusal = (problem: DeletionProblem) => new UserFacingError(text(problem.kind === 'not-yours' ? 'privacy.delete.notYours' : 'privacy.delete.expired'));
+const refusal = (problem: DeletionProblem) => new UserFacingError(problemText.deletion(problem));
 
 /** "Delete my data": only the member who asked, only while fresh; replaces the question with what was removed. */
-const confirmDelete: ComponentHandler = {
+const confirmDelete = onComponent(PRIVACY_IDS.confirmDelete, {
   access: 'member',
   updatesMessage: true,
   async handle(context) {
-    const [ownerId = '', token = ''] = context.args;
+    const { ownerId, token } = context.args;
     const deleted = await context.services.privacy.confirmDeletion(context.guildId, context.userId, ownerId, token);
     if (!deleted.ok) throw refusal(deleted.error);
     const { removed } = deleted.value;
@@ -205,18 +210,15 @@ const confirmDelete: ComponentHandler = {
     if (posts.failed > 0) lines.push(counted('privacy.delete.postsFailed', posts.failed));
     return updateMessage({ content: lines.join('\n\n'), components: [] });
   },
-};
+});
 
-const keepData: ComponentHandler = {
+const keepData = onComponent(PRIVACY_IDS.keep, {
   access: 'member',
   updatesMessage: true,
   async handle(context) {
-    if (context.args[0] !== context.userId) throw refusal({ kind: 'not-yours' });
+    if (context.args.ownerId !== context.userId) throw refusal({ kind: 'not-yours' });
     return updateMessage({ content: text('privacy.delete.cancelled'), components: [] });
   },
-};
+});
 
-export const components = {
-  [PRIVACY_IDS.confirmDelete]: confirmDelete,
-  [PRIVACY_IDS.keep]: keepData,
-};
+export const components = [confirmDelete, keepData];

@@ -1,6 +1,7 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import type { CommandContext } from '../src/discord/command.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { reflectionReply } from '../src/discord/reflection-posts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
@@ -22,12 +23,12 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   const minActive = services.reflections.minActive;
   if (subcommand.parse(interaction.options.getSubcommand(true)) === 'preview') {
     const composed = await services.reflections.compose(guildId);
-    if (!composed.ok) throw new UserFacingError(text('reflection.notSetUp'));
+    if (!composed.ok) throw new UserFacingError(problemText.reflection({ kind: composed.error }));
     const message = await reflectionReply(composed.value.reflection, { timezone: composed.value.settings.timezone, minActive, late: false });
     return reply({ ...message, content: `${text('reflection.previewNote')}\n\n${message.content}` });
   }
   const settings = await services.circle.settings(guildId);
-  if (!settings) throw new UserFacingError(text('reflection.notSetUp'));
+  if (!settings) throw new UserFacingError(problemText.reflection({ kind: 'not-set-up' }));
   // Counts as this week's scheduled reflection only if its slot has come and it was not posted yet.
   const slotKey = await services.reflections.claimIfSlotDue(guildId);
   const now = services.reflections.currentTime();

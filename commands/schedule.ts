@@ -2,10 +2,10 @@ import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import { WEEKDAYS } from '../src/domain/circle/time-of-day.ts';
 import { suggestTimezones } from '../src/domain/circle/timezone.ts';
-import { SCHEDULE_LIMITS, type ScheduleProblem, type WeeklySchedule } from '../src/domain/schedules/schedule.ts';
+import { SCHEDULE_LIMITS, type WeeklySchedule } from '../src/domain/schedules/schedule.ts';
 import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import type { ScheduleServiceProblem } from '../src/services/schedule-service.ts';
 import { text } from '../src/texts/texts.ts';
 
 
@@ -67,7 +67,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
         ...optional('reminderMinutes', interaction.options.getInteger('reminder')),
         ...optional('format', interaction.options.getString('format')),
       });
-      if (!added.ok) throw new UserFacingError(problemText(added.error));
+      if (!added.ok) throw new UserFacingError(problemText.schedule(added.error));
       await context.conductors.schedules.refreshEvents(guildId);
       const settings = await services.circle.settings(guildId);
       const { schedule } = added.value.entry;
@@ -85,23 +85,17 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     }
     case 'remove': {
       const removed = await services.schedules.remove(guildId, interaction.options.getString('schedule', true));
-      if (!removed.ok) throw new UserFacingError(problemText(removed.error));
+      if (!removed.ok) throw new UserFacingError(problemText.schedule(removed.error));
       await context.conductors.schedules.cancelEvent(guildId, removed.value);
       return reply({ content: text('schedule.removed', { name: removed.value.schedule.name }) });
     }
     case 'skip': {
       const input = interaction.options.getString('date', true).trim();
-      const skipped = await services.schedules.skip(guildId, interaction.options.getString('schedule', true), input);
+      const scheduleId = interaction.options.getString('schedule', true);
+      const skipped = await services.schedules.skip(guildId, scheduleId, input);
       if (!skipped.ok) {
-        const problem = skipped.error;
-        if (problem.kind === 'invalid-date') throw new UserFacingError(text('schedule.skip.invalidDate', { input }));
-        if (problem.kind === 'in-the-past') throw new UserFacingError(text('schedule.skip.past', { input }));
-        if (problem.kind === 'not-an-occurrence') {
-          const entry = await services.schedules.find(guildId, interaction.options.getString('schedule', true));
-          const [before, after] = problem.nearest;
-          throw new UserFacingError(text('schedule.skip.notAnOccurrence', { name: entry?.schedule.name ?? '', input, before, after }));
-        }
-        throw new UserFacingError(problemText(problem));
+        const name = (await services.schedules.find(guildId, scheduleId))?.schedule.name ?? '';
+        throw new UserFacingError(problemText.scheduleSkip(skipped.error, { input, name }));
       }
       await context.conductors.schedules.refreshEvents(guildId);
       return reply({ content: text('schedule.skipped', { name: skipped.value.entry.schedule.name, date: skipped.value.date, next: stamp(skipped.value.next, 'F') }) });
@@ -133,36 +127,4 @@ function describe(key: 'schedule.added' | 'schedule.list.item', schedule: Weekly
     next: stamp(next, 'F'),
     relative: stamp(next, 'R'),
   });
-}
-
-function problemText(problem: ScheduleServiceProblem): string {
-  switch (problem.kind) {
-    case 'not-set-up':
-      return text('schedule.notSetUp');
-    case 'unknown-format':
-      return text('schedule.unknownFormat', { name: problem.name, known: problem.known.join(', ') });
-    case 'too-many':
-      return text('schedule.tooMany', { max: problem.max });
-    case 'unknown-schedule':
-      return text('schedule.unknown');
-    case 'invalid':
-      return text('schedule.invalid', { problems: problem.problems.map(scheduleProblemText).join('\n') });
-  }
-}
-
-function scheduleProblemText(problem: ScheduleProblem): string {
-  switch (problem.kind) {
-    case 'name-length':
-      return text('schedule.problem.name', { min: problem.min, max: problem.max });
-    case 'invalid-weekday':
-      return text('schedule.problem.weekday', { input: problem.input });
-    case 'invalid-time':
-      return text('schedule.problem.time', { input: problem.input });
-    case 'unknown-timezone':
-      return text('schedule.problem.timezone', { input: problem.input });
-    case 'out-of-range':
-      return text(problem.field === 'durationMinutes' ? 'schedule.problem.duration' : 'schedule.problem.reminder', { min: problem.min, max: problem.max, input: problem.input });
-    case 'invalid-format-name':
-      return text('schedule.problem.format', { input: problem.input });
-  }
 }

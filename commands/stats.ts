@@ -1,6 +1,6 @@
 import { SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import type { CommandContext } from '../src/discord/command.ts';
-import { helpProblemText } from '../src/discord/help-actions.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
 import { promptLines } from '../src/discord/reflection-posts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import type { MemberTally } from '../src/domain/help/tally.ts';
@@ -13,7 +13,7 @@ export const access = 'member';
 
 export async function execute({ services, guildId, userId }: CommandContext): Promise<Outcome> {
   const stats = await services.help.stats(guildId, userId);
-  if (!stats.ok) throw new UserFacingError(helpProblemText(stats.error));
+  if (!stats.ok) throw new UserFacingError(problemText.help(stats.error));
   // The same two questions the group's weekly reflection asks this week, for the member's own thinking.
   const prompts = await services.reflections.promptsThisWeek(guildId);
   return reply({ embeds: [renderStats(stats.value, prompts)] });

@@ -2,7 +2,8 @@ import { SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import type { CommandContext } from '../src/discord/command.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import { committedText, EARLIER_TASKS_SHOWN, reportedText, taskProblemText, tasksText } from '../src/discord/task-views.ts';
+import { problemText } from '../src/discord/problem-texts.ts';
+import { committedText, EARLIER_TASKS_SHOWN, reportedText, tasksText } from '../src/discord/task-views.ts';
 import { TASK_NOTE_MAX_LENGTH, TASK_OUTCOMES, TASK_TEXT_MAX_LENGTH } from '../src/domain/tasks/practical-task.ts';
 
 const OUTCOME_CHOICES = [
@@ -43,14 +44,14 @@ export async function execute({ interaction, services, guildId, userId, care }: 
     case 'set': {
       care.screen(interaction.options.getString('text'), 'private');
       const committed = await services.tasks.set(guildId, userId, z.string().parse(interaction.options.getString('text', true)), null);
-      if (!committed.ok) throw new UserFacingError(taskProblemText(committed.error));
+      if (!committed.ok) throw new UserFacingError(problemText.task(committed.error));
       return reply({ content: committedText(committed.value) });
     }
     case 'report': {
       care.screen(interaction.options.getString('note'), 'private');
       const options = reportOptions.parse({ outcome: interaction.options.getString('outcome', true), note: interaction.options.getString('note') });
       const reported = await services.tasks.report(guildId, userId, options.outcome, options.note);
-      if (!reported.ok) throw new UserFacingError(taskProblemText(reported.error));
+      if (!reported.ok) throw new UserFacingError(problemText.task(reported.error));
       return reply({ content: reportedText(reported.value) });
     }
     case 'show':

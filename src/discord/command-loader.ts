@@ -11,7 +11,9 @@ const commandModuleShape = z.object({
   access: z.union([z.enum(['member', 'moderator', 'manager']), z.function()]),
   execute: z.function(),
   autocomplete: z.function().optional(),
-  components: z.record(z.string(), z.object({ access: z.string(), handle: z.function() }).loose()).optional(),
+  components: z
+    .array(z.object({ codec: z.object({ prefix: z.string().min(1), encode: z.function(), decode: z.function() }).loose(), access: z.string(), handle: z.function() }).loose())
+    .optional(),
 });
 
 /**

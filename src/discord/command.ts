@@ -12,6 +12,7 @@ import type { Services } from '../services/services.ts';
 import type { Access } from './access.ts';
 import type { Conductors } from './conductors.ts';
 import type { CrisisCare } from './crisis-care.ts';
+import type { CustomIdCodec } from './custom-id.ts';
 import type { Outcome } from './reply.ts';
 
 export interface HandlerContext {
@@ -35,17 +36,24 @@ export interface AutocompleteContext extends HandlerContext {
   readonly interaction: AutocompleteInteraction;
 }
 
-export interface ComponentContext extends HandlerContext {
+export interface ComponentContext<Args = unknown> extends HandlerContext {
   readonly interaction: MessageComponentInteraction | ModalSubmitInteraction;
-  /** The parts of the custom id after its prefix: `prefix:a:b` gives `['a', 'b']`. */
-  readonly args: readonly string[];
+  /** The custom id's parts after its prefix, decoded by the handler's codec. */
+  readonly args: Args;
 }
 
-export interface ComponentHandler {
+export interface ComponentHandler<Args = unknown> {
+  /** Reads (and builds) the custom ids this handler answers: its prefix and typed parts. */
+  readonly codec: CustomIdCodec<Args>;
   readonly access: Access;
   /** True when the handler edits the message the component sits on rather than answering apart. */
   readonly updatesMessage?: boolean;
-  handle(context: ComponentContext): Promise<Outcome>;
+  handle(context: ComponentContext<Args>): Promise<Outcome>;
+}
+
+/** A component handler whose args are typed by its codec. */
+export function onComponent<Args>(codec: CustomIdCodec<Args>, handler: Omit<ComponentHandler<Args>, 'codec'>): ComponentHandler<Args> {
+  return { codec, ...handler };
 }
 
 /**
@@ -58,13 +66,6 @@ export interface CommandModule {
   readonly access: Access | ((subcommand: string | null) => Access);
   execute(context: CommandContext): Promise<Outcome>;
   autocomplete?(context: AutocompleteContext): Promise<ApplicationCommandOptionChoiceData[]>;
-  /** Buttons, selects and modals this command owns, keyed by custom-id prefix. */
-  readonly components?: Readonly<Record<string, ComponentHandler>>;
-}
-
-/** Builds a custom id that the router will send back to `prefix`'s handler with `args`. */
-export function customId(prefix: string, ...args: readonly string[]): string {
-  const id = [prefix, ...args].join(':');
-  if (id.length > 100) throw new Error(`custom id over Discord's 100 characters: ${prefix}`);
-  return id;
+  /** Buttons, selects and modals this command owns, each with the codec of its custom ids. */
+  readonly components?: readonly ComponentHandler[];
 }

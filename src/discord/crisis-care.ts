@@ -11,21 +11,22 @@ import { resourceLinks, type CrisisAlert } from '../domain/safety/crisis-alert.t
 import type { Logger } from '../logging/logger.ts';
 import type { SafetyService, SafetySettings } from '../services/safety-service.ts';
 import { text } from '../texts/texts.ts';
-import { customId } from './command.ts';
+import { z } from 'zod';
+import { customIdCodec, idPart } from './custom-id.ts';
 import { postNonce } from './nonce.ts';
 import { reply, type Outcome, type Reply } from './reply.ts';
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 
-/** Custom-id prefixes of crisis care's buttons (handled in commands/crisis.ts). */
+/** Custom ids of crisis care's buttons (handled in commands/crisis.ts). */
 export const CRISIS_IDS = {
   /** "Ask a moderator to check in with me". */
-  askCheckIn: 'crisis-check-in',
+  askCheckIn: customIdCodec('crisis-check-in'),
   /** "Crisis resources": shows them privately (on a meeting's opening). */
-  show: 'crisis-show',
+  show: customIdCodec('crisis-show'),
   /** "I'm on it", on an alert: `crisis-take:<alertId>`. */
-  take: 'crisis-take',
-} as const;
+  take: customIdCodec('crisis-take', z.object({ alertId: idPart })),
+};
 
 const MESSAGE_MAX = 2000;
 
@@ -43,7 +44,7 @@ export function careComponents(settings: SafetySettings, withCheckIn: boolean): 
     url: link.url,
   }));
   const checkIn = withCheckIn
-    ? [{ type: ComponentType.Button as const, style: ButtonStyle.Primary as const, label: text('care.button.checkIn'), custom_id: customId(CRISIS_IDS.askCheckIn) }]
+    ? [{ type: ComponentType.Button as const, style: ButtonStyle.Primary as const, label: text('care.button.checkIn'), custom_id: CRISIS_IDS.askCheckIn.encode([]) }]
     : [];
   const buttons = [...checkIn, ...links];
   return buttons.length === 0 ? [] : [{ type: ComponentType.ActionRow, components: buttons }];
@@ -181,7 +182,7 @@ export function alertMessage(alert: CrisisAlert, settings: SafetySettings): { co
       : [
           {
             type: ComponentType.ActionRow,
-            components: [{ type: ComponentType.Button, style: ButtonStyle.Success, label: text('alert.button.take'), custom_id: customId(CRISIS_IDS.take, alert.id) }],
+            components: [{ type: ComponentType.Button, style: ButtonStyle.Success, label: text('alert.button.take'), custom_id: CRISIS_IDS.take.encode({ alertId: alert.id }) }],
           },
         ],
   };

@@ -1,35 +1,14 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
-import type { AskOutcome, HelpProblem } from '../services/help-service.ts';
+import type { AskOutcome } from '../services/help-service.ts';
 import { text } from '../texts/texts.ts';
-import { customId, type HandlerContext } from './command.ts';
+import type { HandlerContext } from './command.ts';
+import { customIdCodec } from './custom-id.ts';
 import { HELP_IDS, postOffer, postRequest } from './help-posts.ts';
+import { problemText } from './problem-texts.ts';
 import { reply, UserFacingError, type Outcome } from './reply.ts';
 
-/** Plain words for every way seeking or giving help can be refused. */
-export function helpProblemText(problem: HelpProblem, action: 'confirm' | 'close' | 'other' = 'other'): string {
-  switch (problem.kind) {
-    case 'not-set-up':
-      return text('help.notSetUp');
-    case 'topic-empty':
-      return text('help.topicEmpty');
-    case 'topic-too-long':
-      return text('help.topicTooLong', { length: problem.length, max: problem.max });
-    case 'message-too-long':
-      return text('help.messageTooLong', { length: problem.length, max: problem.max });
-    case 'own-request':
-      return text('help.ownRequest');
-    case 'request-closed':
-      return text('help.requestClosed');
-    case 'unknown-request':
-      return text('help.unknownRequest');
-    case 'not-the-asker':
-      return text(action === 'confirm' ? 'help.notTheAsker.confirm' : 'help.notTheAsker.close');
-    case 'unknown-offer':
-      return text('help.unknownOffer');
-    case 'already-confirmed':
-      return text('help.alreadyConfirmed');
-  }
-}
+/** "Take a break from invitations to help", after an offer when the giver has been giving a lot (handled in commands/offer.ts). */
+export const PAUSE_PROMPTS_ID = customIdCodec('help-pause-prompts');
 
 /**
  * Records an offer and shows it where the asker will see it. Shared by `/offer`, the "I can help"
@@ -38,7 +17,7 @@ export function helpProblemText(problem: HelpProblem, action: 'confirm' | 'close
 export async function makeOffer(context: HandlerContext, requestId: string, message: string | null): Promise<Outcome> {
   context.care.screen(message, 'public');
   const result = await context.services.help.offer(context.guildId, context.userId, requestId, message);
-  if (!result.ok) throw new UserFacingError(helpProblemText(result.error));
+  if (!result.ok) throw new UserFacingError(problemText.help(result.error));
   const { request, offer, inviteToRest } = result.value;
   const messageId = await postOffer(context.client, request, offer);
   await context.services.help.attachOfferPost(context.guildId, request.id, offer.id, messageId);
@@ -51,7 +30,7 @@ export async function makeOffer(context: HandlerContext, requestId: string, mess
     components: [
       {
         type: ComponentType.ActionRow,
-        components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.pausePrompts'), custom_id: customId(HELP_IDS.pausePrompts) }],
+        components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.pausePrompts'), custom_id: PAUSE_PROMPTS_ID.encode([]) }],
       },
     ],
   });
@@ -71,7 +50,7 @@ export async function askForHelp(
   const { services, guildId, userId } = context;
   context.care.screen(topic, 'public');
   const asked = await services.help.ask(guildId, userId, topic, anonymous, channelId);
-  if (!asked.ok) throw new UserFacingError(helpProblemText(asked.error));
+  if (!asked.ok) throw new UserFacingError(problemText.help(asked.error));
   const { request } = asked.value;
   let post: { messageId: string; threadId: string | null };
   try {
@@ -102,7 +81,7 @@ function confirmation({ request, invitations }: AskOutcome, inCrisis: boolean) {
           type: ComponentType.Button as const,
           style: ButtonStyle.Secondary as const,
           label: truncate(entry.topic, 80),
-          custom_id: customId(HELP_IDS.offerButton, entry.id),
+          custom_id: HELP_IDS.offerButton.encode({ requestId: entry.id }),
         })),
       },
     ],

@@ -10,20 +10,23 @@ import {
 } from 'discord.js';
 import type { HelpRequest, Offer } from '../domain/requests/help-request.ts';
 import { text } from '../texts/texts.ts';
-import { customId } from './command.ts';
+import { z } from 'zod';
+import { customIdCodec, idPart } from './custom-id.ts';
 import { NO_MENTIONS } from './reply.ts';
 
-/** Custom-id prefixes of the buttons and modal on request and offer messages. */
+const onRequest = z.object({ requestId: idPart });
+
+/** Custom ids of the buttons on request and offer messages (handled in commands/ask.ts and commands/offer.ts). */
 export const HELP_IDS = {
-  offerButton: 'help-offer',
-  offerModal: 'help-offer-modal',
-  close: 'help-close',
-  helped: 'help-helped',
-  add: 'help-add',
-  addModal: 'help-add-modal',
-  pausePrompts: 'help-pause-prompts',
-  resumePrompts: 'help-resume-prompts',
-} as const;
+  /** "I can help" on a request, and on the invitations to help after asking: `help-offer:<requestId>`. */
+  offerButton: customIdCodec('help-offer', onRequest),
+  /** "Close request": `help-close:<requestId>`. */
+  close: customIdCodec('help-close', onRequest),
+  /** "Add to this request", for an anonymous asker: `help-add:<requestId>`. */
+  add: customIdCodec('help-add', onRequest),
+  /** "This helped", on an offer: `help-helped:<requestId>:<offerId>`. */
+  helped: customIdCodec('help-helped', z.object({ requestId: idPart, offerId: idPart })),
+};
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 
@@ -44,11 +47,11 @@ export function requestMessage(request: HelpRequest): { content: string; compone
       {
         type: ComponentType.ActionRow,
         components: [
-          { type: ComponentType.Button, style: ButtonStyle.Primary, label: text('request.button.offer'), custom_id: customId(HELP_IDS.offerButton, request.id) },
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('request.button.close'), custom_id: customId(HELP_IDS.close, request.id) },
+          { type: ComponentType.Button, style: ButtonStyle.Primary, label: text('request.button.offer'), custom_id: HELP_IDS.offerButton.encode({ requestId: request.id }) },
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('request.button.close'), custom_id: HELP_IDS.close.encode({ requestId: request.id }) },
           // An anonymous asker who wrote in the thread would show their name: the bot posts for them.
           ...(request.anonymous
-            ? [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: text('request.button.add'), custom_id: customId(HELP_IDS.add, request.id) }]
+            ? [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: text('request.button.add'), custom_id: HELP_IDS.add.encode({ requestId: request.id }) }]
             : []),
         ],
       },
@@ -67,7 +70,7 @@ export function offerMessage(request: HelpRequest, offer: Offer): { content: str
           {
             type: ComponentType.ActionRow,
             components: [
-              { type: ComponentType.Button, style: ButtonStyle.Success, label: text('offer.button.helped'), custom_id: customId(HELP_IDS.helped, request.id, offer.id) },
+              { type: ComponentType.Button, style: ButtonStyle.Success, label: text('offer.button.helped'), custom_id: HELP_IDS.helped.encode({ requestId: request.id, offerId: offer.id }) },
             ],
           },
         ];

@@ -16,6 +16,8 @@ import { reply, UserFacingError, type Outcome } from './reply.ts';
 import type { Conductors } from './conductors.ts';
 import { Responder } from './responder.ts';
 import { CrisisCare } from './crisis-care.ts';
+import { splitCustomId } from './custom-id.ts';
+import { problemText } from './problem-texts.ts';
 
 export interface RouterOptions {
   readonly commands: readonly CommandModule[];
@@ -40,7 +42,8 @@ export class InteractionRouter {
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
     for (const command of options.commands) {
       this.commands.set(command.definition.name, command);
-      for (const [prefix, handler] of Object.entries(command.components ?? {})) {
+      for (const handler of command.components ?? []) {
+        const { prefix } = handler.codec;
         if (this.components.has(prefix)) throw new Error(`Two handlers claim the custom id prefix "${prefix}"`);
         this.components.set(prefix, handler);
       }
@@ -69,13 +72,23 @@ export class InteractionRouter {
     });
   }
 
+  /**
+   * A component whose prefix no handler claims (a retired feature) or whose id does not decode (stale
+   * or tampered) is answered as an expired button: plain words, only to the member, nothing changed.
+   */
   private async component(interaction: MessageComponentInteraction | ModalSubmitInteraction): Promise<void> {
-    const [prefix = '', ...args] = interaction.customId.split(':');
+    const { prefix, parts } = splitCustomId(interaction.customId);
     const handler = this.components.get(prefix);
-    const label = `component ${prefix}`;
-    await this.respond(interaction, label, handler?.access ?? 'member', handler?.updatesMessage ? 'update' : 'reply', (context) => {
-      if (!handler) throw new UserFacingError(text('error.staleComponent'));
-      return handler.handle({ ...context, interaction, args });
+    const decoded = handler?.codec.decode(parts);
+    const label = `component ${prefix.slice(0, 100)}`;
+    const deferMode = handler?.updatesMessage && decoded?.ok ? 'update' : 'reply';
+    await this.respond(interaction, label, handler?.access ?? 'member', deferMode, (context) => {
+      if (!handler || !decoded?.ok) {
+        // The prefix only (in the logger's `handler`): the rest of the id may be anything a client sent.
+        context.logger.debug(handler ? 'custom id did not decode: answered as expired' : 'no handler for this custom id prefix: answered as expired');
+        throw new UserFacingError(problemText.customId(decoded && !decoded.ok ? decoded.error : { kind: 'stale-custom-id', prefix }));
+      }
+      return handler.handle({ ...context, interaction, args: decoded.value });
     });
   }
 

@@ -3,28 +3,34 @@ import type { MeetingAction, MeetingFormat } from '../domain/meetings/format.ts'
 import type { MeetingRecord, MeetingSummary } from '../domain/meetings/meeting-record.ts';
 import { MIN_RATINGS_SHOWN, type ShownCount } from '../domain/small-numbers.ts';
 import { text } from '../texts/texts.ts';
-import { customId } from './command.ts';
+import { z } from 'zod';
 import { counted, shown } from './counts.ts';
 import { CRISIS_IDS } from './crisis-care.ts';
+import { customIdCodec, idPart, wholeNumberPart } from './custom-id.ts';
 
-/** Custom-id prefixes of meeting round buttons, selects and modals. Each carries meeting id and round. */
+/**
+ * What every meeting component's id starts with: the meeting and the round it was posted for
+ * (`mtg-checkin:<meetingId>:<roundIndex>`), so a click from a round that is over changes nothing.
+ */
+export const ROUND_PARTS = { meetingId: idPart, roundIndex: wholeNumberPart(0, 999) };
+export type RoundArgs = { readonly meetingId: string; readonly roundIndex: number };
+
+/** Score buttons of the last round: `mtg-rate:<meetingId>:<roundIndex>:<1-5>`. */
+export const SCORE_PART = z.codec(z.enum(['1', '2', '3', '4', '5']), z.literal([1, 2, 3, 4, 5]), {
+  decode: (score) => Number(score) as 1 | 2 | 3 | 4 | 5,
+  encode: (score) => String(score) as '1' | '2' | '3' | '4' | '5',
+});
+
+/** Custom ids of round buttons (handled in commands/meeting.ts, which owns the ids of its forms and menus). */
 export const MEETING_IDS = {
-  checkIn: 'mtg-checkin',
-  checkInModal: 'mtg-checkin-modal',
-  need: 'mtg-need',
-  needModal: 'mtg-need-modal',
-  offer: 'mtg-offer',
-  offerSelect: 'mtg-offer-select',
-  offerModal: 'mtg-offer-modal',
-  commitTask: 'mtg-task',
-  commitTaskModal: 'mtg-task-modal',
-  reportTask: 'mtg-report',
-  reportOutcome: 'mtg-report-outcome',
-  reportModal: 'mtg-report-modal',
-  rate: 'mtg-rate',
-  rateModal: 'mtg-rate-modal',
-  volunteer: 'mtg-volunteer',
-} as const;
+  checkIn: customIdCodec('mtg-checkin', z.object(ROUND_PARTS)),
+  need: customIdCodec('mtg-need', z.object({ ...ROUND_PARTS, who: z.enum(['named', 'anonymous']) })),
+  offer: customIdCodec('mtg-offer', z.object(ROUND_PARTS)),
+  commitTask: customIdCodec('mtg-task', z.object(ROUND_PARTS)),
+  reportTask: customIdCodec('mtg-report', z.object(ROUND_PARTS)),
+  rate: customIdCodec('mtg-rate', z.object({ ...ROUND_PARTS, score: SCORE_PART })),
+  volunteer: customIdCodec('mtg-volunteer', z.object(ROUND_PARTS)),
+};
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 
@@ -48,7 +54,7 @@ export function openingComponents(): Row[] {
   return [
     {
       type: ComponentType.ActionRow,
-      components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('crisis.button.show'), custom_id: customId(CRISIS_IDS.show) }],
+      components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('crisis.button.show'), custom_id: CRISIS_IDS.show.encode([]) }],
     },
   ];
 }
@@ -75,7 +81,7 @@ export function roundMessage(record: MeetingRecord, format: MeetingFormat, round
 }
 
 function roundButtons(meetingId: string, roundIndex: number, actions: readonly MeetingAction[], disabled: boolean): Row[] {
-  const round = String(roundIndex);
+  const round = { meetingId, roundIndex };
   const button = (label: string, id: string, style: ButtonStyle = ButtonStyle.Secondary): APIButtonComponent => ({
     type: ComponentType.Button,
     style: style as ButtonStyle.Secondary,
@@ -87,20 +93,20 @@ function roundButtons(meetingId: string, roundIndex: number, actions: readonly M
   for (const action of actions) {
     switch (action) {
       case 'check-in':
-        main.push(button(text('meeting.button.checkIn'), customId(MEETING_IDS.checkIn, meetingId, round), ButtonStyle.Primary));
+        main.push(button(text('meeting.button.checkIn'), MEETING_IDS.checkIn.encode(round), ButtonStyle.Primary));
         break;
       case 'report-task':
-        main.push(button(text('meeting.button.reportTask'), customId(MEETING_IDS.reportTask, meetingId, round), ButtonStyle.Primary));
+        main.push(button(text('meeting.button.reportTask'), MEETING_IDS.reportTask.encode(round), ButtonStyle.Primary));
         break;
       case 'need-help':
-        main.push(button(text('meeting.button.needHelp'), customId(MEETING_IDS.need, meetingId, round, 'named'), ButtonStyle.Primary));
-        main.push(button(text('meeting.button.needHelpAnonymous'), customId(MEETING_IDS.need, meetingId, round, 'anonymous')));
+        main.push(button(text('meeting.button.needHelp'), MEETING_IDS.need.encode({ ...round, who: 'named' }), ButtonStyle.Primary));
+        main.push(button(text('meeting.button.needHelpAnonymous'), MEETING_IDS.need.encode({ ...round, who: 'anonymous' })));
         break;
       case 'offer-help':
-        main.push(button(text('meeting.button.offerHelp'), customId(MEETING_IDS.offer, meetingId, round), ButtonStyle.Primary));
+        main.push(button(text('meeting.button.offerHelp'), MEETING_IDS.offer.encode(round), ButtonStyle.Primary));
         break;
       case 'commit-task':
-        main.push(button(text('meeting.button.commitTask'), customId(MEETING_IDS.commitTask, meetingId, round), ButtonStyle.Primary));
+        main.push(button(text('meeting.button.commitTask'), MEETING_IDS.commitTask.encode(round), ButtonStyle.Primary));
         break;
       case 'rate-meeting':
         break;
@@ -111,9 +117,9 @@ function roundButtons(meetingId: string, roundIndex: number, actions: readonly M
   if (actions.includes('rate-meeting')) {
     rows.push({
       type: ComponentType.ActionRow,
-      components: [1, 2, 3, 4, 5].map((score) => button(String(score), customId(MEETING_IDS.rate, meetingId, round, String(score)))),
+      components: ([1, 2, 3, 4, 5] as const).map((score) => button(String(score), MEETING_IDS.rate.encode({ ...round, score }))),
     });
-    rows.push({ type: ComponentType.ActionRow, components: [button(text('meeting.button.volunteer'), customId(MEETING_IDS.volunteer, meetingId, round))] });
+    rows.push({ type: ComponentType.ActionRow, components: [button(text('meeting.button.volunteer'), MEETING_IDS.volunteer.encode(round))] });
   }
   return rows;
 }

@@ -1,5 +1,5 @@
 import type { PracticalTask } from '../domain/tasks/practical-task.ts';
-import type { TaskCommitted, TaskReported, TaskServiceProblem } from '../services/task-service.ts';
+import type { TaskCommitted, TaskReported } from '../services/task-service.ts';
 import { text } from '../texts/texts.ts';
 
 /**
@@ -10,22 +10,6 @@ import { text } from '../texts/texts.ts';
 
 /** Earlier tasks shown under the current one in `/task show`. */
 export const EARLIER_TASKS_SHOWN = 3;
-
-/** Plain words for an expected problem, saying what to do instead. */
-export function taskProblemText(problem: TaskServiceProblem): string {
-  switch (problem.kind) {
-    case 'not-set-up':
-      return text('task.notSetUp');
-    case 'text-empty':
-      return text('task.textEmpty');
-    case 'text-too-long':
-      return text('task.textTooLong', { length: problem.length, max: problem.max });
-    case 'note-too-long':
-      return text('task.noteTooLong', { length: problem.length, max: problem.max });
-    case 'no-task':
-      return text('task.noTask');
-  }
-}
 
 /** The answer to a commitment. */
 export function committedText({ task, previous, created }: TaskCommitted): string {
