@@ -5,8 +5,10 @@ import type { MeetingAction } from '../src/domain/meetings/format.ts';
 import type { MeetingRecord } from '../src/domain/meetings/meeting-record.ts';
 import { TOPIC_MAX_LENGTH } from '../src/domain/requests/help-request.ts';
 import { TASK_NOTE_MAX_LENGTH, TASK_OUTCOMES, TASK_TEXT_MAX_LENGTH, type TaskOutcome } from '../src/domain/tasks/practical-task.ts';
+import { DEFAULT_MEETING_FORMAT } from '../src/config/meeting-formats.ts';
 import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
 import { customIdCodec, idPart } from '../src/discord/custom-id.ts';
+import { meetingFormatChoices } from '../src/discord/format-choices.ts';
 import { askForHelp, makeOffer } from '../src/discord/help-actions.ts';
 import { MEETING_IDS, ROUND_PARTS, SCORE_PART, type RoundArgs } from '../src/discord/meeting-posts.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
@@ -24,7 +26,10 @@ export const definition = new SlashCommandBuilder()
       .setName('start')
       .setDescription('Start a meeting in a new thread of the circle channel')
       .addStringOption((o) =>
-        o.setName('format').setDescription('Which meeting format (default: grow)').addChoices({ name: 'GROW meeting (about 75 min)', value: 'grow' }, { name: 'Short meeting (about 30 min)', value: 'short' }),
+        o
+          .setName('format')
+          .setDescription(`Which meeting format (default: ${DEFAULT_MEETING_FORMAT})`)
+          .addChoices(...meetingFormatChoices({ withLength: true })),
       ),
   )
   .addSubcommand((s) => s.setName('next').setDescription('End this round now and move on'))

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { WEEKDAYS } from '../src/domain/circle/time-of-day.ts';
 import { suggestTimezones } from '../src/domain/circle/timezone.ts';
 import { SCHEDULE_LIMITS, type WeeklySchedule } from '../src/domain/schedules/schedule.ts';
+import { DEFAULT_MEETING_FORMAT } from '../src/config/meeting-formats.ts';
 import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
+import { meetingFormatChoices } from '../src/discord/format-choices.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { text } from '../src/texts/texts.ts';
@@ -30,7 +32,10 @@ export const definition = new SlashCommandBuilder()
         o.setName('reminder').setDescription('Reminder, minutes before (default 60; 0 for none)').setMinValue(SCHEDULE_LIMITS.reminderMinMinutes).setMaxValue(SCHEDULE_LIMITS.reminderMaxMinutes),
       )
       .addStringOption((o) =>
-        o.setName('format').setDescription('Meeting format (default: grow)').addChoices({ name: 'GROW meeting', value: 'grow' }, { name: 'Short meeting', value: 'short' }),
+        o
+          .setName('format')
+          .setDescription(`Meeting format (default: ${DEFAULT_MEETING_FORMAT})`)
+          .addChoices(...meetingFormatChoices({ withLength: false })),
       ),
   )
   .addSubcommand((s) => s.setName('list').setDescription('The schedules, with their next meetings'))

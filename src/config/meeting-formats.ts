@@ -8,11 +8,18 @@ import { checkFormat, describeFormatProblem, type MeetingFormat } from '../domai
  * Meeting formats shipped in `data/formats/*.json` (one format per file, named after it). Read and
  * checked at start-up: a broken file stops the bot with an error naming the file and every problem.
  * zod checks the shape; `checkFormat` (pure, in the domain) checks the rules about meaning, such as
- * needs before helping.
+ * needs before helping. Every format is a choice of `/meeting start` and `/schedule add`, so a new
+ * file is all a new format takes.
  */
 
 /** The format `/meeting start` uses when none is chosen. */
 export const DEFAULT_MEETING_FORMAT = 'grow';
+
+/** Names another folder of formats instead of the shipped `data/formats/` (tests use it for fixture formats). */
+export const MEETING_FORMATS_DIR_VARIABLE = 'MEETING_FORMATS_DIR';
+
+/** Discord offers at most 25 choices for an option, and each format is one. */
+export const MAX_MEETING_FORMATS = 25;
 
 const roundSchema = z.strictObject({
   id: z.string(),
@@ -33,11 +40,12 @@ const formatSchema = z.strictObject({
 const SHIPPED = new URL('../../data/formats/', import.meta.url);
 
 /**
- * Every `*.json` format in `directory` (default: the shipped `data/formats/`), by name. Throws an Error
- * naming the file and the problem when a file is unreadable, not JSON, the wrong shape, breaks a format
- * rule or is named differently from its `name`; also when the directory holds no format at all.
+ * Every `*.json` format in `directory` (default: `MEETING_FORMATS_DIR` when set, else the shipped
+ * `data/formats/`), by name. Throws an Error naming the file and the problem when a file is unreadable,
+ * not JSON, the wrong shape, breaks a format rule or is named differently from its `name`; also when the
+ * directory holds no format at all, or more than Discord can offer as choices.
  */
-export function loadMeetingFormats(directory?: string | URL): Map<string, MeetingFormat> {
+export function loadMeetingFormats(directory: string | URL | undefined = process.env[MEETING_FORMATS_DIR_VARIABLE]?.trim() || undefined): Map<string, MeetingFormat> {
   const path = directory === undefined ? fileURLToPath(SHIPPED) : directory instanceof URL ? fileURLToPath(directory) : directory;
   const shown = directory === undefined ? 'data/formats' : path;
   let files: string[];
@@ -49,6 +57,7 @@ export function loadMeetingFormats(directory?: string | URL): Map<string, Meetin
     throw new Error(`${shown} could not be read: ${(error as Error).message}`);
   }
   if (files.length === 0) throw new Error(`${shown} holds no meeting format (*.json)`);
+  if (files.length > MAX_MEETING_FORMATS) throw new Error(`${shown} holds ${files.length} meeting formats; Discord offers at most ${MAX_MEETING_FORMATS} choices`);
 
   const formats = new Map<string, MeetingFormat>();
   for (const file of files) {
