@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ADDITION_MAX_LENGTH, OFFER_MESSAGE_MAX_LENGTH, TOPIC_MAX_LENGTH, type HelpRequest } from '../src/domain/requests/help-request.ts';
 import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
 import { customIdCodec, idPart } from '../src/discord/custom-id.ts';
-import { askForHelp, makeOffer } from '../src/discord/help-actions.ts';
+import { makeOffer, showRequest } from '../src/discord/help-actions.ts';
 import { HELP_IDS, postAddition, refreshRequest } from '../src/discord/help-posts.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
@@ -28,12 +28,10 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   });
   // Before anything can fail: crisis care must reach the member whatever happens next.
   context.care.screen(options.topic, 'public');
-  // While a meeting is running, needs are brought to it: the request goes in the meeting's thread.
-  const meeting = await services.meetings.current(guildId);
-  const inMeeting = meeting && meeting.state.status !== 'ended' && meeting.threadId ? meeting : undefined;
-  const asked = await askForHelp(context, options.topic, options.anonymous, inMeeting?.threadId ?? undefined);
-  if (inMeeting) await services.meetings.addRequest(guildId, inMeeting.state.id, asked.requestId);
-  return asked.reply;
+  // One use case: in the circle channel, or (while a meeting runs) in its thread and linked to it.
+  const asked = await services.actions.ask(guildId, context.userId, options.topic, options.anonymous);
+  if (!asked.ok) throw new UserFacingError(problemText.help(asked.error));
+  return showRequest(context, asked.value, asked.value.meetingId);
 }
 
 /** The forms opened from a request's buttons: `help-offer-modal:<requestId>`, `help-add-modal:<requestId>`. */

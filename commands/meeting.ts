@@ -9,7 +9,7 @@ import { DEFAULT_MEETING_FORMAT } from '../src/config/meeting-formats.ts';
 import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
 import { customIdCodec, idPart } from '../src/discord/custom-id.ts';
 import { meetingFormatChoices } from '../src/discord/format-choices.ts';
-import { askForHelp, makeOffer } from '../src/discord/help-actions.ts';
+import { showOffer, showRequest } from '../src/discord/help-actions.ts';
 import { MEETING_IDS, ROUND_PARTS, SCORE_PART, type RoundArgs } from '../src/discord/meeting-posts.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { NO_MENTIONS, reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
@@ -194,12 +194,11 @@ const need = onComponent(MEETING_IDS.need, {
 const needModal = onComponent(FORM_IDS.needModal, {
   access: 'member',
   async handle(context) {
-    context.care.screen(modalField(context, 'text'), 'public');
-    const meeting = await mustAct(context, 'need-help');
-    const outcome = await askForHelp(context, modalField(context, 'text'), context.args.who === 'anonymous', meeting.threadId ?? undefined);
-    await context.services.meetings.addRequest(context.guildId, meeting.state.id, outcome.requestId);
-    await record(context, 'need-help');
-    return outcome.reply;
+    const topic = modalField(context, 'text');
+    context.care.screen(topic, 'public');
+    const raised = await context.services.actions.raiseNeed(context.guildId, roundOf(context), context.userId, topic, context.args.who === 'anonymous');
+    if (!raised.ok) throw new UserFacingError(problemText.meetingHelp(raised.error));
+    return showRequest(context, raised.value, context.args.meetingId);
   },
 });
 
@@ -242,11 +241,11 @@ const offerSelect = onComponent(FORM_IDS.offerSelect, {
 const offerModal = onComponent(FORM_IDS.offerModal, {
   access: 'member',
   async handle(context) {
-    context.care.screen(modalField(context, 'text'), 'public');
-    await mustAct(context, 'offer-help');
-    const outcome = await makeOffer(context, context.args.requestId, modalField(context, 'text') || null);
-    await record(context, 'offer-help');
-    return outcome;
+    const message = modalField(context, 'text') || null;
+    context.care.screen(message, 'public');
+    const offered = await context.services.actions.offerInRound(context.guildId, roundOf(context), context.userId, context.args.requestId, message);
+    if (!offered.ok) throw new UserFacingError(problemText.meetingHelp(offered.error));
+    return showOffer(context, offered.value);
   },
 });
 
@@ -266,10 +265,8 @@ const commitTaskModal = onComponent(FORM_IDS.commitTaskModal, {
   access: 'member',
   async handle(context) {
     context.care.screen(modalField(context, 'text'), 'private');
-    const meeting = await mustAct(context, 'commit-task');
-    const committed = await context.services.tasks.set(context.guildId, context.userId, modalField(context, 'text'), meeting.state.id);
-    if (!committed.ok) throw new UserFacingError(problemText.task(committed.error));
-    await record(context, 'commit-task');
+    const committed = await context.services.actions.commitInRound(context.guildId, roundOf(context), context.userId, modalField(context, 'text'));
+    if (!committed.ok) throw new UserFacingError(problemText.meetingTask(committed.error));
     return reply({ content: text('meeting.task.committed', { task: committed.value.task.text }) });
   },
 });
@@ -318,11 +315,9 @@ const reportModal = onComponent(FORM_IDS.reportModal, {
   access: 'member',
   async handle(context) {
     context.care.screen(modalField(context, 'text'), 'private');
-    await mustAct(context, 'report-task');
     const { outcome } = context.args;
-    const reported = await context.services.tasks.report(context.guildId, context.userId, outcome, modalField(context, 'text') || null);
-    if (!reported.ok) throw new UserFacingError(problemText.task(reported.error));
-    await record(context, 'report-task');
+    const reported = await context.services.actions.reportInRound(context.guildId, roundOf(context), context.userId, outcome, modalField(context, 'text') || null);
+    if (!reported.ok) throw new UserFacingError(problemText.meetingTask(reported.error));
     return reply({ content: text(outcome === 'not-done' ? 'meeting.report.thanksNotDone' : 'meeting.report.thanks') });
   },
 });

@@ -25,6 +25,7 @@ import { RetentionService } from './services/retention-service.ts';
 import { SafetyService } from './services/safety-service.ts';
 import { crisisAlertStore } from './store/crisis-alert-store.ts';
 import { TaskService } from './services/task-service.ts';
+import { MemberActions } from './services/member-actions.ts';
 import { MinuteTicker } from './scheduler/minute-ticker.ts';
 import { startRetentionPurge } from './scheduler/retention-purge.ts';
 import type { Services } from './services/services.ts';
@@ -108,13 +109,15 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     followUpMinutes: rules.crisisFollowUpMinutes,
     now: options.now,
   });
+  const taskService = new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now });
   const services: Services = {
     circle,
     safety,
     help,
     privacy: new PrivacyService({ requests, ledger, prefs, tasks, meetings, alerts, circleSettings, queue, rules, now: options.now }),
-    tasks: new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now }),
+    tasks: taskService,
     meetings: meetingService,
+    actions: new MemberActions({ meetings: meetingService, help, tasks: taskService, queue }),
     schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, now: options.now }),
     reflections: new ReflectionService({
       circle,

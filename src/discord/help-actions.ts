@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
-import type { AskOutcome } from '../services/help-service.ts';
+import type { AskOutcome, OfferOutcome } from '../services/help-service.ts';
 import { text } from '../texts/texts.ts';
 import type { HandlerContext } from './command.ts';
 import { customIdCodec } from './custom-id.ts';
@@ -11,18 +11,14 @@ import { reply, UserFacingError, type Outcome } from './reply.ts';
 export const PAUSE_PROMPTS_ID = customIdCodec('help-pause-prompts');
 
 /**
- * Records an offer and shows it where the asker will see it. Shared by `/offer`, the "I can help"
- * modal and a meeting's offer, so every way of helping behaves the same, crisis care included.
+ * Shows an offer already stored (by `/offer`, the "I can help" form or a meeting's offer) where the
+ * asker will see it, alerts the moderators if its words call for it, and answers the giver.
  */
-export async function makeOffer(context: HandlerContext, requestId: string, message: string | null): Promise<Outcome> {
-  context.care.screen(message, 'public');
-  const result = await context.services.help.offer(context.guildId, context.userId, requestId, message);
-  if (!result.ok) throw new UserFacingError(problemText.help(result.error));
-  const { request, offer, inviteToRest } = result.value;
+export async function showOffer(context: HandlerContext, { request, offer, inviteToRest }: OfferOutcome): Promise<Outcome> {
   const messageId = await postOffer(context.client, request, offer);
   await context.services.help.attachOfferPost(context.guildId, request.id, offer.id, messageId);
-  if (message) {
-    await context.care.alertAboutPost({ what: 'offer', words: message, channelId: request.threadId ?? request.channelId, messageId, anonymous: false });
+  if (offer.message) {
+    await context.care.alertAboutPost({ what: 'offer', words: offer.message, channelId: request.threadId ?? request.channelId, messageId, anonymous: false });
   }
   if (!inviteToRest || context.care.needed) return reply({ content: text('offer.done') });
   return reply({
@@ -36,33 +32,33 @@ export async function makeOffer(context: HandlerContext, requestId: string, mess
   });
 }
 
+/** `/offer` and the "I can help" form: screens the words first, stores the offer, then shows it. */
+export async function makeOffer(context: HandlerContext, requestId: string, message: string | null): Promise<Outcome> {
+  context.care.screen(message, 'public');
+  const result = await context.services.help.offer(context.guildId, context.userId, requestId, message);
+  if (!result.ok) throw new UserFacingError(problemText.help(result.error));
+  return showOffer(context, result.value);
+}
+
 /**
- * Opens a request and posts it, shared by `/ask` and a meeting's "I need help". If Discord will not
- * take the post, the request is withdrawn, so nothing is half-written. Crisis words are screened
- * first, so the asker sees the crisis resources whatever happens after.
+ * Posts a request already stored (by `/ask` or a meeting's "I need help") and answers the asker. If
+ * Discord will not take the post, the request is withdrawn (and unlinked from its meeting), so nothing
+ * is half-written.
  */
-export async function askForHelp(
-  context: HandlerContext,
-  topic: string,
-  anonymous: boolean,
-  channelId?: string,
-): Promise<{ requestId: string; reply: Outcome }> {
-  const { services, guildId, userId } = context;
-  context.care.screen(topic, 'public');
-  const asked = await services.help.ask(guildId, userId, topic, anonymous, channelId);
-  if (!asked.ok) throw new UserFacingError(problemText.help(asked.error));
-  const { request } = asked.value;
+export async function showRequest(context: HandlerContext, asked: AskOutcome, meetingId: string | null): Promise<Outcome> {
+  const { services, guildId } = context;
+  const { request } = asked;
   let post: { messageId: string; threadId: string | null };
   try {
     post = await postRequest(context.client, request);
   } catch (error) {
     context.logger.warn({ err: error, requestId: request.id }, 'could not post a help request');
-    await services.help.withdrawUnpostedRequest(guildId, request.id);
+    await services.actions.withdrawNeed(guildId, meetingId, request.id);
     throw new UserFacingError(text('help.postFailed', { channel: request.channelId }));
   }
   await services.help.attachRequestPost(guildId, request.id, post);
-  await context.care.alertAboutPost({ what: 'request', words: topic, channelId: request.channelId, messageId: post.messageId, anonymous: request.anonymous });
-  return { requestId: request.id, reply: reply(confirmation(asked.value, context.care.needed)) };
+  await context.care.alertAboutPost({ what: 'request', words: request.topic, channelId: request.channelId, messageId: post.messageId, anonymous: request.anonymous });
+  return reply(confirmation(asked, context.care.needed));
 }
 
 /**

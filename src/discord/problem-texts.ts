@@ -1,5 +1,4 @@
 import type { CircleSettingsProblem } from '../domain/circle/circle-settings.ts';
-import type { ActionProblem } from '../domain/meetings/meeting-state.ts';
 import type { TakeProblem } from '../domain/safety/crisis-alert.ts';
 import type { ScheduleProblem } from '../domain/schedules/schedule.ts';
 import type { SkipDateProblem } from '../domain/schedules/skip-dates.ts';
@@ -9,6 +8,7 @@ import type { DeletionProblem } from '../services/privacy-service.ts';
 import type { ReflectionService } from '../services/reflection-service.ts';
 import type { ScheduleServiceProblem } from '../services/schedule-service.ts';
 import type { TaskServiceProblem } from '../services/task-service.ts';
+import type { RoundProblem } from '../services/member-actions.ts';
 import { text, type TextKey } from '../texts/texts.ts';
 import type { CustomIdProblem } from './custom-id.ts';
 
@@ -64,6 +64,21 @@ const scheduleTexts = <Context>(): TextsOf<ScheduleServiceProblem, Context> => (
   invalid: ({ problems }) => text('schedule.invalid', { problems: problems.map((problem) => scheduleField(problem)).join('\n') }),
 });
 
+const taskTexts: TextsOf<TaskServiceProblem> = {
+  'not-set-up': () => text('task.notSetUp'),
+  'text-empty': () => text('task.textEmpty'),
+  'text-too-long': ({ length, max }) => text('task.textTooLong', { length, max }),
+  'note-too-long': ({ length, max }) => text('task.noteTooLong', { length, max }),
+  'no-task': () => text('task.noTask'),
+};
+
+const roundTexts: TextsOf<RoundProblem> = {
+  'round-ended': () => text('meeting.stale.roundEnded'),
+  'not-in-round': () => text('meeting.stale.notInRound'),
+  'meeting-ended': () => text('meeting.stale.meetingEnded'),
+  'no-meeting': () => text('meeting.stale.meetingEnded'),
+};
+
 type SkipContext = { readonly input: string; readonly name: string };
 
 export const problemText = {
@@ -74,13 +89,7 @@ export const problemText = {
   /** "Add to this request". */
   helpAdd: family(helpTexts('add.notTheAsker')),
 
-  task: family<TaskServiceProblem>({
-    'not-set-up': () => text('task.notSetUp'),
-    'text-empty': () => text('task.textEmpty'),
-    'text-too-long': ({ length, max }) => text('task.textTooLong', { length, max }),
-    'note-too-long': ({ length, max }) => text('task.noteTooLong', { length, max }),
-    'no-task': () => text('task.noTask'),
-  }),
+  task: family<TaskServiceProblem>(taskTexts),
 
   /** Starting and steering a meeting. */
   meeting: family<MeetingServiceProblem>({
@@ -95,12 +104,11 @@ export const problemText = {
   }),
 
   /** A member's action from a round's button: one from a round that is over changes nothing. */
-  meetingAction: family<ActionProblem | { readonly kind: 'no-meeting' }>({
-    'round-ended': () => text('meeting.stale.roundEnded'),
-    'not-in-round': () => text('meeting.stale.notInRound'),
-    'meeting-ended': () => text('meeting.stale.meetingEnded'),
-    'no-meeting': () => text('meeting.stale.meetingEnded'),
-  }),
+  meetingAction: family<RoundProblem>(roundTexts),
+  /** "I need help" or "I can help" in a round: the round's problems, then the help ones. */
+  meetingHelp: family<RoundProblem | HelpProblem>({ ...helpTexts('help.notTheAsker.close'), ...roundTexts }),
+  /** "Commit to a task" or "Report my task" in a round. */
+  meetingTask: family<RoundProblem | TaskServiceProblem>({ ...taskTexts, ...roundTexts }),
 
   schedule: family<ScheduleServiceProblem>(scheduleTexts()),
   scheduleField,

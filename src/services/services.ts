@@ -1,5 +1,6 @@
 import type { CircleService } from './circle-service.ts';
 import type { HelpService } from './help-service.ts';
+import type { MemberActions } from './member-actions.ts';
 import type { MeetingService } from './meeting-service.ts';
 import type { PrivacyService } from './privacy-service.ts';
 import type { ReflectionService } from './reflection-service.ts';
@@ -12,6 +13,8 @@ export interface Services {
   readonly circle: CircleService;
   readonly help: HelpService;
   readonly meetings: MeetingService;
+  /** One member action, one use case: the flows that span several services, each one run of the guild's queue. */
+  readonly actions: MemberActions;
   readonly privacy: PrivacyService;
   readonly reflections: ReflectionService;
   readonly safety: SafetyService;
