@@ -13,6 +13,7 @@ import { MeetingConductor } from './discord/meeting-conductor.ts';
 import { ScheduleConductor } from './discord/schedule-conductor.ts';
 import { ReflectionConductor } from './discord/reflection-conductor.ts';
 import { CrisisFollowUps } from './discord/crisis-follow-ups.ts';
+import { postPendingHelp } from './discord/help-outbox.ts';
 import type { Conductors } from './discord/conductors.ts';
 import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
@@ -184,6 +185,9 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     guildIds: () => client.guilds.cache.keys(),
   });
   void retention.runNow();
+  // The outbox: requests and offers stored just before a crash are posted now, once.
+  const healed = await postPendingHelp(client, services.help, logger);
+  if (healed.requests + healed.offers > 0) logger.info(healed, 'posted help left unposted by a stop');
   // Meetings that were running when the bot stopped go on from where their clocks say they are.
   await conductor.reconcile();
   // Then the schedules: occurrences and reminders missed while the bot was down are handled once.

@@ -12,6 +12,7 @@ import type { HelpRequest, Offer } from '../domain/requests/help-request.ts';
 import { text } from '../texts/texts.ts';
 import { z } from 'zod';
 import { customIdCodec, idPart } from './custom-id.ts';
+import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
 const onRequest = z.object({ requestId: idPart });
@@ -79,23 +80,33 @@ export function offerMessage(request: HelpRequest, offer: Offer): { content: str
 
 /**
  * Posts a new request in its channel and opens the thread where offers will appear. In a meeting's
- * thread (threads cannot hold threads) the offers follow in that same thread.
+ * thread (threads cannot hold threads) the offers follow in that same thread. The post carries a nonce
+ * Discord enforces, so posting the same stored request again (after a crash, from the outbox) returns
+ * the first post, and its thread is found rather than opened twice.
  */
 export async function postRequest(client: Client, request: HelpRequest): Promise<{ messageId: string; threadId: string | null }> {
   const channel = await client.channels.fetch(request.channelId);
+  const once = { nonce: postNonce('rq', request.id), enforceNonce: true };
   if (channel?.isThread()) {
-    const message = await channel.send({ ...requestMessage(request), allowedMentions: NO_MENTIONS });
+    const message = await channel.send({ ...requestMessage(request), allowedMentions: NO_MENTIONS, ...once });
     return { messageId: message.id, threadId: null };
   }
   if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
     throw new Error(`Channel ${request.channelId} is not a text channel the bot can post in`);
   }
-  const message = await (channel as TextChannel).send({ ...requestMessage(request), allowedMentions: NO_MENTIONS });
-  const thread = await message.startThread({
-    name: text('request.thread', { topic: request.topic }).slice(0, THREAD_NAME_MAX),
-    autoArchiveDuration: 10080,
-  });
-  return { messageId: message.id, threadId: thread.id };
+  const message = await (channel as TextChannel).send({ ...requestMessage(request), allowedMentions: NO_MENTIONS, ...once });
+  try {
+    const thread = await message.startThread({
+      name: text('request.thread', { topic: request.topic }).slice(0, THREAD_NAME_MAX),
+      autoArchiveDuration: 10080,
+    });
+    return { messageId: message.id, threadId: thread.id };
+  } catch (error) {
+    // Already opened by the first attempt: a thread started from a message has the message's id.
+    const existing = await client.channels.fetch(message.id).catch(() => null);
+    if (existing?.isThread()) return { messageId: message.id, threadId: existing.id };
+    throw error;
+  }
 }
 
 /**
@@ -110,6 +121,8 @@ export async function postOffer(client: Client, request: HelpRequest, offer: Off
     content: `${notify}${rendered.content}`,
     components: rendered.components,
     allowedMentions: { parse: [], users: request.anonymous ? [] : [request.askerId] },
+    nonce: postNonce('of', offer.id),
+    enforceNonce: true,
   });
   return message.id;
 }

@@ -102,6 +102,22 @@ export class HelpService {
     return ok({ request, settings, invitations });
   }
 
+  /**
+   * The outbox: open requests stored but never shown (the bot stopped between storing and posting),
+   * and offers on open requests likewise. Start-up posts them, once (their posts carry nonces).
+   */
+  async unposted(guildId: string): Promise<{ requests: HelpRequest[]; offers: Array<{ request: HelpRequest; offer: Offer }> }> {
+    const requests: HelpRequest[] = [];
+    const offers: Array<{ request: HelpRequest; offer: Offer }> = [];
+    for (const entry of await this.deps.requests.open(guildId)) {
+      const request = await this.deps.requests.get(guildId, entry.id);
+      if (!request) continue;
+      if (!request.messageId) requests.push(request);
+      for (const offer of request.offers) if (!offer.messageId) offers.push({ request, offer });
+    }
+    return { requests, offers };
+  }
+
   /** Where the request was posted; called once Discord accepted the post. */
   attachRequestPost(guildId: string, requestId: string, post: { messageId: string; threadId: string | null }): Promise<void> {
     return this.deps.queue.run(guildId, async () => {
