@@ -17,7 +17,7 @@ import { CircleService } from '../src/services/circle-service.ts';
 import { HelpService } from '../src/services/help-service.ts';
 import { MeetingService } from '../src/services/meeting-service.ts';
 import { ScheduleService, type ScheduleAction } from '../src/services/schedule-service.ts';
-import { circleSettingsRepository } from '../src/store/circle-settings-repository.ts';
+import { circleSettingsRecord, circleSettingsRepository } from '../src/store/circle-settings-repository.ts';
 import { guildKey } from '../src/store/guild-document.ts';
 import { helpGuildIndex } from '../src/store/guild-index.ts';
 import { GuildWriteQueue } from '../src/store/guild-write-queue.ts';
@@ -261,7 +261,7 @@ async function seedReconciliationStore(url: string): Promise<void> {
         { userId: String(BigInt(guildId) + 3n), at: new Date(RECONCILE_NOW.getTime() - 400 * 86_400_000) },
       );
       if (!settings.ok) throw new Error(`seed: bad settings for ${timezone}`);
-      writes.push([guildKey(guildId, 'circle-settings'), settings.value]);
+      writes.push([guildKey(guildId, 'circle-settings'), circleSettingsRecord.write(settings.value)]);
       const entries: ScheduleEntry[] = [];
       for (let index = 0; index < SCHEDULES_PER_GUILD; index += 1) {
         const input: ScheduleInput = {
@@ -679,7 +679,7 @@ async function seedFiringStore(url: string, guilds: readonly FiringGuild[], occu
       const schedule: WeeklySchedule = { ...checked.value, id: index.toString(16).padStart(8, '0'), skipDates: [], createdAt };
       if (nextOccurrenceDetail(schedule, new Date()).at.getTime() !== occurrence.getTime()) throw new Error(`seed: ${guild.timezone}'s schedule misses the occurrence`);
       const entry: ScheduleEntry = { schedule, lastFiredKey: null, lastRemindedKey: null, event: null };
-      await Promise.all([store.keyv.set(guildKey(guild.guildId, 'circle-settings'), settings.value), store.keyv.set(guildKey(guild.guildId, 'schedules'), [entry])]);
+      await Promise.all([store.keyv.set(guildKey(guild.guildId, 'circle-settings'), circleSettingsRecord.write(settings.value)), store.keyv.set(guildKey(guild.guildId, 'schedules'), [entry])]);
     }
     await store.keyv.set('schedule-guilds', guilds.map((guild) => guild.guildId));
   } finally {

@@ -40,7 +40,9 @@ import { ScheduleStore } from './store/schedule-store.ts';
 import { ReflectionStore } from './store/reflection-store.ts';
 import { MemberPrefsStore } from './store/member-prefs-store.ts';
 import { openStore, type Store } from './store/sqlite-store.ts';
+import { reportCorruptRecords } from './store/stored-record.ts';
 import { TaskStore } from './store/task-store.ts';
+import { upgradeStoredRecords } from './store/upgrade-records.ts';
 
 export const COMMANDS_DIRECTORY = fileURLToPath(new URL('../commands/', import.meta.url));
 
@@ -75,6 +77,12 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const { config, logger } = options;
   const commands = await loadCommands(options.commandsDirectory ?? COMMANDS_DIRECTORY);
   const store = await openStore(config.storeUrl);
+  // A record that fails its schema is skipped or repaired by the store and logged here: its key and the
+  // checks that failed, never its content (records hold members' words).
+  reportCorruptRecords(store, (record) => logger.warn({ key: record.key, issues: record.issues, outcome: record.outcome }, 'a stored record failed its schema'));
+  // Before anything reads or writes: records stored by earlier releases are rewritten in their current version.
+  const upgraded = await upgradeStoredRecords(store, await new GuildIndex(store, 'circle-guilds').all());
+  if (upgraded.circleSettings > 0) logger.info({ upgraded }, 'stored records upgraded to their current version');
   const queue = new GuildWriteQueue();
   const circleSettings = circleSettingsRepository(store, queue);
   const circle = new CircleService(circleSettings, options.now, new GuildIndex(store, 'circle-guilds'));

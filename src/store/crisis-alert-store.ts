@@ -3,6 +3,7 @@ import type { CrisisAlert } from '../domain/safety/crisis-alert.ts';
 import { GuildDocument } from './guild-document.ts';
 import type { GuildWriteQueue } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
+import { ListRecord } from './stored-record.ts';
 
 const storedAlert: z.ZodType<CrisisAlert> = z.object({
   id: z.string(),
@@ -22,9 +23,12 @@ const storedAlert: z.ZodType<CrisisAlert> = z.object({
   redacted: z.boolean(),
 });
 
-/** A guild's crisis alerts (`guild:<id>:crisis-alerts`), newest last, changed only in the guild's queue. */
+/**
+ * A guild's crisis alerts (`guild:<id>:crisis-alerts`), newest last, changed only in the guild's queue.
+ * An alert that fails its schema is reported and left out; the others stay.
+ */
 export type CrisisAlertStore = GuildDocument<CrisisAlert[]>;
 
 export function crisisAlertStore(store: Store, queue: GuildWriteQueue): CrisisAlertStore {
-  return new GuildDocument(store, queue, 'crisis-alerts', z.array(storedAlert));
+  return new GuildDocument(store, queue, 'crisis-alerts', new ListRecord(storedAlert));
 }

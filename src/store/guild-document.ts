@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Result } from '../domain/result.ts';
 import type { GuildWriteQueue } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
+import { PlainRecord, readRecord, RecordKind, writeRecord } from './stored-record.ts';
 
 /** Keys are namespaced by guild, so one guild's data can be listed, exported or removed on its own. */
 export function guildKey(guildId: string, name: string): string {
@@ -9,8 +10,9 @@ export function guildKey(guildId: string, name: string): string {
 }
 
 /**
- * One JSON document per guild under a fixed name (for example the circle settings), read through a
- * zod schema and changed only inside the guild's write queue.
+ * One JSON document per guild under a fixed name (for example the circle settings), read through its
+ * record kind (a zod schema, and a version with its migrations) and changed only inside the guild's
+ * write queue. A stored document that fails its schema is reported and read as absent.
  *
  * Reads are served from memory after the first: this process is the only writer for its guilds
  * (DESIGN.md, one writer per guild), and every write updates memory only after SQLite accepted it,
@@ -18,18 +20,21 @@ export function guildKey(guildId: string, name: string): string {
  */
 export class GuildDocument<T> {
   private readonly cache = new Map<string, T | undefined>();
+  private readonly kind: RecordKind<T>;
 
+  /** A bare zod schema stores the value as it is, without a version. */
   constructor(
     private readonly store: Store,
     private readonly queue: GuildWriteQueue,
     private readonly name: string,
-    private readonly schema: z.ZodType<T>,
-  ) {}
+    kind: RecordKind<T> | z.ZodType<T>,
+  ) {
+    this.kind = kind instanceof RecordKind ? kind : new PlainRecord(kind);
+  }
 
   async get(guildId: string): Promise<T | undefined> {
     if (this.cache.has(guildId)) return this.cache.get(guildId);
-    const raw: unknown = await this.store.keyv.get(guildKey(guildId, this.name));
-    const value = raw === undefined ? undefined : this.schema.parse(raw);
+    const value = await readRecord(this.store, guildKey(guildId, this.name), this.kind);
     this.cache.set(guildId, value);
     return value;
   }
@@ -50,7 +55,7 @@ export class GuildDocument<T> {
   async updateInRun<E>(guildId: string, change: (current: T | undefined) => Result<T, E>): Promise<Result<T, E>> {
     const result = change(await this.get(guildId));
     if (result.ok) {
-      await this.store.keyv.set(guildKey(guildId, this.name), result.value);
+      await writeRecord(this.store, guildKey(guildId, this.name), this.kind, result.value);
       this.cache.set(guildId, result.value);
     }
     return result;

@@ -1,4 +1,9 @@
+import { z } from 'zod';
 import type { Store } from './sqlite-store.ts';
+import { ListRecord, readRecord, writeRecord } from './stored-record.ts';
+
+/** A stored list of ids (guilds, members, requests, days): ids are non-empty strings. */
+export const idList = new ListRecord(z.string().min(1));
 
 /**
  * A persisted set of guild ids under one key (for example every guild with help data, or every guild
@@ -39,7 +44,7 @@ export class GuildIndex {
   private async change(next: (known: Set<string>) => Set<string>): Promise<void> {
     const changing = this.tail.then(async () => {
       const updated = next(await this.load());
-      await this.store.keyv.set(this.key, [...updated]);
+      await writeRecord(this.store, this.key, idList, [...updated]);
       this.known = updated;
     });
     this.tail = changing.catch(() => undefined);
@@ -49,7 +54,7 @@ export class GuildIndex {
   private load(): Promise<Set<string>> {
     if (this.known) return Promise.resolve(this.known);
     this.loading ??= (async () => {
-      const stored = new Set(((await this.store.keyv.get(this.key)) as string[] | undefined) ?? []);
+      const stored = new Set((await readRecord(this.store, this.key, idList)) ?? []);
       this.known ??= stored;
       return this.known;
     })();

@@ -1,7 +1,9 @@
-import type { HelpRequest } from '../domain/requests/help-request.ts';
+import { z } from 'zod';
+import type { HelpRequest, Offer, RequestAddition } from '../domain/requests/help-request.ts';
 import { guildKey } from './guild-document.ts';
-import type { GuildIndex } from './guild-index.ts';
+import { idList, type GuildIndex } from './guild-index.ts';
 import type { Store } from './sqlite-store.ts';
+import { ListRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
 
 /** What autocomplete and invitations need about an open request, without loading each one. */
 export interface OpenRequestEntry {
@@ -11,9 +13,44 @@ export interface OpenRequestEntry {
   readonly openedAt: string;
 }
 
+const offer: z.ZodType<Offer> = z.object({
+  id: z.string(),
+  giverId: z.string(),
+  message: z.string().nullable(),
+  at: z.string(),
+  confirmed: z.boolean(),
+  messageId: z.string().nullable(),
+});
+
+const addition: z.ZodType<RequestAddition> = z.object({ id: z.string(), at: z.string(), messageId: z.string().nullable() });
+
+/** `guild:<id>:request:<id>`, version 1 (`additions` is absent on requests stored before it existed). */
+export const helpRequestRecord = new VersionedRecord<HelpRequest>(
+  z.object({
+    id: z.string(),
+    askerId: z.string(),
+    topic: z.string(),
+    anonymous: z.boolean(),
+    status: z.enum(['open', 'closed']),
+    openedAt: z.string(),
+    closedAt: z.string().nullable(),
+    channelId: z.string(),
+    messageId: z.string().nullable(),
+    threadId: z.string().nullable(),
+    offers: z.array(offer),
+    additions: z.array(addition).optional(),
+  }),
+);
+
+/** `guild:<id>:open-requests`: one entry per open request. */
+export const openRequestList = new ListRecord<OpenRequestEntry>(
+  z.object({ id: z.string(), askerId: z.string(), topic: z.string(), openedAt: z.string() }),
+);
+
 /**
  * Help requests, one key each (`request:<id>`), plus a per-guild index of the open ones, kept in
- * memory after its first read. Call `put` only inside the guild's write queue.
+ * memory after its first read. Call `put` only inside the guild's write queue. A request that fails
+ * its schema is reported and read as absent: the member is told it is no longer there.
  */
 export class HelpRequestStore {
   private readonly openIndex = new Map<string, OpenRequestEntry[]>();
@@ -24,25 +61,25 @@ export class HelpRequestStore {
     private readonly guilds?: GuildIndex,
   ) {}
 
-  async get(guildId: string, requestId: string): Promise<HelpRequest | undefined> {
-    return (await this.store.keyv.get(guildKey(guildId, `request:${requestId}`))) as HelpRequest | undefined;
+  get(guildId: string, requestId: string): Promise<HelpRequest | undefined> {
+    return readRecord(this.store, guildKey(guildId, `request:${requestId}`), helpRequestRecord);
   }
 
   async put(guildId: string, request: HelpRequest): Promise<void> {
-    await this.store.keyv.set(guildKey(guildId, `request:${request.id}`), request);
+    await writeRecord(this.store, guildKey(guildId, `request:${request.id}`), helpRequestRecord, request);
     const others = (await this.open(guildId)).filter((entry) => entry.id !== request.id);
     const next =
       request.status === 'open'
         ? [...others, { id: request.id, askerId: request.askerId, topic: request.topic, openedAt: request.openedAt }]
         : others;
-    await this.store.keyv.set(guildKey(guildId, 'open-requests'), next);
+    await writeRecord(this.store, guildKey(guildId, 'open-requests'), openRequestList, next);
     this.openIndex.set(guildId, next);
   }
 
   async remove(guildId: string, requestId: string): Promise<void> {
     await this.store.keyv.delete(guildKey(guildId, `request:${requestId}`));
     const next = (await this.open(guildId)).filter((entry) => entry.id !== requestId);
-    await this.store.keyv.set(guildKey(guildId, 'open-requests'), next);
+    await writeRecord(this.store, guildKey(guildId, 'open-requests'), openRequestList, next);
     this.openIndex.set(guildId, next);
   }
 
@@ -50,24 +87,24 @@ export class HelpRequestStore {
   async open(guildId: string): Promise<OpenRequestEntry[]> {
     const cached = this.openIndex.get(guildId);
     if (cached) return cached;
-    const stored = ((await this.store.keyv.get(guildKey(guildId, 'open-requests'))) as OpenRequestEntry[] | undefined) ?? [];
+    const stored = (await readRecord(this.store, guildKey(guildId, 'open-requests'), openRequestList)) ?? [];
     this.openIndex.set(guildId, stored);
     return stored;
   }
 
   /** Every request id ever kept for the guild (export, delete, retention). */
   async allIds(guildId: string): Promise<string[]> {
-    return ((await this.store.keyv.get(guildKey(guildId, 'request-ids'))) as string[] | undefined) ?? [];
+    return (await readRecord(this.store, guildKey(guildId, 'request-ids'), idList)) ?? [];
   }
 
   async remember(guildId: string, requestId: string): Promise<void> {
     await this.guilds?.add(guildId);
     const ids = await this.allIds(guildId);
-    if (!ids.includes(requestId)) await this.store.keyv.set(guildKey(guildId, 'request-ids'), [...ids, requestId]);
+    if (!ids.includes(requestId)) await writeRecord(this.store, guildKey(guildId, 'request-ids'), idList, [...ids, requestId]);
   }
 
   async forget(guildId: string, requestIds: readonly string[]): Promise<void> {
     const drop = new Set(requestIds);
-    await this.store.keyv.set(guildKey(guildId, 'request-ids'), (await this.allIds(guildId)).filter((id) => !drop.has(id)));
+    await writeRecord(this.store, guildKey(guildId, 'request-ids'), idList, (await this.allIds(guildId)).filter((id) => !drop.has(id)));
   }
 }

@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import type { ChairCandidate } from '../domain/meetings/chair.ts';
-import { postsNaming, type MeetingRecord, type PostNaming } from '../domain/meetings/meeting-record.ts';
+import { MEETING_ACTIONS } from '../domain/meetings/format.ts';
+import { postsNaming, type MeetingRating, type MeetingRecord, type PostNaming } from '../domain/meetings/meeting-record.ts';
+import type { MeetingState } from '../domain/meetings/meeting-state.ts';
 import { guildKey } from './guild-document.ts';
 import { GuildIndex } from './guild-index.ts';
 import type { Store } from './sqlite-store.ts';
+import { ListRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
 
 /** A member on the chairing rotation, as stored: `updatedAt` is when they last opted in or out (absent in older entries). */
 export interface ChairVolunteer extends ChairCandidate {
@@ -15,10 +19,79 @@ export interface EarlierMeetingPost extends PostNaming {
   readonly at: string;
 }
 
+const action = z.enum(MEETING_ACTIONS);
+
+const state: z.ZodType<MeetingState> = z.object({
+  id: z.string(),
+  format: z.string(),
+  rounds: z.array(z.object({ id: z.string(), minutes: z.number(), actions: z.array(action) })),
+  minuteMs: z.number().int().positive(),
+  status: z.enum(['running', 'paused', 'ended']),
+  roundIndex: z.number().int().nonnegative(),
+  roundStartedAt: z.string(),
+  roundEndsAt: z.string().nullable(),
+  pausedAt: z.string().nullable(),
+  remainingMs: z.number().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  endReason: z.enum(['completed', 'ended-early']).nullable(),
+  chairId: z.string().nullable(),
+  revision: z.number().int(),
+});
+
+const rating: z.ZodType<MeetingRating> = z.object({
+  memberId: z.string(),
+  score: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+  comment: z.string().nullable(),
+  withheld: z.boolean().optional(),
+});
+
+/** `guild:<id>:meeting`, version 1 (`moderatorComments` and `sharedPosts` are absent on older records). */
+export const meetingRecord = new VersionedRecord<MeetingRecord>(
+  z.object({
+    state,
+    guildId: z.string(),
+    channelId: z.string(),
+    startedBy: z.string(),
+    suggestedChairId: z.string().nullable(),
+    openingMessageId: z.string().nullable(),
+    threadId: z.string().nullable(),
+    roundMessages: z.record(z.string(), z.string()),
+    liveRounds: z.array(z.number().int()),
+    summaryMessageId: z.string().nullable(),
+    pendingNotes: z.array(z.string()),
+    renderedRevision: z.number().int(),
+    attendees: z.array(z.string()),
+    actions: z.partialRecord(action, z.number().int().nonnegative()),
+    requestIds: z.array(z.string()),
+    ratings: z.array(rating),
+    moderatorComments: z.enum(['posted', 'not-shown']).optional(),
+    sharedPosts: z.array(z.object({ memberId: z.string(), messageId: z.string() })).optional(),
+  }),
+);
+
+/** `guild:<id>:chair-volunteers`: the chairing rotation. */
+export const chairVolunteerList = new ListRecord<ChairVolunteer>(
+  z.object({ memberId: z.string(), optedIn: z.boolean(), lastChairedAt: z.string().nullable(), updatedAt: z.string().optional() }),
+);
+
+/** `guild:<id>:earlier-meeting-posts`. */
+export const earlierPostList = new ListRecord<EarlierMeetingPost>(
+  z.object({
+    memberId: z.string(),
+    channelId: z.string(),
+    messageId: z.string(),
+    action: z.enum(['delete', 'unname']),
+    meetingId: z.string(),
+    at: z.string(),
+  }),
+);
+
 /**
  * Each guild's current (or most recent) meeting under `meeting`, and the index of guilds whose
  * meeting is not over, which start-up walks to pick meetings up again. Write only inside the guild's
- * write queue.
+ * write queue. A meeting record that fails its schema is reported and read as no meeting; a rotation
+ * or post entry that fails is left out.
  */
 export class MeetingStore {
   private readonly running: GuildIndex;
@@ -33,7 +106,7 @@ export class MeetingStore {
 
   async get(guildId: string): Promise<MeetingRecord | undefined> {
     if (this.cache.has(guildId)) return this.cache.get(guildId);
-    const record = (await this.store.keyv.get(guildKey(guildId, 'meeting'))) as MeetingRecord | undefined;
+    const record = await readRecord(this.store, guildKey(guildId, 'meeting'), meetingRecord);
     this.cache.set(guildId, record);
     return record;
   }
@@ -51,7 +124,7 @@ export class MeetingStore {
       if (posts.length > 0) await this.putEarlierPosts(record.guildId, [...(await this.earlierPosts(record.guildId)), ...posts]);
     }
     await this.withData.add(record.guildId);
-    await this.store.keyv.set(guildKey(record.guildId, 'meeting'), record);
+    await writeRecord(this.store, guildKey(record.guildId, 'meeting'), meetingRecord, record);
     this.cache.set(record.guildId, record);
     if (record.state.status === 'ended' && record.summaryMessageId !== null) await this.running.remove(record.guildId);
     else await this.running.add(record.guildId);
@@ -59,7 +132,7 @@ export class MeetingStore {
 
   /** Members who offered to chair, and when each last chaired or was invited to (rotation). */
   async chairVolunteers(guildId: string): Promise<ChairVolunteer[]> {
-    return ((await this.store.keyv.get(guildKey(guildId, 'chair-volunteers'))) as ChairVolunteer[] | undefined) ?? [];
+    return (await readRecord(this.store, guildKey(guildId, 'chair-volunteers'), chairVolunteerList)) ?? [];
   }
 
   /** Only inside the guild's write queue. An empty list removes the key. */
@@ -69,12 +142,12 @@ export class MeetingStore {
       return;
     }
     await this.withData.add(guildId);
-    await this.store.keyv.set(guildKey(guildId, 'chair-volunteers'), volunteers);
+    await writeRecord(this.store, guildKey(guildId, 'chair-volunteers'), chairVolunteerList, [...volunteers]);
   }
 
   /** Posts of earlier meetings that name members (see `put`). */
   async earlierPosts(guildId: string): Promise<EarlierMeetingPost[]> {
-    return ((await this.store.keyv.get(guildKey(guildId, 'earlier-meeting-posts'))) as EarlierMeetingPost[] | undefined) ?? [];
+    return (await readRecord(this.store, guildKey(guildId, 'earlier-meeting-posts'), earlierPostList)) ?? [];
   }
 
   /** Only inside the guild's write queue. An empty list removes the key. */
@@ -84,7 +157,7 @@ export class MeetingStore {
       return;
     }
     await this.withData.add(guildId);
-    await this.store.keyv.set(guildKey(guildId, 'earlier-meeting-posts'), posts);
+    await writeRecord(this.store, guildKey(guildId, 'earlier-meeting-posts'), earlierPostList, [...posts]);
   }
 
   /** Forgets the guild's meeting record (retention). Only inside the guild's write queue. */

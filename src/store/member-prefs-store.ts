@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { guildKey } from './guild-document.ts';
 import type { Store } from './sqlite-store.ts';
+import { readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
 
 /** A member's own choices about the bot: whether their help is recorded, and prompts they turned off. */
 export interface MemberPrefs {
@@ -13,7 +15,15 @@ export interface MemberPrefs {
 
 export const DEFAULT_PREFS: MemberPrefs = { recordingPaused: false, helpingPromptsOffUntil: null, lastRestInviteAt: null };
 
-/** One small record per member who changed something; members who never did have none. */
+/** `guild:<id>:member:<id>:prefs`, version 1. */
+export const memberPrefsRecord = new VersionedRecord<MemberPrefs>(
+  z.object({ recordingPaused: z.boolean(), helpingPromptsOffUntil: z.string().nullable(), lastRestInviteAt: z.string().nullable() }),
+);
+
+/**
+ * One small record per member who changed something; members who never did have none. A record that
+ * fails its schema is reported and read as the defaults until the member chooses again.
+ */
 export class MemberPrefsStore {
   private readonly cache = new Map<string, MemberPrefs>();
 
@@ -23,20 +33,20 @@ export class MemberPrefsStore {
     const key = guildKey(guildId, `member:${memberId}:prefs`);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const stored = ((await this.store.keyv.get(key)) as MemberPrefs | undefined) ?? DEFAULT_PREFS;
+    const stored = (await readRecord(this.store, key, memberPrefsRecord)) ?? DEFAULT_PREFS;
     this.cache.set(key, stored);
     return stored;
   }
 
   /** The member's record as stored, or undefined when they never changed anything (export, /privacy show). */
-  async stored(guildId: string, memberId: string): Promise<MemberPrefs | undefined> {
-    return (await this.store.keyv.get(guildKey(guildId, `member:${memberId}:prefs`))) as MemberPrefs | undefined;
+  stored(guildId: string, memberId: string): Promise<MemberPrefs | undefined> {
+    return readRecord(this.store, guildKey(guildId, `member:${memberId}:prefs`), memberPrefsRecord);
   }
 
   /** Only inside the guild's write queue. */
   async put(guildId: string, memberId: string, prefs: MemberPrefs): Promise<void> {
     const key = guildKey(guildId, `member:${memberId}:prefs`);
-    await this.store.keyv.set(key, prefs);
+    await writeRecord(this.store, key, memberPrefsRecord, prefs);
     this.cache.set(key, prefs);
   }
 

@@ -1,7 +1,15 @@
+import { z } from 'zod';
 import { guildKey } from './guild-document.ts';
 import type { Store } from './sqlite-store.ts';
+import { PlainRecord, readRecord, writeRecord } from './stored-record.ts';
 
-/** Which week's reflection a guild last posted: the local date of that week's reflection slot. */
+/** `guild:<id>:reflection-last`: a local date, 'YYYY-MM-DD'. */
+const lastPostedRecord = new PlainRecord(z.string().regex(/^\d{4}-\d{2}-\d{2}$/));
+
+/**
+ * Which week's reflection a guild last posted: the local date of that week's reflection slot. One that
+ * fails its schema is reported and read as never posted (at worst, this week's reflection posts again).
+ */
 export class ReflectionStore {
   private readonly cache = new Map<string, string | null>();
 
@@ -9,14 +17,14 @@ export class ReflectionStore {
 
   async lastPostedKey(guildId: string): Promise<string | null> {
     if (this.cache.has(guildId)) return this.cache.get(guildId)!;
-    const stored = ((await this.store.keyv.get(guildKey(guildId, 'reflection-last'))) as string | undefined) ?? null;
+    const stored = (await readRecord(this.store, guildKey(guildId, 'reflection-last'), lastPostedRecord)) ?? null;
     this.cache.set(guildId, stored);
     return stored;
   }
 
   /** Only inside the guild's write queue. */
   async setLastPostedKey(guildId: string, key: string): Promise<void> {
-    await this.store.keyv.set(guildKey(guildId, 'reflection-last'), key);
+    await writeRecord(this.store, guildKey(guildId, 'reflection-last'), lastPostedRecord, key);
     this.cache.set(guildId, key);
   }
 }

@@ -1,7 +1,10 @@
+import { z } from 'zod';
+import { WEEKDAYS } from '../domain/circle/time-of-day.ts';
 import type { WeeklySchedule } from '../domain/schedules/schedule.ts';
 import { guildKey } from './guild-document.ts';
 import { GuildIndex } from './guild-index.ts';
 import type { Store } from './sqlite-store.ts';
+import { ListRecord, readRecord, readRecords, writeRecord } from './stored-record.ts';
 
 /**
  * A schedule and what has been done about its occurrences. Keys are the occurrences' local dates
@@ -15,6 +18,34 @@ export interface ScheduleEntry {
   /** The Discord guild scheduled event standing for an occurrence (the next one, or the running one). */
   readonly event: { readonly id: string; readonly key: string; readonly status: 'scheduled' | 'active' } | null;
 }
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+const schedule: z.ZodType<WeeklySchedule> = z.object({
+  id: z.string(),
+  name: z.string(),
+  weekday: z.enum(WEEKDAYS),
+  time: z.string(),
+  timezone: z.string(),
+  durationMinutes: z.number().int(),
+  reminderMinutes: z.number().int(),
+  format: z.string(),
+  skipDates: z.array(localDate),
+  createdAt: z.string(),
+});
+
+/** `guild:<id>:schedules`: one entry per schedule; an entry that fails its schema is left out and reported. */
+export const scheduleList = new ListRecord<ScheduleEntry>(
+  z.object({
+    schedule,
+    lastFiredKey: localDate.nullable(),
+    lastRemindedKey: localDate.nullable(),
+    event: z.object({ id: z.string(), key: localDate, status: z.enum(['scheduled', 'active']) }).nullable(),
+  }),
+);
+
+/** `guild:<id>:schedule-warnings`: the notices already given. */
+const warningList = new ListRecord(z.string());
 
 /**
  * Each guild's schedules under one key, read into memory once, and the index of guilds that have any,
@@ -31,7 +62,7 @@ export class ScheduleStore {
   async list(guildId: string): Promise<readonly ScheduleEntry[]> {
     const cached = this.cache.get(guildId);
     if (cached) return cached;
-    const stored = ((await this.store.keyv.get(guildKey(guildId, 'schedules'))) as ScheduleEntry[] | undefined) ?? [];
+    const stored = (await readRecord(this.store, guildKey(guildId, 'schedules'), scheduleList)) ?? [];
     this.cache.set(guildId, stored);
     return stored;
   }
@@ -44,7 +75,7 @@ export class ScheduleStore {
     const missing = guildIds.filter((guildId) => !this.cache.has(guildId));
     for (let start = 0; start < missing.length; start += 1000) {
       const chunk = missing.slice(start, start + 1000);
-      const stored = (await this.store.keyv.getMany(chunk.map((guildId) => guildKey(guildId, 'schedules')))) as Array<ScheduleEntry[] | undefined>;
+      const stored = await readRecords(this.store, chunk.map((guildId) => guildKey(guildId, 'schedules')), scheduleList);
       chunk.forEach((guildId, index) => {
         if (!this.cache.has(guildId)) this.cache.set(guildId, stored[index] ?? []);
       });
@@ -52,7 +83,7 @@ export class ScheduleStore {
   }
 
   async put(guildId: string, entries: readonly ScheduleEntry[]): Promise<void> {
-    await this.store.keyv.set(guildKey(guildId, 'schedules'), entries);
+    await writeRecord(this.store, guildKey(guildId, 'schedules'), scheduleList, [...entries]);
     this.cache.set(guildId, entries);
     if (entries.length > 0) await this.guilds.add(guildId);
     else await this.guilds.remove(guildId);
@@ -64,10 +95,10 @@ export class ScheduleStore {
 
   /** Notices that must be given at most once per guild (for example a missing permission). */
   async warned(guildId: string): Promise<readonly string[]> {
-    return ((await this.store.keyv.get(guildKey(guildId, 'schedule-warnings'))) as string[] | undefined) ?? [];
+    return (await readRecord(this.store, guildKey(guildId, 'schedule-warnings'), warningList)) ?? [];
   }
 
   async putWarned(guildId: string, warnings: readonly string[]): Promise<void> {
-    await this.store.keyv.set(guildKey(guildId, 'schedule-warnings'), warnings);
+    await writeRecord(this.store, guildKey(guildId, 'schedule-warnings'), warningList, [...warnings]);
   }
 }

@@ -1,16 +1,32 @@
-import { NO_TASKS, taskCount, type MemberTasks } from '../domain/tasks/practical-task.ts';
+import { z } from 'zod';
+import { NO_TASKS, TASK_OUTCOMES, taskCount, type MemberTasks, type PracticalTask } from '../domain/tasks/practical-task.ts';
 import { guildKey } from './guild-document.ts';
-import type { GuildIndex } from './guild-index.ts';
+import { idList, type GuildIndex } from './guild-index.ts';
 import type { Store } from './sqlite-store.ts';
+import { readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
 
 const tasksKey = (guildId: string, memberId: string) => guildKey(guildId, `member:${memberId}:tasks`);
 const membersKey = (guildId: string) => guildKey(guildId, 'task-members');
+
+const task: z.ZodType<PracticalTask> = z.object({
+  id: z.string(),
+  memberId: z.string(),
+  text: z.string(),
+  committedAt: z.string(),
+  meetingId: z.string().nullable(),
+  outcome: z.enum(TASK_OUTCOMES).nullable(),
+  note: z.string().nullable(),
+  reportedAt: z.string().nullable(),
+});
+
+/** `guild:<id>:member:<id>:tasks`, version 1. */
+export const memberTasksRecord = new VersionedRecord<MemberTasks>(z.object({ current: task.nullable(), history: z.array(task) }));
 
 /**
  * Practical tasks, one record per member (`member:<id>:tasks`: the current task and up to ten earlier
  * ones), plus a per-guild list of the members who have one, so the retention purge can visit them
  * without scanning the store. Records are read through a cache; call `put` and `remove` only inside the
- * guild's write queue.
+ * guild's write queue. A record that fails its schema is reported and read as no tasks.
  */
 export class TaskStore {
   private readonly cache = new Map<string, MemberTasks>();
@@ -27,7 +43,7 @@ export class TaskStore {
     const key = tasksKey(guildId, memberId);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const stored = ((await this.store.keyv.get(key)) as MemberTasks | undefined) ?? NO_TASKS;
+    const stored = (await readRecord(this.store, key, memberTasksRecord)) ?? NO_TASKS;
     this.cache.set(key, stored);
     return stored;
   }
@@ -40,7 +56,7 @@ export class TaskStore {
     }
     await this.guilds?.add(guildId);
     const key = tasksKey(guildId, memberId);
-    await this.store.keyv.set(key, tasks);
+    await writeRecord(this.store, key, memberTasksRecord, tasks);
     this.cache.set(key, tasks);
     const members = await this.memberIds(guildId);
     if (!members.includes(memberId)) await this.setMembers(guildId, [...members, memberId]);
@@ -61,13 +77,13 @@ export class TaskStore {
   async memberIds(guildId: string): Promise<string[]> {
     const cached = this.members.get(guildId);
     if (cached) return cached;
-    const stored = ((await this.store.keyv.get(membersKey(guildId))) as string[] | undefined) ?? [];
+    const stored = (await readRecord(this.store, membersKey(guildId), idList)) ?? [];
     this.members.set(guildId, stored);
     return stored;
   }
 
   private async setMembers(guildId: string, memberIds: string[]): Promise<void> {
-    await this.store.keyv.set(membersKey(guildId), memberIds);
+    await writeRecord(this.store, membersKey(guildId), idList, memberIds);
     this.members.set(guildId, memberIds);
   }
 }
