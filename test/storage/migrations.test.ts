@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { LedgerEvent } from '../../src/domain/help/ledger-events.ts';
 import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
 import { GuildIndex } from '../../src/store/guild-index.ts';
 import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
-import { circleSettingsV1toV2, type CircleSettingsV1 } from '../../src/store/migrations.ts';
+import { LedgerStore } from '../../src/store/ledger-store.ts';
+import { circleSettingsV1toV2, dayTalliesV1toV2, type CircleSettingsV1 } from '../../src/store/migrations.ts';
 import { upgradeStoredRecords } from '../../src/store/upgrade-records.ts';
 import { sqliteFile, type SqliteFile } from './sqlite-file.ts';
 
-const [GUILD, OTHER_GUILD] = ['g1', 'g2'];
+const [GUILD, OTHER_GUILD, ASKER, GIVER] = ['g1', 'g2', '100000000000000001', '100000000000000002'];
 
 /** Circle settings exactly as the release before the crisis ping role wrote them: no `v`, no `crisisPingRoleId`. */
 const SETTINGS_BEFORE_PING_ROLE = JSON.parse(`{
@@ -49,6 +51,11 @@ describe('migrations, as pure functions', () => {
   it('GIVEN version 1 circle settings that name a ping role WHEN lifted to version 2 THEN the role stays', () => {
     expect(circleSettingsV1toV2(SETTINGS_BEFORE_VERSIONS)).toEqual(SETTINGS_BEFORE_VERSIONS);
   });
+
+  it("GIVEN a day's version 1 tallies WHEN lifted to version 2 THEN each member's counts become a row and the day's events are chunk 0", () => {
+    const v1 = { [GIVER]: { memberId: GIVER, given: 3, received: 1, requests: 2, confirmedGiven: 1, confirmedReceived: 0 } };
+    expect(dayTalliesV1toV2(v1)).toEqual({ chunks: 1, members: { [GIVER]: [3, 1, 2, 1, 0] } });
+  });
 });
 
 describe('circle settings written by earlier releases', () => {
@@ -90,5 +97,50 @@ describe('circle settings written by earlier releases', () => {
     expect(await startUp(file)).toEqual({ circleSettings: 0 });
     expect(await file.raw(settingsKey(GUILD))).toEqual(newer);
     expect(file.reports).toEqual([{ key: settingsKey(GUILD), issues: ['v: unknown_version'], outcome: 'read-as-absent' }]);
+  });
+});
+
+describe('ledger days written by earlier releases', () => {
+  const DAY = '2026-11-26';
+  const event = (index: number): LedgerEvent => ({
+    id: `e${index}`,
+    at: `${DAY}T09:00:0${index}.000Z`,
+    kind: 'offer-made',
+    offerId: `o${index}`,
+    requestId: 'r1',
+    giverId: GIVER,
+    receiverId: ASKER,
+  });
+  /** The day as the previous release wrote it: every event under `ledger:<day>`, tallies as objects without `v`. */
+  const previousRelease = async (file: SqliteFile) => {
+    await file.put(`guild:${GUILD}:ledger:${DAY}`, JSON.parse(JSON.stringify([event(0), event(1)])));
+    await file.put(
+      `guild:${GUILD}:tally:${DAY}`,
+      JSON.parse(`{
+        "${GIVER}": { "memberId": "${GIVER}", "given": 2, "received": 0, "requests": 0, "confirmedGiven": 0, "confirmedReceived": 0 },
+        "${ASKER}": { "memberId": "${ASKER}", "given": 0, "received": 2, "requests": 0, "confirmedGiven": 0, "confirmedReceived": 0 }
+      }`),
+    );
+    await file.put(`guild:${GUILD}:ledger-days`, [DAY]);
+  };
+
+  it('GIVEN a day as the previous release wrote it WHEN read through the store THEN its events and tallies read as they were', async () => {
+    const file = await sqliteFile();
+    await previousRelease(file);
+    const ledger = new LedgerStore(file.store);
+    expect(await ledger.days(GUILD)).toEqual([DAY]);
+    expect(await ledger.dayEvents(GUILD, DAY)).toEqual([event(0), event(1)]);
+    expect((await ledger.windowTallies(GUILD, [DAY])).get(GIVER)).toEqual({ memberId: GIVER, given: 2, received: 0, requests: 0, confirmedGiven: 0, confirmedReceived: 0 });
+    expect(file.reports).toEqual([]);
+  });
+
+  it("GIVEN a day as the previous release wrote it WHEN an event is appended THEN it joins the events already under the day's key and the tallies take version 2", async () => {
+    const file = await sqliteFile();
+    await previousRelease(file);
+    const writes = await file.watchWrites();
+    await new LedgerStore(file.store).append(GUILD, [event(2)], 'UTC');
+    expect(await writes()).toEqual([`guild:${GUILD}:ledger:${DAY}`, `guild:${GUILD}:tally:${DAY}`]);
+    expect(await file.raw(`guild:${GUILD}:tally:${DAY}`)).toEqual({ v: 2, chunks: 1, members: { [GIVER]: [3, 0, 0, 0, 0], [ASKER]: [0, 3, 0, 0, 0] } });
+    expect(await new LedgerStore((await file.reopen()).store).dayEvents(GUILD, DAY)).toEqual([event(0), event(1), event(2)]);
   });
 });
