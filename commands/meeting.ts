@@ -56,7 +56,6 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   if (chosen === 'start') {
     const started = await services.meetings.start(guildId, context.userId, interaction.options.getString('format') ?? undefined);
     if (!started.ok) throw new UserFacingError(problemText.meeting(started.error));
-    await context.conductors.meetings.sync(guildId);
     const record = await services.meetings.current(guildId);
     return reply({ content: text('meeting.started', { thread: record?.threadId ? `<#${record.threadId}>` : `<#${started.value.record.channelId}>` }) });
   }
@@ -65,7 +64,6 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   const steering: Steering = chosen === 'extend' ? { kind: 'extend', minutes: interaction.options.getInteger('minutes', true) } : { kind: chosen };
   const steered = await services.meetings.steer(guildId, steering);
   if (!steered.ok) throw new UserFacingError(problemText.meeting(steered.error));
-  await context.conductors.meetings.sync(guildId);
   return reply({ content: steeredText(steering, steered.value.after, services.meetings.currentRoundTitle(steered.value.after)) });
 }
 

@@ -29,9 +29,6 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   }
   const settings = await services.circle.settings(guildId);
   if (!settings) throw new UserFacingError(problemText.reflection({ kind: 'not-set-up' }));
-  // Counts as this week's scheduled reflection only if its slot has come and it was not posted yet.
-  const slotKey = await services.reflections.claimIfSlotDue(guildId);
-  const now = services.reflections.currentTime();
-  await context.conductors.reflections.post(guildId, now, false, slotKey ?? `now${now.getTime().toString(36)}`);
-  return reply({ content: text(slotKey ? 'reflection.postedAsScheduled' : 'reflection.posted', { channel: `<#${settings.circleChannelId}>` }) });
+  const { asScheduled } = await services.reflections.postNow(guildId);
+  return reply({ content: text(asScheduled ? 'reflection.postedAsScheduled' : 'reflection.posted', { channel: `<#${settings.circleChannelId}>` }) });
 }

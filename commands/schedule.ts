@@ -73,7 +73,6 @@ export async function execute(context: CommandContext): Promise<Outcome> {
         ...optional('format', interaction.options.getString('format')),
       });
       if (!added.ok) throw new UserFacingError(problemText.schedule(added.error));
-      await context.conductors.schedules.refreshEvents(guildId);
       const settings = await services.circle.settings(guildId);
       const { schedule } = added.value.entry;
       const reminder = schedule.reminderMinutes > 0 ? text('schedule.reminderNote', { channel: `<#${settings?.circleChannelId}>`, minutes: schedule.reminderMinutes }) : text('schedule.noReminderNote');
@@ -91,7 +90,6 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     case 'remove': {
       const removed = await services.schedules.remove(guildId, interaction.options.getString('schedule', true));
       if (!removed.ok) throw new UserFacingError(problemText.schedule(removed.error));
-      await context.conductors.schedules.cancelEvent(guildId, removed.value);
       return reply({ content: text('schedule.removed', { name: removed.value.schedule.name }) });
     }
     case 'skip': {
@@ -102,7 +100,6 @@ export async function execute(context: CommandContext): Promise<Outcome> {
         const name = (await services.schedules.find(guildId, scheduleId))?.schedule.name ?? '';
         throw new UserFacingError(problemText.scheduleSkip(skipped.error, { input, name }));
       }
-      await context.conductors.schedules.refreshEvents(guildId);
       return reply({ content: text('schedule.skipped', { name: skipped.value.entry.schedule.name, date: skipped.value.date, next: stamp(skipped.value.next, 'F') }) });
     }
   }

@@ -14,7 +14,8 @@ import { ScheduleConductor } from './discord/schedule-conductor.ts';
 import { ReflectionConductor } from './discord/reflection-conductor.ts';
 import { CrisisFollowUps } from './discord/crisis-follow-ups.ts';
 import { postPendingHelp } from './discord/help-outbox.ts';
-import type { Conductors } from './discord/conductors.ts';
+import { followChanges } from './discord/conductors.ts';
+import { ChangeFeed } from './services/changes.ts';
 import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
 import { HelpService } from './services/help-service.ts';
@@ -95,7 +96,10 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const meetings = new MeetingStore(store);
   const rules = options.helpRules ?? loadHelpRules();
   const help = new HelpService({ circle, requests, ledger, prefs, queue, rules, now: options.now });
+  // What services change, for the conductors to show in Discord (subscribed below, once they exist).
+  const changes = new ChangeFeed();
   const meetingService = new MeetingService({
+    changes,
     circle,
     help,
     ledger,
@@ -127,7 +131,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     tasks: taskService,
     meetings: meetingService,
     actions: new MemberActions({ meetings: meetingService, help, tasks: taskService, queue }),
-    schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, now: options.now }),
+    schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, changes, now: options.now }),
     reflections: new ReflectionService({
       circle,
       ledger,
@@ -136,6 +140,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
       queue,
       rules,
       prompts: loadReflectionPrompts(),
+      changes,
       now: options.now,
     }),
   };
@@ -157,8 +162,8 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const crisisFollowUps = new CrisisFollowUps(client, safety, logger);
   ticker.add('crisis-follow-ups', () => crisisFollowUps.tick());
   const reflectionConductor = new ReflectionConductor(client, services.reflections, logger);
-  const conductors: Conductors = { meetings: conductor, schedules: scheduleConductor, reflections: reflectionConductor };
-  const router = new InteractionRouter({ commands, services, conductors, logger, deferAfterMs: options.deferAfterMs });
+  followChanges(changes, { meetings: conductor, schedules: scheduleConductor, reflections: reflectionConductor });
+  const router = new InteractionRouter({ commands, services, logger, deferAfterMs: options.deferAfterMs });
 
   const inFlight = new Set<Promise<void>>();
   let accepting = true;

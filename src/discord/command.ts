@@ -10,7 +10,6 @@ import type {
 import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services/services.ts';
 import type { Access } from './access.ts';
-import type { Conductors } from './conductors.ts';
 import type { CrisisCare } from './crisis-care.ts';
 import type { CustomIdCodec } from './custom-id.ts';
 import type { Outcome } from './reply.ts';
@@ -18,8 +17,6 @@ import type { Outcome } from './reply.ts';
 export interface HandlerContext {
   /** For posting beyond the answer itself (request posts, threads, alerts). */
   readonly client: Client;
-  /** Meeting threads (`sync` after changing a meeting), schedules' events, reflections. */
-  readonly conductors: Conductors;
   readonly guildId: string;
   readonly userId: string;
   readonly services: Services;

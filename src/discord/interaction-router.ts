@@ -13,7 +13,6 @@ import { text } from '../texts/texts.ts';
 import { accessDenied, type Access, type Invoker } from './access.ts';
 import type { CommandModule, ComponentHandler, HandlerContext } from './command.ts';
 import { reply, UserFacingError, type Outcome } from './reply.ts';
-import type { Conductors } from './conductors.ts';
 import { Responder } from './responder.ts';
 import { CrisisCare } from './crisis-care.ts';
 import { splitCustomId } from './custom-id.ts';
@@ -22,7 +21,6 @@ import { problemText } from './problem-texts.ts';
 export interface RouterOptions {
   readonly commands: readonly CommandModule[];
   readonly services: Services;
-  readonly conductors: Conductors;
   readonly logger: Logger;
   /** Defer if a handler has not answered by then; Discord drops unanswered interactions at 3 s. */
   readonly deferAfterMs?: number;
@@ -142,7 +140,7 @@ export class InteractionRouter {
       const denied = accessDenied(access, invokerOf(interaction), settings);
       if (denied) throw new UserFacingError(denied);
     }
-    return run({ client: interaction.client, conductors: this.options.conductors, guildId, userId: interaction.user.id, services: this.options.services, logger, care });
+    return run({ client: interaction.client, guildId, userId: interaction.user.id, services: this.options.services, logger, care });
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -153,7 +151,6 @@ export class InteractionRouter {
           ? await command.autocomplete({
               interaction,
               client: interaction.client,
-              conductors: this.options.conductors,
               guildId: interaction.guildId,
               userId: interaction.user.id,
               services: this.options.services,

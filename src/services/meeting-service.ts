@@ -32,6 +32,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { MeetingStore } from '../store/meeting-store.ts';
 import type { CircleService } from './circle-service.ts';
+import type { ChangeFeed } from './changes.ts';
 import type { HelpService } from './help-service.ts';
 import { recordEvents, type LedgerRecordingDeps } from './ledger-recording.ts';
 
@@ -53,6 +54,8 @@ export interface MeetingServiceDeps extends LedgerRecordingDeps {
   readonly defaultFormat: string;
   /** Length of a format "minute": 60 000 ms, or a few seconds in the demo and tests. */
   readonly minuteMs?: number;
+  /** Where started and steered meetings are announced, for the Discord layer to show. */
+  readonly changes?: ChangeFeed;
   /** Fewer taking part than this (`reflectionMinActive`, default 5) makes a small group: the summary says "a few" for 1 or 2. */
   readonly smallGroupBelow?: number;
   readonly now?: () => Date;
@@ -89,7 +92,9 @@ export class MeetingService {
   async start(guildId: string, moderatorId: string, formatName: string | undefined): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    return this.deps.queue.run(guildId, () => this.startInQueue(guildId, settings, { starterId: moderatorId, formatName }));
+    const started = await this.deps.queue.run(guildId, () => this.startInQueue(guildId, settings, { starterId: moderatorId, formatName }));
+    if (started.ok) await this.deps.changes?.publish({ kind: 'meeting', guildId });
+    return started;
   }
 
   /**
@@ -123,12 +128,14 @@ export class MeetingService {
   }
 
   /** A moderator's steering. Deadlines that passed are applied first, so it acts on the real current round. */
-  steer(guildId: string, steering: Steering): Promise<Result<{ before: MeetingRecord; after: MeetingRecord }, MeetingServiceProblem>> {
-    return this.update(guildId, (record, now) => {
+  async steer(guildId: string, steering: Steering): Promise<Result<{ before: MeetingRecord; after: MeetingRecord }, MeetingServiceProblem>> {
+    const steered = await this.update(guildId, (record, now) => {
       const state = catchUp(record.state, now).state;
       const changed = applySteering(state, steering, now);
       return changed.ok ? ok({ ...record, state: changed.value }) : changed;
     });
+    if (steered.ok) await this.deps.changes?.publish({ kind: 'meeting', guildId });
+    return steered;
   }
 
   /** The timer's tick (and start-up's catch-up): moves past every deadline that has passed. */

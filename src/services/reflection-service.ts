@@ -17,6 +17,7 @@ import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { HelpRequestStore } from '../store/help-request-store.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { ReflectionStore } from '../store/reflection-store.ts';
+import type { ChangeFeed } from './changes.ts';
 import type { CircleService } from './circle-service.ts';
 
 /** A late reflection is still posted within this long of its slot (saying so); after that, skipped. */
@@ -32,6 +33,8 @@ export interface ReflectionServiceDeps {
   readonly queue: GuildWriteQueue;
   readonly rules: HelpRules;
   readonly prompts: ReflectionPrompts;
+  /** Where a reflection asked for now is announced, for the Discord layer to post. */
+  readonly changes?: ChangeFeed;
   readonly now?: () => Date;
 }
 
@@ -109,6 +112,17 @@ export class ReflectionService {
     return occurrence.kind === 'start' && (await this.claim(guildId, occurrence.key)) ? occurrence.key : null;
   }
 
+  /**
+   * `/reflection post`: the reflection, now. It counts as this week's scheduled one only if the slot has
+   * come and it was not posted yet (`asScheduled`); either way it is announced, and posted once.
+   */
+  async postNow(guildId: string): Promise<{ asScheduled: boolean }> {
+    const slotKey = await this.claimIfSlotDue(guildId);
+    const at = this.now();
+    await this.deps.changes?.publish({ kind: 'reflection', guildId, at, key: slotKey ?? `now${at.getTime().toString(36)}` });
+    return { asScheduled: slotKey !== null };
+  }
+
   /** This week's prompts, the same the group's reflection asks (for a member's own `/stats`). */
   async promptsThisWeek(guildId: string): Promise<{ helping: string; needs: string } | null> {
     const settings = await this.deps.circle.settings(guildId);
@@ -120,11 +134,6 @@ export class ReflectionService {
   /** Below this many members active in the week, the reflection shows no type breakdown. */
   get minActive(): number {
     return this.deps.rules.reflectionMinActive;
-  }
-
-  /** The clock the reflection reads (the services' clock). */
-  currentTime(): Date {
-    return this.now();
   }
 }
 

@@ -7,6 +7,7 @@ import { checkSkipDate, withSkipDate, type SkipDateProblem } from '../domain/sch
 import { checkScheduleInput, type ScheduleInput, type ScheduleProblem, type WeeklySchedule } from '../domain/schedules/schedule.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { ScheduleEntry, ScheduleStore } from '../store/schedule-store.ts';
+import type { ChangeFeed } from './changes.ts';
 import type { CircleService } from './circle-service.ts';
 import type { MeetingService } from './meeting-service.ts';
 
@@ -35,6 +36,8 @@ export interface ScheduleServiceDeps {
   readonly meetings: MeetingService;
   readonly schedules: ScheduleStore;
   readonly queue: GuildWriteQueue;
+  /** Where changed schedules are announced, for the server's Events tab to follow. */
+  readonly changes?: ChangeFeed;
   readonly now?: () => Date;
 }
 
@@ -60,7 +63,7 @@ export class ScheduleService {
     if (!this.deps.meetings.format(checked.value.format)) {
       return err({ kind: 'unknown-format', name: checked.value.format, known: this.deps.meetings.formatNames() });
     }
-    return this.deps.queue.run(guildId, async () => {
+    const added = await this.deps.queue.run(guildId, async () => {
       const entries = await this.deps.schedules.list(guildId);
       if (entries.length >= MAX_SCHEDULES_PER_GUILD) return err({ kind: 'too-many' as const, max: MAX_SCHEDULES_PER_GUILD });
       const now = this.now();
@@ -70,6 +73,8 @@ export class ScheduleService {
       this.nextCheck.delete(schedule.id);
       return ok({ entry, next: nextOccurrenceDetail(schedule, now).at });
     });
+    if (added.ok) await this.deps.changes?.publish({ kind: 'schedules', guildId });
+    return added;
   }
 
   async list(guildId: string): Promise<Array<{ entry: ScheduleEntry; next: Date }>> {
@@ -77,8 +82,8 @@ export class ScheduleService {
     return (await this.deps.schedules.list(guildId)).map((entry) => ({ entry, next: nextOccurrenceDetail(entry.schedule, now).at }));
   }
 
-  remove(guildId: string, scheduleId: string): Promise<Result<ScheduleEntry, ScheduleServiceProblem>> {
-    return this.deps.queue.run(guildId, async () => {
+  async remove(guildId: string, scheduleId: string): Promise<Result<ScheduleEntry, ScheduleServiceProblem>> {
+    const removed = await this.deps.queue.run(guildId, async () => {
       const entries = await this.deps.schedules.list(guildId);
       const entry = entries.find((candidate) => candidate.schedule.id === scheduleId);
       if (!entry) return err({ kind: 'unknown-schedule' as const });
@@ -86,6 +91,8 @@ export class ScheduleService {
       this.nextCheck.delete(scheduleId);
       return ok(entry);
     });
+    if (removed.ok) await this.deps.changes?.publish({ kind: 'schedules', guildId, removed: removed.value });
+    return removed;
   }
 
   /** Skips the occurrence on local date `date` (a holiday); a date that is not an occurrence is refused. */
@@ -96,6 +103,7 @@ export class ScheduleService {
     if (!checked.ok) return checked;
     const skipped = await this.update(guildId, scheduleId, (current) => ({ ...current, schedule: withSkipDate(current.schedule, checked.value) }));
     if (!skipped.ok) return skipped;
+    await this.deps.changes?.publish({ kind: 'schedules', guildId });
     return ok({ entry: skipped.value, date: checked.value, next: nextOccurrenceDetail(skipped.value.schedule, this.now()).at });
   }
 
