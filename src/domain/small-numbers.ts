@@ -1,5 +1,5 @@
 /**
- * Numbers that could point at one person are never shown (DOMAIN.md, "No shaming, no leaderboards").
+ * Numbers that could point at one person are never shown (docs/research.md: no shaming, no leaderboards).
  * Pure rules shared by the meeting summary, the weekly reflection and its chart:
  *
  * - A **small group** is one with fewer members than the reflection threshold (`reflectionMinActive`
