@@ -14,6 +14,10 @@ export interface SandboxConfig {
   readonly interactionTokenLifetimeMs: number;
   /** `http://127.0.0.1:PORT`, known once the server listens. */
   origin: string;
+  /** GET /gateway/bot's `shards`: the shard count Discord recommends for the bot. */
+  readonly recommendedShards: number;
+  /** GET /gateway/bot's `session_start_limit.max_concurrency`: identify buckets per 5 s. */
+  readonly maxConcurrency: number;
 }
 
 export interface SandboxBase {
@@ -21,4 +25,6 @@ export interface SandboxBase {
   readonly state: SandboxState;
   /** Connected gateway sessions, for diagnostics ("nobody received that interaction"). */
   readonly gatewaySessions: () => number;
+  /** Whether a connected session is on the shard that owns this guild, for the same diagnostics. */
+  readonly gatewayReaches: (guildId: string) => boolean;
 }

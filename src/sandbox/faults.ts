@@ -22,9 +22,50 @@ interface PendingFault extends FailNextInput {
   remaining: number;
 }
 
+/** What the global limit saw for one bot token (`Sandbox.globalRateLimit()`). */
+export interface GlobalLimitStats {
+  /** The enforced requests per second, or undefined when the limit is off (nothing is counted then). */
+  readonly limit: number | undefined;
+  /** Requests counted against the budget and let through. */
+  readonly admitted: number;
+  /** Requests answered 429 `{global: true}`. */
+  readonly refused: number;
+  /** The most requests admitted within one second (sliding): never above `limit`. */
+  readonly peak: number;
+}
+
+/** One token's admitted requests of the last second, oldest first (a queue with a moving head). */
+class TokenWindow {
+  private times: number[] = [];
+  private head = 0;
+  admitted = 0;
+  refused = 0;
+  peak = 0;
+
+  /** Forgets requests a second old or older; returns how many are left in the window. */
+  size(now: number): number {
+    while (this.head < this.times.length && now - this.times[this.head]! >= 1000) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+
+  oldest(): number {
+    return this.times[this.head]!;
+  }
+
+  admit(now: number): void {
+    this.times.push(now);
+    this.admitted++;
+    this.peak = Math.max(this.peak, this.times.length - this.head);
+  }
+}
+
 export class FaultInjector {
   private readonly pending: PendingFault[] = [];
-  private readonly recent: number[] = [];
+  private readonly windows = new Map<string, TokenWindow>();
 
   constructor(private readonly globalRequestsPerSecond?: number) {}
 
@@ -49,19 +90,34 @@ export class FaultInjector {
   }
 
   /**
-   * Discord's global limit (per bot, all routes but interaction callbacks), as a one-second
-   * sliding window. Only counted when the option is set, like a bot that has not been granted more.
+   * Discord's global limit (per bot, all routes but interaction callbacks), as a one-second sliding
+   * window. It is kept per token, as on Discord: every client, connection, process or proxy that
+   * presents the same token (`key`, the Authorization header) draws on one budget. Only counted when
+   * the option is set, like a bot that has not been granted more.
    */
-  checkGlobalLimit(now: number = Date.now()): FaultResponse | undefined {
+  checkGlobalLimit(key: string, now: number = Date.now()): FaultResponse | undefined {
     const limit = this.globalRequestsPerSecond;
     if (!limit) return undefined;
-    while (this.recent.length > 0 && now - this.recent[0]! >= 1000) this.recent.shift();
-    if (this.recent.length >= limit) {
-      const retryAfter = Math.max(0.001, (1000 - (now - this.recent[0]!)) / 1000);
+    let window = this.windows.get(key);
+    if (!window) this.windows.set(key, (window = new TokenWindow()));
+    if (window.size(now) >= limit) {
+      window.refused++;
+      const retryAfter = Math.max(0.001, (1000 - (now - window.oldest())) / 1000);
       return rateLimited(retryAfter, true, 'global-rate-limit');
     }
-    this.recent.push(now);
+    window.admit(now);
     return undefined;
+  }
+
+  /** What the global limit counted for this key (the Authorization header). */
+  globalLimitStats(key: string): GlobalLimitStats {
+    const window = this.windows.get(key);
+    return {
+      limit: this.globalRequestsPerSecond,
+      admitted: window?.admitted ?? 0,
+      refused: window?.refused ?? 0,
+      peak: window?.peak ?? 0,
+    };
   }
 }
 

@@ -5,11 +5,19 @@
  * and last sequence number and gets every dispatch it missed replayed, then RESUMED. A session ends
  * when the client closes normally (1000/1001), when it is invalidated (op 9), or when the sandbox
  * closes.
+ *
+ * Sharding as on Discord: IDENTIFY's `shard: [id, count]` (default [0, 1]) makes the session one shard
+ * of the bot. It gets only its guilds, `(guild_id >> 22) % count`, in READY and after; events without a
+ * guild (DMs) go to shard 0 only. An invalid shard closes with 4010, a shard with more guilds than
+ * `maxGuildsPerShard` with 4011. IDENTIFYs share buckets `id % maxConcurrency`; with
+ * `identifyIntervalMs` set, a second IDENTIFY in a bucket within that interval gets op 9 (not
+ * resumable) and must be sent again later.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { shardOf } from './snowflake.ts';
 import type { SandboxState } from './state.ts';
 
 export const GatewayOp = {
@@ -33,20 +41,30 @@ export const GatewayClose = {
   AuthenticationFailed: 4004,
   AlreadyAuthenticated: 4005,
   RateLimited: 4008,
+  InvalidShard: 4010,
+  ShardingRequired: 4011,
   InvalidApiVersion: 4012,
   InvalidIntents: 4013,
   DisallowedIntents: 4014,
 } as const;
 
-const Intent = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildPresences: 1 << 8, GuildMessages: 1 << 9, MessageContent: 1 << 15, GuildScheduledEvents: 1 << 16 } as const;
+const Intent = {
+  Guilds: 1 << 0,
+  GuildMembers: 1 << 1,
+  GuildPresences: 1 << 8,
+  GuildMessages: 1 << 9,
+  DirectMessages: 1 << 12,
+  MessageContent: 1 << 15,
+  GuildScheduledEvents: 1 << 16,
+} as const;
 
 export type PrivilegedIntent = 'GuildMembers' | 'GuildPresences' | 'MessageContent';
 
 /** Which intent a dispatch needs; events not listed (READY, INTERACTION_CREATE...) always go out. */
-function intentFor(event: string): number {
+function intentFor(event: string, guildId: string | undefined): number {
   if (event.startsWith('GUILD_MEMBER')) return Intent.GuildMembers;
   if (event.startsWith('GUILD_SCHEDULED_EVENT')) return Intent.GuildScheduledEvents;
-  if (event.startsWith('MESSAGE_')) return Intent.GuildMessages;
+  if (event.startsWith('MESSAGE_')) return guildId ? Intent.GuildMessages : Intent.DirectMessages;
   if (event.startsWith('GUILD_') || event.startsWith('CHANNEL_') || event.startsWith('THREAD_')) return Intent.Guilds;
   return 0;
 }
@@ -57,10 +75,48 @@ const SEND_WINDOW_MS = 60_000;
 /** How many dispatches a session keeps for replay on RESUME. */
 const REPLAY_BUFFER = 5000;
 
+/** `[shard_id, shard_count]`, as in IDENTIFY and READY. */
+export type ShardTuple = [number, number];
+
+/** The guild an event belongs to: `guild_id`, or the guild itself for GUILD_CREATE/UPDATE/DELETE. */
+function guildOf(event: string, data: unknown): string | undefined {
+  const d = data as { guild_id?: unknown; id?: unknown } | null;
+  if (typeof d?.guild_id === 'string') return d.guild_id;
+  if ((event === 'GUILD_CREATE' || event === 'GUILD_UPDATE' || event === 'GUILD_DELETE') && typeof d?.id === 'string') return d.id;
+  return undefined;
+}
+
+/** IDENTIFY's `shard`: absent means [0, 1]; anything but 0 <= id < count is invalid (undefined). */
+function parseShard(raw: unknown): ShardTuple | undefined {
+  if (raw === undefined || raw === null) return [0, 1];
+  if (!Array.isArray(raw) || raw.length !== 2) return undefined;
+  const [id, count] = raw;
+  if (!Number.isInteger(id) || !Number.isInteger(count) || count < 1 || id < 0 || id >= count) return undefined;
+  return [id, count];
+}
+
+/** One IDENTIFY and what became of it, in order (`Sandbox.gatewayIdentifies`). */
+export interface GatewayIdentify {
+  /** The `shard` the client sent, as sent (absent: undefined). */
+  shard: unknown;
+  outcome:
+    | 'ready'
+    | 'invalid-shard'
+    | 'sharding-required'
+    | 'too-soon'
+    | 'authentication-failed'
+    | 'invalid-intents'
+    | 'disallowed-intents'
+    | 'already-authenticated';
+  /** Identify bucket (`shard_id % max_concurrency`) for a valid shard. */
+  bucket?: number;
+}
+
 interface Session {
   id: string;
   seq: number;
   intents: number;
+  shard: ShardTuple;
   buffer: Array<{ s: number; frame: string }>;
   connection?: Connection;
 }
@@ -79,12 +135,22 @@ export interface GatewayOptions {
   url: () => string;
   /** Privileged intents "enabled in the developer portal"; asking for others closes with 4014. */
   privilegedIntents: ReadonlyArray<PrivilegedIntent>;
+  /** A shard whose share of the guilds is larger closes with 4011 (Discord: 2,500). */
+  maxGuildsPerShard: number;
+  /** Identify buckets: shard `id % maxConcurrency` (GET /gateway/bot's `max_concurrency`). */
+  maxConcurrency: number;
+  /** One IDENTIFY per bucket per this many ms (Discord: 5000); 0 does not enforce it. */
+  identifyIntervalMs: number;
 }
 
 export class GatewayServer {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
+  /** When each identify bucket last started a session. */
+  private readonly lastIdentifyAt = new Map<number, number>();
+  /** Every IDENTIFY received, with its outcome. */
+  readonly identifies: GatewayIdentify[] = [];
 
   constructor(private readonly opts: GatewayOptions) {
     this.wss.on('connection', (ws, req) => this.onConnection(ws, req));
@@ -102,10 +168,26 @@ export class GatewayServer {
     return n;
   }
 
-  /** Sends an event to every session; disconnected sessions buffer it for their RESUME. */
+  /** The shards of the connected, identified sessions, in the order they identified. */
+  get connectedShards(): ShardTuple[] {
+    return [...this.sessions.values()].filter((s) => s.connection).map((s) => [...s.shard] as ShardTuple);
+  }
+
+  /** Whether a connected session would receive this guild's events (no guild: shard 0's). */
+  reaches(guildId: string | undefined): boolean {
+    for (const s of this.sessions.values()) if (s.connection && this.owns(s, guildId)) return true;
+    return false;
+  }
+
+  /**
+   * Sends an event to the sessions of the shard that owns its guild (events without a guild: shard
+   * 0); disconnected sessions buffer it for their RESUME.
+   */
   dispatch(event: string, data: unknown): void {
-    const needed = intentFor(event);
+    const guildId = guildOf(event, data);
+    const needed = intentFor(event, guildId);
     for (const session of this.sessions.values()) {
+      if (!this.owns(session, guildId)) continue;
       if (needed && !(session.intents & needed)) continue;
       this.send(session, event, this.shape(session, event, data));
     }
@@ -208,38 +290,51 @@ export class GatewayServer {
     return typeof token === 'string' && token.replace(/^Bot /, '') === this.opts.token;
   }
 
+  private owns(session: Session, guildId: string | undefined): boolean {
+    const [id, count] = session.shard;
+    return guildId === undefined ? id === 0 : shardOf(guildId, count) === id;
+  }
+
   private identify(conn: Connection, d: any) {
-    if (conn.session) {
-      conn.ws.close(GatewayClose.AlreadyAuthenticated, 'Already authenticated.');
-      return;
-    }
-    if (!this.tokenMatches(d?.token)) {
-      conn.ws.close(GatewayClose.AuthenticationFailed, 'Authentication failed.');
-      return;
-    }
-    if (!Number.isInteger(d?.intents) || d.intents < 0) {
-      conn.ws.close(GatewayClose.InvalidIntents, 'Invalid intent(s).');
-      return;
-    }
+    const refuse = (outcome: GatewayIdentify['outcome'], code: number, reason: string) => {
+      this.identifies.push({ shard: d?.shard, outcome });
+      conn.ws.close(code, reason);
+    };
+    if (conn.session) return refuse('already-authenticated', GatewayClose.AlreadyAuthenticated, 'Already authenticated.');
+    if (!this.tokenMatches(d?.token)) return refuse('authentication-failed', GatewayClose.AuthenticationFailed, 'Authentication failed.');
+    if (!Number.isInteger(d?.intents) || d.intents < 0) return refuse('invalid-intents', GatewayClose.InvalidIntents, 'Invalid intent(s).');
     const disallowed = (['GuildMembers', 'GuildPresences', 'MessageContent'] as const).filter(
       (name) => d.intents & Intent[name] && !this.opts.privilegedIntents.includes(name),
     );
-    if (disallowed.length > 0) {
-      conn.ws.close(GatewayClose.DisallowedIntents, 'Disallowed intent(s).');
+    if (disallowed.length > 0) return refuse('disallowed-intents', GatewayClose.DisallowedIntents, 'Disallowed intent(s).');
+    const shard = parseShard(d.shard);
+    if (!shard) return refuse('invalid-shard', GatewayClose.InvalidShard, 'Invalid shard.');
+    const { state } = this.opts;
+    const guildIds = [...state.guilds.keys()].filter((id) => shardOf(id, shard[1]) === shard[0]);
+    if (guildIds.length > this.opts.maxGuildsPerShard) return refuse('sharding-required', GatewayClose.ShardingRequired, 'Sharding required.');
+    // Discord starts max_concurrency sessions per 5 s, one per bucket; an IDENTIFY it cannot start a
+    // session for is answered with op 9 (not resumable): the client identifies again later.
+    const bucket = shard[0] % this.opts.maxConcurrency;
+    const now = Date.now();
+    const last = this.lastIdentifyAt.get(bucket);
+    if (this.opts.identifyIntervalMs > 0 && last !== undefined && now - last < this.opts.identifyIntervalMs) {
+      this.identifies.push({ shard: d.shard, outcome: 'too-soon', bucket });
+      this.sendRaw(conn, { op: GatewayOp.InvalidSession, d: false });
       return;
     }
-    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents: d.intents, buffer: [], connection: conn };
+    this.lastIdentifyAt.set(bucket, now);
+    this.identifies.push({ shard: d.shard, outcome: 'ready', bucket });
+    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents: d.intents, shard, buffer: [], connection: conn };
     this.sessions.set(session.id, session);
     conn.session = session;
-    const { state } = this.opts;
     this.send(session, 'READY', {
       v: 10,
       user: { ...state.botUser, verified: true, mfa_enabled: false, flags: 0 },
-      guilds: [...state.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      guilds: guildIds.map((id) => ({ id, unavailable: true })),
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: this.opts.url(),
-      shard: Array.isArray(d.shard) ? d.shard : [0, 1],
+      shard,
       application: { id: state.applicationId, flags: 0 },
       user_settings: {},
       relationships: [],
@@ -251,7 +346,7 @@ export class GatewayServer {
       _trace: ['["sandbox"]'],
     });
     // Without a GUILD_CREATE for each READY guild, discord.js delays clientReady by 15 s.
-    for (const guildId of state.guilds.keys()) {
+    for (const guildId of guildIds) {
       if (session.intents & Intent.Guilds) this.send(session, 'GUILD_CREATE', this.shape(session, 'GUILD_CREATE', state.guildCreatePayload(guildId)));
     }
   }

@@ -372,7 +372,12 @@ export class InteractionTracker {
       };
       const timer = setTimeout(() => {
         const seen = r.callbacks.map((c) => c.type).join(', ') || 'none';
-        const hint = this.core.gatewaySessions() === 0 ? '; no bot is connected to the gateway' : '';
+        const hint =
+          this.core.gatewaySessions() === 0
+            ? '; no bot is connected to the gateway'
+            : this.core.gatewayReaches(r.guildId)
+              ? ''
+              : "; no connected shard owns this guild (see Sandbox.shardOf)";
         finish(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what} to ${r.label} (callbacks so far: ${seen}${hint})`)));
       }, timeoutMs);
       r.listeners.add(check);

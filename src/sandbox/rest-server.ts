@@ -2,7 +2,8 @@
  * The HTTP side of the sandbox: Discord's REST API v10 under `/api/v10`, the gateway upgrade on
  * `/gateway`, and uploaded attachments under `/attachments`. Every API request is recorded; each
  * one passes, in order: injected faults, the global rate limit, routing, authentication, body
- * validation (OpenAPI schema, then Discord's semantic limits), and finally its route handler.
+ * validation (OpenAPI schema, then Discord's semantic limits), and finally its route handler. The
+ * global limit is counted per token (the Authorization header), not per connection or client.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -124,8 +125,9 @@ export class RestServer {
 
     const fault =
       this.opts.faults.take(method, path, route) ??
-      // Interaction callbacks and webhooks are exempt from the global limit on Discord too.
-      (match && match.def.auth !== 'none' ? this.opts.faults.checkGlobalLimit() : undefined);
+      // Interaction callbacks and webhooks are exempt from the global limit on Discord too. The budget
+      // is the token's: every client presenting it (several shards, processes, a proxy) shares it.
+      (match && match.def.auth !== 'none' ? this.opts.faults.checkGlobalLimit(authHeader ?? '') : undefined);
     if (fault) {
       record.fault = fault.reason;
       return reply(fault.status, fault.body, fault.headers);

@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxConfig, SandboxCore } from './core.ts';
-import { FaultInjector, type FailNextInput } from './faults.ts';
-import { GatewayServer, type PrivilegedIntent } from './gateway.ts';
+import { FaultInjector, type FailNextInput, type GlobalLimitStats } from './faults.ts';
+import { GatewayServer, type GatewayIdentify, type PrivilegedIntent, type ShardTuple } from './gateway.ts';
 import {
   InteractionTracker,
   type AutocompleteInput,
@@ -23,6 +23,7 @@ import { parsePermissions } from './permissions.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
 import { RestServer } from './rest-server.ts';
 import { gatewayUrl } from './routes/meta.ts';
+import { shardOf } from './snowflake.ts';
 import type {
   RecordedRequest,
   SandboxChannel,
@@ -48,12 +49,27 @@ export interface SandboxOptions {
   interactionDeadlineMs?: number;
   /** Interaction webhook tokens (follow-ups, `@original`) expire after this (Discord: 15 min). */
   interactionTokenLifetimeMs?: number;
-  /** Enforce Discord's global rate limit with 429 `{global: true}` beyond this many requests/s. */
+  /**
+   * Enforce Discord's global rate limit with 429 `{global: true}` beyond this many requests/s, counted
+   * per token: every client using the bot's token shares it, as on Discord (see `globalRateLimit()`).
+   */
   globalRequestsPerSecond?: number;
   /** The bot's username. */
   botName?: string;
   /** Privileged intents enabled for the app (default: all three); others make IDENTIFY fail with 4014. */
   privilegedIntents?: PrivilegedIntent[];
+  /** GET /gateway/bot's recommended `shards` (default 1). */
+  recommendedShards?: number;
+  /** GET /gateway/bot's `session_start_limit.max_concurrency` (default 1): identify buckets are `shard_id % this`. */
+  maxConcurrency?: number;
+  /** IDENTIFY for a shard that would hold more guilds closes with 4011 (default: Discord's 2,500). */
+  maxGuildsPerShard?: number;
+  /**
+   * One IDENTIFY per bucket per this many ms; an earlier one gets op 9 and must be retried (Discord:
+   * 5000). Default 0, not enforced: separate clients (a restarted bot, another process) each pace only
+   * themselves, so a test restarting the bot would wait for discord.js's 5 s retry. Sharding tests set it.
+   */
+  identifyIntervalMs?: number;
 }
 
 /** Discord's discord-api-spec, vendored with its licence (see `spec/README.md`). */
@@ -75,6 +91,12 @@ function loadOpenApi(file: string): OpenApiValidator {
       { cause: err },
     );
   }
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw new Error(`Sandbox option ${name} must be an integer of at least ${min}`);
+  return value;
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -111,12 +133,15 @@ export class Sandbox {
       interactionDeadlineMs: opts.interactionDeadlineMs ?? 3000,
       interactionTokenLifetimeMs: opts.interactionTokenLifetimeMs ?? 15 * 60_000,
       origin: '',
+      recommendedShards: positiveInteger('recommendedShards', opts.recommendedShards, 1),
+      maxConcurrency: positiveInteger('maxConcurrency', opts.maxConcurrency, 1),
     };
     const core: SandboxCore = {
       config: this.config,
       state: this.state,
       interactions: this.interactions,
       gatewaySessions: () => this.gateway.connectedSessions,
+      gatewayReaches: (guildId) => this.gateway.reaches(guildId),
     };
     this.interactions.attach(core);
     this.gateway = new GatewayServer({
@@ -125,6 +150,9 @@ export class Sandbox {
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 500,
       url: () => gatewayUrl(core),
       privilegedIntents: opts.privilegedIntents ?? ['GuildMembers', 'GuildPresences', 'MessageContent'],
+      maxGuildsPerShard: positiveInteger('maxGuildsPerShard', opts.maxGuildsPerShard, 2500, 0),
+      maxConcurrency: this.config.maxConcurrency,
+      identifyIntervalMs: positiveInteger('identifyIntervalMs', opts.identifyIntervalMs, 0, 0),
     });
     this.state.dispatch = (event, data) => this.gateway.dispatch(event, data);
     this.faults = new FaultInjector(opts.globalRequestsPerSecond);
@@ -144,8 +172,18 @@ export class Sandbox {
 
   // ================================================================ world building
 
-  createGuild(input: { name: string; ownerUsername?: string }): SandboxGuild {
+  /** `shard: [id, count]` mints a guild id that falls on that shard when the bot runs `count` shards. */
+  createGuild(input: { name: string; ownerUsername?: string; shard?: readonly [number, number] }): SandboxGuild {
+    if (input.shard) {
+      const [id, count] = input.shard;
+      if (!Number.isInteger(id) || !Number.isInteger(count) || count < 1 || id < 0 || id >= count) throw new Error(`Invalid shard [${id}, ${count}]`);
+    }
     return this.state.createGuild(input);
+  }
+
+  /** The shard that owns a guild when the bot runs `shardCount` shards: `(guild_id >> 22) % shardCount`. */
+  shardOf(guildId: string, shardCount: number): number {
+    return shardOf(guildId, shardCount);
   }
 
   /** `permissionOverwrites` let a test take permissions away (from @everyone = guild id, a role, or the bot). */
@@ -222,6 +260,15 @@ export class Sandbox {
 
   async submitModal(input: SubmitModalInput): Promise<InteractionHandle> {
     return this.interactions.submitModal(input);
+  }
+
+  /**
+   * A user (any the sandbox knows, e.g. a member's `user.id`) writes to the bot in DMs: a MESSAGE_CREATE
+   * without a guild, sent to shard 0 only, with the DirectMessages intent. Only announced: the DM
+   * channel and message are not served over REST.
+   */
+  directMessage(input: { userId: string; content: string }): Record<string, unknown> {
+    return this.state.directMessage(input.userId, input.content);
   }
 
   // ================================================================ reading the bot's output
@@ -311,6 +358,24 @@ export class Sandbox {
   /** Currently connected, identified gateway sessions. */
   get gatewaySessions(): number {
     return this.gateway.connectedSessions;
+  }
+
+  /** The `[shard_id, shard_count]` of each connected, identified session. */
+  get gatewayShards(): ShardTuple[] {
+    return this.gateway.connectedShards;
+  }
+
+  /** Every IDENTIFY the gateway received, in order, with its shard and outcome. */
+  get gatewayIdentifies(): GatewayIdentify[] {
+    return this.gateway.identifies.map((i) => structuredClone(i));
+  }
+
+  /**
+   * What the global rate limit counted for a bot token (default: the sandbox's), over every client that
+   * presented it: requests admitted and refused, and the most admitted within one second.
+   */
+  globalRateLimit(token: string = this.token): GlobalLimitStats {
+    return this.faults.globalLimitStats(`Bot ${token}`);
   }
 
   async close(): Promise<void> {

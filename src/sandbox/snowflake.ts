@@ -21,6 +21,20 @@ export class SnowflakeGenerator {
     this.lastMs = ms;
     return (((ms - DISCORD_EPOCH) << 22n) | (this.worker << 17n) | this.increment).toString();
   }
+
+  /** The next id that falls on gateway shard `shardId` of `shardCount` (its millisecond moves up to `shardCount - 1` ahead). */
+  nextOnShard(shardId: number, shardCount: number): string {
+    for (let at = Math.max(Date.now(), Number(this.lastMs)); ; at++) {
+      if (Number((BigInt(at) - DISCORD_EPOCH) % BigInt(shardCount)) !== shardId) continue;
+      const id = this.next(at);
+      if (shardOf(id, shardCount) === shardId) return id;
+    }
+  }
+}
+
+/** Discord's rule: a guild belongs to shard `(guild_id >> 22) % shard_count`; DMs go to shard 0. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 
 export function snowflakeTimestamp(id: string): number {

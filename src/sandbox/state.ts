@@ -75,6 +75,8 @@ export class SandboxState {
   /** Set by the sandbox to the gateway's dispatcher. */
   dispatch: (event: string, data: unknown) => void = () => {};
   private readonly channelMessages = new Map<string, string[]>();
+  /** DM channels between a user (the key) and the bot. */
+  private readonly dmChannels = new Map<string, { id: string; type: 1; recipients: SandboxUser[]; last_message_id: string | null; flags: 0 }>();
   private readonly nonces = new Map<string, { messageId: string; at: number }>();
   private readonly messageListeners = new Set<(change: MessageChange) => void>();
 
@@ -114,9 +116,9 @@ export class SandboxState {
     return g;
   }
 
-  createGuild(input: { name: string; ownerUsername?: string }): SandboxGuild {
+  createGuild(input: { name: string; ownerUsername?: string; shard?: readonly [number, number] }): SandboxGuild {
     const owner = this.createUser(input.ownerUsername ?? 'owner');
-    const id = this.ids.next();
+    const id = input.shard ? this.ids.nextOnShard(input.shard[0], input.shard[1]) : this.ids.next();
     const guild: SandboxGuild = {
       id,
       name: input.name,
@@ -498,6 +500,42 @@ export class SandboxState {
 
   channelMessageList(channelId: string): SandboxMessage[] {
     return (this.channelMessages.get(channelId) ?? []).map((id) => this.messages.get(id)).filter((m) => m !== undefined);
+  }
+
+  /**
+   * A user writes to the bot in DMs: MESSAGE_CREATE without `guild_id`, which Discord sends to shard 0
+   * with the DirectMessages intent. Only announced: the DM channel and message are not served by REST.
+   */
+  directMessage(userId: string, content: string): Record<string, unknown> {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`Unknown user ${userId}`);
+    let channel = this.dmChannels.get(userId);
+    if (!channel) {
+      channel = { id: this.ids.next(), type: 1, recipients: [clone(user)], last_message_id: null, flags: 0 };
+      this.dmChannels.set(userId, channel);
+    }
+    const id = this.ids.next();
+    channel.last_message_id = id;
+    const message = {
+      id,
+      type: 0,
+      channel_id: channel.id,
+      author: clone(user),
+      content,
+      embeds: [],
+      components: [],
+      attachments: [],
+      flags: 0,
+      timestamp: iso(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+    };
+    this.dispatch('MESSAGE_CREATE', message);
+    return clone(message);
   }
 
   /** MESSAGE_CREATE/UPDATE carry the author's member object in guilds. */

@@ -34,8 +34,8 @@ export const metaRoutes: RouteDef[] = [
     handle: (_req, core) => ({
       body: {
         url: gatewayUrl(core),
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+        shards: core.config.recommendedShards,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: core.config.maxConcurrency },
       },
     }),
   },
