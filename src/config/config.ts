@@ -3,6 +3,9 @@ import { err, ok, type Result } from '../domain/result.ts';
 
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const STORE_URL_DEFAULT = 'sqlite://data/helper-circle.sqlite';
+/** `npm run proxy` listens here unless PROXY_HOST / PROXY_PORT say otherwise. */
+export const PROXY_HOST_DEFAULT = '127.0.0.1';
+export const PROXY_PORT_DEFAULT = 8080;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
@@ -25,6 +28,21 @@ const environmentSchema = z.object({
   ),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
   DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a server (guild) id: 17 to 20 digits' })),
+  // `npm run proxy` only (README, "Running at scale"); the bot ignores them.
+  PROXY_HOST: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.:-]+$/, { error: 'must be an address to listen on, such as 127.0.0.1 or 0.0.0.0' }),
+  ),
+  PROXY_PORT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, { error: 'must be a port number from 0 to 65535' })
+      .transform(Number)
+      .refine((port) => port <= 65_535, { error: 'must be a port number from 0 to 65535' }),
+  ),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,13 +55,26 @@ export interface Config {
   readonly devGuildId: string | undefined;
 }
 
+/** What `npm run proxy` (src/proxy/main.ts) reads: the one bot token it serves and where Discord is. */
+export interface ProxyConfig {
+  readonly discordToken: string;
+  /** Upstream: Discord's REST API (or the sandbox's, in tests). */
+  readonly discordApiUrl: string;
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly logLevel: LogLevel;
+}
+
 export interface ConfigProblem {
   readonly variable: string;
   readonly message: string;
 }
 
-/** Reads the environment once. Problems name the variable and what is expected, never its value. */
-export function readConfig(env: NodeJS.ProcessEnv): Result<Config, ConfigProblem[]> {
+type Environment = z.infer<typeof environmentSchema>;
+
+/** The one schema over the whole environment; problems name the variable and what is expected, never its value. */
+function parseEnvironment(env: NodeJS.ProcessEnv): Result<Environment, ConfigProblem[]> {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     return err(
@@ -53,12 +84,35 @@ export function readConfig(env: NodeJS.ProcessEnv): Result<Config, ConfigProblem
       })),
     );
   }
-  const value = parsed.data;
+  return ok(parsed.data);
+}
+
+const apiUrl = (value: Environment) => (value.DISCORD_API_URL ?? DISCORD_API_DEFAULT).replace(/\/+$/, '');
+
+/** Reads the environment once. Problems name the variable and what is expected, never its value. */
+export function readConfig(env: NodeJS.ProcessEnv): Result<Config, ConfigProblem[]> {
+  const parsed = parseEnvironment(env);
+  if (!parsed.ok) return parsed;
+  const value = parsed.value;
   return ok({
     discordToken: value.DISCORD_TOKEN,
-    discordApiUrl: (value.DISCORD_API_URL ?? DISCORD_API_DEFAULT).replace(/\/+$/, ''),
+    discordApiUrl: apiUrl(value),
     storeUrl: value.STORE_URL ?? STORE_URL_DEFAULT,
     logLevel: value.LOG_LEVEL ?? 'info',
     devGuildId: value.DEV_GUILD_ID,
+  });
+}
+
+/** The REST proxy's settings, through the same schema: DISCORD_API_URL is its upstream here. */
+export function readProxyConfig(env: NodeJS.ProcessEnv): Result<ProxyConfig, ConfigProblem[]> {
+  const parsed = parseEnvironment(env);
+  if (!parsed.ok) return parsed;
+  const value = parsed.value;
+  return ok({
+    discordToken: value.DISCORD_TOKEN,
+    discordApiUrl: apiUrl(value),
+    host: value.PROXY_HOST ?? PROXY_HOST_DEFAULT,
+    port: value.PROXY_PORT ?? PROXY_PORT_DEFAULT,
+    logLevel: value.LOG_LEVEL ?? 'info',
   });
 }
