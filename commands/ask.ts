@@ -1,13 +1,13 @@
-import { ComponentType, SlashCommandBuilder, TextInputStyle } from 'discord.js';
+import { SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
-import { ADDITION_MAX_LENGTH, OFFER_MESSAGE_MAX_LENGTH, TOPIC_MAX_LENGTH, type HelpRequest } from '../src/domain/requests/help-request.ts';
+import { TOPIC_MAX_LENGTH, type HelpRequest } from '../src/domain/requests/help-request.ts';
 import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
-import { customIdCodec, idPart } from '../src/discord/custom-id.ts';
 import { makeOffer, showRequest } from '../src/discord/help-actions.ts';
 import { HELP_IDS, postAddition, refreshRequest } from '../src/discord/help-posts.ts';
+import { additionForm, additionPosted, HELP_FORM_IDS, OFFER_FIELD, requestClosed, requestOfferForm } from '../src/discord/help-views.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import { text } from '../src/texts/texts.ts';
+import { TEXT_FIELD } from '../src/discord/text-modal.ts';
 
 export const definition = new SlashCommandBuilder()
   .setName('ask')
@@ -34,10 +34,6 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   return showRequest(context, asked.value, asked.value.meetingId);
 }
 
-/** The forms opened from a request's buttons: `help-offer-modal:<requestId>`, `help-add-modal:<requestId>`. */
-const OFFER_MODAL_ID = customIdCodec('help-offer-modal', z.object({ requestId: idPart }));
-const ADD_MODAL_ID = customIdCodec('help-add-modal', z.object({ requestId: idPart }));
-
 async function openRequestOrRefuse(context: ComponentContext<{ requestId: string }>): Promise<HelpRequest> {
   const request = await context.services.help.request(context.guildId, context.args.requestId);
   if (!request) throw new UserFacingError(problemText.help({ kind: 'unknown-request' }));
@@ -50,33 +46,14 @@ const offerButton = onComponent(HELP_IDS.offerButton, {
     const request = await openRequestOrRefuse(context);
     if (request.askerId === context.userId) throw new UserFacingError(problemText.help({ kind: 'own-request' }));
     if (request.status === 'closed') throw new UserFacingError(problemText.help({ kind: 'request-closed' }));
-    return showModal({
-      custom_id: OFFER_MODAL_ID.encode({ requestId: request.id }),
-      title: text('offer.modal.title'),
-      components: [
-        {
-          type: ComponentType.ActionRow,
-          components: [
-            {
-              type: ComponentType.TextInput,
-              custom_id: 'message',
-              style: TextInputStyle.Paragraph,
-              label: text('offer.modal.label'),
-              placeholder: text('offer.modal.placeholder'),
-              required: false,
-              max_length: OFFER_MESSAGE_MAX_LENGTH,
-            },
-          ],
-        },
-      ],
-    });
+    return showModal(requestOfferForm(request));
   },
 });
 
-const offerModal = onComponent(OFFER_MODAL_ID, {
+const offerModal = onComponent(HELP_FORM_IDS.offerModal, {
   access: 'member',
   async handle(context) {
-    const message = context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue('message') : '';
+    const message = context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue(OFFER_FIELD) : '';
     return makeOffer(context, context.args.requestId, message || null);
   },
 });
@@ -87,7 +64,7 @@ const closeButton = onComponent(HELP_IDS.close, {
     const closed = await context.services.help.close(context.guildId, context.userId, context.args.requestId);
     if (!closed.ok) throw new UserFacingError(problemText.help(closed.error));
     await refreshRequest(context.client, closed.value);
-    return reply({ content: text('close.done') });
+    return reply(requestClosed());
   },
 });
 
@@ -98,33 +75,14 @@ const addButton = onComponent(HELP_IDS.add, {
     const request = await openRequestOrRefuse(context);
     if (request.askerId !== context.userId) throw new UserFacingError(problemText.helpAdd({ kind: 'not-the-asker' }));
     if (request.status === 'closed') throw new UserFacingError(problemText.helpAdd({ kind: 'request-closed' }));
-    return showModal({
-      custom_id: ADD_MODAL_ID.encode({ requestId: request.id }),
-      title: text('add.modal.title'),
-      components: [
-        {
-          type: ComponentType.ActionRow,
-          components: [
-            {
-              type: ComponentType.TextInput,
-              custom_id: 'text',
-              style: TextInputStyle.Paragraph,
-              label: text('add.modal.label'),
-              placeholder: text('add.modal.placeholder'),
-              required: true,
-              max_length: ADDITION_MAX_LENGTH,
-            },
-          ],
-        },
-      ],
-    });
+    return showModal(additionForm(request));
   },
 });
 
-const addModal = onComponent(ADD_MODAL_ID, {
+const addModal = onComponent(HELP_FORM_IDS.addModal, {
   access: 'member',
   async handle(context) {
-    const words = context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue('text') : '';
+    const words = context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue(TEXT_FIELD) : '';
     context.care.screen(words, 'public');
     const added = await context.services.help.addToRequest(context.guildId, context.userId, context.args.requestId, words);
     if (!added.ok) throw new UserFacingError(problemText.helpAdd(added.error));
@@ -138,7 +96,7 @@ const addModal = onComponent(ADD_MODAL_ID, {
     }
     await context.services.help.attachAdditionPost(context.guildId, request.id, additionId, messageId);
     await context.care.alertAboutPost({ what: 'update', words, channelId: request.threadId ?? request.channelId, messageId, anonymous: request.anonymous });
-    return reply({ content: text('add.done') });
+    return reply(additionPosted());
   },
 });
 

@@ -1,14 +1,10 @@
-import { ButtonStyle, ComponentType } from 'discord.js';
 import type { AskOutcome, OfferOutcome } from '../services/help-service.ts';
 import { text } from '../texts/texts.ts';
 import type { HandlerContext } from './command.ts';
-import { customIdCodec } from './custom-id.ts';
-import { HELP_IDS, postOffer, postRequest } from './help-posts.ts';
+import { postOffer, postRequest } from './help-posts.ts';
+import { offerMade, requestPosted } from './help-views.ts';
 import { problemText } from './problem-texts.ts';
 import { reply, UserFacingError, type Outcome } from './reply.ts';
-
-/** "Take a break from invitations to help", after an offer when the giver has been giving a lot (handled in commands/offer.ts). */
-export const PAUSE_PROMPTS_ID = customIdCodec('help-pause-prompts');
 
 /**
  * Shows an offer already stored (by `/offer`, the "I can help" form or a meeting's offer) where the
@@ -20,16 +16,7 @@ export async function showOffer(context: HandlerContext, { request, offer, invit
   if (offer.message) {
     await context.care.alertAboutPost({ what: 'offer', words: offer.message, channelId: request.threadId ?? request.channelId, messageId, anonymous: false });
   }
-  if (!inviteToRest || context.care.needed) return reply({ content: text('offer.done') });
-  return reply({
-    content: `${text('offer.done')}\n\n${text('offer.restInvite')}`,
-    components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.pausePrompts'), custom_id: PAUSE_PROMPTS_ID.encode([]) }],
-      },
-    ],
-  });
+  return reply(offerMade(inviteToRest && !context.care.needed));
 }
 
 /** `/offer` and the "I can help" form: screens the words first, stores the offer, then shows it. */
@@ -58,32 +45,5 @@ export async function showRequest(context: HandlerContext, asked: AskOutcome, me
   }
   await services.help.attachRequestPost(guildId, request.id, post);
   await context.care.alertAboutPost({ what: 'request', words: request.topic, channelId: request.channelId, messageId: post.messageId, anonymous: request.anonymous });
-  return reply(confirmation(asked, context.care.needed));
-}
-
-/**
- * The asker's private answer: confirmation and, unless their words called for crisis care, an
- * invitation to help others (a crisis reply never asks anything of the member).
- */
-function confirmation({ request, invitations }: AskOutcome, inCrisis: boolean) {
-  const content = text(request.anonymous ? 'ask.confirmed.anonymous' : 'ask.confirmed', { channel: request.channelId });
-  if (inCrisis || invitations.length === 0) return { content, components: [] };
-  return {
-    content: `${content}\n\n${text('ask.invitation')}`,
-    components: [
-      {
-        type: ComponentType.ActionRow as const,
-        components: invitations.map((entry) => ({
-          type: ComponentType.Button as const,
-          style: ButtonStyle.Secondary as const,
-          label: truncate(entry.topic, 80),
-          custom_id: HELP_IDS.offerButton.encode({ requestId: entry.id }),
-        })),
-      },
-    ],
-  };
-}
-
-function truncate(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+  return reply(requestPosted(asked, context.care.needed));
 }
