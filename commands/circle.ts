@@ -1,18 +1,13 @@
-import {
-  ChannelType,
-  PermissionFlagsBits,
-  SlashCommandBuilder,
-  type APIEmbed,
-} from 'discord.js';
+import { ChannelType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
-import { CRISIS_RESOURCES_MAX_LENGTH, type CircleSettings } from '../src/domain/circle/circle-settings.ts';
+import { CRISIS_RESOURCES_MAX_LENGTH } from '../src/domain/circle/circle-settings.ts';
 import { WEEKDAYS } from '../src/domain/circle/time-of-day.ts';
 import { suggestTimezones } from '../src/domain/circle/timezone.ts';
+import { circleNotSetUp, circleSaved, circleShown, timezoneChoices, weekdayChoices } from '../src/discord/circle-views.ts';
 import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { safetyChecklist } from '../src/discord/safety-checklist.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import { text } from '../src/texts/texts.ts';
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 
@@ -45,7 +40,7 @@ export const definition = new SlashCommandBuilder()
         o
           .setName('reflection-day')
           .setDescription('Day of the weekly reflection')
-          .addChoices(...WEEKDAYS.map((day) => ({ name: text(`day.${day}`), value: day }))),
+          .addChoices(...weekdayChoices()),
       )
       .addStringOption((o) =>
         o.setName('reflection-time').setDescription("Time of the weekly reflection, HH:MM (24-hour, group's time zone)").setMaxLength(5),
@@ -73,8 +68,8 @@ const setupOptions = z.object({
 export async function execute({ interaction, guildId, userId, services, client }: CommandContext): Promise<Outcome> {
   if (interaction.options.getSubcommand() === 'show') {
     const settings = await services.circle.settings(guildId);
-    if (!settings) return reply({ content: text('circle.show.notSetUp') });
-    return reply({ embeds: [renderSettings(settings, await safetyChecklist(client, guildId, settings))] });
+    if (!settings) return reply(circleNotSetUp());
+    return reply(circleShown(settings, await safetyChecklist(client, guildId, settings)));
   }
   const change = setupOptions.parse({
     // Discord itself only offers channels of the types the option allows (TEXT_CHANNELS).
@@ -90,39 +85,9 @@ export async function execute({ interaction, guildId, userId, services, client }
   });
   const saved = await services.circle.setup(guildId, userId, change);
   if (!saved.ok) throw new UserFacingError(problemText.circle(saved.error));
-  return reply({ content: text('circle.setup.saved'), embeds: [renderSettings(saved.value, await safetyChecklist(client, guildId, saved.value))] });
+  return reply(circleSaved(saved.value, await safetyChecklist(client, guildId, saved.value)));
 }
 
 export async function autocomplete({ interaction }: AutocompleteContext) {
-  return suggestTimezones(interaction.options.getFocused()).map((zone) => ({ name: zone, value: zone }));
-}
-
-function renderSettings(settings: CircleSettings, checklist: string): APIEmbed {
-  const orNotSet = (value: string | null) => value ?? text('circle.show.notSet');
-  const changedAt = Math.floor(Date.parse(settings.updatedAt) / 1000);
-  return {
-    title: text('circle.show.title'),
-    fields: [
-      { name: text('circle.show.channel'), value: `<#${settings.circleChannelId}>`, inline: true },
-      { name: text('circle.show.modChannel'), value: orNotSet(settings.modChannelId && `<#${settings.modChannelId}>`), inline: true },
-      { name: text('circle.show.moderatorRole'), value: orNotSet(settings.moderatorRoleId && `<@&${settings.moderatorRoleId}>`), inline: true },
-      { name: text('circle.show.memberRole'), value: orNotSet(settings.memberRoleId && `<@&${settings.memberRoleId}>`), inline: true },
-      { name: text('circle.show.timezone'), value: settings.timezone, inline: true },
-      {
-        name: text('circle.show.reflection'),
-        value: text('circle.show.reflectionValue', {
-          day: text(`weekday.${settings.reflectionDay}`),
-          time: settings.reflectionTime,
-          timezone: settings.timezone,
-        }),
-        inline: true,
-      },
-      {
-        name: text('circle.show.crisisResources'),
-        value: settings.crisisResources ?? text('circle.show.crisisDefault', { defaultText: text('crisis.default') }),
-      },
-      { name: text('checklist.title'), value: checklist },
-      { name: text('circle.show.lastChanged'), value: `<t:${changedAt}:R>` },
-    ],
-  };
+  return timezoneChoices(suggestTimezones(interaction.options.getFocused()));
 }

@@ -1,15 +1,14 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
-import { WEEKDAYS } from '../src/domain/circle/time-of-day.ts';
 import { suggestTimezones } from '../src/domain/circle/timezone.ts';
-import { SCHEDULE_LIMITS, type WeeklySchedule } from '../src/domain/schedules/schedule.ts';
+import { SCHEDULE_LIMITS } from '../src/domain/schedules/schedule.ts';
 import { DEFAULT_MEETING_FORMAT } from '../src/config/meeting-formats.ts';
+import { timezoneChoices, weekdayChoices } from '../src/discord/circle-views.ts';
 import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
 import { meetingFormatChoices } from '../src/discord/format-choices.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import { text } from '../src/texts/texts.ts';
-
+import { scheduleAdded, scheduleChoices, scheduleList, scheduleRemoved, scheduleSkipped } from '../src/discord/schedule-views.ts';
 
 export const definition = new SlashCommandBuilder()
   .setName('schedule')
@@ -21,7 +20,7 @@ export const definition = new SlashCommandBuilder()
       .setDescription('Meet every week at a set time')
       .addStringOption((o) => o.setName('name').setDescription('What to call the meeting').setRequired(true).setMaxLength(SCHEDULE_LIMITS.nameMaxLength))
       .addStringOption((o) =>
-        o.setName('weekday').setDescription('Day of the week').setRequired(true).addChoices(...WEEKDAYS.map((day) => ({ name: text(`day.${day}`), value: day }))),
+        o.setName('weekday').setDescription('Day of the week').setRequired(true).addChoices(...weekdayChoices()),
       )
       .addStringOption((o) => o.setName('time').setDescription('Start time, HH:MM (24-hour)').setRequired(true).setMaxLength(5))
       .addStringOption((o) => o.setName('timezone').setDescription("Time zone (default: the group's)").setAutocomplete(true).setMaxLength(64))
@@ -56,7 +55,6 @@ export const definition = new SlashCommandBuilder()
 
 export const access = 'moderator';
 
-const stamp = (at: Date, style: 'F' | 'R' | 'D') => `<t:${Math.floor(at.getTime() / 1000)}:${style}>`;
 const subcommand = z.enum(['add', 'list', 'remove', 'skip']);
 
 export async function execute(context: CommandContext): Promise<Outcome> {
@@ -74,23 +72,14 @@ export async function execute(context: CommandContext): Promise<Outcome> {
       });
       if (!added.ok) throw new UserFacingError(problemText.schedule(added.error));
       const settings = await services.circle.settings(guildId);
-      const { schedule } = added.value.entry;
-      const reminder = schedule.reminderMinutes > 0 ? text('schedule.reminderNote', { channel: `<#${settings?.circleChannelId}>`, minutes: schedule.reminderMinutes }) : text('schedule.noReminderNote');
-      return reply({ content: `${describe('schedule.added', schedule, added.value.next)} ${reminder}` });
+      return reply(scheduleAdded(added.value, settings?.circleChannelId));
     }
-    case 'list': {
-      const schedules = await services.schedules.list(guildId);
-      if (schedules.length === 0) return reply({ content: text('schedule.list.empty') });
-      const lines = schedules.map(({ entry, next }) => {
-        const line = describe('schedule.list.item', entry.schedule, next);
-        return entry.schedule.skipDates.length > 0 ? `${line} ${text('schedule.list.skips', { dates: entry.schedule.skipDates.join(', ') })}` : line;
-      });
-      return reply({ content: lines.join('\n') });
-    }
+    case 'list':
+      return reply(scheduleList(await services.schedules.list(guildId)));
     case 'remove': {
       const removed = await services.schedules.remove(guildId, interaction.options.getString('schedule', true));
       if (!removed.ok) throw new UserFacingError(problemText.schedule(removed.error));
-      return reply({ content: text('schedule.removed', { name: removed.value.schedule.name }) });
+      return reply(scheduleRemoved(removed.value.schedule));
     }
     case 'skip': {
       const input = interaction.options.getString('date', true).trim();
@@ -100,33 +89,17 @@ export async function execute(context: CommandContext): Promise<Outcome> {
         const name = (await services.schedules.find(guildId, scheduleId))?.schedule.name ?? '';
         throw new UserFacingError(problemText.scheduleSkip(skipped.error, { input, name }));
       }
-      return reply({ content: text('schedule.skipped', { name: skipped.value.entry.schedule.name, date: skipped.value.date, next: stamp(skipped.value.next, 'F') }) });
+      return reply(scheduleSkipped(skipped.value));
     }
   }
 }
 
 export async function autocomplete({ interaction, services, guildId }: AutocompleteContext) {
   const focused = interaction.options.getFocused(true);
-  if (focused.name === 'timezone') return suggestTimezones(focused.value).map((zone) => ({ name: zone, value: zone }));
-  const typed = focused.value.trim().toLowerCase();
-  return (await services.schedules.entries(guildId))
-    .filter((entry) => typed === '' || entry.schedule.name.toLowerCase().includes(typed))
-    .map((entry) => ({ name: `${entry.schedule.name} (${text(`day.${entry.schedule.weekday}`)} ${entry.schedule.time})`.slice(0, 100), value: entry.schedule.id }));
+  if (focused.name === 'timezone') return timezoneChoices(suggestTimezones(focused.value));
+  return scheduleChoices(await services.schedules.entries(guildId), focused.value);
 }
 
 function optional<K extends string, V>(key: K, value: V | null): Partial<Record<K, V>> {
   return value === null ? {} : ({ [key]: value } as Record<K, V>);
-}
-
-function describe(key: 'schedule.added' | 'schedule.list.item', schedule: WeeklySchedule, next: Date): string {
-  return text(key, {
-    name: schedule.name,
-    weekday: text(`weekday.${schedule.weekday}`),
-    time: schedule.time,
-    timezone: schedule.timezone,
-    duration: schedule.durationMinutes,
-    format: schedule.format,
-    next: stamp(next, 'F'),
-    relative: stamp(next, 'R'),
-  });
 }
