@@ -1,9 +1,9 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
-import { alertMessage, canAskForCheckIn, careComponents, CRISIS_IDS, deliverAlert, refreshAlertPosts, resourcesText } from '../src/discord/crisis-care.ts';
+import { CRISIS_IDS, deliverAlert, refreshAlertPosts } from '../src/discord/crisis-care.ts';
+import { checkInAnswer, crisisResources, takenAlert } from '../src/discord/crisis-views.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, updateMessage, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import { text } from '../src/texts/texts.ts';
 
 export const definition = new SlashCommandBuilder()
   .setName('crisis')
@@ -14,10 +14,7 @@ export const access = 'member';
 
 /** The resources, privately, for anyone at any time: the same from `/crisis` and the meeting's button. */
 async function showResources({ services, guildId }: CommandContext | ComponentContext): Promise<Outcome> {
-  const settings = await services.safety.settings(guildId);
-  const offerCheckIn = canAskForCheckIn(settings);
-  const lines = [text('crisis.command.intro'), resourcesText(settings), offerCheckIn ? text('care.privateWords') : text('care.reachAPerson')];
-  return reply({ content: lines.join('\n\n'), components: careComponents(settings, offerCheckIn) });
+  return reply(crisisResources(await services.safety.settings(guildId)));
 }
 
 export function execute(context: CommandContext): Promise<Outcome> {
@@ -34,12 +31,11 @@ const askCheckIn = onComponent(CRISIS_IDS.askCheckIn, {
   access: 'member',
   async handle({ client, services, guildId, userId, logger }) {
     const settings = await services.safety.settings(guildId);
-    if (!settings?.modChannelId) return reply({ content: `${text('care.checkIn.noModerators')}\n\n${resourcesText(settings)}`, components: careComponents(settings, false) });
+    if (!settings?.modChannelId) return reply(checkInAnswer('no-moderators', settings));
     const { alert, repeated } = await services.safety.raiseCheckInRequest(guildId, userId, 'crisis');
-    if (repeated) return reply({ content: text('care.checkIn.repeat') });
+    if (repeated) return reply(checkInAnswer('repeated', settings));
     const delivered = await deliverAlert(client, services.safety, guildId, alert, settings, logger);
-    if (!delivered) return reply({ content: `${text('care.checkIn.failed')}\n\n${resourcesText(settings)}`, components: careComponents(settings, false) });
-    return reply({ content: text('care.checkIn.sent') });
+    return reply(checkInAnswer(delivered ? 'sent' : 'failed', settings));
   },
 });
 
@@ -53,9 +49,7 @@ const take = onComponent(CRISIS_IDS.take, {
     const settings = await services.safety.settings(guildId);
     const pressedOn = interaction.isMessageComponent() ? interaction.message.id : undefined;
     await refreshAlertPosts(client, taken.value, settings, pressedOn).catch((error: unknown) => logger.warn({ err: error }, 'could not update the other post of a taken alert'));
-    const rendered =
-      pressedOn === taken.value.messageId ? alertMessage(taken.value, settings) : { content: text('alert.taken', { moderator: userId, at: Math.floor(Date.now() / 1000) }), components: [] };
-    return updateMessage({ content: rendered.content, components: rendered.components });
+    return updateMessage(takenAlert(taken.value, settings, { moderatorId: userId, pressedOn, at: new Date() }));
   },
 });
 
