@@ -190,7 +190,7 @@ async function seedBigGuild(url: string): Promise<number> {
       else byDay.set(day, [event]);
     }
     // One append per day, as the day's events would have accumulated.
-    for (const events of byDay.values()) await ledger.append(BIG_GUILD, events, TIMEZONE);
+    for (const events of byDay.values()) await queue.run(BIG_GUILD, (tx) => ledger.append(tx, events, TIMEZONE));
     const requests = new HelpRequestStore(store, guilds);
     for (let index = 0; index < OPEN_REQUESTS; index += 1) {
       const openedAt = new Date(BIG_AT.getTime() - (index + 1) * 3_600_000).toISOString();
@@ -207,7 +207,7 @@ async function seedBigGuild(url: string): Promise<number> {
         threadId: null,
         offers: [],
       };
-      await requests.put(BIG_GUILD, request);
+      await queue.run(BIG_GUILD, (tx) => requests.put(tx, request));
     }
     return [...byDay.values()].reduce((sum, events) => sum + events.length, 0);
   } finally {
@@ -613,7 +613,7 @@ async function seedFleet(url: string, guilds: readonly FleetGuild[], slot: Date)
         { id: `${index}-6`, at: at(40), kind: 'task-committed', memberId: helper, taskId: `t${index}`, meetingId: `m${index}` },
       ];
       if (events.length !== EVENTS_PER_FLEET_GUILD) throw new Error('fleet events out of step with EVENTS_PER_FLEET_GUILD');
-      await ledger.append(guild.guildId, events, TIMEZONE);
+      await queue.run(guild.guildId, (tx) => ledger.append(tx, events, TIMEZONE));
     }
   } finally {
     await store.close();

@@ -104,7 +104,7 @@ async function services(url: string) {
 
 /** A deterministic history: offers between pseudo-random members, evenly over the last 180 days. */
 async function seed(url: string, size: number): Promise<void> {
-  const { circle, ledger, close } = await services(url);
+  const { circle, ledger, queue, close } = await services(url);
   await circle.setup('guild', 'moderator', { circleChannelId: 'channel', timezone: TIMEZONE });
   const random = seededRandom(42);
   const byDay = new Map<string, LedgerEvent[]>();
@@ -116,6 +116,6 @@ async function seed(url: string, size: number): Promise<void> {
     const day = localDay(at, TIMEZONE);
     byDay.set(day, [...(byDay.get(day) ?? []), event]);
   }
-  for (const events of byDay.values()) await ledger.append('guild', events, TIMEZONE);
+  for (const events of byDay.values()) await queue.run('guild', (tx) => ledger.append(tx, events, TIMEZONE));
   await close();
 }

@@ -81,10 +81,10 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   // A record that fails its schema is skipped or repaired by the store and logged here: its key and the
   // checks that failed, never its content (records hold members' words).
   reportCorruptRecords(store, (record) => logger.warn({ key: record.key, issues: record.issues, outcome: record.outcome }, 'a stored record failed its schema'));
-  // Before anything reads or writes: records stored by earlier releases are rewritten in their current version.
-  const upgraded = await upgradeStoredRecords(store, await new GuildIndex(store, 'circle-guilds').all());
-  if (upgraded.circleSettings > 0) logger.info({ upgraded }, 'stored records upgraded to their current version');
   const queue = new GuildWriteQueue();
+  // Before anything reads or writes: records stored by earlier releases are rewritten in their current version.
+  const upgraded = await upgradeStoredRecords(store, queue, await new GuildIndex(store, 'circle-guilds').all());
+  if (upgraded.circleSettings > 0) logger.info({ upgraded }, 'stored records upgraded to their current version');
   const circleSettings = circleSettingsRepository(store, queue);
   const circle = new CircleService(circleSettings, options.now, new GuildIndex(store, 'circle-guilds'));
   // One instance of each store, shared by the services: they keep caches that must stay true.

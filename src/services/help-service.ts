@@ -18,7 +18,7 @@ import {
   type RequestProblem,
 } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { HelpRequestStore, OpenRequestEntry } from '../store/help-request-store.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefsStore } from '../store/member-prefs-store.ts';
@@ -84,10 +84,10 @@ export class HelpService {
     const opened = openRequest({ id: newId(), askerId, topic, anonymous, channelId: channelId ?? settings.circleChannelId, now });
     if (!opened.ok) return opened;
     const request = opened.value;
-    await this.deps.queue.run(guildId, async () => {
-      await this.deps.requests.put(guildId, request);
-      await this.deps.requests.remember(guildId, request.id);
-      await this.record(guildId, settings, [
+    await this.deps.queue.run(guildId, async (tx) => {
+      await this.deps.requests.put(tx, request);
+      await this.deps.requests.remember(tx, request.id);
+      await this.record(tx, settings, [
         { id: newId(), at: request.openedAt, kind: 'request-opened', requestId: request.id, memberId: askerId, anonymous },
       ]);
     });
@@ -120,84 +120,84 @@ export class HelpService {
 
   /** Where the request was posted; called once Discord accepted the post. */
   attachRequestPost(guildId: string, requestId: string, post: { messageId: string; threadId: string | null }): Promise<void> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
-      if (request) await this.deps.requests.put(guildId, { ...request, messageId: post.messageId, threadId: post.threadId });
+      if (request) await this.deps.requests.put(tx, { ...request, messageId: post.messageId, threadId: post.threadId });
     });
   }
 
   /** Undoes a request Discord would not show (for example a missing permission), so nothing is half-written. */
   withdrawUnpostedRequest(guildId: string, requestId: string): Promise<void> {
-    return this.deps.queue.run(guildId, async () => {
-      await this.deps.requests.remove(guildId, requestId);
-      await this.deps.requests.forget(guildId, [requestId]);
-      await this.removeEvents(guildId, (event) => 'requestId' in event && event.requestId === requestId);
+    return this.deps.queue.run(guildId, async (tx) => {
+      await this.deps.requests.remove(tx, requestId);
+      await this.deps.requests.forget(tx, [requestId]);
+      await removeEvents(this.deps.ledger, tx, (event) => 'requestId' in event && event.requestId === requestId);
     });
   }
 
   async offer(guildId: string, giverId: string, requestId: string, message: string | null): Promise<Result<OfferOutcome, HelpProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return err({ kind: 'unknown-request' as const });
       const now = this.now();
       const added = addOffer(request, { id: newId(), giverId, message, now });
       if (!added.ok) return added;
       const { offer } = added.value;
-      await this.deps.requests.put(guildId, added.value.request);
-      await this.record(guildId, settings, [
+      await this.deps.requests.put(tx, added.value.request);
+      await this.record(tx, settings, [
         { id: newId(), at: offer.at, kind: 'offer-made', offerId: offer.id, requestId, giverId, receiverId: request.askerId },
       ]);
-      const inviteToRest = await this.checkOverHelping(guildId, settings, giverId, now);
+      const inviteToRest = await this.checkOverHelping(tx, settings, giverId, now);
       return ok({ request: added.value.request, offer, inviteToRest });
     });
   }
 
   /** An anonymous asker adds to their request; stored before it is posted, withdrawn if Discord refuses. */
   async addToRequest(guildId: string, memberId: string, requestId: string, words: string): Promise<Result<{ request: HelpRequest; additionId: string }, HelpProblem>> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return err({ kind: 'unknown-request' as const });
       const added = addToRequest(request, { id: newId(), memberId, words, now: this.now() });
       if (!added.ok) return added;
-      await this.deps.requests.put(guildId, added.value.request);
+      await this.deps.requests.put(tx, added.value.request);
       return ok({ request: added.value.request, additionId: added.value.addition.id });
     });
   }
 
   /** Where an addition was posted, or (messageId null) that it never was: then it is forgotten. */
   attachAdditionPost(guildId: string, requestId: string, additionId: string, messageId: string | null): Promise<void> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return;
       const additions = (request.additions ?? []).flatMap((addition) =>
         addition.id !== additionId ? [addition] : messageId ? [{ ...addition, messageId }] : [],
       );
-      await this.deps.requests.put(guildId, { ...request, additions });
+      await this.deps.requests.put(tx, { ...request, additions });
     });
   }
 
   attachOfferPost(guildId: string, requestId: string, offerId: string, messageId: string): Promise<void> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return;
       const offers = request.offers.map((offer) => (offer.id === offerId ? { ...offer, messageId } : offer));
-      await this.deps.requests.put(guildId, { ...request, offers });
+      await this.deps.requests.put(tx, { ...request, offers });
     });
   }
 
   async confirm(guildId: string, memberId: string, requestId: string, offerId: string): Promise<Result<{ request: HelpRequest; offer: Offer }, HelpProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return err({ kind: 'unknown-request' as const });
       const confirmed = confirmOffer(request, offerId, memberId);
       if (!confirmed.ok) return confirmed;
       const { offer } = confirmed.value;
-      await this.deps.requests.put(guildId, confirmed.value.request);
-      await this.record(guildId, settings, [
+      await this.deps.requests.put(tx, confirmed.value.request);
+      await this.record(tx, settings, [
         { id: newId(), at: this.now().toISOString(), kind: 'offer-confirmed', offerId, requestId, giverId: offer.giverId, receiverId: memberId },
       ]);
       return confirmed;
@@ -207,13 +207,13 @@ export class HelpService {
   async close(guildId: string, memberId: string, requestId: string): Promise<Result<HelpRequest, HelpProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return err({ kind: 'unknown-request' as const });
       const closed = closeRequest(request, memberId, this.now());
       if (!closed.ok) return closed;
-      await this.deps.requests.put(guildId, closed.value);
-      await this.record(guildId, settings, [
+      await this.deps.requests.put(tx, closed.value);
+      await this.record(tx, settings, [
         { id: newId(), at: closed.value.closedAt!, kind: 'request-closed', requestId, memberId },
       ]);
       return closed;
@@ -258,20 +258,20 @@ export class HelpService {
 
   /** Turns off invitations to help others for a while (the over-helping guard's "off duty"). */
   pauseHelpingPrompts(guildId: string, memberId: string): Promise<Date> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const until = new Date(this.now().getTime() + this.deps.rules.helpingPromptsPauseDays * 86_400_000);
       const prefs = await this.deps.prefs.get(guildId, memberId);
-      await this.deps.prefs.put(guildId, memberId, { ...prefs, helpingPromptsOffUntil: until.toISOString() });
+      await this.deps.prefs.put(tx, memberId, { ...prefs, helpingPromptsOffUntil: until.toISOString() });
       return until;
     });
   }
 
   /** Undoes {@link pauseHelpingPrompts}; false when invitations were not paused (nothing changed). */
   resumeHelpingPrompts(guildId: string, memberId: string): Promise<boolean> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const prefs = await this.deps.prefs.get(guildId, memberId);
       const paused = prefs.helpingPromptsOffUntil !== null && Date.parse(prefs.helpingPromptsOffUntil) > this.now().getTime();
-      if (prefs.helpingPromptsOffUntil !== null) await this.deps.prefs.put(guildId, memberId, { ...prefs, helpingPromptsOffUntil: null });
+      if (prefs.helpingPromptsOffUntil !== null) await this.deps.prefs.put(tx, memberId, { ...prefs, helpingPromptsOffUntil: null });
       return paused;
     });
   }
@@ -282,22 +282,17 @@ export class HelpService {
   }
 
   /** Over-helping (Post): gave a lot, received and asked nothing; invite at most once per cooldown. */
-  private async checkOverHelping(guildId: string, settings: CircleSettings, giverId: string, now: Date): Promise<boolean> {
-    const tally = (await this.windowTallies(guildId, settings, now)).get(giverId) ?? emptyTally(giverId);
-    const prefs = await this.deps.prefs.get(guildId, giverId);
+  private async checkOverHelping(tx: GuildWrite, settings: CircleSettings, giverId: string, now: Date): Promise<boolean> {
+    const tally = (await this.windowTallies(tx.guildId, settings, now)).get(giverId) ?? emptyTally(giverId);
+    const prefs = await this.deps.prefs.get(tx.guildId, giverId);
     const last = prefs.lastRestInviteAt ? new Date(prefs.lastRestInviteAt) : null;
     if (!shouldInviteToRest(tally, last, now, this.deps.rules.overHelping)) return false;
-    await this.deps.prefs.put(guildId, giverId, { ...prefs, lastRestInviteAt: now.toISOString() });
+    await this.deps.prefs.put(tx, giverId, { ...prefs, lastRestInviteAt: now.toISOString() });
     return true;
   }
 
-  /** Appends events, leaving out any that name a member who paused recording (ledger-recording.ts). Inside the queue. */
-  private async record(guildId: string, settings: CircleSettings, events: LedgerEvent[]): Promise<void> {
-    await recordEvents(this.deps, guildId, settings.timezone, events);
-  }
-
-  /** Inside the queue. Removes matching events from every day of the ledger; returns how many went. */
-  removeEvents(guildId: string, matches: (event: LedgerEvent) => boolean): Promise<number> {
-    return removeEvents(this.deps.ledger, guildId, matches);
+  /** Appends events, leaving out any that name a member who paused recording (ledger-recording.ts). */
+  private async record(tx: GuildWrite, settings: CircleSettings, events: LedgerEvent[]): Promise<void> {
+    await recordEvents(this.deps, tx, settings.timezone, events);
   }
 }

@@ -1,4 +1,5 @@
 import { membersOf, type LedgerEvent } from '../domain/help/ledger-events.ts';
+import type { GuildWrite } from '../store/guild-write-queue.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefsStore } from '../store/member-prefs-store.ts';
 
@@ -9,29 +10,29 @@ export interface LedgerRecordingDeps {
 }
 
 /**
- * The one way into the ledger: appends `events` in the guild's time zone, leaving out any that name a
- * member who paused recording (`/privacy pause`). Call only inside the guild's write queue. Returns
- * the events kept.
+ * The one way into the ledger: appends `events` to the handle's guild in its time zone, leaving out any
+ * that name a member who paused recording (`/privacy pause`). Returns the events kept.
  */
-export async function recordEvents(deps: LedgerRecordingDeps, guildId: string, timezone: string, events: readonly LedgerEvent[]): Promise<LedgerEvent[]> {
+export async function recordEvents(deps: LedgerRecordingDeps, tx: GuildWrite, timezone: string, events: readonly LedgerEvent[]): Promise<LedgerEvent[]> {
   const kept: LedgerEvent[] = [];
   for (const event of events) {
-    const paused = await Promise.all(membersOf(event).map(async (id) => (await deps.prefs.get(guildId, id)).recordingPaused));
+    const paused = await Promise.all(membersOf(event).map(async (id) => (await deps.prefs.get(tx.guildId, id)).recordingPaused));
     if (!paused.includes(true)) kept.push(event);
   }
-  if (kept.length > 0) await deps.ledger.append(guildId, kept, timezone);
+  if (kept.length > 0) await deps.ledger.append(tx, kept, timezone);
   return kept;
 }
 
-/** Removes matching events from every day of the ledger; returns how many went. Only inside the queue. */
-export async function removeEvents(ledger: LedgerStore, guildId: string, matches: (event: LedgerEvent) => boolean): Promise<number> {
+/** Removes matching events from every day of the handle's guild's ledger; returns how many went. */
+export async function removeEvents(ledger: LedgerStore, tx: GuildWrite, matches: (event: LedgerEvent) => boolean): Promise<number> {
+  const { guildId } = tx;
   let removed = 0;
   for (const day of await ledger.days(guildId)) {
     const events = await ledger.dayEvents(guildId, day);
     const kept = events.filter((event) => !matches(event));
     if (kept.length !== events.length) {
       removed += events.length - kept.length;
-      await ledger.rewriteDay(guildId, day, kept);
+      await ledger.rewriteDay(tx, day, kept);
     }
   }
   return removed;

@@ -29,7 +29,7 @@ import {
 } from '../domain/meetings/meeting-state.ts';
 import type { HelpRequest } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { MeetingStore } from '../store/meeting-store.ts';
 import type { CircleService } from './circle-service.ts';
 import type { ChangeFeed } from './changes.ts';
@@ -92,22 +92,23 @@ export class MeetingService {
   async start(guildId: string, moderatorId: string, formatName: string | undefined): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    const started = await this.deps.queue.run(guildId, () => this.startInQueue(guildId, settings, { starterId: moderatorId, formatName }));
+    const started = await this.deps.queue.run(guildId, (tx) => this.startInQueue(tx, settings, { starterId: moderatorId, formatName }));
     if (started.ok) await this.deps.changes?.publish({ kind: 'meeting', guildId });
     return started;
   }
 
   /**
-   * Starts a meeting; only inside the guild's write queue (the scheduler marks its occurrence as fired
-   * in the same run, so an occurrence and its meeting are stored together). `durationMinutes` scales
-   * the format's rounds to fit; `note` is posted in the thread (for example "started late").
+   * Starts a meeting in the run whose handle is `tx`, for its guild (the scheduler marks its occurrence
+   * as fired in the same run, so an occurrence and its meeting are stored together). `durationMinutes`
+   * scales the format's rounds to fit; `note` is posted in the thread (for example "started late").
    * A scheduled meeting has no starter: the rotation's volunteer, if any, is invited to chair.
    */
   async startInQueue(
-    guildId: string,
+    tx: GuildWrite,
     settings: CircleSettings,
     input: { starterId: string | null; formatName: string | undefined; durationMinutes?: number; note?: string },
   ): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
+    const { guildId } = tx;
     const name = input.formatName ?? this.deps.defaultFormat;
     const shipped = this.deps.formats.get(name);
     if (!shipped) return err({ kind: 'unknown-format', name, known: this.formatNames() });
@@ -116,14 +117,14 @@ export class MeetingService {
     const existing = await this.deps.meetings.get(guildId);
     if (existing && existing.state.status !== 'ended') return err({ kind: 'already-running' });
     const now = this.now();
-    const suggestedChairId = await this.rotateChair(guildId, input.starterId, existing?.attendees ?? [], now);
+    const suggestedChairId = await this.rotateChair(tx, input.starterId, existing?.attendees ?? [], now);
     const chairId = input.starterId ?? suggestedChairId;
     const state = startMeeting({ id: randomBytes(6).toString('base64url'), format, now, chairId, minuteMs: this.deps.minuteMs });
     const record = {
       ...newMeetingRecord({ state, guildId, channelId: settings.circleChannelId, startedBy: input.starterId ?? 'schedule', suggestedChairId: input.starterId ? suggestedChairId : null }),
       pendingNotes: input.note ? [input.note] : [],
     };
-    await this.deps.meetings.put(record);
+    await this.deps.meetings.put(tx, record);
     return ok({ record, settings });
   }
 
@@ -140,24 +141,24 @@ export class MeetingService {
 
   /** The timer's tick (and start-up's catch-up): moves past every deadline that has passed. */
   async tick(guildId: string): Promise<{ record: MeetingRecord | undefined; advancedRounds: number }> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const record = await this.deps.meetings.get(guildId);
       if (!record) return { record, advancedRounds: 0 };
       const caught = catchUp(record.state, this.now());
       if (caught.advancedRounds === 0) return { record, advancedRounds: 0 };
       const next = { ...record, state: caught.state };
-      await this.deps.meetings.put(next);
+      await this.deps.meetings.put(tx, next);
       return { record: next, advancedRounds: caught.advancedRounds };
     });
   }
 
   /** Stores what has been posted for the meeting (Discord ids, notes delivered). */
   markPosted(guildId: string, meetingId: string, change: (record: MeetingRecord) => MeetingRecord): Promise<MeetingRecord | undefined> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const record = await this.deps.meetings.get(guildId);
       if (!record || record.state.id !== meetingId) return record;
       const next = change(record);
-      await this.deps.meetings.put(next);
+      await this.deps.meetings.put(tx, next);
       return next;
     });
   }
@@ -174,16 +175,16 @@ export class MeetingService {
     action: MeetingAction,
     extra?: (record: MeetingRecord) => MeetingRecord,
   ): Promise<Result<MeetingRecord, ActionProblem | { kind: 'no-meeting' }>> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const record = await this.deps.meetings.get(guildId);
       if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' as const });
       const allowed = this.checkAction(record, roundIndex, action);
       if (!allowed.ok) return allowed;
       const next = (extra ?? ((r: MeetingRecord) => r))(withAction(record, memberId, action));
-      await this.deps.meetings.put(next);
+      await this.deps.meetings.put(tx, next);
       // Attendance and every action go into the ledger too (words never do).
       const settings = await this.deps.circle.settings(guildId);
-      await recordEvents(this.deps, guildId, settings?.timezone ?? 'UTC', [
+      await recordEvents(this.deps, tx, settings?.timezone ?? 'UTC', [
         { id: randomBytes(6).toString('base64url'), at: this.now().toISOString(), kind: 'meeting-action', memberId, meetingId, action },
       ]);
       return ok(next);
@@ -232,16 +233,16 @@ export class MeetingService {
 
   /**
    * Rotation (docs/research.md: rotating roles matters): among the last meeting's attendees who volunteered,
-   * the one who chaired least recently is invited. The starter counts as having chaired now. Inside the queue.
+   * the one who chaired least recently is invited. The starter counts as having chaired now.
    */
-  private async rotateChair(guildId: string, starterId: string | null, recentAttendees: readonly string[], now: Date): Promise<string | null> {
-    const volunteers = await this.deps.meetings.chairVolunteers(guildId);
+  private async rotateChair(tx: GuildWrite, starterId: string | null, recentAttendees: readonly string[], now: Date): Promise<string | null> {
+    const volunteers = await this.deps.meetings.chairVolunteers(tx.guildId);
     const recent = new Set(recentAttendees);
     const suggested = chairSuggestion(volunteers.filter((v) => recent.has(v.memberId) && v.memberId !== starterId), now);
     const chairedNow = new Set([...(starterId ? [starterId] : []), ...(suggested ? [suggested] : [])]);
     if (volunteers.some((v) => chairedNow.has(v.memberId))) {
       await this.deps.meetings.putChairVolunteers(
-        guildId,
+        tx,
         volunteers.map((v) => (chairedNow.has(v.memberId) ? { ...v, lastChairedAt: now.toISOString() } : v)),
       );
     }
@@ -250,7 +251,7 @@ export class MeetingService {
 
   /** A member offers to chair some time, or withdraws the offer. Returns whether they are now on the rotation. */
   volunteerToChair(guildId: string, meetingId: string, roundIndex: number, memberId: string): Promise<Result<boolean, ActionProblem | { kind: 'no-meeting' }>> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const record = await this.deps.meetings.get(guildId);
       if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' as const });
       const allowed = this.checkAction(record, roundIndex, 'rate-meeting');
@@ -262,7 +263,7 @@ export class MeetingService {
       const next = current
         ? volunteers.map((v) => (v.memberId === memberId ? { ...v, optedIn, updatedAt } : v))
         : [...volunteers, { memberId, optedIn, lastChairedAt: null, updatedAt }];
-      await this.deps.meetings.putChairVolunteers(guildId, next);
+      await this.deps.meetings.putChairVolunteers(tx, next);
       return ok(optedIn);
     });
   }
@@ -323,12 +324,12 @@ export class MeetingService {
     guildId: string,
     change: (record: MeetingRecord, now: Date) => Result<MeetingRecord, E>,
   ): Promise<Result<{ before: MeetingRecord; after: MeetingRecord }, E | { kind: 'no-meeting' }>> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const record = await this.deps.meetings.get(guildId);
       if (!record || record.state.status === 'ended') return err({ kind: 'no-meeting' as const });
       const changed = change(record, this.now());
       if (!changed.ok) return changed;
-      await this.deps.meetings.put(changed.value);
+      await this.deps.meetings.put(tx, changed.value);
       return ok({ before: record, after: changed.value });
     });
   }

@@ -189,42 +189,42 @@ export class PrivacyService {
    */
   delete(guildId: string, memberId: string): Promise<DeletionOutcome> {
     const { deps } = this;
-    return deps.queue.run(guildId, async () => {
+    return deps.queue.run(guildId, async (tx) => {
       const removedRequests: HelpRequest[] = [];
       const removedOffers: Array<{ request: HelpRequest; offer: Offer }> = [];
       for (const request of await this.allRequests(guildId)) {
         if (request.askerId === memberId) {
-          await deps.requests.remove(guildId, request.id);
+          await deps.requests.remove(tx, request.id);
           removedRequests.push(request);
           continue;
         }
         const theirs = request.offers.filter((offer) => offer.giverId === memberId);
         if (theirs.length === 0) continue;
-        await deps.requests.put(guildId, { ...request, offers: request.offers.filter((offer) => offer.giverId !== memberId) });
+        await deps.requests.put(tx, { ...request, offers: request.offers.filter((offer) => offer.giverId !== memberId) });
         for (const offer of theirs) removedOffers.push({ request, offer });
       }
-      if (removedRequests.length > 0) await deps.requests.forget(guildId, removedRequests.map((request) => request.id));
-      const ledgerEvents = await removeEvents(deps.ledger, guildId, (event) => membersOf(event).includes(memberId));
-      const tasks = await deps.tasks.remove(guildId, memberId);
-      const prefs = await deps.prefs.remove(guildId, memberId);
+      if (removedRequests.length > 0) await deps.requests.forget(tx, removedRequests.map((request) => request.id));
+      const ledgerEvents = await removeEvents(deps.ledger, tx, (event) => membersOf(event).includes(memberId));
+      const tasks = await deps.tasks.remove(tx, memberId);
+      const prefs = await deps.prefs.remove(tx, memberId);
 
       const meetingData = await this.meetingDataOf(guildId, memberId);
       // The meeting record keeps who took part, ratings, posts made for members, its starter and chair: the member leaves it.
       const meeting = await deps.meetings.get(guildId);
-      if (meeting && meetingData.part) await deps.meetings.put(withoutMember(meeting, memberId));
+      if (meeting && meetingData.part) await deps.meetings.put(tx, withoutMember(meeting, memberId));
       const earlier = await deps.meetings.earlierPosts(guildId);
-      if (earlier.some((post) => post.memberId === memberId)) await deps.meetings.putEarlierPosts(guildId, earlier.filter((post) => post.memberId !== memberId));
+      if (earlier.some((post) => post.memberId === memberId)) await deps.meetings.putEarlierPosts(tx, earlier.filter((post) => post.memberId !== memberId));
       if (meetingData.rotation) {
         const volunteers = await deps.meetings.chairVolunteers(guildId);
-        await deps.meetings.putChairVolunteers(guildId, volunteers.filter((volunteer) => volunteer.memberId !== memberId));
+        await deps.meetings.putChairVolunteers(tx, volunteers.filter((volunteer) => volunteer.memberId !== memberId));
       }
 
       // A safety record without identity stays: that an alert happened, when, and who took it.
       const { alerts, redacted } = redactMember((await deps.alerts.get(guildId)) ?? [], memberId);
-      if (redacted.length > 0) await deps.alerts.updateInRun(guildId, () => ok(alerts));
+      if (redacted.length > 0) await deps.alerts.updateInRun(tx, () => ok(alerts));
       // The change to the set-up stays; who made it does not.
       const settings = await deps.circleSettings.get(guildId);
-      if (settings?.updatedBy === memberId) await deps.circleSettings.updateInRun(guildId, () => ok({ ...settings, updatedBy: REMOVED_MEMBER }));
+      if (settings?.updatedBy === memberId) await deps.circleSettings.updateInRun(tx, () => ok({ ...settings, updatedBy: REMOVED_MEMBER }));
 
       return {
         removed: {
@@ -248,9 +248,9 @@ export class PrivacyService {
   }
 
   private setRecordingPaused(guildId: string, memberId: string, paused: boolean): Promise<void> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const prefs = await this.deps.prefs.get(guildId, memberId);
-      if (prefs.recordingPaused !== paused) await this.deps.prefs.put(guildId, memberId, { ...prefs, recordingPaused: paused });
+      if (prefs.recordingPaused !== paused) await this.deps.prefs.put(tx, memberId, { ...prefs, recordingPaused: paused });
     });
   }
 

@@ -92,10 +92,10 @@ export class ReflectionService {
 
   /** Claims the slot `key` as posted (or skipped); false if it already was. */
   claim(guildId: string, key: string): Promise<boolean> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const last = await this.deps.reflections.lastPostedKey(guildId);
       if (last !== null && last >= key) return false;
-      await this.deps.reflections.setLastPostedKey(guildId, key);
+      await this.deps.reflections.setLastPostedKey(tx, key);
       return true;
     });
   }

@@ -88,10 +88,10 @@ export class RetentionService {
     const retentionDays = deps.rules.retentionDays;
     const cutoff = retentionCutoff(now, retentionDays);
     const timezone = (await deps.circleSettings.get(guildId))?.timezone ?? 'UTC';
-    await deps.queue.run(guildId, async () => {
+    await deps.queue.run(guildId, async (tx) => {
       for (const day of expiredDays(await deps.ledger.days(guildId), now, retentionDays, timezone)) {
         counts.ledgerEvents += (await deps.ledger.dayEvents(guildId, day)).length;
-        await deps.ledger.rewriteDay(guildId, day, []);
+        await deps.ledger.rewriteDay(tx, day, []);
         counts.days += 1;
       }
 
@@ -103,41 +103,41 @@ export class RetentionService {
           continue;
         }
         if (request.status === 'closed' && request.closedAt !== null && Date.parse(request.closedAt) < cutoff) {
-          await deps.requests.remove(guildId, id);
+          await deps.requests.remove(tx, id);
           expired.push(id);
           counts.requests += 1;
         }
       }
-      if (expired.length > 0) await deps.requests.forget(guildId, expired);
+      if (expired.length > 0) await deps.requests.forget(tx, expired);
 
       for (const memberId of await deps.tasks.memberIds(guildId)) {
         const before = await deps.tasks.get(guildId, memberId);
         const kept = keepTasksSince(before, cutoff);
         const gone = taskCount(before) - taskCount(kept);
         if (gone === 0) continue;
-        await deps.tasks.put(guildId, memberId, kept);
+        await deps.tasks.put(tx, memberId, kept);
         counts.tasks += gone;
       }
 
       const meeting = await deps.meetings.get(guildId);
       if (meeting && meetingExpired(meeting, now, retentionDays)) {
-        await deps.meetings.remove(guildId);
+        await deps.meetings.remove(tx);
         counts.meetings += 1;
       }
       const earlier = await deps.meetings.earlierPosts(guildId);
       const keptPosts = earlier.filter((post) => !(Date.parse(post.at) < cutoff));
       if (keptPosts.length < earlier.length) {
-        await deps.meetings.putEarlierPosts(guildId, keptPosts);
+        await deps.meetings.putEarlierPosts(tx, keptPosts);
         counts.meetingPosts += earlier.length - keptPosts.length;
       }
       const rotation = keepRotationSince(await deps.meetings.chairVolunteers(guildId), now, retentionDays);
-      if (rotation.changed) await deps.meetings.putChairVolunteers(guildId, rotation.kept);
+      if (rotation.changed) await deps.meetings.putChairVolunteers(tx, rotation.kept);
       counts.chairVolunteers += rotation.removed;
 
       const alerts = (await deps.alerts.get(guildId)) ?? [];
       const keptAlerts = keepAlertsSince(alerts, new Date(cutoff));
       if (keptAlerts.length < alerts.length) {
-        await deps.alerts.updateInRun(guildId, () => ok(keptAlerts));
+        await deps.alerts.updateInRun(tx, () => ok(keptAlerts));
         counts.crisisAlerts += alerts.length - keptAlerts.length;
       }
       // Inside the run, so an alert raised meanwhile (stored in this queue, then indexed) is indexed again after this.

@@ -63,13 +63,13 @@ export class ScheduleService {
     if (!this.deps.meetings.format(checked.value.format)) {
       return err({ kind: 'unknown-format', name: checked.value.format, known: this.deps.meetings.formatNames() });
     }
-    const added = await this.deps.queue.run(guildId, async () => {
+    const added = await this.deps.queue.run(guildId, async (tx) => {
       const entries = await this.deps.schedules.list(guildId);
       if (entries.length >= MAX_SCHEDULES_PER_GUILD) return err({ kind: 'too-many' as const, max: MAX_SCHEDULES_PER_GUILD });
       const now = this.now();
       const schedule: WeeklySchedule = { ...checked.value, id: randomBytes(4).toString('hex'), skipDates: [], createdAt: now.toISOString() };
       const entry: ScheduleEntry = { schedule, lastFiredKey: null, lastRemindedKey: null, event: null };
-      await this.deps.schedules.put(guildId, [...entries, entry]);
+      await this.deps.schedules.put(tx, [...entries, entry]);
       this.nextCheck.delete(schedule.id);
       return ok({ entry, next: nextOccurrenceDetail(schedule, now).at });
     });
@@ -83,11 +83,11 @@ export class ScheduleService {
   }
 
   async remove(guildId: string, scheduleId: string): Promise<Result<ScheduleEntry, ScheduleServiceProblem>> {
-    const removed = await this.deps.queue.run(guildId, async () => {
+    const removed = await this.deps.queue.run(guildId, async (tx) => {
       const entries = await this.deps.schedules.list(guildId);
       const entry = entries.find((candidate) => candidate.schedule.id === scheduleId);
       if (!entry) return err({ kind: 'unknown-schedule' as const });
-      await this.deps.schedules.put(guildId, entries.filter((candidate) => candidate !== entry));
+      await this.deps.schedules.put(tx, entries.filter((candidate) => candidate !== entry));
       this.nextCheck.delete(scheduleId);
       return ok(entry);
     });
@@ -153,15 +153,15 @@ export class ScheduleService {
    * meeting is already running, the occurrence is recorded as handled and not started (never two at once).
    */
   fire(guildId: string, scheduleId: string, key: string, note?: string): Promise<FireOutcome> {
-    return this.deps.queue.run(guildId, async (): Promise<FireOutcome> => {
+    return this.deps.queue.run(guildId, async (tx): Promise<FireOutcome> => {
       const entries = await this.deps.schedules.list(guildId);
       const entry = entries.find((candidate) => candidate.schedule.id === scheduleId);
       const settings = await this.deps.circle.settings(guildId);
       if (!entry || !settings || (entry.lastFiredKey !== null && entry.lastFiredKey >= key)) return { kind: 'already-handled' };
       const fired = { ...entry, lastFiredKey: key };
-      await this.deps.schedules.put(guildId, entries.map((candidate) => (candidate === entry ? fired : candidate)));
+      await this.deps.schedules.put(tx, entries.map((candidate) => (candidate === entry ? fired : candidate)));
       this.nextCheck.delete(scheduleId);
-      const started = await this.deps.meetings.startInQueue(guildId, settings, {
+      const started = await this.deps.meetings.startInQueue(tx, settings, {
         starterId: null,
         formatName: entry.schedule.format,
         durationMinutes: entry.schedule.durationMinutes,
@@ -185,10 +185,10 @@ export class ScheduleService {
 
   /** True the first time a notice is given in a guild, false ever after. */
   warnOnce(guildId: string, warning: string): Promise<boolean> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const warned = await this.deps.schedules.warned(guildId);
       if (warned.includes(warning)) return false;
-      await this.deps.schedules.putWarned(guildId, [...warned, warning]);
+      await this.deps.schedules.putWarned(tx, [...warned, warning]);
       return true;
     });
   }
@@ -202,12 +202,12 @@ export class ScheduleService {
 
   /** Changes one entry in the queue; `change` returning null means "nothing to do" (reported as unknown). */
   private update(guildId: string, scheduleId: string, change: (entry: ScheduleEntry) => ScheduleEntry | null): Promise<Result<ScheduleEntry, ScheduleServiceProblem>> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const entries = await this.deps.schedules.list(guildId);
       const entry = entries.find((candidate) => candidate.schedule.id === scheduleId);
       const changed = entry ? change(entry) : null;
       if (!entry || !changed) return err({ kind: 'unknown-schedule' as const });
-      await this.deps.schedules.put(guildId, entries.map((candidate) => (candidate === entry ? changed : candidate)));
+      await this.deps.schedules.put(tx, entries.map((candidate) => (candidate === entry ? changed : candidate)));
       this.nextCheck.delete(scheduleId);
       return ok(changed);
     });

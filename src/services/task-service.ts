@@ -9,7 +9,7 @@ import {
   type TaskOutcome,
   type TaskProblem,
 } from '../domain/tasks/practical-task.ts';
-import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefsStore } from '../store/member-prefs-store.ts';
 import type { TaskStore } from '../store/task-store.ts';
@@ -51,9 +51,8 @@ const newId = () => randomBytes(6).toString('base64url');
  * round). Each change is stored, with its ledger event (never the task's words), in one run of the
  * guild's write queue before it returns. Only the member ever sees their task.
  *
- * `set` and `report` run in the guild's write queue themselves. A caller already inside
- * `queue.run(guildId, ...)` (for example to store meeting attendance in the same step) must call
- * `setInQueue` and `reportInQueue` instead: queueing again for the same guild would deadlock.
+ * `set` and `report` run in the guild's write queue themselves (inside a run for the same guild they
+ * go on in that run); `setInQueue` and `reportInQueue` take the handle of a run the caller holds.
  */
 export class TaskService {
   private readonly now: () => Date;
@@ -64,16 +63,17 @@ export class TaskService {
 
   /** Commits the member to a new practical task (text 1-200 after trimming); `meetingId` when made in a meeting. */
   set(guildId: string, memberId: string, text: string, meetingId: string | null = null): Promise<Result<TaskCommitted, TaskServiceProblem>> {
-    return this.deps.queue.run(guildId, () => this.setInQueue(guildId, memberId, text, meetingId));
+    return this.deps.queue.run(guildId, (tx) => this.setInQueue(tx, memberId, text, meetingId));
   }
 
   /** Reports on the member's current task (reporting again replaces the report); `note` up to 500. */
   report(guildId: string, memberId: string, outcome: TaskOutcome, note: string | null = null): Promise<Result<TaskReported, TaskServiceProblem>> {
-    return this.deps.queue.run(guildId, () => this.reportInQueue(guildId, memberId, outcome, note));
+    return this.deps.queue.run(guildId, (tx) => this.reportInQueue(tx, memberId, outcome, note));
   }
 
-  /** `set`, for a caller already inside `queue.run(guildId, ...)`. */
-  async setInQueue(guildId: string, memberId: string, text: string, meetingId: string | null = null): Promise<Result<TaskCommitted, TaskServiceProblem>> {
+  /** `set`, in the run whose handle is `tx`, for its guild. */
+  async setInQueue(tx: GuildWrite, memberId: string, text: string, meetingId: string | null = null): Promise<Result<TaskCommitted, TaskServiceProblem>> {
+    const { guildId } = tx;
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const tasks = await this.deps.tasks.get(guildId, memberId);
@@ -81,22 +81,23 @@ export class TaskService {
     if (!committed.ok) return committed;
     const { task, created } = committed.value;
     if (created) {
-      await this.deps.tasks.put(guildId, memberId, committed.value.tasks);
-      await this.record(guildId, settings.timezone, { id: newId(), at: task.committedAt, kind: 'task-committed', memberId, taskId: task.id, meetingId });
+      await this.deps.tasks.put(tx, memberId, committed.value.tasks);
+      await this.record(tx, settings.timezone, { id: newId(), at: task.committedAt, kind: 'task-committed', memberId, taskId: task.id, meetingId });
     }
     return ok({ task, previous: created ? tasks.current : (tasks.history[0] ?? null), created });
   }
 
-  /** `report`, for a caller already inside `queue.run(guildId, ...)`. */
-  async reportInQueue(guildId: string, memberId: string, outcome: TaskOutcome, note: string | null = null): Promise<Result<TaskReported, TaskServiceProblem>> {
+  /** `report`, in the run whose handle is `tx`, for its guild. */
+  async reportInQueue(tx: GuildWrite, memberId: string, outcome: TaskOutcome, note: string | null = null): Promise<Result<TaskReported, TaskServiceProblem>> {
+    const { guildId } = tx;
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const before = await this.deps.tasks.get(guildId, memberId);
     const reported = reportCurrentTask(before, outcome, note, this.now());
     if (!reported.ok) return reported;
     const task = reported.value.current!;
-    await this.deps.tasks.put(guildId, memberId, reported.value);
-    await this.record(guildId, settings.timezone, { id: newId(), at: task.reportedAt!, kind: 'task-reported', memberId, taskId: task.id, outcome });
+    await this.deps.tasks.put(tx, memberId, reported.value);
+    await this.record(tx, settings.timezone, { id: newId(), at: task.reportedAt!, kind: 'task-reported', memberId, taskId: task.id, outcome });
     return ok({ task, replacedReport: before.current?.reportedAt != null });
   }
 
@@ -110,7 +111,7 @@ export class TaskService {
     return (await this.deps.tasks.get(guildId, memberId)).history.slice(0, Math.max(0, limit));
   }
 
-  private async record(guildId: string, timezone: string, event: LedgerEvent): Promise<void> {
-    await recordEvents(this.deps, guildId, timezone, [event]);
+  private async record(tx: GuildWrite, timezone: string, event: LedgerEvent): Promise<void> {
+    await recordEvents(this.deps, tx, timezone, [event]);
   }
 }

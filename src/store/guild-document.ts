@@ -1,18 +1,17 @@
 import type { z } from 'zod';
 import type { Result } from '../domain/result.ts';
-import type { GuildWriteQueue } from './guild-write-queue.ts';
+import { guildKey } from './guild-key.ts';
+import type { GuildWrite, GuildWriteQueue } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
-import { PlainRecord, readRecord, RecordKind, writeRecord } from './stored-record.ts';
+import { deleteRecord, PlainRecord, readRecord, RecordKind, writeRecord } from './stored-record.ts';
 
-/** Keys are namespaced by guild, so one guild's data can be listed, exported or removed on its own. */
-export function guildKey(guildId: string, name: string): string {
-  return `guild:${guildId}:${name}`;
-}
+export { guildKey } from './guild-key.ts';
 
 /**
  * One JSON document per guild under a fixed name (for example the circle settings), read through its
- * record kind (a zod schema, and a version with its migrations) and changed only inside the guild's
- * write queue. A stored document that fails its schema is reported and read as absent.
+ * record kind (a zod schema, and a version with its migrations) and changed only in the guild's write
+ * queue (`update` and `delete` queue themselves; `updateInRun` takes the run's handle). A stored
+ * document that fails its schema is reported and read as absent.
  *
  * Reads are served from memory after the first: this process is the only writer for its guilds
  * (DESIGN.md, one writer per guild), and every write updates memory only after SQLite accepted it,
@@ -40,30 +39,30 @@ export class GuildDocument<T> {
   }
 
   /**
-   * Read, change, write as one step for this guild. `change` returns a Result: on error nothing is
-   * written and the error is handed back.
+   * Read, change, write as one step for this guild, in its write queue. `change` returns a Result: on
+   * error nothing is written and the error is handed back.
    */
   update<E>(guildId: string, change: (current: T | undefined) => Result<T, E>): Promise<Result<T, E>> {
-    return this.queue.run(guildId, () => this.updateInRun(guildId, change));
+    return this.queue.run(guildId, (tx) => this.updateInRun(tx, change));
   }
 
   /**
-   * {@link update} for a caller already inside this guild's write-queue run (several records changed
-   * as one step, such as a member's deletion): `update` would queue behind that run and wait for itself.
-   * Only inside the guild's write queue.
+   * {@link update} for a caller already in the guild's write-queue run (several records changed as one
+   * step, such as a member's deletion), with the run's handle: the handle's guild is the one changed.
    */
-  async updateInRun<E>(guildId: string, change: (current: T | undefined) => Result<T, E>): Promise<Result<T, E>> {
+  async updateInRun<E>(tx: GuildWrite, change: (current: T | undefined) => Result<T, E>): Promise<Result<T, E>> {
+    const { guildId } = tx;
     const result = change(await this.get(guildId));
     if (result.ok) {
-      await writeRecord(this.store, guildKey(guildId, this.name), this.kind, result.value);
+      await writeRecord(this.store, tx, guildKey(guildId, this.name), this.kind, result.value);
       this.cache.set(guildId, result.value);
     }
     return result;
   }
 
   delete(guildId: string): Promise<boolean> {
-    return this.queue.run(guildId, async () => {
-      const deleted = await this.store.keyv.delete(guildKey(guildId, this.name));
+    return this.queue.run(guildId, async (tx) => {
+      const deleted = await deleteRecord(this.store, tx, guildKey(guildId, this.name));
       this.cache.set(guildId, undefined);
       return deleted;
     });

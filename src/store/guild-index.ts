@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Store } from './sqlite-store.ts';
-import { ListRecord, readRecord, writeRecord } from './stored-record.ts';
+import { ListRecord, readRecord, writeSharedRecord } from './stored-record.ts';
 
 /** A stored list of ids (guilds, members, requests, days): ids are non-empty strings. */
 export const idList = new ListRecord(z.string().min(1));
@@ -10,7 +10,10 @@ export const idList = new ListRecord(z.string().min(1));
  * with a meeting running), so start-up and daily jobs can visit each one without scanning the store.
  *
  * It is one key shared by all guilds, and guilds write in parallel, so changes are serialised here
- * rather than in a guild's write queue.
+ * rather than in a guild's write queue. It is the one store written without a guild's write handle:
+ * no guild's handle covers a key every guild shares, and callers add a guild from outside its run too
+ * (after a crisis alert or a circle set-up is stored). What keeps it to one writer at a time is that
+ * its only write is the private `change`, chained on `tail`.
  */
 export class GuildIndex {
   private known: Set<string> | undefined;
@@ -44,7 +47,7 @@ export class GuildIndex {
   private async change(next: (known: Set<string>) => Set<string>): Promise<void> {
     const changing = this.tail.then(async () => {
       const updated = next(await this.load());
-      await writeRecord(this.store, this.key, idList, [...updated]);
+      await writeSharedRecord(this.store, this.key, idList, [...updated]);
       this.known = updated;
     });
     this.tail = changing.catch(() => undefined);

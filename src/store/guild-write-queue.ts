@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isGuildKey } from './guild-key.ts';
 
 /** The guilds whose run the current async context is inside, while that run lasts. */
 interface Held {
@@ -6,11 +7,42 @@ interface Held {
   open: boolean;
 }
 
+let grant: (guildId: string, held: Held) => GuildWrite;
+
+/**
+ * The right to write one guild's records, handed by {@link GuildWriteQueue.run} to its task: every
+ * store method that writes takes one, so a write outside the guild's queue does not compile. Nothing
+ * else can make one (the constructor is private, and the private member keeps a look-alike object from
+ * passing for one). A store writes to the handle's own guild, never to a guild id passed beside it, and
+ * the store's write primitives check each key against it, and that its run has not ended.
+ */
+export class GuildWrite {
+  static {
+    grant = (guildId, held) => new GuildWrite(guildId, held);
+  }
+
+  private constructor(
+    /** The guild this handle may write. */
+    readonly guildId: string,
+    private readonly held: Held,
+  ) {}
+
+  /**
+   * Throws unless `key` belongs to this handle's guild and the run it was handed to is still going: a
+   * handle kept past its run (work left going after the task returned) would write outside the queue.
+   */
+  assertWritable(key: string): void {
+    if (!this.held.open) throw new Error(`A write for guild ${this.guildId} came after its write-queue run ended (${key}).`);
+    if (!isGuildKey(this.guildId, key)) throw new Error(`A write handle for guild ${this.guildId} cannot write ${key}.`);
+  }
+}
+
 /**
  * One ordered writer per guild (DESIGN.md: keyv has no transactions). Every read-modify-write for a
- * guild runs here, one after another, so concurrent clicks never lose an update. Different guilds run
- * in parallel. Runs nest: a step that runs for a guild inside that guild's run goes on in place, so
- * one member action can check, write, link and record as one run, through the services it composes.
+ * guild runs here, one after another, so concurrent clicks never lose an update; the task gets the
+ * guild's {@link GuildWrite}, without which no store writes. Different guilds run in parallel. Runs
+ * nest: a step that runs for a guild inside that guild's run goes on in place, so one member action
+ * can check, write, link and record as one run, through the services it composes.
  */
 export class GuildWriteQueue {
   private readonly holding = new AsyncLocalStorage<Held>();
@@ -18,11 +50,11 @@ export class GuildWriteQueue {
   private readonly inFlight = new Set<Promise<unknown>>();
   private accepting = true;
 
-  run<T>(guildId: string, task: () => Promise<T>): Promise<T> {
+  run<T>(guildId: string, task: (tx: GuildWrite) => Promise<T>): Promise<T> {
     // Already inside this guild's run (a use case composing several steps): go on in it, in order.
-    // Queuing behind ourselves would wait forever.
+    // Queuing behind ourselves would wait forever. The handle lasts as long as the run it goes on in.
     const holding = this.holding.getStore();
-    if (holding?.open && holding.guildIds.has(guildId)) return task();
+    if (holding?.open && holding.guildIds.has(guildId)) return task(grant(guildId, holding));
     if (!this.accepting) {
       return Promise.reject(new Error('The store is shutting down; no new writes are accepted.'));
     }
@@ -31,7 +63,7 @@ export class GuildWriteQueue {
     const result = previous.then(() => {
       const held: Held = { guildIds: new Set([...(holding?.open ? holding.guildIds : []), guildId]), open: true };
       // Work the task left running after it finished (not awaited) must queue like anyone else.
-      return this.holding.run(held, task).finally(() => (held.open = false));
+      return this.holding.run(held, () => task(grant(guildId, held))).finally(() => (held.open = false));
     });
     const tail = result.then(
       () => undefined,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { HelpRequest, Offer, RequestAddition } from '../domain/requests/help-request.ts';
-import { guildKey } from './guild-document.ts';
+import { guildKey } from './guild-key.ts';
 import { idList, type GuildIndex } from './guild-index.ts';
+import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
-import { ListRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
+import { deleteRecord, ListRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
 
 /** What autocomplete and invitations need about an open request, without loading each one. */
 export interface OpenRequestEntry {
@@ -49,8 +50,8 @@ export const openRequestList = new ListRecord<OpenRequestEntry>(
 
 /**
  * Help requests, one key each (`request:<id>`), plus a per-guild index of the open ones, kept in
- * memory after its first read. Call `put` only inside the guild's write queue. A request that fails
- * its schema is reported and read as absent: the member is told it is no longer there.
+ * memory after its first read. Writes take the guild's write handle. A request that fails its schema
+ * is reported and read as absent: the member is told it is no longer there.
  */
 export class HelpRequestStore {
   private readonly openIndex = new Map<string, OpenRequestEntry[]>();
@@ -65,21 +66,23 @@ export class HelpRequestStore {
     return readRecord(this.store, guildKey(guildId, `request:${requestId}`), helpRequestRecord);
   }
 
-  async put(guildId: string, request: HelpRequest): Promise<void> {
-    await writeRecord(this.store, guildKey(guildId, `request:${request.id}`), helpRequestRecord, request);
+  async put(tx: GuildWrite, request: HelpRequest): Promise<void> {
+    const { guildId } = tx;
+    await writeRecord(this.store, tx, guildKey(guildId, `request:${request.id}`), helpRequestRecord, request);
     const others = (await this.open(guildId)).filter((entry) => entry.id !== request.id);
     const next =
       request.status === 'open'
         ? [...others, { id: request.id, askerId: request.askerId, topic: request.topic, openedAt: request.openedAt }]
         : others;
-    await writeRecord(this.store, guildKey(guildId, 'open-requests'), openRequestList, next);
+    await writeRecord(this.store, tx, guildKey(guildId, 'open-requests'), openRequestList, next);
     this.openIndex.set(guildId, next);
   }
 
-  async remove(guildId: string, requestId: string): Promise<void> {
-    await this.store.keyv.delete(guildKey(guildId, `request:${requestId}`));
+  async remove(tx: GuildWrite, requestId: string): Promise<void> {
+    const { guildId } = tx;
+    await deleteRecord(this.store, tx, guildKey(guildId, `request:${requestId}`));
     const next = (await this.open(guildId)).filter((entry) => entry.id !== requestId);
-    await writeRecord(this.store, guildKey(guildId, 'open-requests'), openRequestList, next);
+    await writeRecord(this.store, tx, guildKey(guildId, 'open-requests'), openRequestList, next);
     this.openIndex.set(guildId, next);
   }
 
@@ -97,14 +100,16 @@ export class HelpRequestStore {
     return (await readRecord(this.store, guildKey(guildId, 'request-ids'), idList)) ?? [];
   }
 
-  async remember(guildId: string, requestId: string): Promise<void> {
+  async remember(tx: GuildWrite, requestId: string): Promise<void> {
+    const { guildId } = tx;
     await this.guilds?.add(guildId);
     const ids = await this.allIds(guildId);
-    if (!ids.includes(requestId)) await writeRecord(this.store, guildKey(guildId, 'request-ids'), idList, [...ids, requestId]);
+    if (!ids.includes(requestId)) await writeRecord(this.store, tx, guildKey(guildId, 'request-ids'), idList, [...ids, requestId]);
   }
 
-  async forget(guildId: string, requestIds: readonly string[]): Promise<void> {
+  async forget(tx: GuildWrite, requestIds: readonly string[]): Promise<void> {
+    const { guildId } = tx;
     const drop = new Set(requestIds);
-    await writeRecord(this.store, guildKey(guildId, 'request-ids'), idList, (await this.allIds(guildId)).filter((id) => !drop.has(id)));
+    await writeRecord(this.store, tx, guildKey(guildId, 'request-ids'), idList, (await this.allIds(guildId)).filter((id) => !drop.has(id)));
   }
 }

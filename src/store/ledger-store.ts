@@ -4,11 +4,23 @@ import { addEvent, mergeTallies, type MemberTally } from '../domain/help/tally.t
 import { localDay } from '../domain/help/week.ts';
 import { MEETING_ACTIONS } from '../domain/meetings/format.ts';
 import { TASK_OUTCOMES } from '../domain/tasks/practical-task.ts';
-import { guildKey } from './guild-document.ts';
+import { guildKey } from './guild-key.ts';
 import type { GuildIndex } from './guild-index.ts';
 import { dayTalliesV1toV2, TALLY_FIELDS, tallyRow, type DayTalliesV1, type DayTalliesV2, type TallyRow } from './migrations.ts';
+import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
-import { accept, ListRecord, olderVersion, readChecked, readManyChecked, readRecord, reportCorrupt, VersionedRecord, writeRecord } from './stored-record.ts';
+import {
+  accept,
+  deleteRecords,
+  ListRecord,
+  olderVersion,
+  readChecked,
+  readManyChecked,
+  readRecord,
+  reportCorrupt,
+  VersionedRecord,
+  writeRecord,
+} from './stored-record.ts';
 
 /**
  * Events per chunk: an append rewrites at most this many events (the day's last chunk), and reading
@@ -95,8 +107,8 @@ interface DayState {
  * The append-only help ledger, bucketed by the guild's local day. A day's events are kept in chunks of
  * up to {@link CHUNK_EVENTS} (`ledger:<day>`, then `ledger:<day>:1`, `:2`, ...), so an append writes
  * only the day's last chunk, never the whole day; `tally:<day>` holds the day's per-member counts and
- * how many chunks there are, so a 28-day window is 28 small reads however long the history is. Call
- * the writing methods only inside the guild's write queue.
+ * how many chunks there are, so a 28-day window is 28 small reads however long the history is. The
+ * writing methods take the guild's write handle.
  *
  * An event that fails its schema is reported and left out of what is read; a day's tallies that fail
  * theirs are reported and rebuilt from the day's events.
@@ -121,7 +133,8 @@ export class LedgerStore {
     private readonly guilds?: GuildIndex,
   ) {}
 
-  async append(guildId: string, events: readonly LedgerEvent[], timezone: string): Promise<void> {
+  async append(tx: GuildWrite, events: readonly LedgerEvent[], timezone: string): Promise<void> {
+    const { guildId } = tx;
     if (events.length > 0) await this.guilds?.add(guildId);
     const byDay = new Map<string, LedgerEvent[]>();
     for (const event of events) {
@@ -155,9 +168,9 @@ export class LedgerStore {
       // Handed over together, so the group commit stores the chunks, the tallies that count them and
       // the list of days in one transaction: a crash keeps all of an append or none of it.
       await Promise.all([
-        ...chunkWrites.map(([at, chunkEvents]) => writeRecord(this.store, chunkKey(guildId, day, at), ledgerChunk, chunkEvents)),
-        this.writeTallies(guildId, day, chunks, tallies),
-        nextDays && writeRecord(this.store, guildKey(guildId, 'ledger-days'), dayList, nextDays),
+        ...chunkWrites.map(([at, chunkEvents]) => writeRecord(this.store, tx, chunkKey(guildId, day, at), ledgerChunk, chunkEvents)),
+        this.writeTallies(tx, day, chunks, tallies),
+        nextDays && writeRecord(this.store, tx, guildKey(guildId, 'ledger-days'), dayList, nextDays),
       ]);
       this.recent.set(guildId, { day, chunks, last: chunk, tallies });
       if (nextDays) this.dayLists.set(guildId, nextDays);
@@ -168,7 +181,8 @@ export class LedgerStore {
   }
 
   /** Replaces one day's events (member deletion, retention) and recomputes that day's tallies. */
-  async rewriteDay(guildId: string, day: string, events: readonly LedgerEvent[]): Promise<void> {
+  async rewriteDay(tx: GuildWrite, day: string, events: readonly LedgerEvent[]): Promise<void> {
+    const { guildId } = tx;
     this.recent.delete(guildId);
     this.windows.delete(guildId);
     // Every chunk there is, counted or not, so nothing of a deleted member's is left behind.
@@ -177,7 +191,10 @@ export class LedgerStore {
     if (events.length === 0) {
       const days = (await this.days(guildId)).filter((d) => d !== day);
       // Together, so the day's events, its tallies and its place in the list go in one transaction.
-      await Promise.all([this.store.keyv.deleteMany([...chunkKeys(0, before), tallyKey(guildId, day)]), writeRecord(this.store, guildKey(guildId, 'ledger-days'), dayList, days)]);
+      await Promise.all([
+        deleteRecords(this.store, tx, [...chunkKeys(0, before), tallyKey(guildId, day)]),
+        writeRecord(this.store, tx, guildKey(guildId, 'ledger-days'), dayList, days),
+      ]);
       this.dayLists.set(guildId, days);
       return;
     }
@@ -185,9 +202,9 @@ export class LedgerStore {
     for (const event of events) addEvent(tallies, event);
     const chunks = Math.ceil(events.length / CHUNK_EVENTS);
     await Promise.all([
-      ...chunkKeys(0, chunks).map((key, index) => writeRecord(this.store, key, ledgerChunk, events.slice(index * CHUNK_EVENTS, (index + 1) * CHUNK_EVENTS))),
-      this.writeTallies(guildId, day, chunks, tallies),
-      before > chunks && this.store.keyv.deleteMany(chunkKeys(chunks, before)),
+      ...chunkKeys(0, chunks).map((key, index) => writeRecord(this.store, tx, key, ledgerChunk, events.slice(index * CHUNK_EVENTS, (index + 1) * CHUNK_EVENTS))),
+      this.writeTallies(tx, day, chunks, tallies),
+      before > chunks && deleteRecords(this.store, tx, chunkKeys(chunks, before)),
     ]);
   }
 
@@ -271,9 +288,9 @@ export class LedgerStore {
     }
   }
 
-  private async writeTallies(guildId: string, day: string, chunks: number, tallies: ReadonlyMap<string, MemberTally>): Promise<void> {
+  private async writeTallies(tx: GuildWrite, day: string, chunks: number, tallies: ReadonlyMap<string, MemberTally>): Promise<void> {
     const members: Record<string, TallyRow> = {};
     for (const [memberId, tally] of tallies) members[memberId] = tallyRow(tally);
-    await writeRecord(this.store, tallyKey(guildId, day), dayTalliesRecord, { chunks, members });
+    await writeRecord(this.store, tx, tallyKey(tx.guildId, day), dayTalliesRecord, { chunks, members });
   }
 }

@@ -3,10 +3,11 @@ import type { ChairCandidate } from '../domain/meetings/chair.ts';
 import { MEETING_ACTIONS } from '../domain/meetings/format.ts';
 import { postsNaming, type MeetingRating, type MeetingRecord, type PostNaming } from '../domain/meetings/meeting-record.ts';
 import type { MeetingState } from '../domain/meetings/meeting-state.ts';
-import { guildKey } from './guild-document.ts';
+import { guildKey } from './guild-key.ts';
 import { GuildIndex } from './guild-index.ts';
+import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
-import { ListRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
+import { deleteRecord, ListRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
 
 /** A member on the chairing rotation, as stored: `updatedAt` is when they last opted in or out (absent in older entries). */
 export interface ChairVolunteer extends ChairCandidate {
@@ -89,9 +90,9 @@ export const earlierPostList = new ListRecord<EarlierMeetingPost>(
 
 /**
  * Each guild's current (or most recent) meeting under `meeting`, and the index of guilds whose
- * meeting is not over, which start-up walks to pick meetings up again. Write only inside the guild's
- * write queue. A meeting record that fails its schema is reported and read as no meeting; a rotation
- * or post entry that fails is left out.
+ * meeting is not over, which start-up walks to pick meetings up again. Writes take the guild's write
+ * handle. A meeting record that fails its schema is reported and read as no meeting; a rotation or
+ * post entry that fails is left out.
  */
 export class MeetingStore {
   private readonly running: GuildIndex;
@@ -114,20 +115,23 @@ export class MeetingStore {
   /**
    * Stores the guild's meeting. A new meeting replaces the last one: before it does, the last one's posts
    * that name members (check-ins, the chair's mentions) are kept under `earlier-meeting-posts`, so
-   * `/privacy delete` can still find them.
+   * `/privacy delete` can still find them. The record names its guild, which the types cannot tie to
+   * the handle's: a record of another guild is refused (it throws) before anything is written.
    */
-  async put(record: MeetingRecord): Promise<void> {
-    const previous = await this.get(record.guildId);
+  async put(tx: GuildWrite, record: MeetingRecord): Promise<void> {
+    const { guildId } = tx;
+    if (record.guildId !== guildId) throw new Error(`A meeting of guild ${record.guildId} cannot be stored with the write handle of guild ${guildId}.`);
+    const previous = await this.get(guildId);
     if (previous && previous.state.id !== record.state.id) {
       const at = previous.state.endedAt ?? previous.state.startedAt;
       const posts = postsNaming(previous).map((post): EarlierMeetingPost => ({ ...post, meetingId: previous.state.id, at }));
-      if (posts.length > 0) await this.putEarlierPosts(record.guildId, [...(await this.earlierPosts(record.guildId)), ...posts]);
+      if (posts.length > 0) await this.putEarlierPosts(tx, [...(await this.earlierPosts(guildId)), ...posts]);
     }
-    await this.withData.add(record.guildId);
-    await writeRecord(this.store, guildKey(record.guildId, 'meeting'), meetingRecord, record);
-    this.cache.set(record.guildId, record);
-    if (record.state.status === 'ended' && record.summaryMessageId !== null) await this.running.remove(record.guildId);
-    else await this.running.add(record.guildId);
+    await this.withData.add(guildId);
+    await writeRecord(this.store, tx, guildKey(guildId, 'meeting'), meetingRecord, record);
+    this.cache.set(guildId, record);
+    if (record.state.status === 'ended' && record.summaryMessageId !== null) await this.running.remove(guildId);
+    else await this.running.add(guildId);
   }
 
   /** Members who offered to chair, and when each last chaired or was invited to (rotation). */
@@ -135,14 +139,15 @@ export class MeetingStore {
     return (await readRecord(this.store, guildKey(guildId, 'chair-volunteers'), chairVolunteerList)) ?? [];
   }
 
-  /** Only inside the guild's write queue. An empty list removes the key. */
-  async putChairVolunteers(guildId: string, volunteers: readonly ChairVolunteer[]): Promise<void> {
+  /** An empty list removes the key. */
+  async putChairVolunteers(tx: GuildWrite, volunteers: readonly ChairVolunteer[]): Promise<void> {
+    const { guildId } = tx;
     if (volunteers.length === 0) {
-      await this.store.keyv.delete(guildKey(guildId, 'chair-volunteers'));
+      await deleteRecord(this.store, tx, guildKey(guildId, 'chair-volunteers'));
       return;
     }
     await this.withData.add(guildId);
-    await writeRecord(this.store, guildKey(guildId, 'chair-volunteers'), chairVolunteerList, [...volunteers]);
+    await writeRecord(this.store, tx, guildKey(guildId, 'chair-volunteers'), chairVolunteerList, [...volunteers]);
   }
 
   /** Posts of earlier meetings that name members (see `put`). */
@@ -150,19 +155,21 @@ export class MeetingStore {
     return (await readRecord(this.store, guildKey(guildId, 'earlier-meeting-posts'), earlierPostList)) ?? [];
   }
 
-  /** Only inside the guild's write queue. An empty list removes the key. */
-  async putEarlierPosts(guildId: string, posts: readonly EarlierMeetingPost[]): Promise<void> {
+  /** An empty list removes the key. */
+  async putEarlierPosts(tx: GuildWrite, posts: readonly EarlierMeetingPost[]): Promise<void> {
+    const { guildId } = tx;
     if (posts.length === 0) {
-      await this.store.keyv.delete(guildKey(guildId, 'earlier-meeting-posts'));
+      await deleteRecord(this.store, tx, guildKey(guildId, 'earlier-meeting-posts'));
       return;
     }
     await this.withData.add(guildId);
-    await writeRecord(this.store, guildKey(guildId, 'earlier-meeting-posts'), earlierPostList, [...posts]);
+    await writeRecord(this.store, tx, guildKey(guildId, 'earlier-meeting-posts'), earlierPostList, [...posts]);
   }
 
-  /** Forgets the guild's meeting record (retention). Only inside the guild's write queue. */
-  async remove(guildId: string): Promise<void> {
-    await this.store.keyv.delete(guildKey(guildId, 'meeting'));
+  /** Forgets the guild's meeting record (retention). */
+  async remove(tx: GuildWrite): Promise<void> {
+    const { guildId } = tx;
+    await deleteRecord(this.store, tx, guildKey(guildId, 'meeting'));
     this.cache.set(guildId, undefined);
     await this.running.remove(guildId);
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { guildKey } from './guild-document.ts';
+import { guildKey } from './guild-key.ts';
+import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
-import { readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
+import { deleteRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
 
 /** A member's own choices about the bot: whether their help is recorded, and prompts they turned off. */
 export interface MemberPrefs {
@@ -43,17 +44,16 @@ export class MemberPrefsStore {
     return readRecord(this.store, guildKey(guildId, `member:${memberId}:prefs`), memberPrefsRecord);
   }
 
-  /** Only inside the guild's write queue. */
-  async put(guildId: string, memberId: string, prefs: MemberPrefs): Promise<void> {
-    const key = guildKey(guildId, `member:${memberId}:prefs`);
-    await writeRecord(this.store, key, memberPrefsRecord, prefs);
+  async put(tx: GuildWrite, memberId: string, prefs: MemberPrefs): Promise<void> {
+    const key = guildKey(tx.guildId, `member:${memberId}:prefs`);
+    await writeRecord(this.store, tx, key, memberPrefsRecord, prefs);
     this.cache.set(key, prefs);
   }
 
-  /** Only inside the guild's write queue. True when there was something to remove. */
-  async remove(guildId: string, memberId: string): Promise<boolean> {
-    const key = guildKey(guildId, `member:${memberId}:prefs`);
+  /** True when there was something to remove. */
+  async remove(tx: GuildWrite, memberId: string): Promise<boolean> {
+    const key = guildKey(tx.guildId, `member:${memberId}:prefs`);
     this.cache.delete(key);
-    return this.store.keyv.delete(key);
+    return deleteRecord(this.store, tx, key);
   }
 }

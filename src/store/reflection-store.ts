@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { guildKey } from './guild-document.ts';
+import { guildKey } from './guild-key.ts';
+import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { PlainRecord, readRecord, writeRecord } from './stored-record.ts';
 
@@ -22,9 +23,8 @@ export class ReflectionStore {
     return stored;
   }
 
-  /** Only inside the guild's write queue. */
-  async setLastPostedKey(guildId: string, key: string): Promise<void> {
-    await writeRecord(this.store, guildKey(guildId, 'reflection-last'), lastPostedRecord, key);
-    this.cache.set(guildId, key);
+  async setLastPostedKey(tx: GuildWrite, key: string): Promise<void> {
+    await writeRecord(this.store, tx, guildKey(tx.guildId, 'reflection-last'), lastPostedRecord, key);
+    this.cache.set(tx.guildId, key);
   }
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { WEEKDAYS } from '../domain/circle/time-of-day.ts';
 import type { WeeklySchedule } from '../domain/schedules/schedule.ts';
-import { guildKey } from './guild-document.ts';
+import { guildKey } from './guild-key.ts';
 import { GuildIndex } from './guild-index.ts';
+import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { ListRecord, readRecord, readRecords, writeRecord } from './stored-record.ts';
 
@@ -49,7 +50,7 @@ const warningList = new ListRecord(z.string());
 
 /**
  * Each guild's schedules under one key, read into memory once, and the index of guilds that have any,
- * which start-up and the minute tick walk. Write only inside the guild's write queue.
+ * which start-up and the minute tick walk. Writes take the guild's write handle.
  */
 export class ScheduleStore {
   private readonly guilds: GuildIndex;
@@ -82,8 +83,9 @@ export class ScheduleStore {
     }
   }
 
-  async put(guildId: string, entries: readonly ScheduleEntry[]): Promise<void> {
-    await writeRecord(this.store, guildKey(guildId, 'schedules'), scheduleList, [...entries]);
+  async put(tx: GuildWrite, entries: readonly ScheduleEntry[]): Promise<void> {
+    const { guildId } = tx;
+    await writeRecord(this.store, tx, guildKey(guildId, 'schedules'), scheduleList, [...entries]);
     this.cache.set(guildId, entries);
     if (entries.length > 0) await this.guilds.add(guildId);
     else await this.guilds.remove(guildId);
@@ -98,7 +100,7 @@ export class ScheduleStore {
     return (await readRecord(this.store, guildKey(guildId, 'schedule-warnings'), warningList)) ?? [];
   }
 
-  async putWarned(guildId: string, warnings: readonly string[]): Promise<void> {
-    await writeRecord(this.store, guildKey(guildId, 'schedule-warnings'), warningList, [...warnings]);
+  async putWarned(tx: GuildWrite, warnings: readonly string[]): Promise<void> {
+    await writeRecord(this.store, tx, guildKey(tx.guildId, 'schedule-warnings'), warningList, [...warnings]);
   }
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 
 /**
@@ -237,7 +238,32 @@ export async function readRecords<T>(store: Store, keys: readonly string[], kind
   return (await readManyChecked(store, keys, kind)).map((checked, index) => accept(store, keys[index]!, checked));
 }
 
-/** Writes one record in its kind's current shape and version. */
-export async function writeRecord<T>(store: Store, key: string, kind: RecordKind<T>, value: T): Promise<void> {
+/**
+ * Writes one record of the handle's guild in its kind's current shape and version. The handle comes
+ * only from the guild's write queue, and the key must be that guild's (else this throws, writing nothing).
+ */
+export async function writeRecord<T>(store: Store, tx: GuildWrite, key: string, kind: RecordKind<T>, value: T): Promise<void> {
+  tx.assertWritable(key);
+  await store.keyv.set(key, kind.write(value));
+}
+
+/** Deletes one record of the handle's guild (checked as {@link writeRecord}); true when it was there. */
+export async function deleteRecord(store: Store, tx: GuildWrite, key: string): Promise<boolean> {
+  tx.assertWritable(key);
+  return store.keyv.delete(key);
+}
+
+/** Deletes records of the handle's guild (each checked as {@link writeRecord}). */
+export async function deleteRecords(store: Store, tx: GuildWrite, keys: readonly string[]): Promise<boolean> {
+  for (const key of keys) tx.assertWritable(key);
+  return store.keyv.deleteMany([...keys]);
+}
+
+/**
+ * Writes a record shared by all guilds (a `GuildIndex`'s list of guild ids), which no guild's
+ * queue serialises: its one writer serialises it. Never a guild's key: those take the guild's handle.
+ */
+export async function writeSharedRecord<T>(store: Store, key: string, kind: RecordKind<T>, value: T): Promise<void> {
+  if (key.startsWith('guild:')) throw new Error(`${key} is a guild's record: it is written with the guild's write handle.`);
   await store.keyv.set(key, kind.write(value));
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { NO_TASKS, TASK_OUTCOMES, taskCount, type MemberTasks, type PracticalTask } from '../domain/tasks/practical-task.ts';
-import { guildKey } from './guild-document.ts';
+import { guildKey } from './guild-key.ts';
 import { idList, type GuildIndex } from './guild-index.ts';
+import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
-import { readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
+import { deleteRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
 
 const tasksKey = (guildId: string, memberId: string) => guildKey(guildId, `member:${memberId}:tasks`);
 const membersKey = (guildId: string) => guildKey(guildId, 'task-members');
@@ -25,8 +26,8 @@ export const memberTasksRecord = new VersionedRecord<MemberTasks>(z.object({ cur
 /**
  * Practical tasks, one record per member (`member:<id>:tasks`: the current task and up to ten earlier
  * ones), plus a per-guild list of the members who have one, so the retention purge can visit them
- * without scanning the store. Records are read through a cache; call `put` and `remove` only inside the
- * guild's write queue. A record that fails its schema is reported and read as no tasks.
+ * without scanning the store. Records are read through a cache; writes take the guild's write handle.
+ * A record that fails its schema is reported and read as no tasks.
  */
 export class TaskStore {
   private readonly cache = new Map<string, MemberTasks>();
@@ -48,28 +49,30 @@ export class TaskStore {
     return stored;
   }
 
-  /** Only inside the guild's write queue. An empty record removes the member's tasks. */
-  async put(guildId: string, memberId: string, tasks: MemberTasks): Promise<void> {
+  /** An empty record removes the member's tasks. */
+  async put(tx: GuildWrite, memberId: string, tasks: MemberTasks): Promise<void> {
     if (taskCount(tasks) === 0) {
-      await this.remove(guildId, memberId);
+      await this.remove(tx, memberId);
       return;
     }
+    const { guildId } = tx;
     await this.guilds?.add(guildId);
     const key = tasksKey(guildId, memberId);
-    await writeRecord(this.store, key, memberTasksRecord, tasks);
+    await writeRecord(this.store, tx, key, memberTasksRecord, tasks);
     this.cache.set(key, tasks);
     const members = await this.memberIds(guildId);
-    if (!members.includes(memberId)) await this.setMembers(guildId, [...members, memberId]);
+    if (!members.includes(memberId)) await this.setMembers(tx, [...members, memberId]);
   }
 
-  /** Only inside the guild's write queue. How many tasks (current and earlier) were removed. */
-  async remove(guildId: string, memberId: string): Promise<number> {
+  /** How many tasks (current and earlier) were removed. */
+  async remove(tx: GuildWrite, memberId: string): Promise<number> {
+    const { guildId } = tx;
     const count = taskCount(await this.get(guildId, memberId));
     const key = tasksKey(guildId, memberId);
-    await this.store.keyv.delete(key);
+    await deleteRecord(this.store, tx, key);
     this.cache.set(key, NO_TASKS);
     const members = await this.memberIds(guildId);
-    if (members.includes(memberId)) await this.setMembers(guildId, members.filter((id) => id !== memberId));
+    if (members.includes(memberId)) await this.setMembers(tx, members.filter((id) => id !== memberId));
     return count;
   }
 
@@ -82,8 +85,8 @@ export class TaskStore {
     return stored;
   }
 
-  private async setMembers(guildId: string, memberIds: string[]): Promise<void> {
-    await writeRecord(this.store, membersKey(guildId), idList, memberIds);
-    this.members.set(guildId, memberIds);
+  private async setMembers(tx: GuildWrite, memberIds: string[]): Promise<void> {
+    await writeRecord(this.store, tx, membersKey(tx.guildId), idList, memberIds);
+    this.members.set(tx.guildId, memberIds);
   }
 }

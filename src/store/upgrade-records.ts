@@ -1,5 +1,6 @@
 import { circleSettingsRecord } from './circle-settings-repository.ts';
-import { guildKey } from './guild-document.ts';
+import { guildKey } from './guild-key.ts';
+import type { GuildWriteQueue } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { accept, readManyChecked, writeRecord, type RecordKind } from './stored-record.ts';
 
@@ -7,22 +8,24 @@ import { accept, readManyChecked, writeRecord, type RecordKind } from './stored-
 const BATCH = 1000;
 
 /**
- * Rewrites every record of `kind` under `keys` that is stored in an older version in the current one.
+ * Rewrites each guild's record `name` of `kind` that is stored in an older version in the current one.
  * Reads already lift older records as they go, so nothing depends on this pass to be readable; it
  * keeps the file from holding old versions forever, so a later release can stop reading them. A
- * corrupt record is reported and left as it is. Run before the bot takes interactions (it writes
- * outside the guilds' write queues). How many records were upgraded.
+ * corrupt record is reported and left as it is. Each rewrite is a run of its guild's write queue, like
+ * any write; a batch's runs start together, so the group commit still stores them in one transaction.
+ * How many records were upgraded.
  */
-export async function upgradeRecords<T>(store: Store, keys: readonly string[], kind: RecordKind<T>): Promise<number> {
+export async function upgradeRecords<T>(store: Store, queue: GuildWriteQueue, guildIds: readonly string[], name: string, kind: RecordKind<T>): Promise<number> {
   let upgraded = 0;
-  for (let start = 0; start < keys.length; start += BATCH) {
-    const batch = keys.slice(start, start + BATCH);
-    const read = await readManyChecked(store, batch, kind);
+  for (let start = 0; start < guildIds.length; start += BATCH) {
+    const batch = guildIds.slice(start, start + BATCH);
+    const keys = batch.map((guildId) => guildKey(guildId, name));
+    const read = await readManyChecked(store, keys, kind);
     const writes: Array<Promise<void>> = [];
     read.forEach((checked, index) => {
-      const value = accept(store, batch[index]!, checked);
+      const value = accept(store, keys[index]!, checked);
       if (value === undefined || !checked.found || checked.version === undefined || checked.version >= kind.version) return;
-      writes.push(writeRecord(store, batch[index]!, kind, value));
+      writes.push(queue.run(batch[index]!, (tx) => writeRecord(store, tx, keys[index]!, kind, value)));
     });
     await Promise.all(writes);
     upgraded += writes.length;
@@ -31,11 +34,11 @@ export async function upgradeRecords<T>(store: Store, keys: readonly string[], k
 }
 
 /**
- * Start-up: brings the records of the kinds that have migrations up to date. Circle settings are
- * found through the index of guilds with a circle set up. Ledger tallies are not walked (a guild
- * keeps up to `retentionDays` of them): a day takes the current layout when it is next written, and
- * older days age out with retention.
+ * Start-up, before the bot takes interactions: brings the records of the kinds that have migrations up
+ * to date. Circle settings are found through the index of guilds with a circle set up. Ledger tallies
+ * are not walked (a guild keeps up to `retentionDays` of them): a day takes the current layout when it
+ * is next written, and older days age out with retention.
  */
-export async function upgradeStoredRecords(store: Store, circleGuildIds: readonly string[]): Promise<{ circleSettings: number }> {
-  return { circleSettings: await upgradeRecords(store, circleGuildIds.map((guildId) => guildKey(guildId, 'circle-settings')), circleSettingsRecord) };
+export async function upgradeStoredRecords(store: Store, queue: GuildWriteQueue, circleGuildIds: readonly string[]): Promise<{ circleSettings: number }> {
+  return { circleSettings: await upgradeRecords(store, queue, circleGuildIds, 'circle-settings', circleSettingsRecord) };
 }

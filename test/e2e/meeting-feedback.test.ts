@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/sqlite-store.ts';
+import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 import { MeetingStore } from '../../src/store/meeting-store.ts';
 import type { SandboxMessage } from '../../src/sandbox/types.ts';
 import { buttonId, setUpCircle } from './help-flow.ts';
@@ -137,7 +138,7 @@ describe('comments reach the moderators without names, with the summary, once', 
       const meetings = new MeetingStore(store);
       const ended = (await meetings.get(w.guildId))!;
       const { moderatorComments: _settled, ...unsettled } = ended;
-      await meetings.put({ ...unsettled, ratings: before.ratings, summaryMessageId: null });
+      await new GuildWriteQueue().run(w.guildId, (tx) => meetings.put(tx, { ...unsettled, ratings: before.ratings, summaryMessageId: null }));
       await store.close();
     });
     await expect.poll(async () => (await w.bot.services.meetings.current(w.guildId))?.moderatorComments, { timeout: 5_000 }).toBe('posted');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buttonId, setUpCircle } from './help-flow.ts';
 import { meeting, meetingThreadId, pressAndFill, roundPost } from './meeting-flow.ts';
 import { openStore } from '../../src/store/sqlite-store.ts';
+import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 import { MeetingStore } from '../../src/store/meeting-store.ts';
 import { worldsClosedAfterEach, type World, type WorldOptions } from './world.ts';
 
@@ -45,7 +46,7 @@ describe('restarts', () => {
       const store = await openStore(w.storeUrl);
       const meetings = new MeetingStore(store);
       const record = (await meetings.get(w.guildId))!;
-      await meetings.put({ ...record, roundMessages: { '0': record.roundMessages['0']! }, liveRounds: [] });
+      await new GuildWriteQueue().run(w.guildId, (tx) => meetings.put(tx, { ...record, roundMessages: { '0': record.roundMessages['0']! }, liveRounds: [] }));
       await store.close();
     });
     await w.bot.services.meetings.current(w.guildId);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerEvent, OfferEvent } from '../../src/domain/help/ledger-events.ts';
 import { tallyEvents } from '../../src/domain/help/tally.ts';
 import { CHUNK_EVENTS, LedgerStore } from '../../src/store/ledger-store.ts';
-import { sqliteFile } from './sqlite-file.ts';
+import { inRun, sqliteFile } from './sqlite-file.ts';
 
 const [GUILD, ASKER, GIVER] = ['g1', '100000000000000001', '100000000000000002'];
 const TIMEZONE = 'UTC';
@@ -38,7 +38,7 @@ describe('the help ledger', () => {
       { id: 'e8', at: at(8), kind: 'gratitude-sent', memberId: GIVER, to: ASKER },
       { id: 'e9', at: `${NEXT_DAY}T09:00:00.000Z`, kind: 'request-opened', requestId: 'r2', memberId: GIVER, anonymous: false },
     ] as unknown as LedgerEvent[];
-    await new LedgerStore(file.store).append(GUILD, events, TIMEZONE);
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, events, TIMEZONE));
 
     const ledger = new LedgerStore((await file.reopen()).store);
     expect(await ledger.days(GUILD)).toEqual([DAY, NEXT_DAY]);
@@ -49,13 +49,13 @@ describe('the help ledger', () => {
 
   it(`GIVEN a day of 250 events WHEN one more is appended after a restart THEN only the day's last chunk of ${CHUNK_EVENTS} and its tallies are written`, async () => {
     const file = await sqliteFile();
-    await new LedgerStore(file.store).append(GUILD, offers(250), TIMEZONE);
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(250), TIMEZONE));
     expect(await file.keysStartingWith(key(`ledger:${DAY}`))).toEqual([key(`ledger:${DAY}`), key(`ledger:${DAY}:1`), key(`ledger:${DAY}:2`)]);
 
     const reopened = await file.reopen();
     const writes = await reopened.watchWrites();
     const ledger = new LedgerStore(reopened.store);
-    await ledger.append(GUILD, [offer(250)], TIMEZONE);
+    await inRun(GUILD, (tx) => ledger.append(tx, [offer(250)], TIMEZONE));
     expect(await writes()).toEqual([key(`ledger:${DAY}:2`), key(`tally:${DAY}`)]);
     expect(await ledger.dayEvents(GUILD, DAY)).toEqual(offers(251));
   });
@@ -63,9 +63,9 @@ describe('the help ledger', () => {
   it('GIVEN a full last chunk WHEN an event is appended THEN it starts a new chunk and the full one is not written again', async () => {
     const file = await sqliteFile();
     const ledger = new LedgerStore(file.store);
-    await ledger.append(GUILD, offers(CHUNK_EVENTS), TIMEZONE);
+    await inRun(GUILD, (tx) => ledger.append(tx, offers(CHUNK_EVENTS), TIMEZONE));
     const writes = await file.watchWrites();
-    await ledger.append(GUILD, [offer(CHUNK_EVENTS)], TIMEZONE);
+    await inRun(GUILD, (tx) => ledger.append(tx, [offer(CHUNK_EVENTS)], TIMEZONE));
     expect(await writes()).toEqual([key(`ledger:${DAY}:1`), key(`tally:${DAY}`)]);
     expect(await file.raw(key(`ledger:${DAY}:1`))).toEqual([offer(CHUNK_EVENTS)]);
   });
@@ -73,7 +73,7 @@ describe('the help ledger', () => {
   it('GIVEN appends WHEN the tallies are read THEN they count every event of the day, stored with the chunk count', async () => {
     const file = await sqliteFile();
     const ledger = new LedgerStore(file.store);
-    for (const event of offers(120)) await ledger.append(GUILD, [event], TIMEZONE);
+    for (const event of offers(120)) await inRun(GUILD, (tx) => ledger.append(tx, [event], TIMEZONE));
     expect(await file.raw(key(`tally:${DAY}`))).toEqual({ v: 2, chunks: 2, members: { [GIVER]: [120, 0, 0, 0, 0], [ASKER]: [0, 120, 0, 0, 0] } });
     const reopened = new LedgerStore((await file.reopen()).store);
     expect(await reopened.windowTallies(GUILD, [DAY])).toEqual(tallyEvents(offers(120), wholeDay));
@@ -81,7 +81,7 @@ describe('the help ledger', () => {
 
   it('GIVEN an event missing its giver WHEN the day is read THEN it is left out and reported by key and path, and the other events read', async () => {
     const file = await sqliteFile();
-    await new LedgerStore(file.store).append(GUILD, offers(3), TIMEZONE);
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(3), TIMEZONE));
     const { giverId: _, ...withoutGiver } = offer(1);
     await file.put(key(`ledger:${DAY}`), [offer(0), withoutGiver, offer(2)]);
     const ledger = new LedgerStore(file.store);
@@ -91,7 +91,7 @@ describe('the help ledger', () => {
 
   it('GIVEN a chunk whose text is not JSON WHEN the day is read THEN the other chunks still read and it is reported', async () => {
     const file = await sqliteFile();
-    await new LedgerStore(file.store).append(GUILD, offers(250), TIMEZONE);
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(250), TIMEZONE));
     await file.putText(key(`ledger:${DAY}:1`), '[{"id":"e1","at":');
     expect(await new LedgerStore(file.store).dayEvents(GUILD, DAY)).toEqual([...offers(100), ...offers(250).slice(200)]);
     expect(file.reports).toEqual([{ key: key(`ledger:${DAY}:1`), issues: ['(root): not_json'], outcome: 'read-as-absent' }]);
@@ -99,7 +99,7 @@ describe('the help ledger', () => {
 
   it("GIVEN a day's tallies of the wrong type WHEN /stats reads the window THEN they are rebuilt from the day's events and reported", async () => {
     const file = await sqliteFile();
-    await new LedgerStore(file.store).append(GUILD, offers(150), TIMEZONE);
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(150), TIMEZONE));
     await file.put(key(`tally:${DAY}`), { v: 2, chunks: 'two', members: {} });
     const ledger = new LedgerStore(file.store);
     expect(await ledger.windowTallies(GUILD, [DAY])).toEqual(tallyEvents(offers(150), wholeDay));
@@ -108,9 +108,9 @@ describe('the help ledger', () => {
 
   it("GIVEN a day's tallies that were rebuilt WHEN an event is appended to that day THEN the stored tallies are whole again", async () => {
     const file = await sqliteFile();
-    await new LedgerStore(file.store).append(GUILD, offers(150), TIMEZONE);
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(150), TIMEZONE));
     await file.putText(key(`tally:${DAY}`), '{"value":{"v":2,');
-    await new LedgerStore(file.store).append(GUILD, [offer(150)], TIMEZONE);
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, [offer(150)], TIMEZONE));
     expect(await file.raw(key(`tally:${DAY}`))).toEqual({ v: 2, chunks: 2, members: { [GIVER]: [151, 0, 0, 0, 0], [ASKER]: [0, 151, 0, 0, 0] } });
     expect(await new LedgerStore(file.store).dayEvents(GUILD, DAY)).toEqual(offers(151));
   });
@@ -118,8 +118,8 @@ describe('the help ledger', () => {
   it('GIVEN a day of 250 events WHEN it is rewritten with 50 (a member deleted their data) THEN the spare chunks are gone and the tallies count the 50', async () => {
     const file = await sqliteFile();
     const ledger = new LedgerStore(file.store);
-    await ledger.append(GUILD, offers(250), TIMEZONE);
-    await ledger.rewriteDay(GUILD, DAY, offers(50));
+    await inRun(GUILD, (tx) => ledger.append(tx, offers(250), TIMEZONE));
+    await inRun(GUILD, (tx) => ledger.rewriteDay(tx, DAY, offers(50)));
     expect(await file.keysStartingWith(key(`ledger:${DAY}`))).toEqual([key(`ledger:${DAY}`)]);
     const reopened = new LedgerStore((await file.reopen()).store);
     expect(await reopened.dayEvents(GUILD, DAY)).toEqual(offers(50));
@@ -129,8 +129,8 @@ describe('the help ledger', () => {
   it('GIVEN a day WHEN it is rewritten with no events (retention) THEN none of its keys remain and it leaves the list of days', async () => {
     const file = await sqliteFile();
     const ledger = new LedgerStore(file.store);
-    await ledger.append(GUILD, [...offers(250), ...offers(1, NEXT_DAY)], TIMEZONE);
-    await ledger.rewriteDay(GUILD, DAY, []);
+    await inRun(GUILD, (tx) => ledger.append(tx, [...offers(250), ...offers(1, NEXT_DAY)], TIMEZONE));
+    await inRun(GUILD, (tx) => ledger.rewriteDay(tx, DAY, []));
     expect(await file.keysStartingWith(key(`ledger:${DAY}`))).toEqual([]);
     expect(await file.keysStartingWith(key(`tally:${DAY}`))).toEqual([]);
     expect(await new LedgerStore((await file.reopen()).store).days(GUILD)).toEqual([NEXT_DAY]);

@@ -6,7 +6,7 @@ import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 import { LedgerStore } from '../../src/store/ledger-store.ts';
 import { circleSettingsV1toV2, dayTalliesV1toV2, type CircleSettingsV1 } from '../../src/store/migrations.ts';
 import { upgradeStoredRecords } from '../../src/store/upgrade-records.ts';
-import { sqliteFile, type SqliteFile } from './sqlite-file.ts';
+import { inRun, sqliteFile, type SqliteFile } from './sqlite-file.ts';
 
 const [GUILD, OTHER_GUILD, ASKER, GIVER] = ['g1', 'g2', '100000000000000001', '100000000000000002'];
 
@@ -40,7 +40,7 @@ const SETTINGS_BEFORE_VERSIONS = JSON.parse(`{
 }`) as CircleSettingsV1;
 
 /** As app.ts does at start-up. */
-const startUp = async (file: SqliteFile) => upgradeStoredRecords(file.store, await new GuildIndex(file.store, 'circle-guilds').all());
+const startUp = async (file: SqliteFile) => upgradeStoredRecords(file.store, new GuildWriteQueue(), await new GuildIndex(file.store, 'circle-guilds').all());
 const settingsKey = (guildId: string) => `guild:${guildId}:circle-settings`;
 
 describe('migrations, as pure functions', () => {
@@ -138,7 +138,7 @@ describe('ledger days written by earlier releases', () => {
     const file = await sqliteFile();
     await previousRelease(file);
     const writes = await file.watchWrites();
-    await new LedgerStore(file.store).append(GUILD, [event(2)], 'UTC');
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, [event(2)], 'UTC'));
     expect(await writes()).toEqual([`guild:${GUILD}:ledger:${DAY}`, `guild:${GUILD}:tally:${DAY}`]);
     expect(await file.raw(`guild:${GUILD}:tally:${DAY}`)).toEqual({ v: 2, chunks: 1, members: { [GIVER]: [3, 0, 0, 0, 0], [ASKER]: [0, 3, 0, 0, 0] } });
     expect(await new LedgerStore((await file.reopen()).store).dayEvents(GUILD, DAY)).toEqual([event(0), event(1), event(2)]);

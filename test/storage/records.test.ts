@@ -17,7 +17,7 @@ import { MeetingStore, type ChairVolunteer, type EarlierMeetingPost } from '../.
 import { ReflectionStore } from '../../src/store/reflection-store.ts';
 import { ScheduleStore, type ScheduleEntry } from '../../src/store/schedule-store.ts';
 import { TaskStore } from '../../src/store/task-store.ts';
-import { sqliteFile, type SqliteFile } from './sqlite-file.ts';
+import { inRun, sqliteFile, type SqliteFile } from './sqlite-file.ts';
 
 const [GUILD, OTHER_GUILD, ASKER, GIVER] = ['g1', 'g2', '100000000000000001', '100000000000000002'];
 const AT = '2026-11-26T12:00:00.000Z';
@@ -128,8 +128,8 @@ describe('help requests', () => {
     const file = await sqliteFile();
     const requests = new HelpRequestStore(file.store);
     for (const saved of [request('r1'), request('r2', 'closed')]) {
-      await requests.put(GUILD, saved);
-      await requests.remember(GUILD, saved.id);
+      await inRun(GUILD, (tx) => requests.put(tx, saved));
+      await inRun(GUILD, (tx) => requests.remember(tx, saved.id));
     }
     const reopened = new HelpRequestStore((await file.reopen()).store);
     expect(await reopened.get(GUILD, 'r1')).toEqual(request('r1'));
@@ -149,7 +149,7 @@ describe('help requests', () => {
   it('GIVEN a request whose offers are of the wrong type WHEN read THEN it reads as absent and is reported without its words', async () => {
     const file = await sqliteFile();
     const requests = new HelpRequestStore(file.store);
-    await requests.put(GUILD, request('r2'));
+    await inRun(GUILD, (tx) => requests.put(tx, request('r2')));
     await file.put(`guild:${GUILD}:request:r1`, { ...request('r1'), offers: WORDS });
     expect(await requests.get(GUILD, 'r1')).toBeUndefined();
     expectReported(file, `guild:${GUILD}:request:r1`, 'read-as-absent', 'offers: invalid_type');
@@ -170,7 +170,7 @@ describe('help requests', () => {
     const requests = new HelpRequestStore(file.store);
     expect(await requests.allIds(GUILD)).toEqual([]);
     expectReported(file, `guild:${GUILD}:request-ids`, 'read-as-absent', '(root): invalid_type');
-    await requests.remember(GUILD, 'r2');
+    await inRun(GUILD, (tx) => requests.remember(tx, 'r2'));
     expect(await requests.allIds(GUILD)).toEqual(['r2']);
   });
 });
@@ -190,9 +190,9 @@ describe('meetings', () => {
   it('GIVEN a meeting, a rotation and earlier posts saved WHEN the file is reopened THEN they read back the same', async () => {
     const file = await sqliteFile();
     const meetings = new MeetingStore(file.store);
-    await meetings.put(record());
-    await meetings.putChairVolunteers(GUILD, [volunteer(ASKER), volunteer(GIVER)]);
-    await meetings.putEarlierPosts(GUILD, [post('p1')]);
+    await inRun(GUILD, (tx) => meetings.put(tx, record()));
+    await inRun(GUILD, (tx) => meetings.putChairVolunteers(tx, [volunteer(ASKER), volunteer(GIVER)]));
+    await inRun(GUILD, (tx) => meetings.putEarlierPosts(tx, [post('p1')]));
     const reopened = new MeetingStore((await file.reopen()).store);
     expect(await reopened.get(GUILD)).toEqual(record());
     expect(await reopened.chairVolunteers(GUILD)).toEqual([volunteer(ASKER), volunteer(GIVER)]);
@@ -234,8 +234,8 @@ describe('schedules', () => {
   it('GIVEN schedules and notices saved WHEN the file is reopened THEN they read back the same, one guild at a time or all at once', async () => {
     const file = await sqliteFile();
     const schedules = new ScheduleStore(file.store);
-    await schedules.put(GUILD, [entry('s1'), entry('s2')]);
-    await schedules.putWarned(GUILD, ['missing-permission']);
+    await inRun(GUILD, (tx) => schedules.put(tx, [entry('s1'), entry('s2')]));
+    await inRun(GUILD, (tx) => schedules.putWarned(tx, ['missing-permission']));
     const reopened = (await file.reopen()).store;
     expect(await new ScheduleStore(reopened).list(GUILD)).toEqual([entry('s1'), entry('s2')]);
     const loaded = new ScheduleStore(reopened);
@@ -254,8 +254,8 @@ describe('schedules', () => {
   it('GIVEN one guild whose schedules are not JSON WHEN start-up loads every guild THEN that guild has none and the others load', async () => {
     const file = await sqliteFile();
     const schedules = new ScheduleStore(file.store);
-    await schedules.put(GUILD, [entry('s1')]);
-    await schedules.put(OTHER_GUILD, [entry('s2')]);
+    await inRun(GUILD, (tx) => schedules.put(tx, [entry('s1')]));
+    await inRun(OTHER_GUILD, (tx) => schedules.put(tx, [entry('s2')]));
     await file.putText(`guild:${GUILD}:schedules`, '[{"schedule":');
     const loaded = new ScheduleStore(file.store);
     await loaded.loadAll([GUILD, OTHER_GUILD]);
@@ -280,7 +280,7 @@ describe('practical tasks', () => {
 
   it("GIVEN a member's tasks saved WHEN the file is reopened THEN they read back the same, and the member is listed", async () => {
     const file = await sqliteFile();
-    await new TaskStore(file.store).put(GUILD, ASKER, tasks);
+    await inRun(GUILD, (tx) => new TaskStore(file.store).put(tx, ASKER, tasks));
     const reopened = new TaskStore((await file.reopen()).store);
     expect(await reopened.get(GUILD, ASKER)).toEqual(tasks);
     expect(await reopened.memberIds(GUILD)).toEqual([ASKER]);
@@ -306,7 +306,7 @@ describe('member preferences', () => {
 
   it("GIVEN a member's choices saved WHEN the file is reopened THEN they read back the same", async () => {
     const file = await sqliteFile();
-    await new MemberPrefsStore(file.store).put(GUILD, ASKER, prefs);
+    await inRun(GUILD, (tx) => new MemberPrefsStore(file.store).put(tx, ASKER, prefs));
     const reopened = new MemberPrefsStore((await file.reopen()).store);
     expect(await reopened.get(GUILD, ASKER)).toEqual(prefs);
     expect(await reopened.stored(GUILD, ASKER)).toEqual(prefs);
@@ -325,7 +325,7 @@ describe('member preferences', () => {
 describe('reflections', () => {
   it('GIVEN the last reflection posted WHEN the file is reopened THEN its week reads back the same', async () => {
     const file = await sqliteFile();
-    await new ReflectionStore(file.store).setLastPostedKey(GUILD, '2026-11-29');
+    await inRun(GUILD, (tx) => new ReflectionStore(file.store).setLastPostedKey(tx, '2026-11-29'));
     expect(await new ReflectionStore((await file.reopen()).store).lastPostedKey(GUILD)).toBe('2026-11-29');
   });
 

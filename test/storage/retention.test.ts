@@ -196,7 +196,7 @@ describe('retention of the help ledger and closed requests', () => {
 
   it('GIVEN a rotation entry stored before entries were dated THEN the purge dates it now and forgets it one retention period later', async () => {
     const c = await circle();
-    await new MeetingStore(c.store).putChairVolunteers(GUILD, [{ memberId: GIVER, optedIn: true, lastChairedAt: null }]);
+    await c.queue.run(GUILD, (tx) => new MeetingStore(c.store).putChairVolunteers(tx, [{ memberId: GIVER, optedIn: true, lastChairedAt: null }]));
     expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 0 });
     c.clock.now = new Date(c.clock.now.getTime() + 179 * DAY);
     expect(await c.retention.purgeExpired(c.clock.now)).toMatchObject({ chairVolunteers: 0 });

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { GuildWriteQueue, type GuildWrite } from '../../src/store/guild-write-queue.ts';
 import { openStore, type Store } from '../../src/store/sqlite-store.ts';
 import { reportCorruptRecords, type CorruptRecord } from '../../src/store/stored-record.ts';
 
@@ -25,6 +26,13 @@ export interface SqliteFile {
   watchWrites(): Promise<() => Promise<string[]>>;
   /** Closes this connection and opens the same file again, as a restart does. */
   reopen(): Promise<SqliteFile>;
+}
+
+const queue = new GuildWriteQueue();
+
+/** Runs `task` in the guild's write queue with its write handle, as a service does to write. */
+export function inRun<T>(guildId: string, task: (tx: GuildWrite) => Promise<T>): Promise<T> {
+  return queue.run(guildId, task);
 }
 
 const opened: Store[] = [];
