@@ -1,4 +1,4 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIComponentInMessageActionRow } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIComponentInMessageActionRow, type Client, type ThreadChannel } from 'discord.js';
 import type { MeetingAction, MeetingFormat } from '../domain/meetings/format.ts';
 import type { MeetingRecord, MeetingSummary } from '../domain/meetings/meeting-record.ts';
 import { MIN_RATINGS_SHOWN, type ShownCount } from '../domain/small-numbers.ts';
@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { counted, shown } from './counts.ts';
 import { CRISIS_IDS } from './crisis-care.ts';
 import { customIdCodec, idPart, wholeNumberPart } from './custom-id.ts';
+import { NO_MENTIONS } from './reply.ts';
 
 /**
  * What every meeting component's id starts with: the meeting and the round it was posted for
@@ -21,7 +22,7 @@ export const SCORE_PART = z.codec(z.enum(['1', '2', '3', '4', '5']), z.literal([
   encode: (score) => String(score) as '1' | '2' | '3' | '4' | '5',
 });
 
-/** Custom ids of round buttons (handled in commands/meeting.ts, which owns the ids of its forms and menus). */
+/** Custom ids of round buttons (handled in commands/meeting.ts; the ids of the forms and menus they open are meeting-views.ts'). */
 export const MEETING_IDS = {
   checkIn: customIdCodec('mtg-checkin', z.object(ROUND_PARTS)),
   need: customIdCodec('mtg-need', z.object({ ...ROUND_PARTS, who: z.enum(['named', 'anonymous']) })),
@@ -155,6 +156,14 @@ export function summaryMessage(summary: MeetingSummary, format: MeetingFormat, c
     ...(commentsPosted ? [text('meeting.summary.commentsShared')] : []),
     format.closingNote,
   ].join('\n\n');
+}
+
+/** Posts what a member shared when checking in, quoted line by line, in the meeting's thread; their mention pings nobody. */
+export async function postSharedCheckIn(client: Client, threadId: string, memberId: string, words: string): Promise<string> {
+  const thread = (await client.channels.fetch(threadId)) as ThreadChannel;
+  const quoted = words.split('\n').map((line) => `> ${line}`).join('\n');
+  const posted = await thread.send({ content: text('meeting.checkIn.shared', { member: `<@${memberId}>`, text: quoted }), allowedMentions: NO_MENTIONS });
+  return posted.id;
 }
 
 /** Discord's limit on a message's content. */
