@@ -2,9 +2,8 @@ import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import type { CommandContext } from '../src/discord/command.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
-import { reflectionReply } from '../src/discord/reflection-posts.ts';
+import { reflectionPosted, reflectionPreview, reflectionReply } from '../src/discord/reflection-posts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
-import { text } from '../src/texts/texts.ts';
 
 export const definition = new SlashCommandBuilder()
   .setName('reflection')
@@ -25,10 +24,10 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     const composed = await services.reflections.compose(guildId);
     if (!composed.ok) throw new UserFacingError(problemText.reflection({ kind: composed.error }));
     const message = await reflectionReply(composed.value.reflection, { timezone: composed.value.settings.timezone, minActive, late: false });
-    return reply({ ...message, content: `${text('reflection.previewNote')}\n\n${message.content}` });
+    return reply(reflectionPreview(message));
   }
   const settings = await services.circle.settings(guildId);
   if (!settings) throw new UserFacingError(problemText.reflection({ kind: 'not-set-up' }));
   const { asScheduled } = await services.reflections.postNow(guildId);
-  return reply({ content: text(asScheduled ? 'reflection.postedAsScheduled' : 'reflection.posted', { channel: `<#${settings.circleChannelId}>` }) });
+  return reply(reflectionPosted(asScheduled, settings.circleChannelId));
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CommandContext } from '../src/discord/command.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
-import { committedText, EARLIER_TASKS_SHOWN, reportedText, tasksText } from '../src/discord/task-views.ts';
+import { EARLIER_TASKS_SHOWN, taskCommitted, taskReported, tasksShown } from '../src/discord/task-views.ts';
 import { TASK_NOTE_MAX_LENGTH, TASK_OUTCOMES, TASK_TEXT_MAX_LENGTH } from '../src/domain/tasks/practical-task.ts';
 
 const OUTCOME_CHOICES = [
@@ -45,18 +45,16 @@ export async function execute({ interaction, services, guildId, userId, care }: 
       care.screen(interaction.options.getString('text'), 'private');
       const committed = await services.tasks.set(guildId, userId, z.string().parse(interaction.options.getString('text', true)), null);
       if (!committed.ok) throw new UserFacingError(problemText.task(committed.error));
-      return reply({ content: committedText(committed.value) });
+      return reply(taskCommitted(committed.value));
     }
     case 'report': {
       care.screen(interaction.options.getString('note'), 'private');
       const options = reportOptions.parse({ outcome: interaction.options.getString('outcome', true), note: interaction.options.getString('note') });
       const reported = await services.tasks.report(guildId, userId, options.outcome, options.note);
       if (!reported.ok) throw new UserFacingError(problemText.task(reported.error));
-      return reply({ content: reportedText(reported.value) });
+      return reply(taskReported(reported.value));
     }
     case 'show':
-      return reply({
-        content: tasksText(await services.tasks.current(guildId, userId), await services.tasks.history(guildId, userId, EARLIER_TASKS_SHOWN)),
-      });
+      return reply(tasksShown(await services.tasks.current(guildId, userId), await services.tasks.history(guildId, userId, EARLIER_TASKS_SHOWN)));
   }
 }

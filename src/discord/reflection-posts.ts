@@ -98,3 +98,13 @@ export async function reflectionReply(
     files: [{ attachment: chart.png, name: REFLECTION_CHART_FILE, description: chart.altText.slice(0, 1024) }],
   };
 }
+
+/** `/reflection preview`: the post as it would read, privately, under a note saying so. */
+export function reflectionPreview(message: Reply & { files: AttachmentPayload[] }): Reply {
+  return { ...message, content: `${text('reflection.previewNote')}\n\n${message.content}` };
+}
+
+/** `/reflection post`: where it went, and whether it stands for this week's scheduled one. */
+export const reflectionPosted = (asScheduled: boolean, circleChannelId: string): Reply => ({
+  content: text(asScheduled ? 'reflection.postedAsScheduled' : 'reflection.posted', { channel: `<#${circleChannelId}>` }),
+});

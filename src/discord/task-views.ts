@@ -1,6 +1,7 @@
 import type { PracticalTask } from '../domain/tasks/practical-task.ts';
 import type { TaskCommitted, TaskReported } from '../services/task-service.ts';
 import { text } from '../texts/texts.ts';
+import type { Reply } from './reply.ts';
 
 /**
  * How practical tasks read to the member whose task it is: shared by `/task` and the meeting's task
@@ -12,7 +13,15 @@ import { text } from '../texts/texts.ts';
 export const EARLIER_TASKS_SHOWN = 3;
 
 /** The answer to a commitment. */
-export function committedText({ task, previous, created }: TaskCommitted): string {
+export const taskCommitted = (committed: TaskCommitted): Reply => ({ content: committedText(committed) });
+
+/** The answer to a report. */
+export const taskReported = (reported: TaskReported): Reply => ({ content: reportedText(reported) });
+
+/** `/task show`. */
+export const tasksShown = (current: PracticalTask | null, earlier: readonly PracticalTask[]): Reply => ({ content: tasksText(current, earlier) });
+
+function committedText({ task, previous, created }: TaskCommitted): string {
   if (!created) return text('task.set.same', { text: task.text });
   const lines = [text('task.set.done', { text: task.text })];
   if (previous) lines.push(text('task.set.earlierKept'));
@@ -23,7 +32,7 @@ export function committedText({ task, previous, created }: TaskCommitted): strin
  * The answer to a report: warm whatever the outcome, and for "not done" an invitation to notice what
  * was learned, never a reproach.
  */
-export function reportedText({ task, replacedReport }: TaskReported): string {
+function reportedText({ task, replacedReport }: TaskReported): string {
   if (task.outcome === null) return text('task.show.notReported');
   const lines = [text(`task.report.${task.outcome}`)];
   if (task.note) lines.push(text('task.report.noted'));
@@ -33,7 +42,7 @@ export function reportedText({ task, replacedReport }: TaskReported): string {
 }
 
 /** The member's current task with its report, then the last few earlier ones (no notes, to stay short). */
-export function tasksText(current: PracticalTask | null, earlier: readonly PracticalTask[]): string {
+function tasksText(current: PracticalTask | null, earlier: readonly PracticalTask[]): string {
   if (!current) return text('task.noTask');
   const parts = [`**${text('task.show.title')}**\n${quote(current.text)}\n${text('task.show.committed', {
     date: discordDate(current.committedAt),
