@@ -115,6 +115,26 @@ describe('npm run proxy: discord.js clients through one REST proxy', () => {
   });
 });
 
+describe('npm run proxy: when Discord does not answer', () => {
+  it('GIVEN an unreachable upstream WHEN a bot request comes THEN the caller gets 502 and the log names the route, never the token', async () => {
+    const token = 'super-secret-token-value';
+    const proxy = await startProxyProcess({ DISCORD_TOKEN: token, DISCORD_API_URL: 'http://127.0.0.1:9/api', PROXY_HOST: '127.0.0.1', PROXY_PORT: '0' });
+    try {
+      const response = await fetch(`${proxy.apiUrl}/v10/channels/123456789012345678/messages`, {
+        method: 'POST',
+        headers: { Authorization: `Bot ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ content: 'hello' }),
+      });
+      expect(response.status).toBe(502);
+      await expect.poll(() => proxy.output()).toContain('a request to Discord failed without an answer');
+      expect(proxy.output()).toContain('/api/v10/channels/:id/messages');
+      expect(proxy.output()).not.toContain(token);
+    } finally {
+      proxy.child.kill('SIGTERM');
+    }
+  });
+});
+
 describe('npm run proxy: its environment', () => {
   it('GIVEN only a token THEN the proxy listens on 127.0.0.1:8080 and forwards to Discord', () => {
     expect(readProxyConfig({ DISCORD_TOKEN: 'abc' })).toEqual({
