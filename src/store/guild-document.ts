@@ -14,7 +14,7 @@ export { guildKey } from './guild-key.ts';
  * document that fails its schema is reported and read as absent.
  *
  * Reads are served from memory after the first: this process is the only writer for its guilds
- * (DESIGN.md, one writer per guild), and every write updates memory only after SQLite accepted it,
+ * (one writer per guild), and every write updates memory only after SQLite accepted it,
  * so memory never holds what the store does not.
  */
 export class GuildDocument<T> {

@@ -38,7 +38,7 @@ export class GuildWrite {
 }
 
 /**
- * One ordered writer per guild (DESIGN.md: keyv has no transactions). Every read-modify-write for a
+ * One ordered writer per guild (keyv has no transactions). Every read-modify-write for a
  * guild runs here, one after another, so concurrent clicks never lose an update; the task gets the
  * guild's {@link GuildWrite}, without which no store writes. Different guilds run in parallel. Runs
  * nest: a step that runs for a guild inside that guild's run goes on in place, so one member action

@@ -43,7 +43,7 @@ export async function openStore(storeUrl: string): Promise<Store> {
   const uri = `${SQLITE_PREFIX}${file}`;
   let writing: KeyvSqlite | undefined;
   const adapter: GroupCommitSqlite = new GroupCommitSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS }, (): GroupCommitWriter => writer);
-  // WAL: several times faster writes with the same safety for a process kill (DESIGN.md, Storage).
+  // WAL: several times faster writes with the same safety for a process kill (measured when the store was chosen).
   // synchronous=NORMAL is the documented pairing: a commit survives a crash of the process.
   await adapter.query('PRAGMA journal_mode = WAL');
   await adapter.query('PRAGMA synchronous = NORMAL');
