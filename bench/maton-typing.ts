@@ -117,7 +117,10 @@ interface GrowthRow {
   retallyBestMs: number;
 }
 
-interface ChildReport { whole: WholeGuild; growth: GrowthRow[] }
+interface ChildReport {
+  whole: WholeGuild;
+  growth: GrowthRow[];
+}
 
 function inFreshProcess(): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
@@ -185,7 +188,9 @@ function measureWholeGuild(): WholeGuild {
     computeHeap,
     peakRss: process.resourceUsage().maxRSS * 1024,
     kernelPeak,
-    types: Object.entries(distribution).map(([type, count]) => `${type} ${count.toLocaleString('en')}`).join(', '),
+    types: Object.entries(distribution)
+      .map(([type, count]) => `${type} ${count.toLocaleString('en')}`)
+      .join(', '),
     active: types.size,
   };
 }
@@ -240,7 +245,6 @@ function historyGrowth(): GrowthRow[] {
   return HISTORY_SIZES.map((size) => measure(size, GROWTH_RUNS));
 }
 
-
 /**
  * Events spread evenly over [from, to), in time order as storage appends them. Activity is skewed as
  * in real groups: a few members give and ask a lot, many rarely. Mix: 15% requests opened, 5% closed,
@@ -265,9 +269,11 @@ function generateEvents(random: () => number, count: number, from: number, to: n
     if (roll < 0.15 || roll >= 0.95) {
       const asker = memberId(skewed(1.5));
       const requestId = `r${skewed(1)}`;
-      chunk.push(roll < 0.15
-        ? { id, at, kind: 'request-opened', requestId, memberId: asker, anonymous: random() < 0.2 }
-        : { id, at, kind: 'request-closed', requestId, memberId: asker });
+      chunk.push(
+        roll < 0.15
+          ? { id, at, kind: 'request-opened', requestId, memberId: asker, anonymous: random() < 0.2 }
+          : { id, at, kind: 'request-closed', requestId, memberId: asker },
+      );
     } else {
       const giverId = memberId(skewed(2));
       const receiverId = random() < 0.005 ? giverId : memberId(members - 1 - skewed(1.5));
@@ -278,7 +284,6 @@ function generateEvents(random: () => number, count: number, from: number, to: n
   flush();
   return events;
 }
-
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 

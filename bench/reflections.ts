@@ -177,7 +177,12 @@ async function seedBigGuild(url: string): Promise<number> {
     const from = week.to.getTime() - CHART_WEEKS * 7 * DAY;
     const setupAt = new Date(from - DAY);
     const circle = new CircleService(circleSettingsRepository(store, queue), () => setupAt, new GuildIndex(store, 'circle-guilds'));
-    const set = await circle.setup(BIG_GUILD, memberId(0), { circleChannelId: '1100000000000000002', timezone: TIMEZONE, reflectionDay: 'sun', reflectionTime: '18:00' });
+    const set = await circle.setup(BIG_GUILD, memberId(0), {
+      circleChannelId: '1100000000000000002',
+      timezone: TIMEZONE,
+      reflectionDay: 'sun',
+      reflectionTime: '18:00',
+    });
     if (!set.ok) throw new Error(`circle set-up failed: ${JSON.stringify(set.error)}`);
     const guilds = helpGuildIndex(store);
     const ledger = new LedgerStore(store, guilds);
@@ -240,14 +245,43 @@ function bigGuildEvents(random: () => number, from: number, to: number): LedgerE
       const receiverId = random() < 0.005 ? giverId : memberId(MEMBERS - 1 - skewed(1.5));
       const made = roll < 0.5;
       const offer = made ? index : Math.max(0, index - 300);
-      events.push({ id, at, kind: made ? 'offer-made' : 'offer-confirmed', offerId: `o${offer}`, requestId: `r${Math.max(0, offer - 50)}`, giverId, receiverId });
+      events.push({
+        id,
+        at,
+        kind: made ? 'offer-made' : 'offer-confirmed',
+        offerId: `o${offer}`,
+        requestId: `r${Math.max(0, offer - 50)}`,
+        giverId,
+        receiverId,
+      });
     } else if (roll < 0.88) {
       const meetingId = `m${Math.floor((time - from) / DAY)}-${Math.floor(random() * 4)}`;
-      events.push({ id, at, kind: 'meeting-action', memberId: memberId(skewed(1.2)), meetingId, action: MEETING_ACTIONS[Math.floor(random() * MEETING_ACTIONS.length)]! });
+      events.push({
+        id,
+        at,
+        kind: 'meeting-action',
+        memberId: memberId(skewed(1.2)),
+        meetingId,
+        action: MEETING_ACTIONS[Math.floor(random() * MEETING_ACTIONS.length)]!,
+      });
     } else if (roll < 0.96) {
-      events.push({ id, at, kind: 'task-committed', memberId: memberId(skewed(1.2)), taskId: `t${index}`, meetingId: random() < 0.5 ? `m${Math.floor((time - from) / DAY)}-0` : null });
+      events.push({
+        id,
+        at,
+        kind: 'task-committed',
+        memberId: memberId(skewed(1.2)),
+        taskId: `t${index}`,
+        meetingId: random() < 0.5 ? `m${Math.floor((time - from) / DAY)}-0` : null,
+      });
     } else {
-      events.push({ id, at, kind: 'task-reported', memberId: memberId(skewed(1.2)), taskId: `t${Math.max(0, index - 500)}`, outcome: TASK_OUTCOMES[Math.floor(random() * TASK_OUTCOMES.length)]! });
+      events.push({
+        id,
+        at,
+        kind: 'task-reported',
+        memberId: memberId(skewed(1.2)),
+        taskId: `t${Math.max(0, index - 500)}`,
+        outcome: TASK_OUTCOMES[Math.floor(random() * TASK_OUTCOMES.length)]!,
+      });
     }
   }
   return events;
@@ -476,7 +510,8 @@ async function sameMinute(): Promise<boolean> {
           if (firstPending < 0) firstPending = index;
           continue;
         }
-        const channelId = request.route === 'POST /channels/:id/messages' && request.status === 200 && isReflection(request.body) ? request.path.split('/')[2] : undefined;
+        const channelId =
+          request.route === 'POST /channels/:id/messages' && request.status === 200 && isReflection(request.body) ? request.path.split('/')[2] : undefined;
         if (channelId && channels.has(channelId) && !posted.has(channelId)) posted.set(channelId, request.at);
       }
       scanned = firstPending < 0 ? requests.length : firstPending;
@@ -488,7 +523,9 @@ async function sameMinute(): Promise<boolean> {
     await sleep(SETTLE_MS);
 
     // Every request the bot made from the jump to the last reflection, interaction callbacks excluded.
-    const inWindow = sandbox.requests.slice(mark).filter((request) => request.at >= jumpAt && request.at <= lastPostAt && !request.route.includes('/interactions/'));
+    const inWindow = sandbox.requests
+      .slice(mark)
+      .filter((request) => request.at >= jumpAt && request.at <= lastPostAt && !request.route.includes('/interactions/'));
     const byRoute = new Map<string, number>();
     for (const request of inWindow) byRoute.set(`${request.route} ${request.status}`, (byRoute.get(`${request.route} ${request.status}`) ?? 0) + 1);
     const limited = inWindow.filter((request) => request.status === 429).length;
@@ -513,7 +550,10 @@ async function sameMinute(): Promise<boolean> {
     const missing = perGuild.filter((count) => count === 0).length;
     const early = sandbox.requests.slice(0, mark).filter((request) => request.route === 'POST /channels/:id/messages' && isReflection(request.body)).length;
 
-    const sample = (await bot.call('sample', { guildIds: guilds.slice(0, SAMPLE_GUILDS).map((guild) => guild.guildId), at: slot.getTime() + 1_000 })) as SampleReport;
+    const sample = (await bot.call('sample', {
+      guildIds: guilds.slice(0, SAMPLE_GUILDS).map((guild) => guild.guildId),
+      at: slot.getTime() + 1_000,
+    })) as SampleReport;
     await bot.stop();
     bot = undefined;
 
@@ -528,9 +568,12 @@ async function sameMinute(): Promise<boolean> {
       ['measure', 'value'],
       [
         [`floor: ${admitted.toLocaleString('en')} requests admitted in the window / ${GLOBAL_RPS} per s (baseline)`, seconds(floorMs)],
-        [`  all ${inWindow.length.toLocaleString('en')} requests in the window, 429s included / ${GLOBAL_RPS} per s`, seconds((inWindow.length / GLOBAL_RPS) * 1000)],
+        [
+          `  all ${inWindow.length.toLocaleString('en')} requests in the window, 429s included / ${GLOBAL_RPS} per s`,
+          seconds((inWindow.length / GLOBAL_RPS) * 1000),
+        ],
         [`  one post per guild / ${GLOBAL_RPS} per s (no retries, no repeats)`, seconds((FLEET_GUILDS / GLOBAL_RPS) * 1000)],
-        ['jump -> last guild\'s reflection posted (measured)', seconds(totalMs)],
+        ["jump -> last guild's reflection posted (measured)", seconds(totalMs)],
         ['ratio to the floor', `${(totalMs / floorMs).toFixed(2)}x`],
         ['jump -> first reflection posted', seconds(firstPostAt - jumpAt)],
         ['reflections posted per second, first to last', ((posted.size - 1) / Math.max(0.001, (lastPostAt - firstPostAt) / 1000)).toFixed(1)],
@@ -546,7 +589,12 @@ async function sameMinute(): Promise<boolean> {
       `reflections (b): one guild's reflection in the bot's process after the burst, ${sample.chartMs.length} guilds sampled (median), and what it adds up to over ${FLEET_GUILDS.toLocaleString('en')} guilds on one thread`,
       ['step', 'per guild', `x ${FLEET_GUILDS.toLocaleString('en')}`, ...(scaled ? [`x ${ISSUE_GUILDS.toLocaleString('en')}`] : [])],
       [
-        ['ReflectionService.compose (56 day reads from SQLite + compose)', ms(composeMedian), seconds(composeMedian * FLEET_GUILDS), ...(scaled ? [seconds(composeMedian * ISSUE_GUILDS)] : [])],
+        [
+          'ReflectionService.compose (56 day reads from SQLite + compose)',
+          ms(composeMedian),
+          seconds(composeMedian * FLEET_GUILDS),
+          ...(scaled ? [seconds(composeMedian * ISSUE_GUILDS)] : []),
+        ],
         ['reflectionContent (words)', ms(wordsMedian), seconds(wordsMedian * FLEET_GUILDS), ...(scaled ? [seconds(wordsMedian * ISSUE_GUILDS)] : [])],
         ['renderReflectionChart (resvg, PNG)', ms(chartMedian), seconds(chartMedian * FLEET_GUILDS), ...(scaled ? [seconds(chartMedian * ISSUE_GUILDS)] : [])],
         ['rate-limit floor', ms(floorMs / FLEET_GUILDS), seconds(floorMs), ...(scaled ? [seconds(floorMs * projection)] : [])],
@@ -578,7 +626,8 @@ async function sameMinute(): Promise<boolean> {
   }
 }
 
-const isReflection = (body: unknown) => typeof (body as { content?: unknown } | undefined)?.content === 'string' && (body as { content: string }).content.includes(PHRASE);
+const isReflection = (body: unknown) =>
+  typeof (body as { content?: unknown } | undefined)?.content === 'string' && (body as { content: string }).content.includes(PHRASE);
 
 /** The next Sunday 18:00 in London at least 10 minutes away: the default slot, so every circle shares it. */
 function nextDefaultSlot(): Date {
@@ -599,7 +648,12 @@ async function seedFleet(url: string, guilds: readonly FleetGuild[], slot: Date)
     const ledger = new LedgerStore(store, helpGuildIndex(store));
     const start = slot.getTime() - 3 * 3_600_000;
     for (const [index, guild] of guilds.entries()) {
-      const set = await circle.setup(guild.guildId, guild.ownerId, { circleChannelId: guild.channelId, timezone: TIMEZONE, reflectionDay: 'sun', reflectionTime: '18:00' });
+      const set = await circle.setup(guild.guildId, guild.ownerId, {
+        circleChannelId: guild.channelId,
+        timezone: TIMEZONE,
+        reflectionDay: 'sun',
+        reflectionTime: '18:00',
+      });
       if (!set.ok) throw new Error(`circle set-up failed: ${JSON.stringify(set.error)}`);
       const asker = `2${String(index * 2).padStart(18, '0')}`;
       const helper = `2${String(index * 2 + 1).padStart(18, '0')}`;
@@ -771,7 +825,9 @@ function forkChild(args: ChildArgs): ChildProcess {
 function runChild(args: ChildArgs, timeoutMs: number): Promise<unknown> {
   const child = forkChild(args);
   const report = new Promise<unknown>((resolve, reject) => {
-    child.once('message', (message: { result?: unknown; error?: string }) => (message.error !== undefined ? reject(new Error(message.error)) : resolve(message.result)));
+    child.once('message', (message: { result?: unknown; error?: string }) =>
+      message.error !== undefined ? reject(new Error(message.error)) : resolve(message.result),
+    );
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`reflections child exited with ${code} before reporting`)));
   });
@@ -790,8 +846,6 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
 
 /** Wall-clock milliseconds with sub-millisecond resolution, as the sandbox stamps requests. */
 const preciseNow = () => performance.timeOrigin + performance.now();
-
-
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 /** The machine may be shared: its 1-minute load says how much of the timings is others' work. */

@@ -6,5 +6,12 @@ import { schedulesAtScale } from './schedules.ts';
 import { reflectionsAtScale } from './reflections.ts';
 
 /** `npm run bench`: every benchmark, each printing a table against its baseline from the same run. */
-const results = [await interactionOverhead(), await matonTyping(), await statsLatency(), await meetingsAtScale(), await schedulesAtScale(), await reflectionsAtScale()];
+const results = [
+  await interactionOverhead(),
+  await matonTyping(),
+  await statsLatency(),
+  await meetingsAtScale(),
+  await schedulesAtScale(),
+  await reflectionsAtScale(),
+];
 process.exit(results.every((result) => result.withinTarget) ? 0 : 1);

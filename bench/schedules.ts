@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { TextChannel } from 'discord.js';
 import { DateTime } from 'luxon';
 import { startHelperCircle, type RunningBot } from '../src/app.ts';
-import { loadCrisisWords, loadHelpRules } from '../src/config/help-rules.ts';
+import { loadHelpRules } from '../src/config/help-rules.ts';
 import { DEFAULT_MEETING_FORMAT, loadMeetingFormats } from '../src/config/meeting-formats.ts';
 import { applyCircleSettingsChange } from '../src/domain/circle/circle-settings.ts';
 import { clearResolvedTimes, nextOccurrenceDetail, previousOccurrenceDetail, reminderAt } from '../src/domain/schedules/occurrences.ts';
@@ -62,12 +62,47 @@ const DOWNTIME_MS = 5 * 60_000;
 
 /** Zones circles use: whole, half and quarter-hour offsets, both hemispheres' daylight saving, none. */
 const ZONES = [
-  'Europe/London', 'Europe/Berlin', 'Europe/Paris', 'Europe/Madrid', 'Europe/Helsinki', 'Europe/Moscow', 'Europe/Istanbul', 'Europe/Lisbon',
-  'America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'America/Sao_Paulo',
-  'America/Mexico_City', 'America/Bogota', 'America/Santiago', 'America/St_Johns', 'America/Halifax', 'Pacific/Honolulu', 'Pacific/Auckland',
-  'Pacific/Chatham', 'Australia/Sydney', 'Australia/Adelaide', 'Australia/Perth', 'Australia/Lord_Howe', 'Asia/Tokyo', 'Asia/Seoul', 'Asia/Shanghai',
-  'Asia/Singapore', 'Asia/Kolkata', 'Asia/Kathmandu', 'Asia/Tehran', 'Asia/Dubai', 'Asia/Jakarta', 'Africa/Lagos', 'Africa/Johannesburg',
-  'Africa/Cairo', 'Africa/Nairobi', 'UTC',
+  'Europe/London',
+  'Europe/Berlin',
+  'Europe/Paris',
+  'Europe/Madrid',
+  'Europe/Helsinki',
+  'Europe/Moscow',
+  'Europe/Istanbul',
+  'Europe/Lisbon',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Phoenix',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'America/Sao_Paulo',
+  'America/Mexico_City',
+  'America/Bogota',
+  'America/Santiago',
+  'America/St_Johns',
+  'America/Halifax',
+  'Pacific/Honolulu',
+  'Pacific/Auckland',
+  'Pacific/Chatham',
+  'Australia/Sydney',
+  'Australia/Adelaide',
+  'Australia/Perth',
+  'Australia/Lord_Howe',
+  'Asia/Tokyo',
+  'Asia/Seoul',
+  'Asia/Shanghai',
+  'Asia/Singapore',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Asia/Tehran',
+  'Asia/Dubai',
+  'Asia/Jakarta',
+  'Africa/Lagos',
+  'Africa/Johannesburg',
+  'Africa/Cairo',
+  'Africa/Nairobi',
+  'UTC',
 ] as const;
 const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -135,22 +170,51 @@ function printReport({ seedMs, reconcile, baseline, bulk, firing }: Report): boo
   const read = median(baseline.map((run) => run.readMs));
   const peakRss = Math.max(...reconcile.map((run) => run.peakRss));
   const first = reconcile[0]!;
-  process.stdout.write(`\nschedules: load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs (timings are wall-clock)\n`);
+  process.stdout.write(
+    `\nschedules: load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')} on ${availableParallelism()} CPUs (timings are wall-clock)\n`,
+  );
   printTable(
     `schedules-reconcile: ${GUILDS.toLocaleString('en')} guilds x ${SCHEDULES_PER_GUILD} schedules (${first.schedules.toLocaleString('en')}) in SQLite, ${ZONES.length} zones, ` +
       `store as left ${DOWNTIME_MS / 60_000} min before start-up (seeded in ${ms(seedMs)}); each measure a fresh process, ${RECONCILE_RUNS} runs`,
     ['measure', 'median', 'min', 'max', 'CPU time, median'],
     [
-      row("baseline: read every guild's schedules as dueActions does (ScheduleStore.list, guild by guild), no decisions", baseline.map((run) => run.readMs), baseline.map((run) => run.readCpuMs)),
-      row('for comparison: the same records read 1,000 keys a query (keyv.getMany)', bulk.map((run) => run.readMs), bulk.map((run) => run.readCpuMs)),
-      row('dueActions() cold: start-up reconciliation (read + decide)', reconcile.map((run) => run.coldMs), reconcile.map((run) => run.coldCpuMs)),
-      row('deciding alone: fresh ScheduleService, records in memory, occurrence memory cleared', reconcile.map((run) => run.decideMs), reconcile.map((run) => run.decideCpuMs)),
+      row(
+        "baseline: read every guild's schedules as dueActions does (ScheduleStore.list, guild by guild), no decisions",
+        baseline.map((run) => run.readMs),
+        baseline.map((run) => run.readCpuMs),
+      ),
+      row(
+        'for comparison: the same records read 1,000 keys a query (keyv.getMany)',
+        bulk.map((run) => run.readMs),
+        bulk.map((run) => run.readCpuMs),
+      ),
+      row(
+        'dueActions() cold: start-up reconciliation (read + decide)',
+        reconcile.map((run) => run.coldMs),
+        reconcile.map((run) => run.coldCpuMs),
+      ),
+      row(
+        'deciding alone: fresh ScheduleService, records in memory, occurrence memory cleared',
+        reconcile.map((run) => run.decideMs),
+        reconcile.map((run) => run.decideCpuMs),
+      ),
       row(`dueActions() warm (the minute tick), ${WARM_PASSES} per run`, warm),
     ],
   );
   printTable(
     'schedules-reconcile: memory of the reconciling process (MB)',
-    ['run', 'RSS before (modules loaded, store open)', 'RSS after cold', 'RSS after warm', 'peak RSS', 'added by reconciliation (peak - before)', 'heap used after', 'actions due (remind/start/missed)'],
+    [
+      'run',
+      'RSS before (modules loaded, store open)',
+      'RSS after cold',
+      'RSS after warm',
+      'peak RSS',
+      'added by reconciliation (peak - before)',
+      'heap used after',
+      'actions due (remind/start/missed)',
+    ],
     reconcile.map((run, index) => [
       String(index + 1),
       mb(run.rssBefore),
@@ -177,8 +241,24 @@ function printReport({ seedMs, reconcile, baseline, bulk, firing }: Report): boo
       `from the start of the tick; floor = requests accepted in the window / ${GLOBAL_REQUESTS_PER_SECOND} per s`,
     ['until', 'elapsed', 'requests accepted', '429s', 'floor', 'elapsed / floor', 'accepted, by route'],
     [
-      [`last of ${FIRING_GUILDS} opening messages posted`, ms(firing.openMs), String(firing.openWindow.accepted), String(firing.openWindow.refused), ms(openFloor), `${(firing.openMs / openFloor).toFixed(2)}x`, describeRoutes(firing.openWindow.byRoute)],
-      [`every meeting's round 1 posted in its thread`, ms(firing.fullMs), String(firing.fullWindow.accepted), String(firing.fullWindow.refused), ms(fullFloor), `${(firing.fullMs / fullFloor).toFixed(2)}x`, describeRoutes(firing.fullWindow.byRoute)],
+      [
+        `last of ${FIRING_GUILDS} opening messages posted`,
+        ms(firing.openMs),
+        String(firing.openWindow.accepted),
+        String(firing.openWindow.refused),
+        ms(openFloor),
+        `${(firing.openMs / openFloor).toFixed(2)}x`,
+        describeRoutes(firing.openWindow.byRoute),
+      ],
+      [
+        `every meeting's round 1 posted in its thread`,
+        ms(firing.fullMs),
+        String(firing.fullWindow.accepted),
+        String(firing.fullWindow.refused),
+        ms(fullFloor),
+        `${(firing.fullMs / fullFloor).toFixed(2)}x`,
+        describeRoutes(firing.fullWindow.byRoute),
+      ],
     ],
   );
   printTable(
@@ -186,7 +266,12 @@ function printReport({ seedMs, reconcile, baseline, bulk, firing }: Report): boo
     ['measure', 'median', 'p95', 'max'],
     [
       ['opening message posted', ms(percentile(firing.openedMs, 50)), ms(percentile(firing.openedMs, 95)), ms(Math.max(...firing.openedMs))],
-      ['opening -> round 1 in its thread', ms(percentile(firing.openToRoundMs, 50)), ms(percentile(firing.openToRoundMs, 95)), ms(Math.max(...firing.openToRoundMs))],
+      [
+        'opening -> round 1 in its thread',
+        ms(percentile(firing.openToRoundMs, 50)),
+        ms(percentile(firing.openToRoundMs, 95)),
+        ms(Math.max(...firing.openToRoundMs)),
+      ],
     ],
   );
   const openingsOnlyFloor = (FIRING_GUILDS / GLOBAL_REQUESTS_PER_SECOND) * 1000;
@@ -205,7 +290,13 @@ function printReport({ seedMs, reconcile, baseline, bulk, firing }: Report): boo
   return reconcileMet && tickMet;
 }
 
-const row = (label: string, values: number[], cpu?: number[]) => [label, ms(percentile(values, 50)), ms(Math.min(...values)), ms(Math.max(...values)), cpu ? ms(percentile(cpu, 50)) : ''];
+const row = (label: string, values: number[], cpu?: number[]) => [
+  label,
+  ms(percentile(values, 50)),
+  ms(Math.min(...values)),
+  ms(Math.max(...values)),
+  cpu ? ms(percentile(cpu, 50)) : '',
+];
 const mb = (bytes: number) => (bytes / MB).toFixed(1);
 const describeRoutes = (byRoute: Record<string, number>) =>
   Object.entries(byRoute)
@@ -229,7 +320,17 @@ function wireServices(store: Store, now: () => Date) {
   const ledger = new LedgerStore(store, guilds);
   const prefs = new MemberPrefsStore(store);
   const help = new HelpService({ circle, requests: new HelpRequestStore(store, guilds), ledger, prefs, queue, rules: loadHelpRules(), now });
-  const meetings = new MeetingService({ circle, help, ledger, prefs, meetings: new MeetingStore(store), queue, formats: loadMeetingFormats(), defaultFormat: DEFAULT_MEETING_FORMAT, now });
+  const meetings = new MeetingService({
+    circle,
+    help,
+    ledger,
+    prefs,
+    meetings: new MeetingStore(store),
+    queue,
+    formats: loadMeetingFormats(),
+    defaultFormat: DEFAULT_MEETING_FORMAT,
+    now,
+  });
   const scheduleStore = new ScheduleStore(store);
   const schedules = new ScheduleService({ circle, meetings, schedules: scheduleStore, queue, now });
   return { queue, circle, meetings, scheduleStore, schedules };
@@ -278,7 +379,12 @@ async function seedReconciliationStore(url: string): Promise<void> {
         const checked = checkScheduleInput(input);
         if (!checked.ok) throw new Error(`seed: bad schedule ${JSON.stringify(checked.error)}`);
         const createdAt = new Date(RECONCILE_NOW.getTime() - Math.floor(1 + random.next() * 365) * 86_400_000);
-        const schedule: WeeklySchedule = { ...checked.value, id: (guild * SCHEDULES_PER_GUILD + index).toString(16).padStart(8, '0'), skipDates: [], createdAt: createdAt.toISOString() };
+        const schedule: WeeklySchedule = {
+          ...checked.value,
+          id: (guild * SCHEDULES_PER_GUILD + index).toString(16).padStart(8, '0'),
+          skipDates: [],
+          createdAt: createdAt.toISOString(),
+        };
         entries.push(steadyState(schedule, downAt, String(BigInt(guildId) + 10n + BigInt(index))));
       }
       writes.push([guildKey(guildId, 'schedules'), entries]);
@@ -329,7 +435,10 @@ async function checkSeedShape(store: Store, seededGuildId: string): Promise<void
   // The probe leaves no trace: the store holds exactly the seeded guilds.
   await store.keyv.delete(guildKey(probe, 'circle-settings'));
   await store.keyv.delete(guildKey(probe, 'schedules'));
-  await store.keyv.set('schedule-guilds', (await store.keyv.get<string[]>('schedule-guilds'))!.filter((id) => id !== probe));
+  await store.keyv.set(
+    'schedule-guilds',
+    (await store.keyv.get<string[]>('schedule-guilds'))!.filter((id) => id !== probe),
+  );
 }
 
 /** Field names and value types, recursively, with arrays reduced to their first element. */
@@ -389,7 +498,9 @@ async function runChild(task: ChildTask, cleanup: Array<() => Promise<void> | vo
   };
   cleanup.push(kill);
   const answer = new Promise<unknown>((resolve, reject) => {
-    child.once('message', (message: { result?: unknown; error?: string }) => (message.error === undefined ? resolve(message.result) : reject(new Error(`${task.mode}: ${message.error}`))));
+    child.once('message', (message: { result?: unknown; error?: string }) =>
+      message.error === undefined ? resolve(message.result) : reject(new Error(`${task.mode}: ${message.error}`)),
+    );
     child.once('exit', (code, signal) => reject(new Error(`the ${task.mode} process exited (${signal ?? code}) without an answer`)));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -449,7 +560,20 @@ async function runChildTask(task: ChildTask): Promise<ReconcileResult | Baseline
       let count = 0;
       for (const guildId of await schedules.guildIds()) count += (await schedules.entries(guildId)).length;
       const memory = process.memoryUsage();
-      return { schedules: count, coldMs, coldCpuMs, warmMs, decideMs, decideCpuMs, actions, rssBefore, rssAfterCold, rssAfterWarm: memory.rss, peakRss: Math.max(rss.peak(), memory.rss), heapUsedAfter: memory.heapUsed };
+      return {
+        schedules: count,
+        coldMs,
+        coldCpuMs,
+        warmMs,
+        decideMs,
+        decideCpuMs,
+        actions,
+        rssBefore,
+        rssAfterCold,
+        rssAfterWarm: memory.rss,
+        peakRss: Math.max(rss.peak(), memory.rss),
+        heapUsedAfter: memory.heapUsed,
+      };
     } finally {
       rss.stop();
     }
@@ -477,7 +601,13 @@ function rssSampler() {
   };
   sample();
   const timer = setInterval(sample, RSS_SAMPLE_MS);
-  return { peak: () => (sample(), peak), stop: () => clearInterval(timer) };
+  return {
+    peak: () => {
+      sample();
+      return peak;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 // ------------------------------------------------------------------ part 2: one tick firing 500 meetings
@@ -674,14 +804,29 @@ async function seedFiringStore(url: string, guilds: readonly FiringGuild[], occu
       const settings = applyCircleSettingsChange(undefined, { circleChannelId: guild.channelId, timezone: guild.timezone }, { userId: 'seed', at: new Date() });
       if (!settings.ok) throw new Error(`seed: bad settings for ${guild.timezone}`);
       const local = DateTime.fromJSDate(occurrence, { zone: guild.timezone });
-      const checked = checkScheduleInput({ name: `Circle ${index}`, weekday: local.toFormat('ccc').toLowerCase(), time: local.toFormat('HH:mm'), timezone: guild.timezone, durationMinutes: 60, reminderMinutes: 0, format: 'short' });
+      const checked = checkScheduleInput({
+        name: `Circle ${index}`,
+        weekday: local.toFormat('ccc').toLowerCase(),
+        time: local.toFormat('HH:mm'),
+        timezone: guild.timezone,
+        durationMinutes: 60,
+        reminderMinutes: 0,
+        format: 'short',
+      });
       if (!checked.ok) throw new Error(`seed: bad schedule ${JSON.stringify(checked.error)}`);
       const schedule: WeeklySchedule = { ...checked.value, id: index.toString(16).padStart(8, '0'), skipDates: [], createdAt };
-      if (nextOccurrenceDetail(schedule, new Date()).at.getTime() !== occurrence.getTime()) throw new Error(`seed: ${guild.timezone}'s schedule misses the occurrence`);
+      if (nextOccurrenceDetail(schedule, new Date()).at.getTime() !== occurrence.getTime())
+        throw new Error(`seed: ${guild.timezone}'s schedule misses the occurrence`);
       const entry: ScheduleEntry = { schedule, lastFiredKey: null, lastRemindedKey: null, event: null };
-      await Promise.all([store.keyv.set(guildKey(guild.guildId, 'circle-settings'), circleSettingsRecord.write(settings.value)), store.keyv.set(guildKey(guild.guildId, 'schedules'), [entry])]);
+      await Promise.all([
+        store.keyv.set(guildKey(guild.guildId, 'circle-settings'), circleSettingsRecord.write(settings.value)),
+        store.keyv.set(guildKey(guild.guildId, 'schedules'), [entry]),
+      ]);
     }
-    await store.keyv.set('schedule-guilds', guilds.map((guild) => guild.guildId));
+    await store.keyv.set(
+      'schedule-guilds',
+      guilds.map((guild) => guild.guildId),
+    );
   } finally {
     await store.close();
   }

@@ -20,21 +20,23 @@ export const definition = new SlashCommandBuilder()
       .setName('setup')
       .setDescription('Choose the circle channel, moderators, time zone, crisis text and reflection time')
       .addChannelOption((o) =>
-        o.setName('channel').setDescription('Where meetings and help requests happen').setRequired(true).addChannelTypes(...TEXT_CHANNELS),
+        o
+          .setName('channel')
+          .setDescription('Where meetings and help requests happen')
+          .setRequired(true)
+          .addChannelTypes(...TEXT_CHANNELS),
       )
       .addRoleOption((o) => o.setName('moderator-role').setDescription('Members who moderate the circle'))
       .addRoleOption((o) => o.setName('member-role').setDescription('Members of the circle (reminders may mention it)'))
       .addChannelOption((o) =>
-        o.setName('mod-channel').setDescription("Private channel for moderators' alerts").addChannelTypes(...TEXT_CHANNELS),
-      )
-      .addStringOption((o) =>
-        o.setName('timezone').setDescription("The group's time zone, e.g. Europe/London").setAutocomplete(true).setMaxLength(64),
-      )
-      .addStringOption((o) =>
         o
-          .setName('crisis-resources')
-          .setDescription('Helplines and emergency numbers shown to members in distress')
-          .setMaxLength(CRISIS_RESOURCES_MAX_LENGTH),
+          .setName('mod-channel')
+          .setDescription("Private channel for moderators' alerts")
+          .addChannelTypes(...TEXT_CHANNELS),
+      )
+      .addStringOption((o) => o.setName('timezone').setDescription("The group's time zone, e.g. Europe/London").setAutocomplete(true).setMaxLength(64))
+      .addStringOption((o) =>
+        o.setName('crisis-resources').setDescription('Helplines and emergency numbers shown to members in distress').setMaxLength(CRISIS_RESOURCES_MAX_LENGTH),
       )
       .addStringOption((o) =>
         o
@@ -42,9 +44,7 @@ export const definition = new SlashCommandBuilder()
           .setDescription('Day of the weekly reflection')
           .addChoices(...weekdayChoices()),
       )
-      .addStringOption((o) =>
-        o.setName('reflection-time').setDescription("Time of the weekly reflection, HH:MM (24-hour, group's time zone)").setMaxLength(5),
-      )
+      .addStringOption((o) => o.setName('reflection-time').setDescription("Time of the weekly reflection, HH:MM (24-hour, group's time zone)").setMaxLength(5))
       .addRoleOption((o) => o.setName('crisis-ping-role').setDescription('Role to notify on crisis alerts (and only on them)')),
   )
   .addSubcommand((sub) => sub.setName('show').setDescription('See how the circle is set up'))

@@ -48,7 +48,9 @@ const take = onComponent(CRISIS_IDS.take, {
     if (!taken.ok) throw new UserFacingError(problemText.alertTake(taken.error));
     const settings = await services.safety.settings(guildId);
     const pressedOn = interaction.isMessageComponent() ? interaction.message.id : undefined;
-    await refreshAlertPosts(client, taken.value, settings, pressedOn).catch((error: unknown) => logger.warn({ err: error }, 'could not update the other post of a taken alert'));
+    await refreshAlertPosts(client, taken.value, settings, pressedOn).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not update the other post of a taken alert'),
+    );
     return updateMessage(takenAlert(taken.value, settings, { moderatorId: userId, pressedOn, at: new Date() }));
   },
 });

@@ -54,7 +54,9 @@ export const definition = new SlashCommandBuilder()
     s
       .setName('extend')
       .setDescription('Give this round more time')
-      .addIntegerOption((o) => o.setName('minutes').setDescription('How many minutes more').setRequired(true).setMinValue(EXTEND_MINUTES.min).setMaxValue(EXTEND_MINUTES.max)),
+      .addIntegerOption((o) =>
+        o.setName('minutes').setDescription('How many minutes more').setRequired(true).setMinValue(EXTEND_MINUTES.min).setMaxValue(EXTEND_MINUTES.max),
+      ),
   )
   .addSubcommand((s) => s.setName('pause').setDescription('Stop the clock (members can still take part)'))
   .addSubcommand((s) => s.setName('resume').setDescription('Start the clock again'))
@@ -106,7 +108,8 @@ async function record(context: ComponentContext<RoundArgs>, action: MeetingActio
   return recorded.value;
 }
 
-const modalField = (context: ComponentContext, id: string = MEETING_FORM_FIELD) => (context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue(id).trim() : '');
+const modalField = (context: ComponentContext, id: string = MEETING_FORM_FIELD) =>
+  context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue(id).trim() : '';
 
 const checkIn = onComponent(MEETING_IDS.checkIn, {
   access: 'member',

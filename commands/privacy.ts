@@ -2,7 +2,16 @@ import { SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import { onComponent, type CommandContext } from '../src/discord/command.ts';
 import { clearDeletedPosts } from '../src/discord/privacy-posts.ts';
-import { dataExport, deletionCancelled, deletionDone, deletionQuestion, PRIVACY_IDS, privacyShown, recordingPaused, recordingResumed } from '../src/discord/privacy-views.ts';
+import {
+  dataExport,
+  deletionCancelled,
+  deletionDone,
+  deletionQuestion,
+  PRIVACY_IDS,
+  privacyShown,
+  recordingPaused,
+  recordingResumed,
+} from '../src/discord/privacy-views.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, updateMessage, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import type { DeletionProblem } from '../src/services/privacy-service.ts';

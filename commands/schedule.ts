@@ -20,15 +20,27 @@ export const definition = new SlashCommandBuilder()
       .setDescription('Meet every week at a set time')
       .addStringOption((o) => o.setName('name').setDescription('What to call the meeting').setRequired(true).setMaxLength(SCHEDULE_LIMITS.nameMaxLength))
       .addStringOption((o) =>
-        o.setName('weekday').setDescription('Day of the week').setRequired(true).addChoices(...weekdayChoices()),
+        o
+          .setName('weekday')
+          .setDescription('Day of the week')
+          .setRequired(true)
+          .addChoices(...weekdayChoices()),
       )
       .addStringOption((o) => o.setName('time').setDescription('Start time, HH:MM (24-hour)').setRequired(true).setMaxLength(5))
       .addStringOption((o) => o.setName('timezone').setDescription("Time zone (default: the group's)").setAutocomplete(true).setMaxLength(64))
       .addIntegerOption((o) =>
-        o.setName('duration').setDescription('Length in minutes (default 60)').setMinValue(SCHEDULE_LIMITS.durationMinMinutes).setMaxValue(SCHEDULE_LIMITS.durationMaxMinutes),
+        o
+          .setName('duration')
+          .setDescription('Length in minutes (default 60)')
+          .setMinValue(SCHEDULE_LIMITS.durationMinMinutes)
+          .setMaxValue(SCHEDULE_LIMITS.durationMaxMinutes),
       )
       .addIntegerOption((o) =>
-        o.setName('reminder').setDescription('Reminder, minutes before (default 60; 0 for none)').setMinValue(SCHEDULE_LIMITS.reminderMinMinutes).setMaxValue(SCHEDULE_LIMITS.reminderMaxMinutes),
+        o
+          .setName('reminder')
+          .setDescription('Reminder, minutes before (default 60; 0 for none)')
+          .setMinValue(SCHEDULE_LIMITS.reminderMinMinutes)
+          .setMaxValue(SCHEDULE_LIMITS.reminderMaxMinutes),
       )
       .addStringOption((o) =>
         o

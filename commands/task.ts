@@ -27,7 +27,13 @@ export const definition = new SlashCommandBuilder()
     s
       .setName('report')
       .setDescription('Say how your practical task went')
-      .addStringOption((o) => o.setName('outcome').setDescription('How it went').setRequired(true).addChoices(...OUTCOME_CHOICES))
+      .addStringOption((o) =>
+        o
+          .setName('outcome')
+          .setDescription('How it went')
+          .setRequired(true)
+          .addChoices(...OUTCOME_CHOICES),
+      )
       .addStringOption((o) => o.setName('note').setDescription('What you learned (optional)').setMaxLength(TASK_NOTE_MAX_LENGTH)),
   )
   .addSubcommand((s) => s.setName('show').setDescription('See your practical task, how it went, and your last few'))

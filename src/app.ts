@@ -80,7 +80,9 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const store = await openStore(config.storeUrl);
   // A record that fails its schema is skipped or repaired by the store and logged here: its key and the
   // checks that failed, never its content (records hold members' words).
-  reportCorruptRecords(store, (record) => logger.warn({ key: record.key, issues: record.issues, outcome: record.outcome }, 'a stored record failed its schema'));
+  reportCorruptRecords(store, (record) =>
+    logger.warn({ key: record.key, issues: record.issues, outcome: record.outcome }, 'a stored record failed its schema'),
+  );
   const queue = new GuildWriteQueue();
   // Before anything reads or writes: records stored by earlier releases are rewritten in their current version.
   const upgraded = await upgradeStoredRecords(store, queue, await new GuildIndex(store, 'circle-guilds').all());
@@ -184,7 +186,11 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     const ready = once(client, Events.ClientReady);
     await client.login(config.discordToken);
     await ready;
-    commandSync = await syncCommands(client.application!.commands, commands.map((command) => command.definition), config.devGuildId);
+    commandSync = await syncCommands(
+      client.application!.commands,
+      commands.map((command) => command.definition),
+      config.devGuildId,
+    );
   } catch (error) {
     await client.destroy();
     await store.close();
@@ -192,7 +198,19 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   }
   // Retention: daily, and once now to catch up on whatever expired while the bot was down.
   const retention = startRetentionPurge({
-    retention: new RetentionService({ helpGuilds: guilds, alertGuilds, circleSettings, requests, ledger, tasks, meetings, alerts, queue, rules, now: options.now }),
+    retention: new RetentionService({
+      helpGuilds: guilds,
+      alertGuilds,
+      circleSettings,
+      requests,
+      ledger,
+      tasks,
+      meetings,
+      alerts,
+      queue,
+      rules,
+      now: options.now,
+    }),
     logger,
     now: options.now ?? (() => new Date()),
     guildIds: () => client.guilds.cache.keys(),

@@ -109,7 +109,10 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
   // Stripes for counts drawn as "a few".
   parts.push(
     `<defs>${(['givers', 'receivers', 'typeBar'] as const)
-      .map((series) => `<pattern id="few-${series}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="${COLOURS[series]}"/></pattern>`)
+      .map(
+        (series) =>
+          `<pattern id="few-${series}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="${COLOURS[series]}"/></pattern>`,
+      )
       .join('')}</defs>`,
   );
 
@@ -133,7 +136,9 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
     if (item.kind === 'bar') {
       parts.push(`<rect x="${legendX}" y="${legendY - 11}" width="16" height="14" rx="2" fill="${item.colour}"/>`);
     } else {
-      parts.push(`<line x1="${legendX - 2}" y1="${legendY - 4}" x2="${legendX + 18}" y2="${legendY - 4}" stroke="${item.colour}" stroke-width="2" stroke-dasharray="5 3"/>`);
+      parts.push(
+        `<line x1="${legendX - 2}" y1="${legendY - 4}" x2="${legendX + 18}" y2="${legendY - 4}" stroke="${item.colour}" stroke-width="2" stroke-dasharray="5 3"/>`,
+      );
       parts.push(diamond(legendX + 8, legendY - 4, 5, item.colour));
     }
     const label = clip(item.label, legendRoom / legend.length + 60, legendSize, 'regular');
@@ -145,7 +150,8 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
   const plot = { left: pad + 44, right: 640, top: 124, bottom: 420 };
   const weeks = reflection.chart;
   const values = weeks.flatMap((week) => [week.givers, week.receivers, week.offers]);
-  const anyFew = values.includes('few') || (reflection.balance.shown && MATON_TYPES.some((type) => reflection.balance.shown && reflection.balance.counts[type] === 'few'));
+  const anyFew =
+    values.includes('few') || (reflection.balance.shown && MATON_TYPES.some((type) => reflection.balance.shown && reflection.balance.counts[type] === 'few'));
   // With "a few" drawn at 1.5, the axis reaches at least 3 so the striped bars sit between grid lines.
   const peak = Math.max(1, values.includes('few') ? 3 : 0, ...values.map(drawnValue));
   const { max, step } = niceScale(peak);
@@ -155,7 +161,9 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
 
   if (weeks.length > 0) {
     const last = weeks.length - 1;
-    parts.push(`<rect x="${fmt(plot.left + last * groupWidth + 2)}" y="${plot.top - 10}" width="${fmt(groupWidth - 4)}" height="${plot.bottom - plot.top + 44}" rx="6" fill="${COLOURS.highlight}"/>`);
+    parts.push(
+      `<rect x="${fmt(plot.left + last * groupWidth + 2)}" y="${plot.top - 10}" width="${fmt(groupWidth - 4)}" height="${plot.bottom - plot.top + 44}" rx="6" fill="${COLOURS.highlight}"/>`,
+    );
   }
   for (let tick = 0; tick <= max; tick += step) {
     const ty = fmt(y(tick));
@@ -176,10 +184,14 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
     centres.push([centre, y(drawnValue(week.offers)), week.offers === 'few']);
     const isThisWeek = index === weeks.length - 1;
     const label = clip(weekLabel(week.weekKey), groupWidth - 4, 12, isThisWeek ? 'semibold' : 'regular');
-    parts.push(text(centre, plot.bottom + 22, label, { size: 12, weight: isThisWeek ? 600 : 400, fill: isThisWeek ? COLOURS.text : COLOURS.muted, anchor: 'middle' }));
+    parts.push(
+      text(centre, plot.bottom + 22, label, { size: 12, weight: isThisWeek ? 600 : 400, fill: isThisWeek ? COLOURS.text : COLOURS.muted, anchor: 'middle' }),
+    );
   });
   if (centres.length > 0) {
-    parts.push(`<polyline points="${centres.map(([cx, cy]) => `${fmt(cx)},${fmt(cy)}`).join(' ')}" fill="none" stroke="${COLOURS.offers}" stroke-width="2" stroke-dasharray="6 4" stroke-linejoin="round"/>`);
+    parts.push(
+      `<polyline points="${centres.map(([cx, cy]) => `${fmt(cx)},${fmt(cy)}`).join(' ')}" fill="none" stroke="${COLOURS.offers}" stroke-width="2" stroke-dasharray="6 4" stroke-linejoin="round"/>`,
+    );
     // A grouped ("a few") point is hollow.
     for (const [cx, cy, few] of centres) parts.push(diamond(cx, cy, 5, few ? COLOURS.background : COLOURS.offers, few ? COLOURS.offers : COLOURS.background));
   }
@@ -191,7 +203,9 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
   // The balance panel: four labelled counts, or the soft note when the week was too small.
   const panel = { left: 680, right: W - pad, top: 112, bottom: H - pad };
   const inner = panel.right - panel.left - 40;
-  parts.push(`<rect x="${panel.left}" y="${panel.top}" width="${panel.right - panel.left}" height="${panel.bottom - panel.top}" rx="10" fill="${COLOURS.panel}"/>`);
+  parts.push(
+    `<rect x="${panel.left}" y="${panel.top}" width="${panel.right - panel.left}" height="${panel.bottom - panel.top}" rx="10" fill="${COLOURS.panel}"/>`,
+  );
   let cursor = panel.top + 36;
   for (const line of wrap(labels.balanceTitle, inner, 16, 'semibold', 3)) {
     parts.push(text(panel.left + 20, cursor, line, { size: 16, weight: 600, fill: COLOURS.text }));
@@ -211,7 +225,10 @@ export function reflectionChartSvg(reflection: WeeklyReflection, labels: ChartLa
       parts.push(text(panel.right - 20, cursor + 15, countText, { size: 18, weight: 600, fill: COLOURS.text, anchor: 'end' }));
       parts.push(`<rect x="${panel.left + 20}" y="${fmt(cursor + 24)}" width="${inner}" height="10" rx="5" fill="${COLOURS.typeTrack}"/>`);
       const fill = shown === 'few' ? 'url(#few-typeBar)' : COLOURS.typeBar;
-      if (count > 0) parts.push(`<rect x="${panel.left + 20}" y="${fmt(cursor + 24)}" width="${fmt(Math.max(10, (count / Math.max(1, total)) * inner))}" height="10" rx="5" fill="${fill}"/>`);
+      if (count > 0)
+        parts.push(
+          `<rect x="${panel.left + 20}" y="${fmt(cursor + 24)}" width="${fmt(Math.max(10, (count / Math.max(1, total)) * inner))}" height="10" rx="5" fill="${fill}"/>`,
+        );
       cursor += rowHeight;
     }
   } else {

@@ -20,12 +20,8 @@ const environmentSchema = z.object({
     .trim()
     .min(1, { error: 'is required: the bot token from the Discord developer portal' })
     .regex(/^\S+$/, { error: 'must be a single token without spaces' }),
-  DISCORD_API_URL: optional(
-    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' }),
-  ),
-  STORE_URL: optional(
-    z.string().regex(/^sqlite:\/\/.+/, { error: 'must be a keyv SQLite URL such as sqlite://data/helper-circle.sqlite' }),
-  ),
+  DISCORD_API_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })),
+  STORE_URL: optional(z.string().regex(/^sqlite:\/\/.+/, { error: 'must be a keyv SQLite URL such as sqlite://data/helper-circle.sqlite' })),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
   DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a server (guild) id: 17 to 20 digits' })),
   // `npm run proxy` only (README, "Running at scale"); the bot ignores them.

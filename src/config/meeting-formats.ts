@@ -45,7 +45,9 @@ const SHIPPED = new URL('../../data/formats/', import.meta.url);
  * not JSON, the wrong shape, breaks a format rule or is named differently from its `name`; also when the
  * directory holds no format at all, or more than Discord can offer as choices.
  */
-export function loadMeetingFormats(directory: string | URL | undefined = process.env[MEETING_FORMATS_DIR_VARIABLE]?.trim() || undefined): Map<string, MeetingFormat> {
+export function loadMeetingFormats(
+  directory: string | URL | undefined = process.env[MEETING_FORMATS_DIR_VARIABLE]?.trim() || undefined,
+): Map<string, MeetingFormat> {
   const path = directory === undefined ? fileURLToPath(SHIPPED) : directory instanceof URL ? fileURLToPath(directory) : directory;
   const shown = directory === undefined ? 'data/formats' : path;
   let files: string[];
@@ -57,7 +59,8 @@ export function loadMeetingFormats(directory: string | URL | undefined = process
     throw new Error(`${shown} could not be read: ${(error as Error).message}`);
   }
   if (files.length === 0) throw new Error(`${shown} holds no meeting format (*.json)`);
-  if (files.length > MAX_MEETING_FORMATS) throw new Error(`${shown} holds ${files.length} meeting formats; Discord offers at most ${MAX_MEETING_FORMATS} choices`);
+  if (files.length > MAX_MEETING_FORMATS)
+    throw new Error(`${shown} holds ${files.length} meeting formats; Discord offers at most ${MAX_MEETING_FORMATS} choices`);
 
   const formats = new Map<string, MeetingFormat>();
   for (const file of files) {

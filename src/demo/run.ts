@@ -30,7 +30,14 @@ interface MeetingDemo {
 async function meetingDemo(d: MeetingDemo): Promise<void> {
   printNote('A short meeting, with rounds of a few seconds');
   printAction('Omar (circle moderator)', '/meeting start format:short');
-  const started = await d.sandbox.slashCommand({ guildId: d.guildId, channelId: d.circleId, userId: d.omar, name: 'meeting', subcommand: 'start', options: { format: 'short' } });
+  const started = await d.sandbox.slashCommand({
+    guildId: d.guildId,
+    channelId: d.circleId,
+    userId: d.omar,
+    name: 'meeting',
+    subcommand: 'start',
+    options: { format: 'short' },
+  });
   const answer = await started.reply();
   // The thread starts from the opening post, so it has the post's id.
   const thread = (await d.sandbox.waitForMessage(d.circleId, (m) => m.content.includes('has started'))).id;
@@ -54,11 +61,17 @@ async function meetingDemo(d: MeetingDemo): Promise<void> {
   const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string }> }> }>)[0]!.components[0]!;
   const picked = await d.sandbox.selectMenu({ userId: d.maya, message: picker, customId: select.custom_id, values: [select.options[0]!.value] });
   const modal = (await picked.modal()) as { custom_id: string };
-  const offered = await d.sandbox.submitModal({ userId: d.maya, guildId: d.guildId, channelId: thread, customId: modal.custom_id, fields: { text: 'Writing tomorrow\'s plan the night before helped me' } });
+  const offered = await d.sandbox.submitModal({
+    userId: d.maya,
+    guildId: d.guildId,
+    channelId: thread,
+    customId: modal.custom_id,
+    fields: { text: "Writing tomorrow's plan the night before helped me" },
+  });
   printAnswer('Maya', await offered.reply(), d.names);
 
   const tasks = await round(4);
-  await fill(d.sam, 'Sam (member)', tasks, 'Commit to a task', "Plan Monday on Sunday evening");
+  await fill(d.sam, 'Sam (member)', tasks, 'Commit to a task', 'Plan Monday on Sunday evening');
   await fill(d.maya, 'Maya (member)', tasks, 'Commit to a task', 'Walk before breakfast twice');
   const close = await round(5);
   await fill(d.sam, 'Sam (member)', close, '5', 'Felt heard');
@@ -135,19 +148,38 @@ async function demo(): Promise<void> {
       printAction(who, `/${name} ${shown}`);
       const { subcommand, ...rest } = options;
       const answer = await (
-        await sandbox.slashCommand({ guildId: guild.id, channelId: circle.id, userId, name, options: rest, ...(typeof subcommand === 'string' ? { subcommand } : {}) })
+        await sandbox.slashCommand({
+          guildId: guild.id,
+          channelId: circle.id,
+          userId,
+          name,
+          options: rest,
+          ...(typeof subcommand === 'string' ? { subcommand } : {}),
+        })
       ).reply();
       printAnswer(who.split(' ')[0]!, answer, names);
       return answer;
     };
-    await command(sam.user.id, 'Sam (member)', 'ask', { topic: 'Dreading a hard conversation with my landlord', anonymous: true }, 'topic:"Dreading a hard conversation with my landlord" anonymous:true');
+    await command(
+      sam.user.id,
+      'Sam (member)',
+      'ask',
+      { topic: 'Dreading a hard conversation with my landlord', anonymous: true },
+      'topic:"Dreading a hard conversation with my landlord" anonymous:true',
+    );
     const post = await sandbox.waitForMessage(circle.id, (m) => m.content.includes('landlord'));
     printNote('In #circle everyone sees:');
     printAnswer('', { content: post.content }, names);
     const requestId = buttonCustomId(post, 'I can help').split(':')[1]!;
-    await command(omar.user.id, 'Omar (circle moderator)', 'offer', { request: requestId, message: 'I had the same last year. Writing down three points first helped me.' }, 'request:"Dreading a hard..." message:"I had the same last year..."');
+    await command(
+      omar.user.id,
+      'Omar (circle moderator)',
+      'offer',
+      { request: requestId, message: 'I had the same last year. Writing down three points first helped me.' },
+      'request:"Dreading a hard..." message:"I had the same last year..."',
+    );
     const offerPost = await sandbox.waitForMessage(post.id, (m) => m.content.includes('offers help'));
-    printNote('In the request\'s thread:');
+    printNote("In the request's thread:");
     printAnswer('', { content: offerPost.content }, names);
     printAction('Sam (member)', 'presses "This helped"');
     const helped = await sandbox.clickButton({ userId: sam.user.id, message: offerPost, customId: buttonCustomId(offerPost, 'This helped') });

@@ -26,7 +26,7 @@ export function printAnswer(who: string, message: ShownMessage, names: ReadonlyM
   for (const embed of message.embeds ?? []) {
     if (embed.title) lines.push(`[ ${embed.title} ]`);
     if (embed.description) lines.push(...embed.description.split('\n'));
-    for (const field of embed.fields ?? []) lines.push(`${field.name}: ${field.value.replaceAll("\n", ", ")}`);
+    for (const field of embed.fields ?? []) lines.push(`${field.name}: ${field.value.replaceAll('\n', ', ')}`);
   }
   process.stdout.write(`${heading}\n${lines.map((line) => `    ${asDiscordShowsIt(line, names)}`).join('\n')}\n`);
 }

@@ -12,7 +12,10 @@ export const circleNotSetUp = (): Reply => ({ content: text('circle.show.notSetU
 export const circleShown = (settings: CircleSettings, checklist: string): Reply => ({ embeds: [settingsEmbed(settings, checklist)] });
 
 /** `/circle setup`: saved, and how the circle now reads. */
-export const circleSaved = (settings: CircleSettings, checklist: string): Reply => ({ content: text('circle.setup.saved'), embeds: [settingsEmbed(settings, checklist)] });
+export const circleSaved = (settings: CircleSettings, checklist: string): Reply => ({
+  content: text('circle.setup.saved'),
+  embeds: [settingsEmbed(settings, checklist)],
+});
 
 /** The days of the week as an option's choices, by name (`/circle setup`, `/schedule add`). */
 export const weekdayChoices = (): ApplicationCommandOptionChoiceData<Weekday>[] => WEEKDAYS.map((day) => ({ name: text(`day.${day}`), value: day }));

@@ -12,7 +12,15 @@ const commandModuleShape = z.object({
   execute: z.function(),
   autocomplete: z.function().optional(),
   components: z
-    .array(z.object({ codec: z.object({ prefix: z.string().min(1), encode: z.function(), decode: z.function() }).loose(), access: z.string(), handle: z.function() }).loose())
+    .array(
+      z
+        .object({
+          codec: z.object({ prefix: z.string().min(1), encode: z.function(), decode: z.function() }).loose(),
+          access: z.string(),
+          handle: z.function(),
+        })
+        .loose(),
+    )
     .optional(),
 });
 

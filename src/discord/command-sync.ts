@@ -18,7 +18,7 @@ export async function syncCommands(
     definitions.every((definition) => {
       const existing = registered.find((command) => command.name === definition.name);
       // equals() reads raw API shapes too; our definitions are the raw body without id and version.
-      return existing !== undefined && existing.equals(definition as Parameters<typeof existing.equals>[0]);
+      return existing?.equals(definition as Parameters<typeof existing.equals>[0]);
     });
   if (same) return 'unchanged';
   if (guildId) await manager.set([...definitions], guildId);

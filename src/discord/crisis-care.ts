@@ -44,7 +44,14 @@ export function careComponents(settings: SafetySettings, withCheckIn: boolean): 
     url: link.url,
   }));
   const checkIn = withCheckIn
-    ? [{ type: ComponentType.Button as const, style: ButtonStyle.Primary as const, label: text('care.button.checkIn'), custom_id: CRISIS_IDS.askCheckIn.encode([]) }]
+    ? [
+        {
+          type: ComponentType.Button as const,
+          style: ButtonStyle.Primary as const,
+          label: text('care.button.checkIn'),
+          custom_id: CRISIS_IDS.askCheckIn.encode([]),
+        },
+      ]
     : [];
   const buttons = [...checkIn, ...links];
   return buttons.length === 0 ? [] : [{ type: ComponentType.ActionRow, components: buttons }];
@@ -182,7 +189,14 @@ export function alertMessage(alert: CrisisAlert, settings: SafetySettings): { co
       : [
           {
             type: ComponentType.ActionRow,
-            components: [{ type: ComponentType.Button, style: ButtonStyle.Success, label: text('alert.button.take'), custom_id: CRISIS_IDS.take.encode({ alertId: alert.id }) }],
+            components: [
+              {
+                type: ComponentType.Button,
+                style: ButtonStyle.Success,
+                label: text('alert.button.take'),
+                custom_id: CRISIS_IDS.take.encode({ alertId: alert.id }),
+              },
+            ],
           },
         ],
   };
@@ -193,12 +207,24 @@ export function alertMessage(alert: CrisisAlert, settings: SafetySettings): { co
  * records where. True only when Discord took the post: the member is told "a moderator has been
  * alerted" on that alone.
  */
-export async function deliverAlert(client: Client, safety: SafetyService, guildId: string, alert: CrisisAlert, settings: SafetySettings, logger: Logger): Promise<boolean> {
+export async function deliverAlert(
+  client: Client,
+  safety: SafetyService,
+  guildId: string,
+  alert: CrisisAlert,
+  settings: SafetySettings,
+  logger: Logger,
+): Promise<boolean> {
   if (!settings?.modChannelId) return false;
   try {
     const channel = (await client.channels.fetch(settings.modChannelId)) as TextChannel | null;
     if (!channel?.isTextBased()) return false;
-    const message = await channel.send({ ...alertMessage(alert, settings), allowedMentions: alertMentions(settings), nonce: postNonce('alert', alert.id), enforceNonce: true });
+    const message = await channel.send({
+      ...alertMessage(alert, settings),
+      allowedMentions: alertMentions(settings),
+      nonce: postNonce('alert', alert.id),
+      enforceNonce: true,
+    });
     await safety.delivered(guildId, alert.id, channel.id, message.id);
     return true;
   } catch (error) {
@@ -233,7 +259,11 @@ export async function refreshAlertPosts(client: Client, alert: CrisisAlert, sett
     await channel.messages.edit(alert.messageId, { content: rendered.content, components: rendered.components, allowedMentions: { parse: [] } });
   }
   if (alert.followUpMessageId && alert.followUpMessageId !== except) {
-    const content = alert.redacted ? rendered.content : alert.takenBy ? text('alert.taken', { moderator: alert.takenBy, at: unix(alert.takenAt ?? alert.raisedAt) }) : undefined;
+    const content = alert.redacted
+      ? rendered.content
+      : alert.takenBy
+        ? text('alert.taken', { moderator: alert.takenBy, at: unix(alert.takenAt ?? alert.raisedAt) })
+        : undefined;
     if (content) await channel.messages.edit(alert.followUpMessageId, { content, components: [], allowedMentions: { parse: [] } });
   }
 }

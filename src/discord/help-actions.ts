@@ -44,6 +44,12 @@ export async function showRequest(context: HandlerContext, asked: AskOutcome, me
     throw new UserFacingError(text('help.postFailed', { channel: request.channelId }));
   }
   await services.help.attachRequestPost(guildId, request.id, post);
-  await context.care.alertAboutPost({ what: 'request', words: request.topic, channelId: request.channelId, messageId: post.messageId, anonymous: request.anonymous });
+  await context.care.alertAboutPost({
+    what: 'request',
+    words: request.topic,
+    channelId: request.channelId,
+    messageId: post.messageId,
+    anonymous: request.anonymous,
+  });
   return reply(requestPosted(asked, context.care.needed));
 }

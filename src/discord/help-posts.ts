@@ -48,11 +48,28 @@ export function requestMessage(request: HelpRequest): { content: string; compone
       {
         type: ComponentType.ActionRow,
         components: [
-          { type: ComponentType.Button, style: ButtonStyle.Primary, label: text('request.button.offer'), custom_id: HELP_IDS.offerButton.encode({ requestId: request.id }) },
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('request.button.close'), custom_id: HELP_IDS.close.encode({ requestId: request.id }) },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Primary,
+            label: text('request.button.offer'),
+            custom_id: HELP_IDS.offerButton.encode({ requestId: request.id }),
+          },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: text('request.button.close'),
+            custom_id: HELP_IDS.close.encode({ requestId: request.id }),
+          },
           // An anonymous asker who wrote in the thread would show their name: the bot posts for them.
           ...(request.anonymous
-            ? [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: text('request.button.add'), custom_id: HELP_IDS.add.encode({ requestId: request.id }) }]
+            ? [
+                {
+                  type: ComponentType.Button as const,
+                  style: ButtonStyle.Secondary as const,
+                  label: text('request.button.add'),
+                  custom_id: HELP_IDS.add.encode({ requestId: request.id }),
+                },
+              ]
             : []),
         ],
       },
@@ -62,7 +79,13 @@ export function requestMessage(request: HelpRequest): { content: string; compone
 
 export function offerMessage(request: HelpRequest, offer: Offer): { content: string; components: Row[] } {
   const lines = [text('offer.post', { giver: offer.giverId })];
-  if (offer.message) lines.push(offer.message.split('\n').map((line) => `> ${line}`).join('\n'));
+  if (offer.message)
+    lines.push(
+      offer.message
+        .split('\n')
+        .map((line) => `> ${line}`)
+        .join('\n'),
+    );
   if (offer.confirmed) lines.push(text('offer.post.helped'));
   const components: Row[] =
     offer.confirmed || request.status === 'closed'
@@ -71,7 +94,12 @@ export function offerMessage(request: HelpRequest, offer: Offer): { content: str
           {
             type: ComponentType.ActionRow,
             components: [
-              { type: ComponentType.Button, style: ButtonStyle.Success, label: text('offer.button.helped'), custom_id: HELP_IDS.helped.encode({ requestId: request.id, offerId: offer.id }) },
+              {
+                type: ComponentType.Button,
+                style: ButtonStyle.Success,
+                label: text('offer.button.helped'),
+                custom_id: HELP_IDS.helped.encode({ requestId: request.id, offerId: offer.id }),
+              },
             ],
           },
         ];
@@ -130,7 +158,10 @@ export async function postOffer(client: Client, request: HelpRequest, offer: Off
 /** Posts what an anonymous asker added, in the request's thread, without any name. */
 export async function postAddition(client: Client, request: HelpRequest, words: string): Promise<string> {
   const target = (await client.channels.fetch(request.threadId ?? request.channelId)) as TextChannel | ThreadChannel;
-  const quoted = words.split('\n').map((line) => `> ${line}`).join('\n');
+  const quoted = words
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
   const message = await target.send({ content: text('request.addition', { text: quoted }), allowedMentions: NO_MENTIONS });
   return message.id;
 }
@@ -156,4 +187,3 @@ export async function refreshOffer(client: Client, request: HelpRequest, offer: 
 export function messageLink(guildId: string, channelId: string, messageId: string): string {
   return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
 }
-

@@ -104,7 +104,9 @@ export function offerMade(inviteToRest: boolean): Reply {
     components: [
       {
         type: ComponentType.ActionRow,
-        components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.pausePrompts'), custom_id: PROMPTS_IDS.pause.encode([]) }],
+        components: [
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.pausePrompts'), custom_id: PROMPTS_IDS.pause.encode([]) },
+        ],
       },
     ],
   };
@@ -132,7 +134,9 @@ export function promptsPaused(until: Date): Reply {
     components: [
       {
         type: ComponentType.ActionRow,
-        components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.resumePrompts'), custom_id: PROMPTS_IDS.resume.encode([]) }],
+        components: [
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('offer.button.resumePrompts'), custom_id: PROMPTS_IDS.resume.encode([]) },
+        ],
       },
     ],
   };

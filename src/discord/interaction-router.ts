@@ -101,7 +101,13 @@ export class InteractionRouter {
     responder.armDeferral(this.deferAfterMs, deferMode);
     const log = this.options.logger.child({ interactionId: interaction.id, guildId: interaction.guildId, handler: label });
     // Crisis care comes first in every answer whose member's words called for it, whatever else happens.
-    const care = new CrisisCare({ client: interaction.client, safety: this.options.services.safety, guildId: interaction.guildId, memberId: interaction.user.id, logger: log });
+    const care = new CrisisCare({
+      client: interaction.client,
+      safety: this.options.services.safety,
+      guildId: interaction.guildId,
+      memberId: interaction.user.id,
+      logger: log,
+    });
     try {
       let outcome: Outcome;
       try {
@@ -155,7 +161,13 @@ export class InteractionRouter {
               userId: interaction.user.id,
               services: this.options.services,
               logger: this.options.logger,
-              care: new CrisisCare({ client: interaction.client, safety: this.options.services.safety, guildId: interaction.guildId, memberId: interaction.user.id, logger: this.options.logger }),
+              care: new CrisisCare({
+                client: interaction.client,
+                safety: this.options.services.safety,
+                guildId: interaction.guildId,
+                memberId: interaction.user.id,
+                logger: this.options.logger,
+              }),
             })
           : [];
       await interaction.respond(choices.slice(0, 25).map((choice) => ({ ...choice, name: choice.name.slice(0, 100) })));

@@ -104,7 +104,8 @@ export class MeetingConductor {
         nonce: postNonce(id, 'open'),
         enforceNonce: true,
       });
-      const thread = opening.hasThread && opening.thread ? opening.thread : await opening.startThread({ name: threadName(record, format), autoArchiveDuration: 1440 });
+      const thread =
+        opening.hasThread && opening.thread ? opening.thread : await opening.startThread({ name: threadName(record, format), autoArchiveDuration: 1440 });
       record = (await this.meetings.markPosted(guildId, id, (r) => ({ ...r, openingMessageId: opening.id, threadId: thread.id })))!;
     }
     const thread = (await this.client.channels.fetch(record.threadId!)) as ThreadChannel;

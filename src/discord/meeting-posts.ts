@@ -1,4 +1,12 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIComponentInMessageActionRow, type Client, type ThreadChannel } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type Client,
+  type ThreadChannel,
+} from 'discord.js';
 import type { MeetingAction, MeetingFormat } from '../domain/meetings/format.ts';
 import type { MeetingRecord, MeetingSummary } from '../domain/meetings/meeting-record.ts';
 import { MIN_RATINGS_SHOWN, type ShownCount } from '../domain/small-numbers.ts';
@@ -77,7 +85,8 @@ export function roundMessage(record: MeetingRecord, format: MeetingFormat, round
   ];
   if (!live) lines.push(text('meeting.round.over'));
   else if (state.status === 'paused') lines.push(text('meeting.round.paused', { minutes: minutesText(state.remainingMs ?? 0) }));
-  else if (state.roundEndsAt) lines.push(text('meeting.round.endsAt', { time: `<t:${seconds(state.roundEndsAt)}:t>`, relative: `<t:${seconds(state.roundEndsAt)}:R>` }));
+  else if (state.roundEndsAt)
+    lines.push(text('meeting.round.endsAt', { time: `<t:${seconds(state.roundEndsAt)}:t>`, relative: `<t:${seconds(state.roundEndsAt)}:R>` }));
   return { content: lines.join('\n\n'), components: roundButtons(state.id, roundIndex, plan.actions, !live) };
 }
 
@@ -161,7 +170,10 @@ export function summaryMessage(summary: MeetingSummary, format: MeetingFormat, c
 /** Posts what a member shared when checking in, quoted line by line, in the meeting's thread; their mention pings nobody. */
 export async function postSharedCheckIn(client: Client, threadId: string, memberId: string, words: string): Promise<string> {
   const thread = (await client.channels.fetch(threadId)) as ThreadChannel;
-  const quoted = words.split('\n').map((line) => `> ${line}`).join('\n');
+  const quoted = words
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
   const posted = await thread.send({ content: text('meeting.checkIn.shared', { member: `<@${memberId}>`, text: quoted }), allowedMentions: NO_MENTIONS });
   return posted.id;
 }
@@ -175,7 +187,11 @@ const MESSAGE_MAX_LENGTH = 2000;
  * into as many messages as Discord's 2,000 characters need, never inside a comment.
  */
 export function moderatorCommentsMessages(summary: MeetingSummary, format: MeetingFormat, startedAt: string, comments: readonly string[]): string[] {
-  const head = [text('meeting.comments.heading', { title: format.title, date: startedAt.slice(0, 10) }), ...summaryLines(summary), text('meeting.comments.intro')].join('\n\n');
+  const head = [
+    text('meeting.comments.heading', { title: format.title, date: startedAt.slice(0, 10) }),
+    ...summaryLines(summary),
+    text('meeting.comments.intro'),
+  ].join('\n\n');
   const quoted = comments.map((comment) =>
     comment
       .split('\n')
@@ -196,4 +212,3 @@ export function moderatorCommentsMessages(summary: MeetingSummary, format: Meeti
   messages.push(current);
   return messages;
 }
-

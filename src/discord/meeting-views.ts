@@ -49,7 +49,8 @@ export function meetingStatus(record: MeetingRecord, title: string, timeLeftMs: 
   const { state } = record;
   const common = { number: state.roundIndex + 1, total: state.rounds.length, title, attendance: counted('meeting.status.tookPart', record.attendees.length) };
   if (state.status === 'ended') return { content: text('meeting.status.ended', { relative: relative(state.endedAt!) }) };
-  if (state.status === 'paused') return { content: text('meeting.status.paused', { ...common, minutes: `${Math.max(1, Math.round((timeLeftMs ?? 0) / 60_000))} min` }) };
+  if (state.status === 'paused')
+    return { content: text('meeting.status.paused', { ...common, minutes: `${Math.max(1, Math.round((timeLeftMs ?? 0) / 60_000))} min` }) };
   return { content: text('meeting.status.running', { ...common, relative: relative(state.roundEndsAt!) }) };
 }
 
@@ -110,7 +111,9 @@ export function offerPick(round: RoundArgs, requests: readonly HelpRequest[]): R
     components: [
       {
         type: ComponentType.ActionRow,
-        components: [{ type: ComponentType.StringSelect, custom_id: FORM_IDS.offerSelect.encode(round), options: options.slice(-25), min_values: 1, max_values: 1 }],
+        components: [
+          { type: ComponentType.StringSelect, custom_id: FORM_IDS.offerSelect.encode(round), options: options.slice(-25), min_values: 1, max_values: 1 },
+        ],
       },
     ],
   };
@@ -185,7 +188,9 @@ export const checkedIn = (): Reply => ({ content: text('meeting.checkIn.done') }
 
 export const roundTaskCommitted = (task: PracticalTask): Reply => ({ content: text('meeting.task.committed', { task: task.text }) });
 
-export const roundTaskReported = (outcome: TaskOutcome): Reply => ({ content: text(outcome === 'not-done' ? 'meeting.report.thanksNotDone' : 'meeting.report.thanks') });
+export const roundTaskReported = (outcome: TaskOutcome): Reply => ({
+  content: text(outcome === 'not-done' ? 'meeting.report.thanksNotDone' : 'meeting.report.thanks'),
+});
 
 export const ratingSaved = (): Reply => ({ content: text('meeting.rate.done') });
 

@@ -5,5 +5,8 @@
  * characters.
  */
 export function postNonce(...parts: readonly string[]): string {
-  return parts.join('').replace(/[^A-Za-z0-9]/g, '').slice(0, 25);
+  return parts
+    .join('')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 25);
 }

@@ -47,13 +47,20 @@ export async function clearDeletedPosts(client: Client, outcome: DeletionOutcome
   const work = new Map<string, ChannelWork>();
   const inChannel = (channelId: string): ChannelWork => {
     let entry = work.get(channelId);
-    if (!entry) work.set(channelId, (entry = { changes: [] }));
+    if (!entry) {
+      entry = { changes: [] };
+      work.set(channelId, entry);
+    }
     return entry;
   };
 
   for (const request of outcome.removedRequests) {
     if (request.messageId) {
-      inChannel(request.channelId).changes.push({ kind: 'edit', messageId: request.messageId, edit: { content: text('privacy.removed.post'), components: [], allowedMentions: NO_MENTIONS } });
+      inChannel(request.channelId).changes.push({
+        kind: 'edit',
+        messageId: request.messageId,
+        edit: { content: text('privacy.removed.post'), components: [], allowedMentions: NO_MENTIONS },
+      });
     }
     const offersChannel = request.threadId ?? request.channelId;
     for (const offer of request.offers) if (offer.messageId) inChannel(offersChannel).changes.push({ kind: 'delete', messageId: offer.messageId });
@@ -64,16 +71,20 @@ export async function clearDeletedPosts(client: Client, outcome: DeletionOutcome
   }
   // A request's additions (posted by the bot for an anonymous asker) repeat their words: they go.
   for (const request of outcome.removedRequests) {
-    for (const addition of request.additions ?? []) if (addition.messageId) inChannel(request.threadId ?? request.channelId).changes.push({ kind: 'delete', messageId: addition.messageId });
+    for (const addition of request.additions ?? [])
+      if (addition.messageId) inChannel(request.threadId ?? request.channelId).changes.push({ kind: 'delete', messageId: addition.messageId });
   }
   // Crisis alerts about the member keep that they happened, without name, link or words.
   for (const alert of outcome.redactedAlerts) {
     if (!alert.channelId) continue;
     const redacted = { content: alertMessage(alert, undefined).content, components: [], allowedMentions: NO_MENTIONS };
-    for (const messageId of [alert.messageId, alert.followUpMessageId]) if (messageId) inChannel(alert.channelId).changes.push({ kind: 'edit', messageId, edit: redacted });
+    for (const messageId of [alert.messageId, alert.followUpMessageId])
+      if (messageId) inChannel(alert.channelId).changes.push({ kind: 'edit', messageId, edit: redacted });
   }
   for (const post of outcome.meetingPosts) {
-    inChannel(post.channelId).changes.push(post.action === 'delete' ? { kind: 'delete', messageId: post.messageId } : { kind: 'unname', messageId: post.messageId, memberId: post.memberId });
+    inChannel(post.channelId).changes.push(
+      post.action === 'delete' ? { kind: 'delete', messageId: post.messageId } : { kind: 'unname', messageId: post.messageId, memberId: post.memberId },
+    );
   }
 
   let cleaned = 0;
@@ -86,12 +97,18 @@ export async function clearDeletedPosts(client: Client, outcome: DeletionOutcome
   return { cleaned, failed };
 }
 
-async function clearInChannel(client: Client, channelId: string, changes: readonly PostChange[], close: ChannelWork['close'], logger: Logger): Promise<ClearedPosts> {
+async function clearInChannel(
+  client: Client,
+  channelId: string,
+  changes: readonly PostChange[],
+  close: ChannelWork['close'],
+  logger: Logger,
+): Promise<ClearedPosts> {
   const all = changes.length + (close ? 1 : 0);
   const warn = (error: unknown, what: string, ids: Record<string, string> = {}) =>
     logger.warn({ err: error, channelId, ...ids }, `could not ${what} after a member deleted their data`);
 
-  let channel;
+  let channel: Awaited<ReturnType<Client['channels']['fetch']>>;
   try {
     channel = await client.channels.fetch(channelId, { force: true });
   } catch (error) {
@@ -99,7 +116,7 @@ async function clearInChannel(client: Client, channelId: string, changes: readon
     warn(error, 'open a channel');
     return { cleaned: 0, failed: all };
   }
-  if (!channel || !channel.isTextBased() || channel.isDMBased()) return { cleaned: 0, failed: 0 };
+  if (!channel?.isTextBased() || channel.isDMBased()) return { cleaned: 0, failed: 0 };
 
   const thread = channel.isThread() ? channel : null;
   const before = thread ? { archived: thread.archived === true, locked: thread.locked === true } : null;

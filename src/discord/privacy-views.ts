@@ -162,8 +162,18 @@ export function deletionQuestion(summary: PrivacySummary, ownerId: string, token
       {
         type: ComponentType.ActionRow,
         components: [
-          { type: ComponentType.Button, style: ButtonStyle.Danger, label: text('privacy.delete.button.confirm'), custom_id: PRIVACY_IDS.confirmDelete.encode({ ownerId, token }) },
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: text('privacy.delete.button.cancel'), custom_id: PRIVACY_IDS.keep.encode({ ownerId }) },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Danger,
+            label: text('privacy.delete.button.confirm'),
+            custom_id: PRIVACY_IDS.confirmDelete.encode({ ownerId, token }),
+          },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: text('privacy.delete.button.cancel'),
+            custom_id: PRIVACY_IDS.keep.encode({ ownerId }),
+          },
         ],
       },
     ],
@@ -172,7 +182,9 @@ export function deletionQuestion(summary: PrivacySummary, ownerId: string, token
 
 /** Replaces the question: what was removed, how many posts were cleaned, and any that could not be. */
 export function deletionDone(removed: DataCounts, posts: ClearedPosts): Reply {
-  const lines = [text('privacy.delete.done', { items: dataItems(removed), posts: posts.cleaned > 0 ? `\n\n${counted('privacy.delete.done.posts', posts.cleaned)}` : '' })];
+  const lines = [
+    text('privacy.delete.done', { items: dataItems(removed), posts: posts.cleaned > 0 ? `\n\n${counted('privacy.delete.done.posts', posts.cleaned)}` : '' }),
+  ];
   if (posts.failed > 0) lines.push(counted('privacy.delete.postsFailed', posts.failed));
   return { content: lines.join('\n\n'), components: [] };
 }

@@ -50,7 +50,8 @@ const scheduleFieldTexts: TextsOf<ScheduleProblem> = {
   'invalid-weekday': ({ input }) => text('schedule.problem.weekday', { input }),
   'invalid-time': ({ input }) => text('schedule.problem.time', { input }),
   'unknown-timezone': ({ input }) => text('schedule.problem.timezone', { input }),
-  'out-of-range': ({ field, min, max, input }) => text(field === 'durationMinutes' ? 'schedule.problem.duration' : 'schedule.problem.reminder', { min, max, input }),
+  'out-of-range': ({ field, min, max, input }) =>
+    text(field === 'durationMinutes' ? 'schedule.problem.duration' : 'schedule.problem.reminder', { min, max, input }),
   'invalid-format-name': ({ input }) => text('schedule.problem.format', { input }),
 };
 const scheduleField = family(scheduleFieldTexts);

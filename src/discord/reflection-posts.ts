@@ -41,7 +41,14 @@ export function reflectionContent(reflection: WeeklyReflection, options: { timez
   lines.push('');
   if (balance.shown) {
     const { counts, change } = balance;
-    lines.push(text('reflection.balance', { bidirectional: few(counts.bidirectional), provider: few(counts.provider), receiver: few(counts.receiver), low: few(counts.low) }));
+    lines.push(
+      text('reflection.balance', {
+        bidirectional: few(counts.bidirectional),
+        provider: few(counts.provider),
+        receiver: few(counts.receiver),
+        low: few(counts.low),
+      }),
+    );
     // Only changes big enough not to point at anyone are given (the reflection leaves the others out).
     const changes = MATON_TYPES.flatMap((type) => {
       const difference = change?.[type];

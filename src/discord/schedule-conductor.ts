@@ -120,7 +120,12 @@ export class ScheduleConductor {
     if (fired.kind === 'already-handled') return;
     if (fired.kind === 'busy') {
       const channel = (await this.deps.client.channels.fetch(settings.circleChannelId)) as TextChannel;
-      await channel.send({ content: text('schedule.busy', { name: fired.entry.schedule.name }), allowedMentions: NO_MENTIONS, nonce: postNonce('b', scheduleId, key), enforceNonce: true });
+      await channel.send({
+        content: text('schedule.busy', { name: fired.entry.schedule.name }),
+        allowedMentions: NO_MENTIONS,
+        nonce: postNonce('b', scheduleId, key),
+        enforceNonce: true,
+      });
       await this.refreshEvent(guildId, fired.entry);
       return;
     }

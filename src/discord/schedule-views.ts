@@ -28,7 +28,10 @@ function describe(key: 'schedule.added' | 'schedule.list.item', schedule: Weekly
 
 /** `/schedule add`: the new schedule, its next meeting, and where (and whether) its reminder goes. */
 export function scheduleAdded({ entry: { schedule }, next }: Planned, circleChannelId: string | undefined): Reply {
-  const reminder = schedule.reminderMinutes > 0 ? text('schedule.reminderNote', { channel: `<#${circleChannelId}>`, minutes: schedule.reminderMinutes }) : text('schedule.noReminderNote');
+  const reminder =
+    schedule.reminderMinutes > 0
+      ? text('schedule.reminderNote', { channel: `<#${circleChannelId}>`, minutes: schedule.reminderMinutes })
+      : text('schedule.noReminderNote');
   return { content: `${describe('schedule.added', schedule, next)} ${reminder}` };
 }
 
@@ -54,5 +57,8 @@ export function scheduleChoices(entries: readonly { readonly schedule: WeeklySch
   const query = typed.trim().toLowerCase();
   return entries
     .filter((entry) => query === '' || entry.schedule.name.toLowerCase().includes(query))
-    .map((entry) => ({ name: `${entry.schedule.name} (${text(`day.${entry.schedule.weekday}`)} ${entry.schedule.time})`.slice(0, 100), value: entry.schedule.id }));
+    .map((entry) => ({
+      name: `${entry.schedule.name} (${text(`day.${entry.schedule.weekday}`)} ${entry.schedule.time})`.slice(0, 100),
+      value: entry.schedule.id,
+    }));
 }

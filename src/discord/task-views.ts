@@ -44,10 +44,12 @@ function reportedText({ task, replacedReport }: TaskReported): string {
 /** The member's current task with its report, then the last few earlier ones (no notes, to stay short). */
 function tasksText(current: PracticalTask | null, earlier: readonly PracticalTask[]): string {
   if (!current) return text('task.noTask');
-  const parts = [`**${text('task.show.title')}**\n${quote(current.text)}\n${text('task.show.committed', {
-    date: discordDate(current.committedAt),
-    where: current.meetingId ? text('task.show.inMeeting') : '',
-  })}`];
+  const parts = [
+    `**${text('task.show.title')}**\n${quote(current.text)}\n${text('task.show.committed', {
+      date: discordDate(current.committedAt),
+      where: current.meetingId ? text('task.show.inMeeting') : '',
+    })}`,
+  ];
   if (current.outcome === null || current.reportedAt === null) {
     parts.push(text('task.show.notReported'));
   } else {
@@ -69,6 +71,10 @@ export function outcomeLabel(outcome: PracticalTask['outcome']): string {
 }
 
 /** A block quote of the member's own words, line by line, so a note's new lines stay inside it. */
-const quote = (value: string) => value.split('\n').map((line) => `> ${line}`).join('\n');
+const quote = (value: string) =>
+  value
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
 
 const discordDate = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`;

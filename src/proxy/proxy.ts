@@ -91,7 +91,5 @@ export async function startRestProxy(options: RestProxyOptions): Promise<RestPro
 
 /** A request path without ids or tokens, fit for a log line: `/api/v10/interactions/:id/:token/callback`. */
 export function routeOf(url: string): string {
-  return new URL(url, 'http://proxy').pathname
-    .replace(/\/(interactions|webhooks)\/(\d+)\/[^/]+/, '/$1/$2/:token')
-    .replace(/\d{16,}/g, ':id');
+  return new URL(url, 'http://proxy').pathname.replace(/\/(interactions|webhooks)\/(\d+)\/[^/]+/, '/$1/$2/:token').replace(/\d{16,}/g, ':id');
 }

@@ -6,7 +6,19 @@
 import type { SandboxState } from './state.ts';
 import { THREAD_TYPES } from './state.ts';
 
-export const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Channel: 7, Role: 8, Mentionable: 9, Number: 10, Attachment: 11 } as const;
+export const OptionType = {
+  Subcommand: 1,
+  SubcommandGroup: 2,
+  String: 3,
+  Integer: 4,
+  Boolean: 5,
+  User: 6,
+  Channel: 7,
+  Role: 8,
+  Mentionable: 9,
+  Number: 10,
+  Attachment: 11,
+} as const;
 
 export interface SlashCommandInput {
   guildId: string;
@@ -151,24 +163,28 @@ function optionValue(state: SandboxState, def: any, raw: string | number | boole
 function resolveUser(state: SandboxState, guildId: string, channelId: string, userId: string, resolved: Resolved, where: string) {
   const user = state.users.get(userId);
   if (!user) throw new Error(`${where}: unknown user ${userId}`);
-  (resolved.users ??= {})[userId] = structuredClone(user);
+  resolved.users ??= {};
+  resolved.users[userId] = structuredClone(user);
   const member = state.member(guildId, userId);
   if (member) {
     const { user: _u, ...rest } = structuredClone(member);
-    (resolved.members ??= {})[userId] = { ...rest, permissions: state.channelPermissions(channelId, userId).toString() };
+    resolved.members ??= {};
+    resolved.members[userId] = { ...rest, permissions: state.channelPermissions(channelId, userId).toString() };
   }
 }
 
 function resolveRole(state: SandboxState, guildId: string, roleId: string, resolved: Resolved, where: string) {
   const role = state.guildRecord(guildId).roles.get(roleId);
   if (!role) throw new Error(`${where}: unknown role ${roleId}`);
-  (resolved.roles ??= {})[roleId] = structuredClone(role);
+  resolved.roles ??= {};
+  resolved.roles[roleId] = structuredClone(role);
 }
 
 function resolveChannel(state: SandboxState, guildId: string, userId: string, channelId: string, resolved: Resolved, where: string) {
   const ch = state.channel(channelId);
   if (!ch || ch.guild_id !== guildId) throw new Error(`${where}: unknown channel ${channelId}`);
-  (resolved.channels ??= {})[channelId] = {
+  resolved.channels ??= {};
+  resolved.channels[channelId] = {
     id: ch.id,
     name: ch.name,
     type: ch.type,

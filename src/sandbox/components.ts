@@ -25,5 +25,11 @@ export async function pressAndSubmit(
 ): Promise<InteractionHandle> {
   const click = await sandbox.clickButton({ userId: input.userId, message: input.message, customId: buttonCustomId(input.message, input.label) });
   const modal = (await click.modal()) as { custom_id: string };
-  return sandbox.submitModal({ userId: input.userId, guildId: input.guildId, channelId: input.message.channel_id, customId: modal.custom_id, fields: input.fields });
+  return sandbox.submitModal({
+    userId: input.userId,
+    guildId: input.guildId,
+    channelId: input.message.channel_id,
+    customId: modal.custom_id,
+    fields: input.fields,
+  });
 }

@@ -99,7 +99,10 @@ export class FaultInjector {
     const limit = this.globalRequestsPerSecond;
     if (!limit) return undefined;
     let window = this.windows.get(key);
-    if (!window) this.windows.set(key, (window = new TokenWindow()));
+    if (!window) {
+      window = new TokenWindow();
+      this.windows.set(key, window);
+    }
     if (window.size(now) >= limit) {
       window.refused++;
       const retryAfter = Math.max(0.001, (1000 - (now - window.oldest())) / 1000);

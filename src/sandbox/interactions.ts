@@ -115,7 +115,9 @@ export class InteractionTracker {
 
   async autocomplete(input: AutocompleteInput, timeoutMs = DEFAULT_WAIT_MS): Promise<Array<{ name: string; value: string | number }>> {
     const { data } = commandData(this.state, input, input.focused);
-    const r = this.dispatch(InteractionType.Autocomplete, input.guildId, input.channelId, input.userId, `autocomplete /${fullName(input)} ${input.focused}`, { data });
+    const r = this.dispatch(InteractionType.Autocomplete, input.guildId, input.channelId, input.userId, `autocomplete /${fullName(input)} ${input.focused}`, {
+      data,
+    });
     const first = await this.handle(r).firstResponse(timeoutMs);
     if (first.type !== CallbackType.AutocompleteResult) {
       throw new Error(`Autocomplete for /${fullName(input)} was answered with callback type ${first.type}, not 8`);
@@ -141,7 +143,8 @@ export class InteractionTracker {
       throw new Error(`Select menu ${input.customId} takes ${min}-${max} values, got ${input.values.length}`);
     }
     const guildId = message.guild_id ?? this.state.channel(message.channel_id)?.guild_id ?? '';
-    const resolved = component.type === 3 ? undefined : resolveSelectValues(this.state, component.type, guildId, message.channel_id, input.userId, input.values);
+    const resolved =
+      component.type === 3 ? undefined : resolveSelectValues(this.state, component.type, guildId, message.channel_id, input.userId, input.values);
     if (component.type === 3) {
       const allowed = new Set((component.options ?? []).map((o: any) => o.value));
       const bad = input.values.filter((v) => !allowed.has(v));
@@ -329,7 +332,10 @@ export class InteractionTracker {
       firstResponse: (timeoutMs = DEFAULT_WAIT_MS) => this.waitFor(r, timeoutMs, 'a first callback', () => r.callbacks[0]),
       reply: (timeoutMs = DEFAULT_WAIT_MS) => this.waitFor(r, timeoutMs, 'a visible reply', () => this.visibleAnswer(r)),
       followUps: () =>
-        r.followUpIds.map((id) => this.state.messages.get(id)).filter((m) => m !== undefined).map((m) => structuredClone(m)),
+        r.followUpIds
+          .map((id) => this.state.messages.get(id))
+          .filter((m) => m !== undefined)
+          .map((m) => structuredClone(m)),
       modal: (timeoutMs = DEFAULT_WAIT_MS) =>
         this.waitFor(r, timeoutMs, 'a modal (callback type 9)', () => {
           if (r.modalData) return structuredClone(r.modalData);
@@ -377,7 +383,7 @@ export class InteractionTracker {
             ? '; no bot is connected to the gateway'
             : this.core.gatewayReaches(r.guildId)
               ? ''
-              : "; no connected shard owns this guild (see Sandbox.shardOf)";
+              : '; no connected shard owns this guild (see Sandbox.shardOf)';
         finish(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what} to ${r.label} (callbacks so far: ${seen}${hint})`)));
       }, timeoutMs);
       r.listeners.add(check);

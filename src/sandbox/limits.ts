@@ -73,8 +73,12 @@ export function toDiscordErrors(issues: LimitIssue[]): Record<string, unknown> {
   const root: Record<string, any> = {};
   for (const issue of issues) {
     let node = root;
-    for (const key of issue.path) node = node[String(key)] ??= {};
-    (node._errors ??= []).push({ code: issue.code, message: issue.message });
+    for (const key of issue.path) {
+      node[String(key)] ??= {};
+      node = node[String(key)];
+    }
+    node._errors ??= [];
+    node._errors.push({ code: issue.code, message: issue.message });
   }
   return root;
 }
@@ -203,11 +207,11 @@ function checkComponentsV2(issues: Issues, components: any[], body: any) {
     }
     if (c?.type === 2) checkButton(issues, path, c);
     for (const key of ['components', 'items']) {
-      if (Array.isArray(c?.[key])) c[key].forEach((child: any, i: number) => walk(child, [...path, key, i]));
+      if (Array.isArray(c?.[key])) for (const [i, child] of (c[key] as any[]).entries()) walk(child, [...path, key, i]);
     }
     if (c?.accessory) walk(c.accessory, [...path, 'accessory']);
   };
-  components.forEach((c, i) => walk(c, ['components', i]));
+  for (const [i, c] of components.entries()) walk(c, ['components', i]);
   if (total > Limits.componentsV2Total) {
     issues.add(['components'], 'COMPONENT_MAX_TOTAL_COMPONENTS_EXCEEDED', `Must be ${Limits.componentsV2Total} or fewer in total.`);
   }
@@ -268,7 +272,7 @@ export function checkModal(data: any): LimitIssue[] {
       if (inner.length !== 1 || inner[0]?.type !== 4) {
         issues.add([...p, 'components'], 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', 'A modal action row holds exactly one text input');
       }
-      inner.forEach((t: any, j: number) => checkTextInput(issues, [...p, 'components', j], t, false));
+      for (const [j, t] of (inner as any[]).entries()) checkTextInput(issues, [...p, 'components', j], t, false);
     } else if (c?.type === 18) {
       issues.length([...p, 'label'], c.label, 1, Limits.textInputLabel);
       issues.maxLength([...p, 'description'], c.description, 100);
@@ -303,7 +307,8 @@ function checkOptions(issues: Issues, path: Array<string | number>, options: unk
       return;
     }
     if (o?.required) {
-      if (sawOptional) issues.add([...p, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
+      if (sawOptional)
+        issues.add([...p, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
     } else sawOptional = true;
     if (Array.isArray(o?.choices)) {
       issues.maxItems([...p, 'choices'], o.choices, Limits.commandChoices);
@@ -338,7 +343,8 @@ function checkCommandInto(issues: Issues, cmd: any, path: Array<string | number>
   } else {
     // User and message commands may use spaces and capitals; they carry no description.
     issues.length([...path, 'name'], cmd?.name, 1, Limits.commandName);
-    if (cmd?.description) issues.add([...path, 'description'], 'APPLICATION_COMMAND_DESCRIPTION_NOT_ALLOWED', 'Context menu commands cannot have a description');
+    if (cmd?.description)
+      issues.add([...path, 'description'], 'APPLICATION_COMMAND_DESCRIPTION_NOT_ALLOWED', 'Context menu commands cannot have a description');
   }
 }
 

@@ -99,13 +99,7 @@ function normaliseEmbeds(embeds: unknown): any[] {
  * `files[n]`, a snowflake id keeps an existing attachment. Without the list, every upload is added
  * (and on edit, existing attachments stay).
  */
-function buildAttachments(
-  core: SandboxBase,
-  channelId: string,
-  listed: unknown,
-  files: RecordedFile[],
-  existing: SandboxAttachment[],
-): SandboxAttachment[] {
+function buildAttachments(core: SandboxBase, channelId: string, listed: unknown, files: RecordedFile[], existing: SandboxAttachment[]): SandboxAttachment[] {
   const byIndex = new Map<string, RecordedFile>();
   files.forEach((f, i) => {
     const m = /^files\[(\d+)\]$/.exec(f.field) ?? /^file(\d*)$/.exec(f.field);

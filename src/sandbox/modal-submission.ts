@@ -16,8 +16,10 @@ export function modalSubmission(modal: any, fields: Record<string, string>): any
     const required = t.required ?? true;
     if (required && value.length === 0) throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} is required`);
     const len = [...value].length;
-    if (value.length > 0 && t.min_length !== undefined && len < t.min_length) throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} needs at least ${t.min_length} characters`);
-    if (t.max_length !== undefined && len > t.max_length) throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} allows at most ${t.max_length} characters`);
+    if (value.length > 0 && t.min_length !== undefined && len < t.min_length)
+      throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} needs at least ${t.min_length} characters`);
+    if (t.max_length !== undefined && len > t.max_length)
+      throw new Error(`Modal ${modal.custom_id}: field ${t.custom_id} allows at most ${t.max_length} characters`);
     return { type: 4, id: t.id ?? nextId++, custom_id: t.custom_id, value };
   };
   return (modal.components ?? []).map((c: any) => {

@@ -42,7 +42,7 @@ export class OpenApiValidator {
 
   /** Shared per file; throws if the file cannot be read or parsed, or is not an OpenAPI description with paths. */
   static forFile(file: string): OpenApiValidator {
-    let v = this.cache.get(file);
+    let v = OpenApiValidator.cache.get(file);
     if (!v) {
       const spec: unknown = JSON.parse(readFileSync(file, 'utf8'));
       const doc = spec as { openapi?: unknown; paths?: unknown } | null;
@@ -50,7 +50,7 @@ export class OpenApiValidator {
         throw new Error('not an OpenAPI description (no "openapi" version or no "paths")');
       }
       v = new OpenApiValidator(spec);
-      this.cache.set(file, v);
+      OpenApiValidator.cache.set(file, v);
     }
     return v;
   }
@@ -123,7 +123,10 @@ const CODES: Record<string, string> = {
 function toIssues(errors: ErrorObject[]): LimitIssue[] {
   const useful = errors.filter((e) => !['anyOf', 'oneOf', 'allOf', 'if'].includes(e.keyword));
   const pathOf = (e: ErrorObject) => {
-    const parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (e.keyword === 'required') parts.push(String((e.params as any).missingProperty));
     return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   };
@@ -136,7 +139,13 @@ function toIssues(errors: ErrorObject[]): LimitIssue[] {
   const issues: LimitIssue[] = [];
   for (const e of preferred.length > 0 ? preferred : deepest) {
     const path = pathOf(e);
-    const code = CODES[e.keyword] ?? (e.keyword === 'type' ? `BASE_TYPE_${String((e.params as any).type).toUpperCase().replace(/,/g, '_OR_')}` : `SCHEMA_${e.keyword.toUpperCase()}`);
+    const code =
+      CODES[e.keyword] ??
+      (e.keyword === 'type'
+        ? `BASE_TYPE_${String((e.params as any).type)
+            .toUpperCase()
+            .replace(/,/g, '_OR_')}`
+        : `SCHEMA_${e.keyword.toUpperCase()}`);
     const message = e.keyword === 'required' ? 'This field is required' : (e.message ?? 'Invalid value');
     const key = `${path.join('.')}|${code}|${message}`;
     if (seen.has(key)) continue;

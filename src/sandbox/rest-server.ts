@@ -36,14 +36,7 @@ export interface RestServerOptions {
 export class RestServer {
   readonly requests: RecordedRequest[] = [];
   readonly validationFailures: ValidationFailure[] = [];
-  private readonly router = new Router([
-    ...metaRoutes,
-    ...commandRoutes,
-    ...channelRoutes,
-    ...guildRoutes,
-    ...scheduledEventRoutes,
-    ...interactionRoutes,
-  ]);
+  private readonly router = new Router([...metaRoutes, ...commandRoutes, ...channelRoutes, ...guildRoutes, ...scheduledEventRoutes, ...interactionRoutes]);
   private readonly server: Server;
 
   constructor(private readonly opts: RestServerOptions) {

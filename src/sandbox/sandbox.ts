@@ -24,16 +24,7 @@ import { OpenApiValidator } from './openapi-validator.ts';
 import { RestServer } from './rest-server.ts';
 import { gatewayUrl } from './routes/meta.ts';
 import { shardOf } from './snowflake.ts';
-import type {
-  RecordedRequest,
-  SandboxChannel,
-  SandboxGuild,
-  SandboxMember,
-  SandboxMessage,
-  SandboxRole,
-  SandboxUser,
-  ValidationFailure,
-} from './types.ts';
+import type { RecordedRequest, SandboxChannel, SandboxGuild, SandboxMember, SandboxMessage, SandboxRole, SandboxUser, ValidationFailure } from './types.ts';
 
 export interface SandboxOptions {
   /** Gateway heartbeat interval; short by default so clients settle quickly in tests. */
@@ -289,7 +280,11 @@ export class Sandbox {
       const timer = setTimeout(() => {
         unsubscribe();
         const seen = this.messages(channelId).map((m) => JSON.stringify(m.content.slice(0, 80)));
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for a matching message in channel ${channelId} (bot messages there: ${seen.join(', ') || 'none'})`));
+        reject(
+          new Error(
+            `Timed out after ${timeoutMs} ms waiting for a matching message in channel ${channelId} (bot messages there: ${seen.join(', ') || 'none'})`,
+          ),
+        );
       }, timeoutMs);
       const unsubscribe = this.state.onMessageChange(({ kind, message }) => {
         if (kind === 'delete' || message.channel_id !== channelId) return;

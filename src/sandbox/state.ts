@@ -5,22 +5,8 @@
  * about sockets.
  */
 import { SnowflakeGenerator } from './snowflake.ts';
-import {
-  ALL_PERMISSIONS,
-  DEFAULT_BOT_PERMISSIONS,
-  DEFAULT_EVERYONE_PERMISSIONS,
-  Permission,
-  parsePermissions,
-} from './permissions.ts';
-import type {
-  PermissionOverwrite,
-  SandboxChannel,
-  SandboxGuild,
-  SandboxMember,
-  SandboxMessage,
-  SandboxRole,
-  SandboxUser,
-} from './types.ts';
+import { ALL_PERMISSIONS, DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, Permission, parsePermissions } from './permissions.ts';
+import type { PermissionOverwrite, SandboxChannel, SandboxGuild, SandboxMember, SandboxMessage, SandboxRole, SandboxUser } from './types.ts';
 
 export const ChannelType = {
   GuildText: 0,
@@ -245,7 +231,7 @@ export class SandboxState {
     const base = this.basePermissions(channel.guild_id, userId);
     if (base & Permission.Administrator) return ALL_PERMISSIONS;
     // Threads inherit their parent's overwrites.
-    const source = THREAD_TYPES.has(channel.type) && channel.parent_id ? this.channels.get(channel.parent_id) ?? channel : channel;
+    const source = THREAD_TYPES.has(channel.type) && channel.parent_id ? (this.channels.get(channel.parent_id) ?? channel) : channel;
     const overwrites = source.permission_overwrites;
     const member = this.member(channel.guild_id, userId);
     let perms = base;
@@ -363,7 +349,10 @@ export class SandboxState {
   }
 
   guildChannels(guildId: string): SandboxChannel[] {
-    return this.guildRecord(guildId).channelIds.map((id) => this.channels.get(id)).filter((c) => c !== undefined).map(clone);
+    return this.guildRecord(guildId)
+      .channelIds.map((id) => this.channels.get(id))
+      .filter((c) => c !== undefined)
+      .map(clone);
   }
 
   guildThreads(guildId: string): SandboxChannel[] {
@@ -491,7 +480,11 @@ export class SandboxState {
     if (!message) return;
     this.messages.delete(messageId);
     const list = this.channelMessages.get(message.channel_id);
-    if (list) this.channelMessages.set(message.channel_id, list.filter((id) => id !== messageId));
+    if (list)
+      this.channelMessages.set(
+        message.channel_id,
+        list.filter((id) => id !== messageId),
+      );
     if (!(message.flags & MessageFlags.Ephemeral)) {
       this.dispatch('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: message.guild_id });
     }

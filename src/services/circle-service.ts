@@ -1,9 +1,4 @@
-import {
-  applyCircleSettingsChange,
-  type CircleSettings,
-  type CircleSettingsChange,
-  type CircleSettingsProblem,
-} from '../domain/circle/circle-settings.ts';
+import { applyCircleSettingsChange, type CircleSettings, type CircleSettingsChange, type CircleSettingsProblem } from '../domain/circle/circle-settings.ts';
 import type { Result } from '../domain/result.ts';
 
 /** Stands in for a member's id in records they are removed from. */
@@ -30,14 +25,8 @@ export class CircleService {
   }
 
   /** Validates the whole change first; on any problem nothing is stored. */
-  async setup(
-    guildId: string,
-    actorId: string,
-    change: CircleSettingsChange,
-  ): Promise<Result<CircleSettings, CircleSettingsProblem>> {
-    const saved = await this.settingsRepository.update(guildId, (current) =>
-      applyCircleSettingsChange(current, change, { userId: actorId, at: this.now() }),
-    );
+  async setup(guildId: string, actorId: string, change: CircleSettingsChange): Promise<Result<CircleSettings, CircleSettingsProblem>> {
+    const saved = await this.settingsRepository.update(guildId, (current) => applyCircleSettingsChange(current, change, { userId: actorId, at: this.now() }));
     if (saved.ok) await this.guilds?.add(guildId);
     return saved;
   }

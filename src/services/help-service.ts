@@ -87,9 +87,7 @@ export class HelpService {
     await this.deps.queue.run(guildId, async (tx) => {
       await this.deps.requests.put(tx, request);
       await this.deps.requests.remember(tx, request.id);
-      await this.record(tx, settings, [
-        { id: newId(), at: request.openedAt, kind: 'request-opened', requestId: request.id, memberId: askerId, anonymous },
-      ]);
+      await this.record(tx, settings, [{ id: newId(), at: request.openedAt, kind: 'request-opened', requestId: request.id, memberId: askerId, anonymous }]);
     });
     const prefs = await this.deps.prefs.get(guildId, askerId);
     const promptsOff = prefs.helpingPromptsOffUntil !== null && Date.parse(prefs.helpingPromptsOffUntil) > now.getTime();
@@ -146,16 +144,19 @@ export class HelpService {
       if (!added.ok) return added;
       const { offer } = added.value;
       await this.deps.requests.put(tx, added.value.request);
-      await this.record(tx, settings, [
-        { id: newId(), at: offer.at, kind: 'offer-made', offerId: offer.id, requestId, giverId, receiverId: request.askerId },
-      ]);
+      await this.record(tx, settings, [{ id: newId(), at: offer.at, kind: 'offer-made', offerId: offer.id, requestId, giverId, receiverId: request.askerId }]);
       const inviteToRest = await this.checkOverHelping(tx, settings, giverId, now);
       return ok({ request: added.value.request, offer, inviteToRest });
     });
   }
 
   /** An anonymous asker adds to their request; stored before it is posted, withdrawn if Discord refuses. */
-  async addToRequest(guildId: string, memberId: string, requestId: string, words: string): Promise<Result<{ request: HelpRequest; additionId: string }, HelpProblem>> {
+  async addToRequest(
+    guildId: string,
+    memberId: string,
+    requestId: string,
+    words: string,
+  ): Promise<Result<{ request: HelpRequest; additionId: string }, HelpProblem>> {
     return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return err({ kind: 'unknown-request' as const });
@@ -213,9 +214,7 @@ export class HelpService {
       const closed = closeRequest(request, memberId, this.now());
       if (!closed.ok) return closed;
       await this.deps.requests.put(tx, closed.value);
-      await this.record(tx, settings, [
-        { id: newId(), at: closed.value.closedAt!, kind: 'request-closed', requestId, memberId },
-      ]);
+      await this.record(tx, settings, [{ id: newId(), at: closed.value.closedAt!, kind: 'request-closed', requestId, memberId }]);
       return closed;
     });
   }

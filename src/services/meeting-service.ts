@@ -89,7 +89,11 @@ export class MeetingService {
     return this.deps.meetings.unfinished();
   }
 
-  async start(guildId: string, moderatorId: string, formatName: string | undefined): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
+  async start(
+    guildId: string,
+    moderatorId: string,
+    formatName: string | undefined,
+  ): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const started = await this.deps.queue.run(guildId, (tx) => this.startInQueue(tx, settings, { starterId: moderatorId, formatName }));
@@ -121,7 +125,13 @@ export class MeetingService {
     const chairId = input.starterId ?? suggestedChairId;
     const state = startMeeting({ id: randomBytes(6).toString('base64url'), format, now, chairId, minuteMs: this.deps.minuteMs });
     const record = {
-      ...newMeetingRecord({ state, guildId, channelId: settings.circleChannelId, startedBy: input.starterId ?? 'schedule', suggestedChairId: input.starterId ? suggestedChairId : null }),
+      ...newMeetingRecord({
+        state,
+        guildId,
+        channelId: settings.circleChannelId,
+        startedBy: input.starterId ?? 'schedule',
+        suggestedChairId: input.starterId ? suggestedChairId : null,
+      }),
       pendingNotes: input.note ? [input.note] : [],
     };
     await this.deps.meetings.put(tx, record);
@@ -192,7 +202,12 @@ export class MeetingService {
   }
 
   /** Whether an action from a round's button still counts, without recording anything (before a modal). */
-  async canAct(guildId: string, meetingId: string, roundIndex: number, action: MeetingAction): Promise<Result<MeetingRecord, ActionProblem | { kind: 'no-meeting' }>> {
+  async canAct(
+    guildId: string,
+    meetingId: string,
+    roundIndex: number,
+    action: MeetingAction,
+  ): Promise<Result<MeetingRecord, ActionProblem | { kind: 'no-meeting' }>> {
     const record = await this.deps.meetings.get(guildId);
     if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' });
     const allowed = this.checkAction(record, roundIndex, action);
@@ -238,7 +253,10 @@ export class MeetingService {
   private async rotateChair(tx: GuildWrite, starterId: string | null, recentAttendees: readonly string[], now: Date): Promise<string | null> {
     const volunteers = await this.deps.meetings.chairVolunteers(tx.guildId);
     const recent = new Set(recentAttendees);
-    const suggested = chairSuggestion(volunteers.filter((v) => recent.has(v.memberId) && v.memberId !== starterId), now);
+    const suggested = chairSuggestion(
+      volunteers.filter((v) => recent.has(v.memberId) && v.memberId !== starterId),
+      now,
+    );
     const chairedNow = new Set([...(starterId ? [starterId] : []), ...(suggested ? [suggested] : [])]);
     if (volunteers.some((v) => chairedNow.has(v.memberId))) {
       await this.deps.meetings.putChairVolunteers(

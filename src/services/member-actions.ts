@@ -52,7 +52,13 @@ export class MemberActions {
   }
 
   /** "I need help" in a round: the round check, the request, its link to the meeting and the action. */
-  raiseNeed(guildId: string, round: RoundRef, memberId: string, topic: string, anonymous: boolean): Promise<Result<InRound<AskOutcome>, RoundProblem | HelpProblem>> {
+  raiseNeed(
+    guildId: string,
+    round: RoundRef,
+    memberId: string,
+    topic: string,
+    anonymous: boolean,
+  ): Promise<Result<InRound<AskOutcome>, RoundProblem | HelpProblem>> {
     return this.inRound(guildId, round, memberId, 'need-help', async (record) => {
       const asked = await this.deps.help.ask(guildId, memberId, topic, anonymous, record.threadId ?? undefined);
       if (asked.ok) await this.deps.meetings.addRequest(guildId, round.meetingId, asked.value.request.id);
@@ -69,7 +75,13 @@ export class MemberActions {
   }
 
   /** "I can help" in a round: the round check, the offer and the action. */
-  offerInRound(guildId: string, round: RoundRef, memberId: string, requestId: string, message: string | null): Promise<Result<InRound<OfferOutcome>, RoundProblem | HelpProblem>> {
+  offerInRound(
+    guildId: string,
+    round: RoundRef,
+    memberId: string,
+    requestId: string,
+    message: string | null,
+  ): Promise<Result<InRound<OfferOutcome>, RoundProblem | HelpProblem>> {
     return this.inRound(guildId, round, memberId, 'offer-help', () => this.deps.help.offer(guildId, memberId, requestId, message));
   }
 
@@ -79,7 +91,13 @@ export class MemberActions {
   }
 
   /** "Report my task" in a round: the round check, the report and the action. */
-  reportInRound(guildId: string, round: RoundRef, memberId: string, outcome: TaskOutcome, note: string | null): Promise<Result<InRound<TaskReported>, RoundProblem | TaskServiceProblem>> {
+  reportInRound(
+    guildId: string,
+    round: RoundRef,
+    memberId: string,
+    outcome: TaskOutcome,
+    note: string | null,
+  ): Promise<Result<InRound<TaskReported>, RoundProblem | TaskServiceProblem>> {
     return this.inRound(guildId, round, memberId, 'report-task', () => this.deps.tasks.report(guildId, memberId, outcome, note));
   }
 

@@ -203,7 +203,11 @@ export class PrivacyService {
         await deps.requests.put(tx, { ...request, offers: request.offers.filter((offer) => offer.giverId !== memberId) });
         for (const offer of theirs) removedOffers.push({ request, offer });
       }
-      if (removedRequests.length > 0) await deps.requests.forget(tx, removedRequests.map((request) => request.id));
+      if (removedRequests.length > 0)
+        await deps.requests.forget(
+          tx,
+          removedRequests.map((request) => request.id),
+        );
       const ledgerEvents = await removeEvents(deps.ledger, tx, (event) => membersOf(event).includes(memberId));
       const tasks = await deps.tasks.remove(tx, memberId);
       const prefs = await deps.prefs.remove(tx, memberId);
@@ -213,10 +217,17 @@ export class PrivacyService {
       const meeting = await deps.meetings.get(guildId);
       if (meeting && meetingData.part) await deps.meetings.put(tx, withoutMember(meeting, memberId));
       const earlier = await deps.meetings.earlierPosts(guildId);
-      if (earlier.some((post) => post.memberId === memberId)) await deps.meetings.putEarlierPosts(tx, earlier.filter((post) => post.memberId !== memberId));
+      if (earlier.some((post) => post.memberId === memberId))
+        await deps.meetings.putEarlierPosts(
+          tx,
+          earlier.filter((post) => post.memberId !== memberId),
+        );
       if (meetingData.rotation) {
         const volunteers = await deps.meetings.chairVolunteers(guildId);
-        await deps.meetings.putChairVolunteers(tx, volunteers.filter((volunteer) => volunteer.memberId !== memberId));
+        await deps.meetings.putChairVolunteers(
+          tx,
+          volunteers.filter((volunteer) => volunteer.memberId !== memberId),
+        );
       }
 
       // A safety record without identity stays: that an alert happened, when, and who took it.
@@ -262,7 +273,10 @@ export class PrivacyService {
   /** What the meeting records keep about the member (src/domain/privacy/member-data.ts). */
   private async meetingDataOf(guildId: string, memberId: string): Promise<MeetingData> {
     const { meetings } = this.deps;
-    return meetingDataOf({ meeting: await meetings.get(guildId), earlierPosts: await meetings.earlierPosts(guildId), chairVolunteers: await meetings.chairVolunteers(guildId) }, memberId);
+    return meetingDataOf(
+      { meeting: await meetings.get(guildId), earlierPosts: await meetings.earlierPosts(guildId), chairVolunteers: await meetings.chairVolunteers(guildId) },
+      memberId,
+    );
   }
 
   private async allEvents(guildId: string): Promise<LedgerEvent[]> {

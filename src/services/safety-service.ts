@@ -94,7 +94,11 @@ export class SafetyService {
     let outcome: Result<CrisisAlert, TakeProblem> = err({ kind: 'unknown-alert' });
     await this.deps.alerts.update(guildId, (alerts) => {
       const list = alerts ?? [];
-      outcome = takeAlert(list.find((alert) => alert.id === alertId), moderatorId, this.now());
+      outcome = takeAlert(
+        list.find((alert) => alert.id === alertId),
+        moderatorId,
+        this.now(),
+      );
       return outcome.ok ? ok(list.map((alert) => (alert.id === alertId ? (outcome.ok ? outcome.value : alert) : alert))) : ok(list);
     });
     return outcome;

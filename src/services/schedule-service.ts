@@ -55,7 +55,10 @@ export class ScheduleService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async add(guildId: string, input: Omit<ScheduleInput, 'timezone'> & { timezone?: string }): Promise<Result<{ entry: ScheduleEntry; next: Date }, ScheduleServiceProblem>> {
+  async add(
+    guildId: string,
+    input: Omit<ScheduleInput, 'timezone'> & { timezone?: string },
+  ): Promise<Result<{ entry: ScheduleEntry; next: Date }, ScheduleServiceProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const checked = checkScheduleInput({ ...input, timezone: input.timezone ?? settings.timezone });
@@ -87,7 +90,10 @@ export class ScheduleService {
       const entries = await this.deps.schedules.list(guildId);
       const entry = entries.find((candidate) => candidate.schedule.id === scheduleId);
       if (!entry) return err({ kind: 'unknown-schedule' as const });
-      await this.deps.schedules.put(tx, entries.filter((candidate) => candidate !== entry));
+      await this.deps.schedules.put(
+        tx,
+        entries.filter((candidate) => candidate !== entry),
+      );
       this.nextCheck.delete(scheduleId);
       return ok(entry);
     });
@@ -96,7 +102,11 @@ export class ScheduleService {
   }
 
   /** Skips the occurrence on local date `date` (a holiday); a date that is not an occurrence is refused. */
-  async skip(guildId: string, scheduleId: string, date: string): Promise<Result<{ entry: ScheduleEntry; date: string; next: Date }, ScheduleServiceProblem | SkipDateProblem>> {
+  async skip(
+    guildId: string,
+    scheduleId: string,
+    date: string,
+  ): Promise<Result<{ entry: ScheduleEntry; date: string; next: Date }, ScheduleServiceProblem | SkipDateProblem>> {
     const entry = await this.find(guildId, scheduleId);
     if (!entry) return err({ kind: 'unknown-schedule' });
     const checked = checkSkipDate(entry.schedule, date, this.now());
@@ -159,7 +169,10 @@ export class ScheduleService {
       const settings = await this.deps.circle.settings(guildId);
       if (!entry || !settings || (entry.lastFiredKey !== null && entry.lastFiredKey >= key)) return { kind: 'already-handled' };
       const fired = { ...entry, lastFiredKey: key };
-      await this.deps.schedules.put(tx, entries.map((candidate) => (candidate === entry ? fired : candidate)));
+      await this.deps.schedules.put(
+        tx,
+        entries.map((candidate) => (candidate === entry ? fired : candidate)),
+      );
       this.nextCheck.delete(scheduleId);
       const started = await this.deps.meetings.startInQueue(tx, settings, {
         starterId: null,
@@ -201,13 +214,20 @@ export class ScheduleService {
   }
 
   /** Changes one entry in the queue; `change` returning null means "nothing to do" (reported as unknown). */
-  private update(guildId: string, scheduleId: string, change: (entry: ScheduleEntry) => ScheduleEntry | null): Promise<Result<ScheduleEntry, ScheduleServiceProblem>> {
+  private update(
+    guildId: string,
+    scheduleId: string,
+    change: (entry: ScheduleEntry) => ScheduleEntry | null,
+  ): Promise<Result<ScheduleEntry, ScheduleServiceProblem>> {
     return this.deps.queue.run(guildId, async (tx) => {
       const entries = await this.deps.schedules.list(guildId);
       const entry = entries.find((candidate) => candidate.schedule.id === scheduleId);
       const changed = entry ? change(entry) : null;
       if (!entry || !changed) return err({ kind: 'unknown-schedule' as const });
-      await this.deps.schedules.put(tx, entries.map((candidate) => (candidate === entry ? changed : candidate)));
+      await this.deps.schedules.put(
+        tx,
+        entries.map((candidate) => (candidate === entry ? changed : candidate)),
+      );
       this.nextCheck.delete(scheduleId);
       return ok(changed);
     });

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import {
-  commitTask,
-  reportCurrentTask,
-  TASK_HISTORY_LENGTH,
-  type PracticalTask,
-  type TaskOutcome,
-  type TaskProblem,
-} from '../domain/tasks/practical-task.ts';
+import { commitTask, reportCurrentTask, TASK_HISTORY_LENGTH, type PracticalTask, type TaskOutcome, type TaskProblem } from '../domain/tasks/practical-task.ts';
 import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefsStore } from '../store/member-prefs-store.ts';

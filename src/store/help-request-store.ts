@@ -44,9 +44,7 @@ export const helpRequestRecord = new VersionedRecord<HelpRequest>(
 );
 
 /** `guild:<id>:open-requests`: one entry per open request. */
-export const openRequestList = new ListRecord<OpenRequestEntry>(
-  z.object({ id: z.string(), askerId: z.string(), topic: z.string(), openedAt: z.string() }),
-);
+export const openRequestList = new ListRecord<OpenRequestEntry>(z.object({ id: z.string(), askerId: z.string(), topic: z.string(), openedAt: z.string() }));
 
 /**
  * Help requests, one key each (`request:<id>`), plus a per-guild index of the open ones, kept in
@@ -71,9 +69,7 @@ export class HelpRequestStore {
     await writeRecord(this.store, tx, guildKey(guildId, `request:${request.id}`), helpRequestRecord, request);
     const others = (await this.open(guildId)).filter((entry) => entry.id !== request.id);
     const next =
-      request.status === 'open'
-        ? [...others, { id: request.id, askerId: request.askerId, topic: request.topic, openedAt: request.openedAt }]
-        : others;
+      request.status === 'open' ? [...others, { id: request.id, askerId: request.askerId, topic: request.topic, openedAt: request.openedAt }] : others;
     await writeRecord(this.store, tx, guildKey(guildId, 'open-requests'), openRequestList, next);
     this.openIndex.set(guildId, next);
   }
@@ -110,6 +106,12 @@ export class HelpRequestStore {
   async forget(tx: GuildWrite, requestIds: readonly string[]): Promise<void> {
     const { guildId } = tx;
     const drop = new Set(requestIds);
-    await writeRecord(this.store, tx, guildKey(guildId, 'request-ids'), idList, (await this.allIds(guildId)).filter((id) => !drop.has(id)));
+    await writeRecord(
+      this.store,
+      tx,
+      guildKey(guildId, 'request-ids'),
+      idList,
+      (await this.allIds(guildId)).filter((id) => !drop.has(id)),
+    );
   }
 }

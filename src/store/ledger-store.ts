@@ -67,7 +67,10 @@ const ledgerChunk = new LedgerChunk();
 const count = z.number().int().nonnegative();
 const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 /** Checked by one predicate rather than five schemas: /stats reads tens of thousands of rows cold. */
-const tallyRowSchema = z.custom<TallyRow>((row) => Array.isArray(row) && row.length === TALLY_FIELDS.length && row.every(isCount), 'a tally row is five counts');
+const tallyRowSchema = z.custom<TallyRow>(
+  (row) => Array.isArray(row) && row.length === TALLY_FIELDS.length && row.every(isCount),
+  'a tally row is five counts',
+);
 
 /** Version 1: member id -> tally object, the day's events all under `ledger:<day>`. */
 const dayTalliesV1: z.ZodType<DayTalliesV1> = z.record(
@@ -76,10 +79,9 @@ const dayTalliesV1: z.ZodType<DayTalliesV1> = z.record(
 );
 
 /** `guild:<id>:tally:<day>`, version 2: `{ "v": 2, "chunks": n, "members": { "<id>": [given, received, requests, confirmedGiven, confirmedReceived] } }`. */
-export const dayTalliesRecord = new VersionedRecord<DayTalliesV2>(
-  z.object({ chunks: count, members: z.record(z.string(), tallyRowSchema) }),
-  [olderVersion(dayTalliesV1, dayTalliesV1toV2)],
-);
+export const dayTalliesRecord = new VersionedRecord<DayTalliesV2>(z.object({ chunks: count, members: z.record(z.string(), tallyRowSchema) }), [
+  olderVersion(dayTalliesV1, dayTalliesV1toV2),
+]);
 
 const dayList = new ListRecord(z.string().regex(/^\d{4}-\d{2}-\d{2}$/));
 
@@ -202,7 +204,9 @@ export class LedgerStore {
     for (const event of events) addEvent(tallies, event);
     const chunks = Math.ceil(events.length / CHUNK_EVENTS);
     await Promise.all([
-      ...chunkKeys(0, chunks).map((key, index) => writeRecord(this.store, tx, key, ledgerChunk, events.slice(index * CHUNK_EVENTS, (index + 1) * CHUNK_EVENTS))),
+      ...chunkKeys(0, chunks).map((key, index) =>
+        writeRecord(this.store, tx, key, ledgerChunk, events.slice(index * CHUNK_EVENTS, (index + 1) * CHUNK_EVENTS)),
+      ),
       this.writeTallies(tx, day, chunks, tallies),
       before > chunks && deleteRecords(this.store, tx, chunkKeys(chunks, before)),
     ]);
@@ -259,7 +263,10 @@ export class LedgerStore {
     const checked = await readChecked(this.store, key, dayTalliesRecord);
     if (!checked.found) return { chunks: 0, tallies: new Map() };
     if (checked.value !== undefined) {
-      return { chunks: checked.value.chunks, tallies: new Map(Object.entries(checked.value.members).map(([memberId, row]) => [memberId, fromRow(memberId, row)])) };
+      return {
+        chunks: checked.value.chunks,
+        tallies: new Map(Object.entries(checked.value.members).map(([memberId, row]) => [memberId, fromRow(memberId, row)])),
+      };
     }
     const { chunks, events } = await this.probeChunks(guildId, day);
     const tallies = new Map<string, MemberTally>();

@@ -76,7 +76,11 @@ export class ScheduleStore {
     const missing = guildIds.filter((guildId) => !this.cache.has(guildId));
     for (let start = 0; start < missing.length; start += 1000) {
       const chunk = missing.slice(start, start + 1000);
-      const stored = await readRecords(this.store, chunk.map((guildId) => guildKey(guildId, 'schedules')), scheduleList);
+      const stored = await readRecords(
+        this.store,
+        chunk.map((guildId) => guildKey(guildId, 'schedules')),
+        scheduleList,
+      );
       chunk.forEach((guildId, index) => {
         if (!this.cache.has(guildId)) this.cache.set(guildId, stored[index] ?? []);
       });

@@ -205,7 +205,7 @@ export class GroupCommitWriter {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    batch.forEach((pending, index) => pending.resolve(results[index]!));
+    for (const [index, pending] of batch.entries()) pending.resolve(results[index]!);
   }
 
   /**

@@ -72,7 +72,11 @@ export class TaskStore {
     await deleteRecord(this.store, tx, key);
     this.cache.set(key, NO_TASKS);
     const members = await this.memberIds(guildId);
-    if (members.includes(memberId)) await this.setMembers(tx, members.filter((id) => id !== memberId));
+    if (members.includes(memberId))
+      await this.setMembers(
+        tx,
+        members.filter((id) => id !== memberId),
+      );
     return count;
   }
 

@@ -16,7 +16,5 @@ const texts: Record<TextKey, string> = { ...general, ...meetings, ...schedules, 
 
 /** The text for `key`, with `{name}` placeholders filled from `values`. */
 export function text(key: TextKey, values: Record<string, string | number> = {}): string {
-  return texts[key].replace(/\{(\w+)\}/g, (placeholder, name: string) =>
-    name in values ? String(values[name]) : placeholder,
-  );
+  return texts[key].replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in values ? String(values[name]) : placeholder));
 }

@@ -25,7 +25,15 @@ describe('an anonymous asker adds to their request', () => {
     const w = await readyWorld();
     await ask(w, w.memberId, 'Struggling with grief', true);
     const post = await requestPost(w, 'Struggling with grief');
-    const answer = await (await pressAndSubmit(w.sandbox, { userId: w.memberId, guildId: w.guildId, message: post, label: 'Add to this request', fields: { text: 'It has been a year now' } })).reply();
+    const answer = await (
+      await pressAndSubmit(w.sandbox, {
+        userId: w.memberId,
+        guildId: w.guildId,
+        message: post,
+        label: 'Add to this request',
+        fields: { text: 'It has been a year now' },
+      })
+    ).reply();
     expect(answer.content).toContain('without your name');
     const added = await w.sandbox.waitForMessage(requestThreadId(w, post), (m) => m.content.includes('It has been a year now'));
     expect(added.content).toContain('The person who asked adds');
@@ -51,10 +59,20 @@ describe('an anonymous asker adds to their request', () => {
     const w = await readyWorld();
     await ask(w, w.memberId, 'Struggling with grief', true);
     const post = await requestPost(w, 'Struggling with grief');
-    await (await pressAndSubmit(w.sandbox, { userId: w.memberId, guildId: w.guildId, message: post, label: 'Add to this request', fields: { text: 'It has been a year now' } })).reply();
+    await (
+      await pressAndSubmit(w.sandbox, {
+        userId: w.memberId,
+        guildId: w.guildId,
+        message: post,
+        label: 'Add to this request',
+        fields: { text: 'It has been a year now' },
+      })
+    ).reply();
     const thread = requestThreadId(w, post);
     await w.sandbox.waitForMessage(thread, (m) => m.content.includes('It has been a year now'));
-    const question = await (await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.memberId, name: 'privacy', subcommand: 'delete' })).reply();
+    const question = await (
+      await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.memberId, name: 'privacy', subcommand: 'delete' })
+    ).reply();
     await (await w.sandbox.clickButton({ userId: w.memberId, message: question, customId: buttonId(question, 'Delete my data') })).reply();
     expect(w.sandbox.messages(thread).some((m) => m.content.includes('It has been a year now'))).toBe(false);
   });

@@ -187,5 +187,4 @@ describe('keeping going', () => {
     expect(logged?.msg).toBe('unexpected failure');
     expect(world.logs.lines.join('\n')).not.toContain(world.sandbox.token);
   });
-
 });

@@ -78,7 +78,16 @@ describe('crisis care in public words', () => {
 
   it('GIVEN no moderators channel WHEN a member asks with crisis words THEN they are told plainly how to reach a person, never that a moderator was alerted', async () => {
     const w = await openWorld();
-    await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.managerId, name: 'circle', subcommand: 'setup', options: { channel: w.circleChannelId } }).then((h) => h.reply());
+    await w.sandbox
+      .slashCommand({
+        guildId: w.guildId,
+        channelId: w.circleChannelId,
+        userId: w.managerId,
+        name: 'circle',
+        subcommand: 'setup',
+        options: { channel: w.circleChannelId },
+      })
+      .then((h) => h.reply());
     const answer = await ask(w, w.memberId, 'I keep thinking about suicide');
     expect(answer.content).toContain('local emergency number');
     expect(answer.content).toContain('please message a moderator of this server');
@@ -292,7 +301,14 @@ describe('the safety checklist', () => {
       ],
     });
     const saved = await w.sandbox
-      .slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.managerId, name: 'circle', subcommand: 'setup', options: { channel: w.circleChannelId, 'mod-channel': privateMods.id } })
+      .slashCommand({
+        guildId: w.guildId,
+        channelId: w.circleChannelId,
+        userId: w.managerId,
+        name: 'circle',
+        subcommand: 'setup',
+        options: { channel: w.circleChannelId, 'mod-channel': privateMods.id },
+      })
       .then((h) => h.reply());
     const checklist = (saved.embeds as Array<{ fields: Array<{ name: string; value: string }> }>)[0]!.fields.find((f) => f.name === 'Safety checklist')!;
     expect(checklist.value).toContain('hidden from @everyone');

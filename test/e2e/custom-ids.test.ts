@@ -21,7 +21,10 @@ async function worldWithMeeting(): Promise<World> {
 async function postWithButton(world: World, customId: string): Promise<SandboxMessage> {
   const channel = (await world.bot.client.channels.fetch(world.circleChannelId)) as TextChannel;
   const content = `A post with ${customId}`;
-  await channel.send({ content, components: [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Press', customId }] }] });
+  await channel.send({
+    content,
+    components: [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Press', customId }] }],
+  });
   return world.sandbox.waitForMessage(world.circleChannelId, (message) => message.content === content);
 }
 
@@ -50,12 +53,20 @@ describe('custom ids that no longer fit', () => {
 
     expect(answer.ephemeral).toBe(true);
     expect(answer.content).toMatch(EXPIRED);
-    expect((w.logs.entries() as LogEntry[]).some((entry) => entry.msg === 'no handler for this custom id prefix: answered as expired' && entry.level === DEBUG)).toBe(true);
+    expect(
+      (w.logs.entries() as LogEntry[]).some((entry) => entry.msg === 'no handler for this custom id prefix: answered as expired' && entry.level === DEBUG),
+    ).toBe(true);
   });
 
   it('GIVEN a rating form submitted with a score out of range (mtg-rate-modal:abc:0:9) THEN it is answered as expired, privately, and no rating is kept', async () => {
     const w = await worldWithMeeting();
-    const handle = await w.sandbox.submitModal({ userId: w.memberId, guildId: w.guildId, channelId: w.circleChannelId, customId: 'mtg-rate-modal:abc:0:9', fields: { text: 'Great' } });
+    const handle = await w.sandbox.submitModal({
+      userId: w.memberId,
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      customId: 'mtg-rate-modal:abc:0:9',
+      fields: { text: 'Great' },
+    });
     const answer = await handle.reply();
 
     expect(answer.ephemeral).toBe(true);

@@ -20,8 +20,12 @@ async function restInvited(): Promise<{ w: World; invitation: Awaited<ReturnType
 describe('taking a break from helping', () => {
   it('GIVEN paused invitations WHEN the member presses "Turn invitations back on" THEN invitations come back', async () => {
     const { w, invitation } = await restInvited();
-    const paused = await (await w.sandbox.clickButton({ userId: w.memberId, message: invitation, customId: buttonId(invitation, 'Pause invitations to help') })).reply();
-    const resumed = await (await w.sandbox.clickButton({ userId: w.memberId, message: paused, customId: buttonId(paused, 'Turn invitations back on') })).reply();
+    const paused = await (
+      await w.sandbox.clickButton({ userId: w.memberId, message: invitation, customId: buttonId(invitation, 'Pause invitations to help') })
+    ).reply();
+    const resumed = await (
+      await w.sandbox.clickButton({ userId: w.memberId, message: paused, customId: buttonId(paused, 'Turn invitations back on') })
+    ).reply();
     expect(resumed.content).toContain('back on');
     await ask(w, w.managerId, 'A need to help with');
     const own = await ask(w, w.memberId, 'My own need');
@@ -30,7 +34,9 @@ describe('taking a break from helping', () => {
 
   it('GIVEN invitations already back on WHEN the member presses "Turn invitations back on" again THEN they are told nothing was changed', async () => {
     const { w, invitation } = await restInvited();
-    const paused = await (await w.sandbox.clickButton({ userId: w.memberId, message: invitation, customId: buttonId(invitation, 'Pause invitations to help') })).reply();
+    const paused = await (
+      await w.sandbox.clickButton({ userId: w.memberId, message: invitation, customId: buttonId(invitation, 'Pause invitations to help') })
+    ).reply();
     await (await w.sandbox.clickButton({ userId: w.memberId, message: paused, customId: buttonId(paused, 'Turn invitations back on') })).reply();
     const again = await (await w.sandbox.clickButton({ userId: w.memberId, message: paused, customId: buttonId(paused, 'Turn invitations back on') })).reply();
     expect(again.content).toContain('already on, so nothing was changed');
@@ -39,7 +45,9 @@ describe('taking a break from helping', () => {
   it('GIVEN paused invitations WHEN the member runs /privacy resume THEN invitations are back on as well', async () => {
     const { w, invitation } = await restInvited();
     await (await w.sandbox.clickButton({ userId: w.memberId, message: invitation, customId: buttonId(invitation, 'Pause invitations to help') })).reply();
-    const resumed = await (await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.memberId, name: 'privacy', subcommand: 'resume' })).reply();
+    const resumed = await (
+      await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.memberId, name: 'privacy', subcommand: 'resume' })
+    ).reply();
     expect(resumed.content).toContain('Invitations to help others are back on');
     await ask(w, w.managerId, 'A need to help with');
     expect((await ask(w, w.memberId, 'My own need')).content).toContain('If you need help, help others');

@@ -25,7 +25,12 @@ describe('buttons the bot no longer knows', () => {
     const channel = (await world.bot.client.channels.fetch(world.circleChannelId)) as TextChannel;
     await channel.send({
       content: 'An old message',
-      components: [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Old', customId: 'retired-feature:42' }] }],
+      components: [
+        {
+          type: ComponentType.ActionRow,
+          components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Old', customId: 'retired-feature:42' }],
+        },
+      ],
     });
     const message = await world.sandbox.waitForMessage(world.circleChannelId, (m) => m.content === 'An old message');
     const handle = await world.sandbox.clickButton({ userId: world.memberId, message, customId: 'retired-feature:42' });

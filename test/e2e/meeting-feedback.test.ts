@@ -53,13 +53,16 @@ async function ratingForm(w: World, close: SandboxMessage): Promise<{ label: str
 }
 
 describe('the rating form says truthfully who sees a comment', () => {
-  it('GIVEN a circle with a moderators\' channel THEN the form says the moderators see it without a name, when at least 3 people rate', async () => {
+  it("GIVEN a circle with a moderators' channel THEN the form says the moderators see it without a name, when at least 3 people rate", async () => {
     const w = await readyWorld();
     const form = await ratingForm(w, await closingRound(w));
-    expect(form).toMatchObject({ label: 'A comment for the moderators? (optional)', placeholder: "Shared with the circle's moderators without your name, when at least 3 people rate." });
+    expect(form).toMatchObject({
+      label: 'A comment for the moderators? (optional)',
+      placeholder: "Shared with the circle's moderators without your name, when at least 3 people rate.",
+    });
   });
 
-  it('GIVEN a circle without a moderators\' channel THEN the form says a comment is not kept, and none is kept', async () => {
+  it("GIVEN a circle without a moderators' channel THEN the form says a comment is not kept, and none is kept", async () => {
     const w = await readyWorld(false);
     const close = await closingRound(w);
     expect((await ratingForm(w, close)).placeholder).toBe("This circle has no moderators' channel, so comments aren't kept or shown to anyone.");
@@ -69,7 +72,7 @@ describe('the rating form says truthfully who sees a comment', () => {
 });
 
 describe('comments reach the moderators without names, with the summary, once', () => {
-  it('GIVEN three members rate with comments THEN the moderators\' channel gets the summary and the comments in alphabetical order, naming nobody', async () => {
+  it("GIVEN three members rate with comments THEN the moderators' channel gets the summary and the comments in alphabetical order, naming nobody", async () => {
     const w = await readyWorld();
     const close = await closingRound(w);
     await pressAndFill(w, w.memberId, close, '5', 'Warm and calm');
@@ -89,13 +92,22 @@ describe('comments reach the moderators without names, with the summary, once', 
     expect(summary.content).not.toContain('Warm and calm');
   });
 
-  it('GIVEN the comments were posted THEN they are no longer stored beside anyone\'s id, and the scores stay', async () => {
+  it("GIVEN the comments were posted THEN they are no longer stored beside anyone's id, and the scores stay", async () => {
     const w = await readyWorld();
     const close = await closingRound(w);
-    for (const [member, score] of [[w.memberId, '5'], [w.managerId, '3'], [w.moderatorId, '4']] as const) await pressAndFill(w, member, close, score, `Thanks from ${score}`);
+    for (const [member, score] of [
+      [w.memberId, '5'],
+      [w.managerId, '3'],
+      [w.moderatorId, '4'],
+    ] as const)
+      await pressAndFill(w, member, close, score, `Thanks from ${score}`);
     await endAndGetSummary(w);
     const record = await w.bot.services.meetings.current(w.guildId);
-    expect([record?.moderatorComments, record?.ratings.map((rating) => rating.comment), record?.ratings.map((rating) => rating.score)]).toEqual(['posted', [null, null, null], [5, 3, 4]]);
+    expect([record?.moderatorComments, record?.ratings.map((rating) => rating.comment), record?.ratings.map((rating) => rating.score)]).toEqual([
+      'posted',
+      [null, null, null],
+      [5, 3, 4],
+    ]);
   });
 
   it('GIVEN only two members rate with comments THEN no comment is shown to anyone and the summary gives no average', async () => {
@@ -115,7 +127,12 @@ describe('comments reach the moderators without names, with the summary, once', 
     const w = await readyWorld();
     const close = await closingRound(w);
     const record = (await w.bot.services.meetings.current(w.guildId))!;
-    const rated = await w.bot.services.meetings.rate(w.guildId, record.state.id, 4, { memberId: w.memberId, score: 2, comment: 'Something only for me', withheld: true });
+    const rated = await w.bot.services.meetings.rate(w.guildId, record.state.id, 4, {
+      memberId: w.memberId,
+      score: 2,
+      comment: 'Something only for me',
+      withheld: true,
+    });
     expect(rated.ok).toBe(true);
     await pressAndFill(w, w.managerId, close, '4', 'Good pace');
     await pressAndFill(w, w.moderatorId, close, '4', '');
@@ -127,7 +144,12 @@ describe('comments reach the moderators without names, with the summary, once', 
   it('GIVEN a crash right after the comments were posted but before that was stored THEN the restart does not post them twice', async () => {
     const w = await readyWorld();
     const close = await closingRound(w);
-    for (const [member, score] of [[w.memberId, '5'], [w.managerId, '3'], [w.moderatorId, '4']] as const) await pressAndFill(w, member, close, score, `Comment ${score}`);
+    for (const [member, score] of [
+      [w.memberId, '5'],
+      [w.managerId, '3'],
+      [w.moderatorId, '4'],
+    ] as const)
+      await pressAndFill(w, member, close, score, `Comment ${score}`);
     const before = (await w.bot.services.meetings.current(w.guildId))!;
     await endAndGetSummary(w);
     expect(modPosts(w)).toHaveLength(1);

@@ -39,7 +39,10 @@ afterEach(() => {
 
 type Option = { name: string; options?: Option[]; choices?: Array<{ name: string; value: string }> };
 const formatChoices = (commands: unknown[], command: string, subcommand: string) =>
-  (commands as Option[]).find((c) => c.name === command)?.options?.find((o) => o.name === subcommand)?.options?.find((o) => o.name === 'format')?.choices;
+  (commands as Option[])
+    .find((c) => c.name === command)
+    ?.options?.find((o) => o.name === subcommand)
+    ?.options?.find((o) => o.name === 'format')?.choices;
 
 describe('meeting formats come from the formats folder', () => {
   it('GIVEN a third format file WHEN the bot starts THEN /meeting start and /schedule add offer it as a choice, and a meeting in it runs to its first round', async () => {

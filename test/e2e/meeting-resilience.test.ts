@@ -15,7 +15,11 @@ async function readyWorld(options: WorldOptions = {}): Promise<World> {
   return world;
 }
 
-const headings = (w: World, thread: string) => w.sandbox.messages(thread).filter((m) => m.content.startsWith('**Round ')).map((m) => m.content.split('**')[1]);
+const headings = (w: World, thread: string) =>
+  w.sandbox
+    .messages(thread)
+    .filter((m) => m.content.startsWith('**Round '))
+    .map((m) => m.content.split('**')[1]);
 
 describe('restarts', () => {
   it('GIVEN the bot is down when a round ends THEN on restart it moves on once, says so once, and keeps what members did', async () => {
@@ -63,11 +67,19 @@ describe('many at once', () => {
     await meeting(w, w.moderatorId, 'start', { format: 'short' });
     const round = await roundPost(w, 1);
     const members = Array.from({ length: 50 }, (_, index) => w.sandbox.addMember(w.guildId, { username: `member${index}` }));
-    const clicks = await Promise.all(members.map((member) => w.sandbox.clickButton({ userId: member.user.id, message: round, customId: buttonId(round, 'Check in') })));
+    const clicks = await Promise.all(
+      members.map((member) => w.sandbox.clickButton({ userId: member.user.id, message: round, customId: buttonId(round, 'Check in') })),
+    );
     const modals = await Promise.all(clicks.map((click) => click.modal()));
     const submits = await Promise.all(
       members.map((member, index) =>
-        w.sandbox.submitModal({ userId: member.user.id, guildId: w.guildId, channelId: round.channel_id, customId: modals[index]!.custom_id, fields: { text: '' } }),
+        w.sandbox.submitModal({
+          userId: member.user.id,
+          guildId: w.guildId,
+          channelId: round.channel_id,
+          customId: modals[index]!.custom_id,
+          fields: { text: '' },
+        }),
       ),
     );
     const answers = await Promise.all(submits.map((submit) => submit.reply()));
@@ -83,7 +95,7 @@ describe('many at once', () => {
 });
 
 describe('the practical task, from one meeting to the next', () => {
-  it('GIVEN a member committed to a task in one meeting THEN the next meeting\'s progress round shows it back to them, and only them', async () => {
+  it("GIVEN a member committed to a task in one meeting THEN the next meeting's progress round shows it back to them, and only them", async () => {
     const w = await readyWorld();
     await meeting(w, w.moderatorId, 'start', {});
     for (let round = 0; round < 5; round += 1) await meeting(w, w.moderatorId, 'next');

@@ -36,11 +36,18 @@ describe('a short meeting, steered by a moderator', () => {
     const helping = await roundPost(w, 3);
     const offerClick = await w.sandbox.clickButton({ userId: w.moderatorId, message: helping, customId: buttonId(helping, 'I can help') });
     const picker = await offerClick.reply();
-    const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string; label: string }> }> }>)[0]!.components[0]!;
+    const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string; label: string }> }> }>)[0]!
+      .components[0]!;
     expect(select.options.map((option) => option.label)).toEqual(['Getting out of bed on weekends']);
     const picked = await w.sandbox.selectMenu({ userId: w.moderatorId, message: picker, customId: select.custom_id, values: [select.options[0]!.value] });
     const modal = await picked.modal();
-    const offered = await w.sandbox.submitModal({ userId: w.moderatorId, guildId: w.guildId, channelId: thread, customId: modal.custom_id, fields: { text: 'An alarm across the room works for me' } });
+    const offered = await w.sandbox.submitModal({
+      userId: w.moderatorId,
+      guildId: w.guildId,
+      channelId: thread,
+      customId: modal.custom_id,
+      fields: { text: 'An alarm across the room works for me' },
+    });
     expect((await offered.reply()).content).toContain('your offer is in');
     expect(request.id).toBeDefined();
 
@@ -55,14 +62,25 @@ describe('a short meeting, steered by a moderator', () => {
     expect((await meeting(w, w.moderatorId, 'next')).content).toContain('the meeting has ended');
     const summary = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('The meeting has ended'));
     // Two took part: fewer than 5, so counts of 1 or 2 read "a few"; one rating shows no average.
-    expect(summary.content).toContain('Taking part: a few. Asked for help: a few (a few got offers). Offers of help: a few. Practical tasks committed: a few; reported on: 0.');
+    expect(summary.content).toContain(
+      'Taking part: a few. Asked for help: a few (a few got offers). Offers of help: a few. Practical tasks committed: a few; reported on: 0.',
+    );
     expect(summary.content).toContain('An average is shown from 3 ratings up');
     expect(summary.content).not.toContain('Average rating');
     expect(summary.content).not.toContain(w.memberId);
     expect(summary.content).not.toContain('Felt heard');
 
-    const roundHeadings = w.sandbox.messages(thread).filter((m) => m.content.startsWith('**Round ')).map((m) => m.content.split('**')[1]);
-    expect(roundHeadings).toEqual(['Round 1 of 5: Check-in', 'Round 2 of 5: Needs', 'Round 3 of 5: Helping', 'Round 4 of 5: Practical task for the week', 'Round 5 of 5: Close']);
+    const roundHeadings = w.sandbox
+      .messages(thread)
+      .filter((m) => m.content.startsWith('**Round '))
+      .map((m) => m.content.split('**')[1]);
+    expect(roundHeadings).toEqual([
+      'Round 1 of 5: Check-in',
+      'Round 2 of 5: Needs',
+      'Round 3 of 5: Helping',
+      'Round 4 of 5: Practical task for the week',
+      'Round 5 of 5: Close',
+    ]);
   });
 
   it('GIVEN a round has moved on THEN its message says so and its buttons are greyed out', async () => {
@@ -162,7 +180,10 @@ describe('meetings and /privacy', () => {
 describe('chairing rotates among volunteers', () => {
   async function meetingWhereBothTakePart(w: World, volunteer: boolean) {
     await meeting(w, w.moderatorId, 'start', { format: 'short' });
-    const opening = w.sandbox.messages(w.circleChannelId).filter((m) => m.content.includes('has started')).at(-1)!;
+    const opening = w.sandbox
+      .messages(w.circleChannelId)
+      .filter((m) => m.content.includes('has started'))
+      .at(-1)!;
     const checkIn = await roundPost(w, 1);
     await pressAndFill(w, w.memberId, checkIn, 'Check in', '');
     await pressAndFill(w, w.managerId, checkIn, 'Check in', '');
@@ -194,7 +215,14 @@ describe('chairing rotates among volunteers', () => {
 describe('a full GROW meeting', () => {
   it('GIVEN several members acting in every round of grow THEN every round is posted in order and the summary adds up', async () => {
     const w = await readyWorld();
-    const task = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.memberId, name: 'task', subcommand: 'set', options: { text: 'Sleep before midnight' } });
+    const task = await w.sandbox.slashCommand({
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      userId: w.memberId,
+      name: 'task',
+      subcommand: 'set',
+      options: { text: 'Sleep before midnight' },
+    });
     await task.reply();
     await meeting(w, w.moderatorId, 'start', {});
     const thread = await meetingThreadId(w);
@@ -217,11 +245,20 @@ describe('a full GROW meeting', () => {
     await meeting(w, w.moderatorId, 'next');
     const solving = await roundPost(w, 5);
     const picker = await (await w.sandbox.clickButton({ userId: w.moderatorId, message: solving, customId: buttonId(solving, 'I can help') })).reply();
-    const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string; label: string }> }> }>)[0]!.components[0]!;
+    const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string; label: string }> }> }>)[0]!
+      .components[0]!;
     expect(select.options.map((option) => option.label).sort()).toEqual(['Evenings feel very long', 'Talking to my GP']);
     const picked = await w.sandbox.selectMenu({ userId: w.moderatorId, message: picker, customId: select.custom_id, values: [select.options[0]!.value] });
     const modal = await picked.modal();
-    await (await w.sandbox.submitModal({ userId: w.moderatorId, guildId: w.guildId, channelId: thread, customId: modal.custom_id, fields: { text: 'Write the question down first' } })).reply();
+    await (
+      await w.sandbox.submitModal({
+        userId: w.moderatorId,
+        guildId: w.guildId,
+        channelId: thread,
+        customId: modal.custom_id,
+        fields: { text: 'Write the question down first' },
+      })
+    ).reply();
 
     await meeting(w, w.moderatorId, 'next');
     const tasks = await roundPost(w, 6);
@@ -236,9 +273,14 @@ describe('a full GROW meeting', () => {
     await meeting(w, w.moderatorId, 'next');
 
     const summary = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('The meeting has ended'));
-    expect(summary.content).toContain('Taking part: 3. Asked for help: a few (a few got offers). Offers of help: a few. Practical tasks committed: a few; reported on: a few.');
+    expect(summary.content).toContain(
+      'Taking part: 3. Asked for help: a few (a few got offers). Offers of help: a few. Practical tasks committed: a few; reported on: a few.',
+    );
     expect(summary.content).toContain("Thank you for rating the meeting. An average is shown from 3 ratings up, so no one's rating stands out.");
-    const rounds = w.sandbox.messages(thread).filter((m) => m.content.startsWith('**Round ')).map((m) => /Round (\d) of 8/.exec(m.content)?.[1]);
+    const rounds = w.sandbox
+      .messages(thread)
+      .filter((m) => m.content.startsWith('**Round '))
+      .map((m) => /Round (\d) of 8/.exec(m.content)?.[1]);
     expect(rounds).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
     expect(w.sandbox.messages(thread).some((m) => m.content.includes('Sleep before midnight') || m.content.includes('Three nights'))).toBe(false);
   });

@@ -46,10 +46,17 @@ async function goToRound(w: World, number: number): Promise<SandboxMessage> {
 /** "I can help" in a meeting's helping round: pick the need by its words, write the offer. */
 async function offerInMeeting(w: World, userId: string, round: SandboxMessage, need: string, words: string) {
   const picker = await (await w.sandbox.clickButton({ userId, message: round, customId: buttonId(round, 'I can help') })).reply();
-  const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string; label: string }> }> }>)[0]!.components[0]!;
+  const select = (picker.components as Array<{ components: Array<{ custom_id: string; options: Array<{ value: string; label: string }> }> }>)[0]!
+    .components[0]!;
   const value = select.options.find((option) => option.label === need)!.value;
   const modal = await (await w.sandbox.selectMenu({ userId, message: picker, customId: select.custom_id, values: [value] })).modal();
-  const submitted = await w.sandbox.submitModal({ userId, guildId: w.guildId, channelId: round.channel_id, customId: modal.custom_id, fields: { text: words } });
+  const submitted = await w.sandbox.submitModal({
+    userId,
+    guildId: w.guildId,
+    channelId: round.channel_id,
+    customId: modal.custom_id,
+    fields: { text: words },
+  });
   expect((await submitted.reply()).content).toContain('your offer is in');
 }
 

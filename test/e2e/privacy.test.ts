@@ -39,7 +39,8 @@ async function exportOf(w: World, userId: string): Promise<{ answer: ReplyMessag
 }
 
 type Embed = { fields?: Array<{ name: string; value: string }> };
-const weekCounts = async (w: World, userId: string) => ((await stats(w, userId)).embeds?.[0] as Embed).fields?.find((field) => field.name === 'This week')?.value;
+const weekCounts = async (w: World, userId: string) =>
+  ((await stats(w, userId)).embeds?.[0] as Embed | undefined)?.fields?.find((field) => field.name === 'This week')?.value;
 
 /** Asks for deletion and returns the ephemeral question with its buttons. */
 async function askToDelete(w: World, userId: string): Promise<ReplyMessage> {

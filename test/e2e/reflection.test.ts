@@ -6,7 +6,6 @@ import { worldsClosedAfterEach, movableClock, type World, type WorldOptions } fr
 
 const openWorld = worldsClosedAfterEach();
 
-
 /** The reflection slot an organizer would set for an instant, in London. */
 function londonSlot(at: Date) {
   const local = DateTime.fromJSDate(at, { zone: 'Europe/London' });
@@ -33,7 +32,13 @@ describe('/reflection preview and post', () => {
     const w = await readyWorld();
     await ask(w, w.memberId, 'Feeling low on Sundays');
     await offer(w, w.moderatorId, requestIdOf(await requestPost(w, 'Feeling low on Sundays')), 'Same here, a walk helps me');
-    const handle = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'reflection', subcommand: 'preview' });
+    const handle = await w.sandbox.slashCommand({
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      userId: w.moderatorId,
+      name: 'reflection',
+      subcommand: 'preview',
+    });
     const preview = await handle.reply();
     expect(preview.ephemeral).toBe(true);
     expect(preview.content).toContain('This week in the circle');
@@ -58,7 +63,13 @@ describe('/reflection preview and post', () => {
     const clock = movableClock();
     const slot = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
     const w = await readyWorld({ now: clock.now }, londonSlot(slot));
-    const handle = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'reflection', subcommand: 'post' });
+    const handle = await w.sandbox.slashCommand({
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      userId: w.moderatorId,
+      name: 'reflection',
+      subcommand: 'post',
+    });
     expect((await handle.reply()).content).toContain('The reflection is posted in');
     expect(reflections(w)).toHaveLength(1);
     clock.jumpTo(new Date(slot.getTime() + 1_000));

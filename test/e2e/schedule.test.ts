@@ -7,7 +7,6 @@ import { worldsClosedAfterEach, movableClock, type World, type WorldOptions } fr
 
 const openWorld = worldsClosedAfterEach();
 
-
 async function readyWorld(options: WorldOptions = {}): Promise<World> {
   const world = await openWorld({ scheduleTickMs: 200, ...options });
   await setUpCircle(world, { 'moderator-role': world.moderatorRoleId, 'member-role': world.memberRoleId });
@@ -15,7 +14,14 @@ async function readyWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 async function schedule(w: World, subcommand: string, options: Record<string, string | number> = {}) {
-  const handle = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'schedule', subcommand, options });
+  const handle = await w.sandbox.slashCommand({
+    guildId: w.guildId,
+    channelId: w.circleChannelId,
+    userId: w.moderatorId,
+    name: 'schedule',
+    subcommand,
+    options,
+  });
   return handle.reply();
 }
 
@@ -41,7 +47,9 @@ describe('/schedule add, list, skip and remove', () => {
   it('GIVEN a weekly schedule THEN the reply and the list give the next meeting as a Discord timestamp, and the Events tab has it', async () => {
     const w = await readyWorld();
     const added = await schedule(w, 'add', { name: 'Tuesday circle', weekday: 'tue', time: '19:00', duration: 90, reminder: 30 });
-    expect(added.content).toMatch(/Scheduled: \*\*Tuesday circle\*\*, Tuesdays at 19:00 \(Europe\/London\), 90 minutes, grow format\. The next one is <t:(\d+):F>/);
+    expect(added.content).toMatch(
+      /Scheduled: \*\*Tuesday circle\*\*, Tuesdays at 19:00 \(Europe\/London\), 90 minutes, grow format\. The next one is <t:(\d+):F>/,
+    );
     const next = Number(/<t:(\d+):F>/.exec(added.content ?? '')![1]) * 1000;
     expect(DateTime.fromMillis(next, { zone: 'Europe/London' }).toFormat('ccc HH:mm')).toBe('Tue 19:00');
     expect((await schedule(w, 'list')).content).toContain(`Next: <t:${next / 1000}:F>`);
@@ -150,7 +158,11 @@ describe('meetings that start by themselves', () => {
     const w = await readyWorld();
     // A server whose admins took event rights away from everyone, the bot's own role included.
     w.sandbox.setMemberRoles(w.guildId, w.sandbox.botUser.id, []);
-    w.sandbox.setRolePermissions(w.guildId, w.guildId, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.UseApplicationCommands);
+    w.sandbox.setRolePermissions(
+      w.guildId,
+      w.guildId,
+      PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.UseApplicationCommands,
+    );
     expect((await schedule(w, 'add', { name: 'One', weekday: 'tue', time: '19:00' })).content).toContain('Scheduled: **One**');
     expect((await schedule(w, 'add', { name: 'Two', weekday: 'wed', time: '19:00' })).content).toContain('Scheduled: **Two**');
     await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('Manage Events'));
@@ -166,7 +178,14 @@ describe('never two meetings at once', () => {
     const w = await readyWorld({ now: clock.now });
     const start = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);
     await schedule(w, 'add', { name: 'Evening circle', ...londonSlot(start), reminder: 0, format: 'short', duration: 30 });
-    const running = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'meeting', subcommand: 'start', options: {} });
+    const running = await w.sandbox.slashCommand({
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      userId: w.moderatorId,
+      name: 'meeting',
+      subcommand: 'start',
+      options: {},
+    });
     await running.reply();
     clock.jumpTo(new Date(start.getTime() + 100));
     await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('another meeting is still running'));
@@ -177,7 +196,7 @@ describe('never two meetings at once', () => {
 });
 
 describe('the Events tab follows the meetings', () => {
-  it('GIVEN a scheduled meeting ends THEN its event is completed and next week\'s is there', async () => {
+  it("GIVEN a scheduled meeting ends THEN its event is completed and next week's is there", async () => {
     const clock = movableClock();
     const w = await readyWorld({ now: clock.now });
     const start = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);

@@ -20,7 +20,7 @@ async function askAndGetId(w: World, userId: string, topic: string): Promise<str
 type Embed = { description?: string; fields?: Array<{ name: string; value: string }> };
 const fieldOf = (embed: Embed | undefined, name: string) => embed?.fields?.find((field) => field.name === name)?.value;
 
-describe('/stats, each member\'s own picture', () => {
+describe("/stats, each member's own picture", () => {
   it('GIVEN members who asked, offered, or both THEN they are typed bidirectional, provider and receiver', async () => {
     const w = await readyWorld();
     const [sam, omar, maya] = [w.memberId, w.moderatorId, w.managerId];
@@ -52,7 +52,7 @@ describe('/stats, each member\'s own picture', () => {
     expect(embed.footer?.text).toBe('Only you can see this. There are no rankings.');
   });
 
-  it('GIVEN any week THEN /stats asks the same two questions as the circle\'s reflection: one about helping, one about needs', async () => {
+  it("GIVEN any week THEN /stats asks the same two questions as the circle's reflection: one about helping, one about needs", async () => {
     const w = await readyWorld();
     const embed = (await stats(w, w.memberId)).embeds?.[0] as Embed;
     const [helping, needs] = (fieldOf(embed, "This week's questions, the same the circle's reflection asks") ?? '').split('\n');
@@ -79,7 +79,10 @@ describe('/stats, each member\'s own picture', () => {
     await offer(w, w.memberId, theirs, 'I have boxes');
     await ask(w, w.memberId, 'Sleeping badly');
     const embed = (await stats(w, w.memberId)).embeds?.[0] as Embed;
-    expect([embed.description?.includes('Your request is still open, and the circle has been invited to help with it.'), fieldOf(embed, 'A thought')?.includes('for bringing a need of your own')]).toEqual([true, true]);
+    expect([
+      embed.description?.includes('Your request is still open, and the circle has been invited to help with it.'),
+      fieldOf(embed, 'A thought')?.includes('for bringing a need of your own'),
+    ]).toEqual([true, true]);
   });
 
   it('GIVEN 100 members offering on one request at the same instant THEN every offer is recorded exactly once', async () => {

@@ -35,7 +35,10 @@ interface ExportedTask {
   meetingId: string | null;
 }
 
-async function exported(w: World, userId: string): Promise<{ tasks: ExportedTask[]; ledgerEvents: Array<{ kind: string; taskId?: string; outcome?: string }>; raw: string }> {
+async function exported(
+  w: World,
+  userId: string,
+): Promise<{ tasks: ExportedTask[]; ledgerEvents: Array<{ kind: string; taskId?: string; outcome?: string }>; raw: string }> {
   const answer = await privacy(w, userId, 'export');
   const file = answer.attachments.find((attachment) => attachment.filename === 'helper-circle-my-data.json');
   if (!file) throw new Error('no export file attached');

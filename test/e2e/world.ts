@@ -68,7 +68,15 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     devGuildId: options.devGuild ? guild.id : undefined,
   };
   const start = () =>
-    startHelperCircle({ config, deferAfterMs: options.deferAfterMs, helpRules: options.helpRules, now: options.now, meetingMinuteMs: options.meetingMinuteMs, scheduleTickMs: options.scheduleTickMs, logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }) });
+    startHelperCircle({
+      config,
+      deferAfterMs: options.deferAfterMs,
+      helpRules: options.helpRules,
+      now: options.now,
+      meetingMinuteMs: options.meetingMinuteMs,
+      scheduleTickMs: options.scheduleTickMs,
+      logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }),
+    });
 
   const world: World = {
     sandbox,

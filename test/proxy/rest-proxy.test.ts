@@ -76,7 +76,12 @@ describe('npm run proxy: discord.js clients through one REST proxy', () => {
     clients.push(client);
     const before = sandbox.requests.length;
     const sent = await (client.channels.cache.get(channels[0]!.id) as TextChannel).send({ content: 'through the proxy', allowedMentions: { parse: [] } });
-    expect(sandbox.messages(channels[0]!.id).filter((m) => m.content === 'through the proxy').map((m) => m.id)).toEqual([sent.id]);
+    expect(
+      sandbox
+        .messages(channels[0]!.id)
+        .filter((m) => m.content === 'through the proxy')
+        .map((m) => m.id),
+    ).toEqual([sent.id]);
     const posts = sandbox.requests.slice(before).filter((r) => r.route === 'POST /channels/:id/messages');
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ status: 200, authorized: true });
@@ -98,7 +103,11 @@ describe('npm run proxy: discord.js clients through one REST proxy', () => {
       ),
     );
     const contents = channels.flatMap((c) => sandbox.messages(c.id).map((m) => m.content)).filter((c) => c.startsWith('client '));
-    expect(contents.sort()).toEqual(Array.from({ length: 2 }, (_, who) => Array.from({ length: 40 }, (_, n) => `client ${who} #${n}`)).flat().sort());
+    expect(contents.sort()).toEqual(
+      Array.from({ length: 2 }, (_, who) => Array.from({ length: 40 }, (_, n) => `client ${who} #${n}`))
+        .flat()
+        .sort(),
+    );
     const budget = sandbox.globalRateLimit();
     expect(budget.peak).toBeLessThanOrEqual(50);
     // Every 429 the sandbox gave reached a client through the proxy; the rest are the proxy's own pacing

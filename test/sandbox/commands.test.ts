@@ -45,7 +45,10 @@ describe('sandbox application commands', () => {
     expect(err).toBeInstanceOf(DiscordAPIError);
     expect(err).toMatchObject({ status: 400, code: 50035 });
     expect(world.sandbox.validationFailures.slice(failures)).toEqual([
-      { route: 'PUT /applications/:app/commands', errors: { 0: { name: { _errors: [expect.objectContaining({ code: 'APPLICATION_COMMAND_INVALID_NAME' })] } } } },
+      {
+        route: 'PUT /applications/:app/commands',
+        errors: { 0: { name: { _errors: [expect.objectContaining({ code: 'APPLICATION_COMMAND_INVALID_NAME' })] } } },
+      },
     ]);
   });
 
@@ -68,7 +71,14 @@ describe('sandbox application commands', () => {
     await expect(world.client.application!.commands.set([{ name: 'wide', description: 'x', options }])).rejects.toMatchObject({ code: 50035 });
     await expect(
       world.client.application!.commands.set([
-        { name: 'order', description: 'x', options: [{ type: 3, name: 'a', description: 'x' }, { type: 3, name: 'b', description: 'x', required: true }] },
+        {
+          name: 'order',
+          description: 'x',
+          options: [
+            { type: 3, name: 'a', description: 'x' },
+            { type: 3, name: 'b', description: 'x', required: true },
+          ],
+        },
       ]),
     ).rejects.toMatchObject({ code: 50035 });
   });

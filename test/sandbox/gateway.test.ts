@@ -53,7 +53,13 @@ describe('sandbox gateway', () => {
     const requestsBefore = sandbox.requests.length;
     sandbox.reconnectGateway();
     await resumed;
-    const handle = await sandbox.slashCommand({ guildId: world.guild.id, channelId: world.channel.id, userId: world.member.user.id, name: 'ask', options: { topic: 'after op 7' } });
+    const handle = await sandbox.slashCommand({
+      guildId: world.guild.id,
+      channelId: world.channel.id,
+      userId: world.member.user.id,
+      name: 'ask',
+      options: { topic: 'after op 7' },
+    });
     expect((await handle.reply()).content).toBe('got after op 7');
     // A resume goes straight to resume_gateway_url: no new gateway discovery.
     expect(sandbox.requests.slice(requestsBefore).some((r) => r.route === 'GET /gateway/bot')).toBe(false);
@@ -67,7 +73,13 @@ describe('sandbox gateway', () => {
     const missed = sandbox.createChannel(world.guild.id, { name: 'while-down' });
     await resumed;
     await eventually(() => client.channels.cache.get(missed.id));
-    const handle = await sandbox.slashCommand({ guildId: world.guild.id, channelId: world.channel.id, userId: world.member.user.id, name: 'ask', options: { topic: 'after drop' } });
+    const handle = await sandbox.slashCommand({
+      guildId: world.guild.id,
+      channelId: world.channel.id,
+      userId: world.member.user.id,
+      name: 'ask',
+      options: { topic: 'after drop' },
+    });
     expect((await handle.reply()).content).toBe('got after drop');
   });
 
@@ -86,7 +98,13 @@ describe('sandbox gateway', () => {
     sandbox.invalidateSession();
     await identified;
     await eventually(() => sandbox.gatewaySessions === before);
-    const handle = await sandbox.slashCommand({ guildId: world.guild.id, channelId: world.channel.id, userId: world.member.user.id, name: 'ask', options: { topic: 'after op 9' } });
+    const handle = await sandbox.slashCommand({
+      guildId: world.guild.id,
+      channelId: world.channel.id,
+      userId: world.member.user.id,
+      name: 'ask',
+      options: { topic: 'after op 9' },
+    });
     expect((await handle.reply(8000)).content).toBe('got after op 9');
   }, 20_000);
 });

@@ -14,7 +14,14 @@ import {
 import { eventually, sleep, startWorld, type World } from './harness.ts';
 
 const COMMANDS = [
-  { name: 'ask', description: 'Ask for help', options: [{ type: 3, name: 'topic', description: 'What about', required: true, max_length: 300 }, { type: 5, name: 'anonymous', description: 'Hide my name' }] },
+  {
+    name: 'ask',
+    description: 'Ask for help',
+    options: [
+      { type: 3, name: 'topic', description: 'What about', required: true, max_length: 300 },
+      { type: 5, name: 'anonymous', description: 'Hide my name' },
+    ],
+  },
   { name: 'offer', description: 'Offer help', options: [{ type: 3, name: 'request', description: 'Which request', required: true, autocomplete: true }] },
   {
     name: 'circle',
@@ -66,7 +73,15 @@ describe('sandbox interactions', () => {
     let seen: any;
     world.onInteraction(async (i) => {
       if (!i.isChatInputCommand()) return;
-      seen = { perms: i.memberPermissions?.has('SendMessages'), app: i.appPermissions.has('SendMessages'), channel: i.channel?.id, locale: i.locale, user: i.user.username, guild: i.guildId, anon: i.options.getBoolean('anonymous') };
+      seen = {
+        perms: i.memberPermissions?.has('SendMessages'),
+        app: i.appPermissions.has('SendMessages'),
+        channel: i.channel?.id,
+        locale: i.locale,
+        user: i.user.username,
+        guild: i.guildId,
+        anon: i.options.getBoolean('anonymous'),
+      };
       await i.reply({ content: 'ok', flags: MessageFlags.Ephemeral });
     });
     await (await slash('ask', { topic: 'x', anonymous: false })).reply();
@@ -141,7 +156,11 @@ describe('sandbox interactions', () => {
         const modal = new ModalBuilder()
           .setCustomId('task-modal')
           .setTitle('Your task')
-          .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(new TextInputBuilder().setCustomId('text').setLabel('Task').setStyle(TextInputStyle.Short).setMaxLength(200)));
+          .addComponents(
+            new ActionRowBuilder<TextInputBuilder>().addComponents(
+              new TextInputBuilder().setCustomId('text').setLabel('Task').setStyle(TextInputStyle.Short).setMaxLength(200),
+            ),
+          );
         await i.showModal(modal);
       } else if (i.isModalSubmit()) {
         await i.reply({ content: `task: ${i.fields.getTextInputValue('text')}`, flags: MessageFlags.Ephemeral });
@@ -150,7 +169,13 @@ describe('sandbox interactions', () => {
     const handle = await slash('ask', { topic: 'modal' });
     const modal = await handle.modal();
     expect(modal).toMatchObject({ custom_id: 'task-modal', title: 'Your task' });
-    const submit = await world.sandbox.submitModal({ userId, guildId: world.guild.id, channelId: world.channel.id, customId: 'task-modal', fields: { text: 'write the report' } });
+    const submit = await world.sandbox.submitModal({
+      userId,
+      guildId: world.guild.id,
+      channelId: world.channel.id,
+      customId: 'task-modal',
+      fields: { text: 'write the report' },
+    });
     expect(await submit.reply()).toMatchObject({ content: 'task: write the report', ephemeral: true });
     const submitWrong = (fields: Record<string, string>) =>
       world.sandbox.submitModal({ userId, guildId: world.guild.id, channelId: world.channel.id, customId: 'task-modal', fields });
@@ -166,9 +191,23 @@ describe('sandbox interactions', () => {
         await i.respond([{ name: `Request about ${typed}`, value: 'req-1' }]);
       }
     });
-    const choices = await world.sandbox.autocomplete({ guildId: world.guild.id, channelId: world.channel.id, userId, name: 'offer', options: {}, focused: 'request' });
+    const choices = await world.sandbox.autocomplete({
+      guildId: world.guild.id,
+      channelId: world.channel.id,
+      userId,
+      name: 'offer',
+      options: {},
+      focused: 'request',
+    });
     expect(choices).toEqual([{ name: 'Request about ', value: 'req-1' }]);
-    const typed = await world.sandbox.autocomplete({ guildId: world.guild.id, channelId: world.channel.id, userId, name: 'offer', options: { request: 'sle' }, focused: 'request' });
+    const typed = await world.sandbox.autocomplete({
+      guildId: world.guild.id,
+      channelId: world.channel.id,
+      userId,
+      name: 'offer',
+      options: { request: 'sle' },
+      focused: 'request',
+    });
     expect(typed[0]!.name).toBe('Request about sle');
   });
 
@@ -208,7 +247,8 @@ describe('sandbox interactions', () => {
       perms.push(i.memberPermissions!.has('ManageGuild'));
       await i.reply({ content: 'ok', flags: MessageFlags.Ephemeral });
     });
-    const run = () => world.sandbox.slashCommand({ guildId: world.guild.id, channelId: world.channel.id, userId: carol.user.id, name: 'ask', options: { topic: 'p' } });
+    const run = () =>
+      world.sandbox.slashCommand({ guildId: world.guild.id, channelId: world.channel.id, userId: carol.user.id, name: 'ask', options: { topic: 'p' } });
     await (await run()).reply();
     world.sandbox.setMemberRoles(world.guild.id, carol.user.id, [admins.id]);
     await (await run()).reply();
@@ -243,7 +283,9 @@ describe('sandbox interactions', () => {
       if (!i.isChatInputCommand()) return;
       await i.reply({ content: 'once', flags: MessageFlags.Ephemeral });
       // Bypass discord.js' own "already replied" guard to hit the API like a buggy bot would.
-      await i.client.rest.post(`/interactions/${i.id}/${i.token}/callback`, { body: { type: 4, data: { content: 'twice' } }, auth: false }).catch((err) => (error = err));
+      await i.client.rest
+        .post(`/interactions/${i.id}/${i.token}/callback`, { body: { type: 4, data: { content: 'twice' } }, auth: false })
+        .catch((err) => (error = err));
     });
     const handle = await slash('ask', { topic: 'twice' });
     await handle.reply();
@@ -300,7 +342,9 @@ describe('sandbox interactions', () => {
     const channel = world.client.channels.cache.get(world.channel.id) as TextChannel;
     const sent = await channel.send({
       content: 'Round 1',
-      components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('next').setLabel('Next').setStyle(ButtonStyle.Secondary))],
+      components: [
+        new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('next').setLabel('Next').setStyle(ButtonStyle.Secondary)),
+      ],
     });
     world.onInteraction(async (i) => {
       if (!i.isButton()) return;

@@ -7,7 +7,15 @@ const codes = (issues: Array<{ code: string }>) => issues.map((i) => i.code);
 describe('Discord limits (semantic checks the OpenAPI schema cannot express)', () => {
   it('GIVEN a link button with a custom_id or a normal button without one THEN both are refused', () => {
     const issues = checkMessageBody({
-      components: [{ type: 1, components: [{ type: 2, style: 5, label: 'L', url: 'https://x.test', custom_id: 'x' }, { type: 2, style: 1, label: 'B' }] }],
+      components: [
+        {
+          type: 1,
+          components: [
+            { type: 2, style: 5, label: 'L', url: 'https://x.test', custom_id: 'x' },
+            { type: 2, style: 1, label: 'B' },
+          ],
+        },
+      ],
     });
     expect(codes(issues)).toEqual(['COMPONENT_CUSTOM_ID_NOT_ALLOWED', 'BASE_TYPE_REQUIRED']);
   });
@@ -36,7 +44,9 @@ describe('Discord limits (semantic checks the OpenAPI schema cannot express)', (
   });
 
   it('GIVEN components v2 with content THEN the legacy field is refused', () => {
-    expect(codes(checkMessageBody({ flags: 1 << 15, content: 'x', components: [{ type: 10, content: 'hi' }] }))).toEqual(['MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2']);
+    expect(codes(checkMessageBody({ flags: 1 << 15, content: 'x', components: [{ type: 10, content: 'hi' }] }))).toEqual([
+      'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2',
+    ]);
   });
 
   it('GIVEN a modal with six text inputs THEN it is refused', () => {
@@ -50,6 +60,8 @@ describe('Discord limits (semantic checks the OpenAPI schema cannot express)', (
   });
 
   it('GIVEN issues THEN they nest into Discord error objects', () => {
-    expect(toDiscordErrors([{ path: ['embeds', 0, 'title'], code: 'C', message: 'M' }])).toEqual({ embeds: { 0: { title: { _errors: [{ code: 'C', message: 'M' }] } } } });
+    expect(toDiscordErrors([{ path: ['embeds', 0, 'title'], code: 'C', message: 'M' }])).toEqual({
+      embeds: { 0: { title: { _errors: [{ code: 'C', message: 'M' }] } } },
+    });
   });
 });

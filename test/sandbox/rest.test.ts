@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, GuildScheduledEventEntityType, GuildScheduledEventPrivacyLevel, type TextChannel } from 'discord.js';
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  GuildScheduledEventEntityType,
+  GuildScheduledEventPrivacyLevel,
+  type TextChannel,
+} from 'discord.js';
 import { Permission } from '../../src/sandbox/permissions.ts';
 import { eventually, startWorld, type World } from './harness.ts';
 
@@ -29,7 +37,10 @@ describe('sandbox REST', () => {
     const failures = world.sandbox.validationFailures.length;
     await expect(channel.send('x'.repeat(2001))).rejects.toMatchObject({ status: 400, code: 50035 });
     expect(world.sandbox.validationFailures.slice(failures)).toEqual([
-      { route: 'POST /channels/:id/messages', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } },
+      {
+        route: 'POST /channels/:id/messages',
+        errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+      },
     ]);
     await expect(channel.send('x'.repeat(2000))).resolves.toBeTruthy();
   });
@@ -130,7 +141,12 @@ describe('sandbox REST', () => {
     const starter = await channel.send('discuss here');
     const fromMessage = await starter.startThread({ name: 'follow-up' });
     expect(fromMessage.id).toBe(starter.id);
-    expect(world.sandbox.threads(world.channel.id).map((t) => t.name).sort()).toEqual(['follow-up', 'meeting-1']);
+    expect(
+      world.sandbox
+        .threads(world.channel.id)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['follow-up', 'meeting-1']);
     await thread.send('inside the thread');
     expect(world.sandbox.messages(thread.id).map((m) => m.content)).toEqual(['inside the thread']);
   });

@@ -110,7 +110,13 @@ describe('sandbox sharding: two clients as shards 0 and 1 of 2', () => {
 
   it("GIVEN both shards WHEN a member runs a command in shard 1's guild THEN only shard 1's client receives and answers it", async () => {
     const before = answeredBy.length;
-    const handle = await sandbox.slashCommand({ guildId: guild1.id, channelId: channel1.id, userId: member1.user.id, name: 'ask', options: { topic: 'sleep' } });
+    const handle = await sandbox.slashCommand({
+      guildId: guild1.id,
+      channelId: channel1.id,
+      userId: member1.user.id,
+      name: 'ask',
+      options: { topic: 'sleep' },
+    });
     expect((await handle.reply()).content).toBe('shard 1 got sleep');
     expect(answeredBy.slice(before)).toEqual([1]);
     expect(shard0.events.some((e) => e.t === 'INTERACTION_CREATE')).toBe(false);
@@ -226,7 +232,8 @@ describe('sandbox sharding: identify buckets (max_concurrency)', () => {
       ws.on('error', reject);
       ws.on('message', (raw) => {
         const payload = JSON.parse(raw.toString());
-        if (payload.op === 10) ws.send(JSON.stringify({ op: 2, d: { token: sandbox.token, intents: 1, shard, properties: { os: 'linux', browser: 't', device: 't' } } }));
+        if (payload.op === 10)
+          ws.send(JSON.stringify({ op: 2, d: { token: sandbox.token, intents: 1, shard, properties: { os: 'linux', browser: 't', device: 't' } } }));
         else if (payload.op === 9 || payload.t === 'READY') resolve({ op: payload.op, t: payload.t });
       });
     });

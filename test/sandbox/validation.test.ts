@@ -18,14 +18,19 @@ describe('sandbox validation of interaction answers', () => {
     let error: any;
     world.onInteraction(async (i) => {
       if (!i.isChatInputCommand()) return;
-      await i.client.rest.post(`/interactions/${i.id}/${i.token}/callback`, { body: { type: 4, data: { content: 42 } }, auth: false }).catch((e) => (error = e));
+      await i.client.rest
+        .post(`/interactions/${i.id}/${i.token}/callback`, { body: { type: 4, data: { content: 42 } }, auth: false })
+        .catch((e) => (error = e));
     });
     const failures = world.sandbox.validationFailures.length;
     const handle = await ask();
     await eventually(() => error);
     expect(error).toMatchObject({ status: 400, code: 50035 });
     expect(world.sandbox.validationFailures.slice(failures)).toEqual([
-      { route: 'POST /interactions/:id/:token/callback', errors: { data: { content: { _errors: [expect.objectContaining({ code: 'BASE_TYPE_STRING_OR_NULL' })] } } } },
+      {
+        route: 'POST /interactions/:id/:token/callback',
+        errors: { data: { content: { _errors: [expect.objectContaining({ code: 'BASE_TYPE_STRING_OR_NULL' })] } } },
+      },
     ]);
     expect(handle.callbacks).toHaveLength(0);
   });
@@ -37,7 +42,9 @@ describe('sandbox validation of interaction answers', () => {
       const modal = new ModalBuilder()
         .setCustomId('m')
         .setTitle('t'.repeat(45))
-        .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(new TextInputBuilder().setCustomId('a').setLabel('A').setStyle(TextInputStyle.Short)));
+        .addComponents(
+          new ActionRowBuilder<TextInputBuilder>().addComponents(new TextInputBuilder().setCustomId('a').setLabel('A').setStyle(TextInputStyle.Short)),
+        );
       const raw = { ...modal.toJSON(), title: 't'.repeat(46) }; // builders would refuse to build it
       await i.client.rest.post(`/interactions/${i.id}/${i.token}/callback`, { body: { type: 9, data: raw }, auth: false }).catch((e) => (error = e));
     });

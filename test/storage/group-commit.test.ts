@@ -25,7 +25,8 @@ async function open(url: string): Promise<Store> {
 }
 
 type Rows = Array<Record<string, unknown>>;
-const sql = (store: Store, text: string, ...parameters: unknown[]) => (store.keyv.store as { query(sql: string, ...p: unknown[]): Promise<Rows> }).query(text, ...parameters);
+const sql = (store: Store, text: string, ...parameters: unknown[]) =>
+  (store.keyv.store as { query(sql: string, ...p: unknown[]): Promise<Rows> }).query(text, ...parameters);
 
 /**
  * How many transactions the write-ahead log holds: SQLite marks the last frame of each committed
@@ -55,7 +56,10 @@ describe('group commit: writes that arrive together are committed together', () 
     const store = await open(url);
     const before = commitsInLog(url);
 
-    const writes = Array.from({ length: 50 }, (_, index) => ({ key: guildKey(index % 10, `record-${index}`), value: { index, events: [{ kind: 'check-in', member: `m${index}` }] } }));
+    const writes = Array.from({ length: 50 }, (_, index) => ({
+      key: guildKey(index % 10, `record-${index}`),
+      value: { index, events: [{ kind: 'check-in', member: `m${index}` }] },
+    }));
     const results = await Promise.all(writes.map(({ key, value }) => store.keyv.set(key, value)));
 
     expect(results.every((result) => result === true)).toBe(true);
@@ -137,7 +141,7 @@ describe('group commit: writes that arrive together are committed together', () 
     expect(await store.keyv.getMany(keys)).toEqual(keys.map((_, index) => index));
   });
 
-  it('GIVEN a value written through the group commit THEN its row is exactly what keyv stores: the namespaced key and keyv\'s JSON envelope', async () => {
+  it("GIVEN a value written through the group commit THEN its row is exactly what keyv stores: the namespaced key and keyv's JSON envelope", async () => {
     const store = await open(tempStoreUrl());
     const value = { text: 'Quotes " and \\ backslashes, émoji 🌱, a line\nbreak', list: [1, null, true] };
     await store.keyv.set(guildKey(7, 'format'), value);

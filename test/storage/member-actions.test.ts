@@ -33,10 +33,24 @@ async function world() {
   const queue = new GuildWriteQueue();
   const circle = new CircleService(circleSettingsRepository(store, queue));
   const guilds = helpGuildIndex(store);
-  const [requests, ledger, prefs, tasks] = [new HelpRequestStore(store, guilds), new LedgerStore(store, guilds), new MemberPrefsStore(store), new TaskStore(store, guilds)];
+  const [requests, ledger, prefs, tasks] = [
+    new HelpRequestStore(store, guilds),
+    new LedgerStore(store, guilds),
+    new MemberPrefsStore(store),
+    new TaskStore(store, guilds),
+  ];
   const rules = loadHelpRules();
   const help = new HelpService({ circle, requests, ledger, prefs, queue, rules });
-  const meetings = new MeetingService({ circle, help, ledger, prefs, meetings: new MeetingStore(store), queue, formats: loadMeetingFormats(), defaultFormat: 'short' });
+  const meetings = new MeetingService({
+    circle,
+    help,
+    ledger,
+    prefs,
+    meetings: new MeetingStore(store),
+    queue,
+    formats: loadMeetingFormats(),
+    defaultFormat: 'short',
+  });
   const taskService = new TaskService({ circle, tasks, ledger, prefs, queue });
   const actions = new MemberActions({ meetings, help, tasks: taskService, queue });
   await circle.setup(GUILD, CHAIR, { circleChannelId: 'c1' });

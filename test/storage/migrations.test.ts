@@ -130,7 +130,14 @@ describe('ledger days written by earlier releases', () => {
     const ledger = new LedgerStore(file.store);
     expect(await ledger.days(GUILD)).toEqual([DAY]);
     expect(await ledger.dayEvents(GUILD, DAY)).toEqual([event(0), event(1)]);
-    expect((await ledger.windowTallies(GUILD, [DAY])).get(GIVER)).toEqual({ memberId: GIVER, given: 2, received: 0, requests: 0, confirmedGiven: 0, confirmedReceived: 0 });
+    expect((await ledger.windowTallies(GUILD, [DAY])).get(GIVER)).toEqual({
+      memberId: GIVER,
+      given: 2,
+      received: 0,
+      requests: 0,
+      confirmedGiven: 0,
+      confirmedReceived: 0,
+    });
     expect(file.reports).toEqual([]);
   });
 

@@ -32,10 +32,12 @@ function expectReported(file: SqliteFile, key: string, outcome: string, issue: s
 
 describe('circle settings', () => {
   const actor = { userId: ASKER, at: new Date(AT) };
-  const setUp = (guildId: string, repository = circleSettingsRepository) => (file: SqliteFile) =>
-    repository(file.store, new GuildWriteQueue()).update(guildId, (current) =>
-      applyCircleSettingsChange(current, { circleChannelId: `c-${guildId}`, crisisResources: WORDS }, actor),
-    );
+  const setUp =
+    (guildId: string, repository = circleSettingsRepository) =>
+    (file: SqliteFile) =>
+      repository(file.store, new GuildWriteQueue()).update(guildId, (current) =>
+        applyCircleSettingsChange(current, { circleChannelId: `c-${guildId}`, crisisResources: WORDS }, actor),
+      );
 
   it('GIVEN settings saved WHEN the file is reopened THEN they read back the same, stored with their version', async () => {
     const file = await sqliteFile();
@@ -229,7 +231,12 @@ describe('schedules', () => {
     skipDates: ['2026-12-22'],
     createdAt: AT,
   });
-  const entry = (id: string): ScheduleEntry => ({ schedule: schedule(id), lastFiredKey: '2026-11-24', lastRemindedKey: null, event: { id: 'e1', key: '2026-12-01', status: 'scheduled' } });
+  const entry = (id: string): ScheduleEntry => ({
+    schedule: schedule(id),
+    lastFiredKey: '2026-11-24',
+    lastRemindedKey: null,
+    event: { id: 'e1', key: '2026-12-01', status: 'scheduled' },
+  });
 
   it('GIVEN schedules and notices saved WHEN the file is reopened THEN they read back the same, one guild at a time or all at once', async () => {
     const file = await sqliteFile();

@@ -60,8 +60,30 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
     now,
   });
   const privacy = new PrivacyService({ requests, ledger, prefs, tasks, meetings: meetingStore, alerts, circleSettings, queue, rules, now });
-  const retention = new RetentionService({ helpGuilds: guilds, alertGuilds, circleSettings, requests, ledger, tasks, meetings: meetingStore, alerts, queue, rules, now });
-  const meetings = new MeetingService({ circle: circleService, help, ledger, prefs, meetings: meetingStore, queue, formats: loadMeetingFormats(), defaultFormat: 'short', now });
+  const retention = new RetentionService({
+    helpGuilds: guilds,
+    alertGuilds,
+    circleSettings,
+    requests,
+    ledger,
+    tasks,
+    meetings: meetingStore,
+    alerts,
+    queue,
+    rules,
+    now,
+  });
+  const meetings = new MeetingService({
+    circle: circleService,
+    help,
+    ledger,
+    prefs,
+    meetings: meetingStore,
+    queue,
+    formats: loadMeetingFormats(),
+    defaultFormat: 'short',
+    now,
+  });
   const taskService = new TaskService({ circle: circleService, tasks, ledger, prefs, queue, now });
   for (const guildId of [GUILD, OTHER_GUILD]) {
     await circleService.setup(guildId, ASKER, { circleChannelId: 'c1', timezone: 'Europe/London' });
@@ -81,7 +103,25 @@ async function circle(url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-rete
     for (let round = 0; round < 4; round += 1) await meetings.steer(guildId, { kind: 'next' });
     return (await meetings.current(guildId))!;
   };
-  return { url, store, queue, alertGuilds, clock, circle: circleService, help, privacy, retention, safety, tasks: taskService, meetings, meetingInLastRound, ledger, requests, guilds, helpedAndClosed };
+  return {
+    url,
+    store,
+    queue,
+    alertGuilds,
+    clock,
+    circle: circleService,
+    help,
+    privacy,
+    retention,
+    safety,
+    tasks: taskService,
+    meetings,
+    meetingInLastRound,
+    ledger,
+    requests,
+    guilds,
+    helpedAndClosed,
+  };
 }
 
 describe('retention of the help ledger and closed requests', () => {
@@ -99,7 +139,9 @@ describe('retention of the help ledger and closed requests', () => {
 
     const exported = await c.privacy.export(GUILD, ASKER);
     expect(exported.requests.map((request) => request.topic)).toEqual(['Recently', 'Open for a long time']);
-    expect(new Set(exported.ledgerEvents.map((event) => ('requestId' in event ? event.requestId : null)))).toEqual(new Set([newRequest, stillOpen.ok && stillOpen.value.request.id]));
+    expect(new Set(exported.ledgerEvents.map((event) => ('requestId' in event ? event.requestId : null)))).toEqual(
+      new Set([newRequest, stillOpen.ok && stillOpen.value.request.id]),
+    );
     expect(await c.requests.get(GUILD, oldRequest)).toBeUndefined();
     expect(await c.requests.allIds(GUILD)).not.toContain(oldRequest);
   });
@@ -136,7 +178,17 @@ describe('retention of the help ledger and closed requests', () => {
     const reopened = await circle(c.url);
     expect((await reopened.guilds.all()).sort()).toEqual([GUILD, OTHER_GUILD]);
     reopened.clock.now = new Date(reopened.clock.now.getTime() + 200 * DAY);
-    expect(await reopened.retention.purgeExpired(reopened.clock.now)).toEqual({ guilds: 2, days: 2, ledgerEvents: 6, requests: 2, tasks: 0, meetings: 0, chairVolunteers: 0, meetingPosts: 0, crisisAlerts: 0 });
+    expect(await reopened.retention.purgeExpired(reopened.clock.now)).toEqual({
+      guilds: 2,
+      days: 2,
+      ledgerEvents: 6,
+      requests: 2,
+      tasks: 0,
+      meetings: 0,
+      chairVolunteers: 0,
+      meetingPosts: 0,
+      crisisAlerts: 0,
+    });
   });
 
   it('GIVEN many guilds writing at once THEN the index records every one', async () => {
@@ -257,7 +309,14 @@ describe('retention of the help ledger and closed requests', () => {
 
   it('GIVEN a member with a crisis alert WHEN they delete their data THEN the alert stays without their id, link or words, in the file', async () => {
     const c = await circle();
-    await c.safety.raise(GUILD, { source: 'public-post', memberId: ASKER, anonymous: false, what: 'request', link: 'https://discord.com/channels/g1/c1/m1', terms: ['suicide'] });
+    await c.safety.raise(GUILD, {
+      source: 'public-post',
+      memberId: ASKER,
+      anonymous: false,
+      what: 'request',
+      link: 'https://discord.com/channels/g1/c1/m1',
+      terms: ['suicide'],
+    });
     const outcome = await c.privacy.delete(GUILD, ASKER);
     expect(outcome.removed.crisisAlerts).toBe(1);
     await c.store.close();
@@ -280,7 +339,12 @@ describe('retention of the help ledger and closed requests', () => {
     c.clock.now = new Date(c.clock.now.getTime() + 200 * DAY);
     const logs = new MemoryLogSink();
     // Every second instead of daily, so the test sees it fire.
-    const job = startRetentionPurge({ retention: c.retention, logger: createLogger({ level: 'info', sink: logs }), now: () => c.clock.now, schedule: '* * * * * *' });
+    const job = startRetentionPurge({
+      retention: c.retention,
+      logger: createLogger({ level: 'info', sink: logs }),
+      now: () => c.clock.now,
+      schedule: '* * * * * *',
+    });
     try {
       // The ledger empties before the purge finishes its other parts and logs: wait for both.
       await vi.waitFor(

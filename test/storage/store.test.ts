@@ -75,9 +75,7 @@ describe('the SQLite store', () => {
   it('GIVEN a rejected change THEN nothing is written and later updates still run', async () => {
     const store = await open(tempStoreUrl());
     const repository = circleSettingsRepository(store, new GuildWriteQueue());
-    const refused = await repository.update('g1', (current) =>
-      applyCircleSettingsChange(current, { circleChannelId: 'c1', timezone: 'Mars/Olympus' }, actor),
-    );
+    const refused = await repository.update('g1', (current) => applyCircleSettingsChange(current, { circleChannelId: 'c1', timezone: 'Mars/Olympus' }, actor));
     expect(refused).toEqual(err({ kind: 'unknown-timezone', input: 'Mars/Olympus' }));
     expect(await repository.get('g1')).toBeUndefined();
     const accepted = await repository.update('g1', (current) => applyCircleSettingsChange(current, { circleChannelId: 'c1' }, actor));
@@ -87,7 +85,11 @@ describe('the SQLite store', () => {
   it('GIVEN a change that throws THEN the queue keeps serving the guild', async () => {
     const store = await open(tempStoreUrl());
     const doc = new GuildDocument(store, new GuildWriteQueue(), 'n', z.number());
-    await expect(doc.update('g1', () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      doc.update('g1', () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(doc.update('g1', () => ok(7))).resolves.toEqual(ok(7));
     expect(await doc.get('g1')).toBe(7);
   });

@@ -40,13 +40,13 @@ function compileWithoutDirectives(): { failing: number[]; marked: number[] } {
 }
 
 describe('the write handle', () => {
-  it('GIVEN store writes without the guild queue\'s handle, with a handle made outside it, or with another guild beside it THEN none of them compiles, and the same writes in the queue do', () => {
+  it("GIVEN store writes without the guild queue's handle, with a handle made outside it, or with another guild beside it THEN none of them compiles, and the same writes in the queue do", () => {
     const { failing, marked } = compileWithoutDirectives();
     expect(marked.length).toBeGreaterThan(15);
     expect(failing).toEqual(marked);
   }, 60_000);
 
-  it('GIVEN a run WHEN its task writes THEN its handle is for the run\'s guild, nested runs included', async () => {
+  it("GIVEN a run WHEN its task writes THEN its handle is for the run's guild, nested runs included", async () => {
     const queue = new GuildWriteQueue();
     const seen: string[] = [];
     await queue.run('g1', async (outer) => {
@@ -60,7 +60,9 @@ describe('the write handle', () => {
   it("GIVEN a handle for one guild WHEN it writes another guild's key THEN the write throws and nothing is stored", async () => {
     const file = await sqliteFile();
     const queue = new GuildWriteQueue();
-    await expect(queue.run('g1', (tx) => writeRecord(file.store, tx, guildKey('g2', 'request-ids'), idList, ['r1']))).rejects.toThrow(/g1 cannot write guild:g2:request-ids/);
+    await expect(queue.run('g1', (tx) => writeRecord(file.store, tx, guildKey('g2', 'request-ids'), idList, ['r1']))).rejects.toThrow(
+      /g1 cannot write guild:g2:request-ids/,
+    );
     await expect(queue.run('g1', (tx) => writeRecord(file.store, tx, 'help-guilds', idList, ['g1']))).rejects.toThrow(/cannot write help-guilds/);
     expect(await file.keysStartingWith('')).toEqual([]);
   });
@@ -79,8 +81,12 @@ describe('the write handle', () => {
     const file = await sqliteFile();
     const queue = new GuildWriteQueue();
     let kept: GuildWrite | undefined;
-    await queue.run('g1', async (tx) => void (kept = tx));
-    await expect(new MemberPrefsStore(file.store).put(kept!, 'm1', { ...DEFAULT_PREFS, recordingPaused: true })).rejects.toThrow(/after its write-queue run ended/);
+    await queue.run('g1', async (tx) => {
+      kept = tx;
+    });
+    await expect(new MemberPrefsStore(file.store).put(kept!, 'm1', { ...DEFAULT_PREFS, recordingPaused: true })).rejects.toThrow(
+      /after its write-queue run ended/,
+    );
     expect(await file.keysStartingWith('guild:')).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { err, ok, type Result } from '../result.ts';
  * can trust to agree with the date maths done later, so no list is shipped by hand.
  */
 export function knownTimezones(): readonly string[] {
-  return cachedZones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
+  cachedZones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
+  return cachedZones;
 }
 let cachedZones: string[] | undefined;
 

@@ -25,7 +25,7 @@ import unhomoglyph from 'unhomoglyph';
 const APOSTROPHES = /['’‘ʼʹ`´′＇]/gu;
 const INVISIBLE = /\p{Cf}/gu;
 const MARKS = /\p{M}/gu;
-const NON_ASCII = /[^\u0000-\u007F]/gu;
+const NON_ASCII = /\P{ASCII}/gu;
 // A word as typed, leetspeak included: letters, digits and the symbols that stand for letters.
 const WORD_AS_TYPED = /[\p{L}\p{N}@$!|]+/gu;
 const LEET_CHAR = /[0-9@$!|]/;
@@ -159,13 +159,7 @@ function readLeet(word: string): string {
 
 /** Readable normal form: lower-case Latin look-alikes, leetspeak read, words separated by single spaces. */
 function fold(text: string): string {
-  let folded = text
-    .replace(APOSTROPHES, '')
-    .normalize('NFKD')
-    .replace(INVISIBLE, '')
-    .replace(MARKS, '')
-    .replace(NON_ASCII, latinLookAlike)
-    .toLowerCase();
+  let folded = text.replace(APOSTROPHES, '').normalize('NFKD').replace(INVISIBLE, '').replace(MARKS, '').replace(NON_ASCII, latinLookAlike).toLowerCase();
   if (LEET_CHAR.test(folded)) folded = folded.replace(WORD_AS_TYPED, readLeet); // most text has none
   folded = folded.replace(SEPARATORS, ' ').trim();
   return ` ${folded} `.replace(SHORT_FORM, (short) => LONG_FORMS.get(short) ?? short).trim();

@@ -8,7 +8,14 @@ import type { TaskOutcome } from '../tasks/practical-task.ts';
  * deleted per member. `at` is an ISO-8601 UTC instant; ids are made by the caller (storage).
  */
 export type LedgerEvent =
-  | { readonly id: string; readonly at: string; readonly kind: 'request-opened'; readonly requestId: string; readonly memberId: string; readonly anonymous: boolean }
+  | {
+      readonly id: string;
+      readonly at: string;
+      readonly kind: 'request-opened';
+      readonly requestId: string;
+      readonly memberId: string;
+      readonly anonymous: boolean;
+    }
   | { readonly id: string; readonly at: string; readonly kind: 'request-closed'; readonly requestId: string; readonly memberId: string }
   | OfferEvent<'offer-made'>
   | OfferEvent<'offer-confirmed'>

@@ -49,12 +49,18 @@ export interface RotationEntry {
  * no readable time at all (kept before `updatedAt` existed) is dated `now`, so it is forgotten one
  * retention period from now rather than at once on a guess. `changed` says whether anything differs.
  */
-export function keepRotationSince<T extends RotationEntry>(entries: readonly T[], now: Date, retentionDays: number): { kept: T[]; removed: number; changed: boolean } {
+export function keepRotationSince<T extends RotationEntry>(
+  entries: readonly T[],
+  now: Date,
+  retentionDays: number,
+): { kept: T[]; removed: number; changed: boolean } {
   const cutoff = retentionCutoff(now, retentionDays);
   const kept: T[] = [];
   let changed = false;
   for (const entry of entries) {
-    const times = [entry.updatedAt, entry.lastChairedAt ?? undefined].map((at) => (at === undefined ? Number.NaN : Date.parse(at))).filter((at) => !Number.isNaN(at));
+    const times = [entry.updatedAt, entry.lastChairedAt ?? undefined]
+      .map((at) => (at === undefined ? Number.NaN : Date.parse(at)))
+      .filter((at) => !Number.isNaN(at));
     if (times.length === 0) {
       kept.push({ ...entry, updatedAt: now.toISOString() });
       changed = true;

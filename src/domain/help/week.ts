@@ -10,7 +10,8 @@ import { DateTime } from 'luxon';
  */
 function local(at: Date | number, timezone: string): DateTime {
   const dateTime = typeof at === 'number' ? DateTime.fromMillis(at, { zone: timezone }) : DateTime.fromJSDate(at, { zone: timezone });
-  if (!dateTime.isValid) throw new RangeError(`Cannot place ${String(at)} in time zone "${timezone}": ${dateTime.invalidExplanation ?? dateTime.invalidReason}`);
+  if (!dateTime.isValid)
+    throw new RangeError(`Cannot place ${String(at)} in time zone "${timezone}": ${dateTime.invalidExplanation ?? dateTime.invalidReason}`);
   return dateTime;
 }
 
@@ -31,7 +32,9 @@ export function weekWindow(at: Date, timezone: string): { from: Date; to: Date }
  */
 export function rollingWindow(now: Date, days: number, timezone: string): { from: Date; to: Date } {
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`A rolling window needs a whole number of days >= 1, not ${days}`);
-  const from = local(now, timezone).startOf('day').minus({ days: days - 1 });
+  const from = local(now, timezone)
+    .startOf('day')
+    .minus({ days: days - 1 });
   return { from: from.toJSDate(), to: now };
 }
 

@@ -82,7 +82,8 @@ export function checkFormat(format: FormatInput): Result<MeetingFormat, FormatPr
   const L = FORMAT_LIMITS;
 
   const slug = (field: 'name' | 'round id', value: string, roundIndex?: number) => {
-    if (!SLUG.test(value) || value.length > L.slugMaxLength) problems.push({ kind: 'bad-slug', field, value, ...(roundIndex === undefined ? {} : { roundIndex }) });
+    if (!SLUG.test(value) || value.length > L.slugMaxLength)
+      problems.push({ kind: 'bad-slug', field, value, ...(roundIndex === undefined ? {} : { roundIndex }) });
   };
   const textOf = (field: TextField, value: string, max: number, roundIndex?: number) => {
     const where = roundIndex === undefined ? {} : { roundIndex };

@@ -185,7 +185,8 @@ export interface PostNaming {
 export function postsNaming(record: MeetingRecord): PostNaming[] {
   const posts: PostNaming[] = [];
   if (record.threadId) {
-    for (const post of record.sharedPosts ?? []) posts.push({ memberId: post.memberId, channelId: record.threadId, messageId: post.messageId, action: 'delete' });
+    for (const post of record.sharedPosts ?? [])
+      posts.push({ memberId: post.memberId, channelId: record.threadId, messageId: post.messageId, action: 'delete' });
   }
   const leads = [...new Set([record.state.chairId, record.suggestedChairId].filter((id): id is string => id !== null))];
   for (const memberId of leads) {

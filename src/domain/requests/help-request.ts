@@ -97,11 +97,7 @@ export function addOffer(
 }
 
 /** Only the asker can say an offer helped; saying it twice changes nothing. */
-export function confirmOffer(
-  request: HelpRequest,
-  offerId: string,
-  memberId: string,
-): Result<{ request: HelpRequest; offer: Offer }, RequestProblem> {
+export function confirmOffer(request: HelpRequest, offerId: string, memberId: string): Result<{ request: HelpRequest; offer: Offer }, RequestProblem> {
   if (request.askerId !== memberId) return err({ kind: 'not-the-asker' });
   const offer = request.offers.find((candidate) => candidate.id === offerId);
   if (!offer) return err({ kind: 'unknown-offer' });

@@ -45,9 +45,7 @@ export function dueOccurrence(schedule: WeeklySchedule, lastFiredKey: string | n
   return { kind: 'missed', at, key };
 }
 
-export type DueReminder =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'remind'; readonly at: Date; readonly key: string; readonly remindAt: Date };
+export type DueReminder = { readonly kind: 'none' } | { readonly kind: 'remind'; readonly at: Date; readonly key: string; readonly remindAt: Date };
 
 /**
  * The reminder to send now, exactly once per occurrence: for the next occurrence after `now` (not

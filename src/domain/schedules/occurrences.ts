@@ -119,7 +119,9 @@ function resolve(day: number, schedule: ScheduleTiming): Date {
     { zone: schedule.timezone },
   );
   if (!local.isValid) {
-    throw new RangeError(`Cannot place ${dateOfDay(day)} ${schedule.time} in time zone "${schedule.timezone}": ${local.invalidExplanation ?? local.invalidReason}`);
+    throw new RangeError(
+      `Cannot place ${dateOfDay(day)} ${schedule.time} in time zone "${schedule.timezone}": ${local.invalidExplanation ?? local.invalidReason}`,
+    );
   }
   // Spring forward: luxon has already moved a missing time forward by the gap. Fall back: of the
   // instants with this wall-clock time, the earliest.
@@ -143,7 +145,8 @@ function utcDayOf(at: Date): number {
 /** The local day number of `at` in the schedule's zone. */
 function localDayOf(at: Date, schedule: Pick<WeeklySchedule, 'timezone'>): number {
   const local = DateTime.fromJSDate(at, { zone: schedule.timezone });
-  if (!local.isValid) throw new RangeError(`Cannot place ${at.toISOString()} in time zone "${schedule.timezone}": ${local.invalidExplanation ?? local.invalidReason}`);
+  if (!local.isValid)
+    throw new RangeError(`Cannot place ${at.toISOString()} in time zone "${schedule.timezone}": ${local.invalidExplanation ?? local.invalidReason}`);
   return Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
 }
 

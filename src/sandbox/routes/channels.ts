@@ -103,7 +103,13 @@ function createThread(core: SandboxCore, req: RouteRequest, fromMessage: boolean
   }
   const thread = core.state.createThread(
     parent.id,
-    { name: body.name, type: type ?? ChannelType.PrivateThread, auto_archive_duration: body.auto_archive_duration, invitable: body.invitable, rate_limit_per_user: body.rate_limit_per_user },
+    {
+      name: body.name,
+      type: type ?? ChannelType.PrivateThread,
+      auto_archive_duration: body.auto_archive_duration,
+      invitable: body.invitable,
+      rate_limit_per_user: body.rate_limit_per_user,
+    },
     core.state.botUser.id,
     fromMessage ? req.params.mid : undefined,
   );
@@ -174,7 +180,14 @@ export const channelRoutes: RouteDef[] = [
     openapi: '/channels/{channel_id}/messages/{message_id}/threads',
     handle: (req, core) => createThread(core, req, true),
   },
-  { method: 'PUT', path: '/channels/:id/thread-members/@me', handle: (req, core) => (channelOf(core, req), { status: 204 }) },
+  {
+    method: 'PUT',
+    path: '/channels/:id/thread-members/@me',
+    handle: (req, core) => {
+      channelOf(core, req);
+      return { status: 204 };
+    },
+  },
   {
     method: 'PUT',
     path: '/channels/:id/thread-members/:uid',

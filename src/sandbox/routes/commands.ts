@@ -13,7 +13,10 @@ function list(core: SandboxCore, req: RouteRequest): any[] {
   if (!guildId) return core.state.globalCommands;
   if (!core.state.guilds.has(guildId)) throw Errors.unknownGuild();
   let cmds = core.state.guildCommands.get(guildId);
-  if (!cmds) core.state.guildCommands.set(guildId, (cmds = []));
+  if (!cmds) {
+    cmds = [];
+    core.state.guildCommands.set(guildId, cmds);
+  }
   return cmds;
 }
 
@@ -56,7 +59,12 @@ function routesFor(base: string, openapiBase: string): RouteDef[] {
         const cmds = list(core, req);
         if (!Array.isArray(req.body)) throw Errors.invalidFormBody({ _errors: [{ code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' }] });
         const next = req.body.map((def: any) =>
-          normalise(core, def, req.params.guild, cmds.find((c) => c.name === def.name && c.type === (def.type ?? 1))),
+          normalise(
+            core,
+            def,
+            req.params.guild,
+            cmds.find((c) => c.name === def.name && c.type === (def.type ?? 1)),
+          ),
         );
         cmds.splice(0, cmds.length, ...next);
         return { body: structuredClone(next) };

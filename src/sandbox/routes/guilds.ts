@@ -29,7 +29,11 @@ export const guildRoutes: RouteDef[] = [
     path: '/guilds/:id/channels',
     handle: (req, core) => ({ body: core.state.guildChannels(guildId(core, req)).filter((c) => !THREAD_TYPES.has(c.type)) }),
   },
-  { method: 'GET', path: '/guilds/:id/roles', handle: (req, core) => ({ body: [...core.state.guildRecord(guildId(core, req)).roles.values()].map((r) => structuredClone(r)) }) },
+  {
+    method: 'GET',
+    path: '/guilds/:id/roles',
+    handle: (req, core) => ({ body: [...core.state.guildRecord(guildId(core, req)).roles.values()].map((r) => structuredClone(r)) }),
+  },
   {
     method: 'GET',
     path: '/guilds/:id/members/:uid',

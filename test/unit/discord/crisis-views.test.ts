@@ -19,7 +19,7 @@ describe('/crisis', () => {
     expect(buttons[0]).toMatchObject({ type: ComponentType.Button, custom_id: 'crisis-check-in' });
   });
 
-  it("GIVEN no circle set-up THEN the neutral default, no check-in button, and a moderator to message", () => {
+  it('GIVEN no circle set-up THEN the neutral default, no check-in button, and a moderator to message', () => {
     const answer = crisisResources(undefined);
     expect(answer.content).toMatch(/\n\nIf you'd like a person to talk to, please message a moderator of this server\.$/);
     expect(answer.components).toEqual([]);
@@ -33,14 +33,36 @@ describe('/crisis', () => {
 });
 
 describe('an alert taken', () => {
-  const alert = { id: 'al1', source: 'check-in-request', memberId: '42', anonymous: false, what: 'crisis', link: null, terms: [], raisedAt: '2026-06-01T18:00:00.000Z', channelId: '500', messageId: 'm1', takenBy: '7', takenAt: '2026-06-01T18:05:00.000Z', followUp: 'posted', followUpMessageId: 'm2', redacted: false } as CrisisAlert;
+  const alert = {
+    id: 'al1',
+    source: 'check-in-request',
+    memberId: '42',
+    anonymous: false,
+    what: 'crisis',
+    link: null,
+    terms: [],
+    raisedAt: '2026-06-01T18:00:00.000Z',
+    channelId: '500',
+    messageId: 'm1',
+    takenBy: '7',
+    takenAt: '2026-06-01T18:05:00.000Z',
+    followUp: 'posted',
+    followUpMessageId: 'm2',
+    redacted: false,
+  } as CrisisAlert;
 
   it('GIVEN "I\'m on it" pressed on the alert itself THEN it shows the alert, taken, without its button', () => {
-    expect(takenAlert(alert, settings, { moderatorId: '7', pressedOn: 'm1', at: new Date() })).toEqual({ content: alertMessage(alert, settings).content, components: [] });
+    expect(takenAlert(alert, settings, { moderatorId: '7', pressedOn: 'm1', at: new Date() })).toEqual({
+      content: alertMessage(alert, settings).content,
+      components: [],
+    });
   });
 
   it('GIVEN it pressed on the follow-up THEN that post just says who is on it, since when', () => {
     const at = new Date('2026-06-01T18:06:00.000Z');
-    expect(takenAlert(alert, settings, { moderatorId: '7', pressedOn: 'm2', at })).toEqual({ content: `<@7> is on it (since <t:${at.getTime() / 1000}:R>).`, components: [] });
+    expect(takenAlert(alert, settings, { moderatorId: '7', pressedOn: 'm2', at })).toEqual({
+      content: `<@7> is on it (since <t:${at.getTime() / 1000}:R>).`,
+      components: [],
+    });
   });
 });

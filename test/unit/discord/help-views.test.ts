@@ -1,4 +1,11 @@
-import { ButtonStyle, ComponentType, TextInputStyle, type APIActionRowComponent, type APIModalInteractionResponseCallbackData, type APITextInputComponent } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  TextInputStyle,
+  type APIActionRowComponent,
+  type APIModalInteractionResponseCallbackData,
+  type APITextInputComponent,
+} from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { additionForm, offerMade, requestChoices, requestOfferForm, requestPosted } from '../../../src/discord/help-views.ts';
 import { textModal } from '../../../src/discord/text-modal.ts';
@@ -12,9 +19,19 @@ const request = (id: string, topic: string, anonymous = false) => ({ id, topic, 
 
 describe("/offer's suggestions", () => {
   it('GIVEN what the member typed THEN only matching topics are offered, case aside, at most 25, long topics cut to 100', () => {
-    const open = [request('a', 'Moving HOUSE'), request('b', 'Cooking'), request('c', `house ${'y'.repeat(120)}`), ...Array.from({ length: 30 }, (_, index) => request(`h${index}`, `house ${index}`))];
+    const open = [
+      request('a', 'Moving HOUSE'),
+      request('b', 'Cooking'),
+      request('c', `house ${'y'.repeat(120)}`),
+      ...Array.from({ length: 30 }, (_, index) => request(`h${index}`, `house ${index}`)),
+    ];
     const choices = requestChoices(open, '  House ');
-    expect([choices.length, choices[0], choices[1]!.name.length, choices[1]!.name.endsWith('…')]).toEqual([25, { name: 'Moving HOUSE', value: 'a' }, 100, true]);
+    expect([choices.length, choices[0], choices[1]!.name.length, choices[1]!.name.endsWith('…')]).toEqual([
+      25,
+      { name: 'Moving HOUSE', value: 'a' },
+      100,
+      true,
+    ]);
     expect(requestChoices(open, '').length).toBe(25);
   });
 });
@@ -50,7 +67,12 @@ describe('the forms opened from a request', () => {
 
   it("GIVEN texts over Discord's limits THEN the one modal builder cuts title and label to 45 and the placeholder to 100, and leaves out an empty placeholder", () => {
     const modal = textModal({ customId: 'x', title: 't'.repeat(60), label: 'l'.repeat(60), placeholder: 'p'.repeat(150), required: true, maxLength: 5 });
-    expect([modal.title.length, fieldOf(modal).label?.length, fieldOf(modal).placeholder?.length, fieldOf(modal).style]).toEqual([45, 45, 100, TextInputStyle.Short]);
+    expect([modal.title.length, fieldOf(modal).label?.length, fieldOf(modal).placeholder?.length, fieldOf(modal).style]).toEqual([
+      45,
+      45,
+      100,
+      TextInputStyle.Short,
+    ]);
     expect('placeholder' in fieldOf(textModal({ customId: 'x', title: 't', label: 'l', placeholder: '', required: true, maxLength: 5 }))).toBe(false);
   });
 });
@@ -76,6 +98,8 @@ describe("the asker's and the giver's answers", () => {
     expect(offerMade(false)).toEqual({ content: "Thank you: your offer is in the request's thread. Helping someone often helps the helper too." });
     const rest = offerMade(true);
     expect(rest.content).toContain("\n\nYou've been giving a lot of help lately.");
-    expect(rest.components![0]!.components).toEqual([{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Pause invitations to help', custom_id: 'help-pause-prompts' }]);
+    expect(rest.components![0]!.components).toEqual([
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Pause invitations to help', custom_id: 'help-pause-prompts' },
+    ]);
   });
 });

@@ -1,4 +1,11 @@
-import { ButtonStyle, ComponentType, TextInputStyle, type APIActionRowComponent, type APIModalInteractionResponseCallbackData, type APITextInputComponent } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  TextInputStyle,
+  type APIActionRowComponent,
+  type APIModalInteractionResponseCallbackData,
+  type APITextInputComponent,
+} from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { splitCustomId } from '../../../src/discord/custom-id.ts';
 import { offerForm } from '../../../src/discord/help-views.ts';
@@ -14,7 +21,13 @@ const fieldOf = (modal: APIModalInteractionResponseCallbackData) => (modal.compo
 
 const round = { meetingId: 'mtg1', roundIndex: 2 };
 const NOW = new Date('2026-06-01T18:00:00.000Z');
-const format = { name: 'short', rounds: [{ id: 'a', minutes: 10, actions: ['check-in'] }, { id: 'b', minutes: 10, actions: [] }] } as unknown as MeetingFormat;
+const format = {
+  name: 'short',
+  rounds: [
+    { id: 'a', minutes: 10, actions: ['check-in'] },
+    { id: 'b', minutes: 10, actions: [] },
+  ],
+} as unknown as MeetingFormat;
 const record = newMeetingRecord({ state: startMeeting({ id: 'mtg1', format, now: NOW, chairId: null }), guildId: 'g', channelId: 'c', startedBy: 'u' });
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 
@@ -31,7 +44,12 @@ describe("a meeting's offer menu", () => {
     const menu = pick.components![0]!.components[0]!;
     expect(menu.type).toBe(ComponentType.StringSelect);
     if (menu.type !== ComponentType.StringSelect) return;
-    expect([menu.custom_id, menu.options.length, menu.options[0], menu.options.at(-1)!.label]).toEqual(['mtg-offer-select:mtg1:2', 25, { label: 'Need 5', value: 'r5' }, `${'x'.repeat(99)}…`]);
+    expect([menu.custom_id, menu.options.length, menu.options[0], menu.options.at(-1)!.label]).toEqual([
+      'mtg-offer-select:mtg1:2',
+      25,
+      { label: 'Need 5', value: 'r5' },
+      `${'x'.repeat(99)}…`,
+    ]);
   });
 });
 
@@ -40,14 +58,22 @@ describe("a meeting's forms", () => {
     const form = roundOfferForm(round, 'req1');
     expect(form).toEqual({ ...offerForm('mtg-offer-modal:mtg1:2:req1', 'text') });
     expect(fieldOf(form)).toMatchObject({ custom_id: 'text', style: TextInputStyle.Paragraph, required: false, max_length: 1000 });
-    expect(fieldOf(offerForm('help-offer-modal:req1'))).toMatchObject({ custom_id: 'message', style: TextInputStyle.Paragraph, required: false, max_length: 1000 });
+    expect(fieldOf(offerForm('help-offer-modal:req1'))).toMatchObject({
+      custom_id: 'message',
+      style: TextInputStyle.Paragraph,
+      required: false,
+      max_length: 1000,
+    });
   });
 
-  it('GIVEN a circle without a moderators\' channel THEN the rating form says comments reach nobody', () => {
+  it("GIVEN a circle without a moderators' channel THEN the rating form says comments reach nobody", () => {
     const [toModerators, toNobody] = [rateForm(round, 4, true), rateForm(round, 4, false)];
     expect(toModerators.title).toBe('Rate the meeting: 4 of 5');
     expect(fieldOf(toModerators).label).toBe('A comment for the moderators? (optional)');
-    expect(fieldOf(toNobody)).toMatchObject({ label: 'Anything to add? (optional)', placeholder: expect.stringMatching(/^This circle has no moderators' channel/) });
+    expect(fieldOf(toNobody)).toMatchObject({
+      label: 'Anything to add? (optional)',
+      placeholder: expect.stringMatching(/^This circle has no moderators' channel/),
+    });
     expect(FORM_IDS.rateModal.decode(splitCustomId(toNobody.custom_id).parts)).toEqual({ ok: true, value: { ...round, score: 4 } });
   });
 });
@@ -60,7 +86,13 @@ describe('the task report question', () => {
   it('GIVEN a task THEN Done, Partly and Not done carry the round and the outcome', () => {
     const question = reportQuestion(round, { text: 'Call my sister' } as PracticalTask);
     expect(question.content).toContain('Call my sister');
-    expect(question.components![0]!.components.map((button) => [button.type === ComponentType.Button && 'label' in button && button.label, 'style' in button && button.style, 'custom_id' in button && button.custom_id])).toEqual([
+    expect(
+      question.components![0]!.components.map((button) => [
+        button.type === ComponentType.Button && 'label' in button && button.label,
+        'style' in button && button.style,
+        'custom_id' in button && button.custom_id,
+      ]),
+    ).toEqual([
       ['Done', ButtonStyle.Success, 'mtg-report-outcome:mtg1:2:done'],
       ['Partly', ButtonStyle.Primary, 'mtg-report-outcome:mtg1:2:partly'],
       ['Not done', ButtonStyle.Secondary, 'mtg-report-outcome:mtg1:2:not-done'],
@@ -83,6 +115,8 @@ describe('/meeting status and steering', () => {
   it('GIVEN "next" past the last round THEN it says the meeting ended; otherwise the round moved to', () => {
     const ended = { ...record, state: { ...record.state, status: 'ended' as const } };
     expect(meetingSteered({ kind: 'next' }, ended, 'x').content).toBe('That was the last round, so the meeting has ended.');
-    expect(meetingSteered({ kind: 'next' }, { ...record, state: { ...record.state, roundIndex: 1 } }, 'Share').content).toBe('Moved on to round 2 of 2: Share.');
+    expect(meetingSteered({ kind: 'next' }, { ...record, state: { ...record.state, roundIndex: 1 } }, 'Share').content).toBe(
+      'Moved on to round 2 of 2: Share.',
+    );
   });
 });

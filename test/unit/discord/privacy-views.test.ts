@@ -33,11 +33,31 @@ const emptySummary: PrivacySummary = {
   crisisAlerts: 0,
 };
 
-const meetingPart = { meetingId: 'm1', startedAt: '2026-06-01T18:00:00.000Z', endedAt: null, tookPart: true, rating: { score: 4, comment: 'kind' }, startedIt: true, chaired: false, invitedToChair: true };
+const meetingPart = {
+  meetingId: 'm1',
+  startedAt: '2026-06-01T18:00:00.000Z',
+  endedAt: null,
+  tookPart: true,
+  rating: { score: 4, comment: 'kind' },
+  startedIt: true,
+  chaired: false,
+  invitedToChair: true,
+};
 
 describe('the list of what /privacy delete removes', () => {
   it('GIVEN one of each counted kind THEN each line reads in the singular, in the fixed order, settings last', () => {
-    const lines = dataItems({ ...noData, requests: 1, offers: 1, tasks: 1, ledgerEvents: 1, checkInPosts: 1, crisisAlerts: 1, prefs: true, namedAsChair: true, chairRotation: { optedIn: true, lastChairedAt: null } }).split('\n');
+    const lines = dataItems({
+      ...noData,
+      requests: 1,
+      offers: 1,
+      tasks: 1,
+      ledgerEvents: 1,
+      checkInPosts: 1,
+      crisisAlerts: 1,
+      prefs: true,
+      namedAsChair: true,
+      chairRotation: { optedIn: true, lastChairedAt: null },
+    }).split('\n');
     expect(lines).toEqual([
       '• 1 help request you made',
       '• 1 offer of help you made',
@@ -52,7 +72,9 @@ describe('the list of what /privacy delete removes', () => {
   });
 
   it('GIVEN several of a kind THEN the plural reads with the count', () => {
-    expect(dataItems({ ...noData, requests: 3, ledgerEvents: 12 })).toBe('• 3 help requests you made\n• 12 entries in the private tally of help you gave and received');
+    expect(dataItems({ ...noData, requests: 3, ledgerEvents: 12 })).toBe(
+      '• 3 help requests you made\n• 12 entries in the private tally of help you gave and received',
+    );
   });
 
   it('GIVEN their part in the last meeting THEN it is one line of plain phrases (started, not chaired; rated with a comment; invited)', () => {
@@ -68,7 +90,9 @@ describe('the list of what /privacy delete removes', () => {
 
 describe('the delete confirmation', () => {
   it('GIVEN nothing kept THEN it says there is nothing to delete, without buttons', () => {
-    expect(deletionQuestion(emptySummary, '111', 'tok')).toEqual({ content: 'Helper Circle keeps nothing about you in this server, so there is nothing to delete.' });
+    expect(deletionQuestion(emptySummary, '111', 'tok')).toEqual({
+      content: 'Helper Circle keeps nothing about you in this server, so there is nothing to delete.',
+    });
   });
 
   it('GIVEN requests and offers THEN it lists them, says what happens to their posts, and offers Delete and Keep for this member only', () => {

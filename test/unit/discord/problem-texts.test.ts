@@ -19,7 +19,9 @@ describe('problem texts', () => {
   });
 
   it('GIVEN a problem with details THEN the text carries them', () => {
-    expect(problemText.meeting({ kind: 'unknown-format', name: 'walk', known: ['grow', 'short'] })).toBe(text('meeting.unknownFormat', { name: 'walk', known: 'grow, short' }));
+    expect(problemText.meeting({ kind: 'unknown-format', name: 'walk', known: ['grow', 'short'] })).toBe(
+      text('meeting.unknownFormat', { name: 'walk', known: 'grow, short' }),
+    );
     expect(problemText.task({ kind: 'text-too-long', length: 300, max: 200 })).toContain('300');
     expect(problemText.alertTake({ kind: 'already-taken', by: '42' })).toBe(text('alert.take.already', { moderator: '42' }));
   });

@@ -59,9 +59,12 @@ describe('over-helping guard', () => {
 });
 
 describe('suggestions by type', () => {
-  it.each(['receiver', 'provider', 'bidirectional', 'low'] as const)('GIVEN a %s who is not over-helping THEN the suggestion is the one written for that type', (type) => {
-    expect(suggestionFor(type, false)).toBe(`suggest.${type}`);
-  });
+  it.each(['receiver', 'provider', 'bidirectional', 'low'] as const)(
+    'GIVEN a %s who is not over-helping THEN the suggestion is the one written for that type',
+    (type) => {
+      expect(suggestionFor(type, false)).toBe(`suggest.${type}`);
+    },
+  );
 
   it('GIVEN an over-helping provider THEN the invitation to rest wins', () => {
     expect(suggestionFor('provider', true)).toBe('suggest.rest');

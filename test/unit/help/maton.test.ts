@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkTypingRule, groupMedians, matonType, shareableDistribution, typeDistribution, typeGroup, type TypingRule } from '../../../src/domain/help/maton.ts';
+import {
+  checkTypingRule,
+  groupMedians,
+  matonType,
+  shareableDistribution,
+  typeDistribution,
+  typeGroup,
+  type TypingRule,
+} from '../../../src/domain/help/maton.ts';
 import { group, tally } from './ledger-fixtures.ts';
 
 const median: TypingRule = { mode: 'median' };

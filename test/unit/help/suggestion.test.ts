@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { askingOf, suggestionFor } from '../../../src/domain/help/suggestion.ts';
 
 describe('/stats never calls a member who asked "quiet"', () => {
-  it('GIVEN an open request of the member\'s THEN they are asking, and it is open', () => {
+  it("GIVEN an open request of the member's THEN they are asking, and it is open", () => {
     expect(askingOf(1, 1)).toBe('open');
   });
 

@@ -64,7 +64,10 @@ describe('tallying the ledger', () => {
   });
 
   it('GIVEN task events beside an offer THEN the counts are those of the offer alone', () => {
-    const tallies = tallyEvents([offered('ann', 'bob', '2026-06-02T10:00:00Z'), committed('bob', '2026-06-02T11:00:00Z'), reported('ann', '2026-06-03T11:00:00Z')], june);
+    const tallies = tallyEvents(
+      [offered('ann', 'bob', '2026-06-02T10:00:00Z'), committed('bob', '2026-06-02T11:00:00Z'), reported('ann', '2026-06-03T11:00:00Z')],
+      june,
+    );
     expect(tallies.get('ann')).toEqual({ ...emptyTally('ann'), given: 1 });
     expect(tallies.get('bob')).toEqual({ ...emptyTally('bob'), received: 1 });
   });

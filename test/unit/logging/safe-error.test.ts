@@ -24,7 +24,14 @@ function refusedCallback(): DiscordAPIError {
     message: 'Invalid Form Body',
     errors: { data: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Value "${WORDS}" is too long.` }] } } },
   };
-  return new DiscordAPIError(rawError, rawError.code, 400, 'POST', `${API}/interactions/123456789012345678/${INTERACTION_TOKEN}/callback?with_response=false`, requestData(WORDS));
+  return new DiscordAPIError(
+    rawError,
+    rawError.code,
+    400,
+    'POST',
+    `${API}/interactions/123456789012345678/${INTERACTION_TOKEN}/callback?with_response=false`,
+    requestData(WORDS),
+  );
 }
 
 function logged(value: Record<string, unknown>): string {
@@ -67,9 +74,21 @@ describe('a failed Discord call in the log', () => {
   });
 
   it('GIVEN a failed webhook edit (HTTP 5xx) WHEN serialized THEN its route has the token replaced and its body is dropped', () => {
-    const error = new HTTPError(503, 'Service Unavailable', 'PATCH', `${API}/webhooks/987654321098765432/${WEBHOOK_TOKEN}/messages/@original`, requestData(WORDS));
+    const error = new HTTPError(
+      503,
+      'Service Unavailable',
+      'PATCH',
+      `${API}/webhooks/987654321098765432/${WEBHOOK_TOKEN}/messages/@original`,
+      requestData(WORDS),
+    );
     const safe = serializeError(error);
-    expect(safe).toMatchObject({ type: 'HTTPError', message: 'Service Unavailable', status: 503, method: 'PATCH', route: '/webhooks/987654321098765432/[token]/messages/@original' });
+    expect(safe).toMatchObject({
+      type: 'HTTPError',
+      message: 'Service Unavailable',
+      status: 503,
+      method: 'PATCH',
+      route: '/webhooks/987654321098765432/[token]/messages/@original',
+    });
     expect(JSON.stringify(safe)).not.toContain(WEBHOOK_TOKEN);
     expect(JSON.stringify(safe)).not.toContain(WORDS);
   });

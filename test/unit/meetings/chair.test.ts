@@ -44,11 +44,18 @@ describe('suggesting a chair by rotation', () => {
   });
 
   it('GIVEN a rotation of three meetings THEN each opted-in member chairs once before anyone chairs twice', () => {
-    const history = new Map<string, string | null>([['1', null], ['2', null], ['3', null]]);
+    const history = new Map<string, string | null>([
+      ['1', null],
+      ['2', null],
+      ['3', null],
+    ]);
     const chairs: string[] = [];
     for (let week = 0; week < 3; week++) {
       const meeting = new Date(Date.UTC(2026, 5, 1 + week * 7, 18));
-      const chair = chairSuggestion([...history].map(([id, last]) => member(id, last)), meeting)!;
+      const chair = chairSuggestion(
+        [...history].map(([id, last]) => member(id, last)),
+        meeting,
+      )!;
       chairs.push(chair);
       history.set(chair, meeting.toISOString());
     }

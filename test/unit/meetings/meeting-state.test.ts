@@ -42,7 +42,15 @@ const value = <T>(result: Result<T, unknown>): T => {
 describe('starting a meeting', () => {
   it('GIVEN a format THEN the first round runs from now until its deadline', () => {
     const state = start();
-    expect(state).toMatchObject({ status: 'running', roundIndex: 0, roundStartedAt: isoAt(0), roundEndsAt: isoAt(5), startedAt: isoAt(0), chairId: 'chair-1', revision: 0 });
+    expect(state).toMatchObject({
+      status: 'running',
+      roundIndex: 0,
+      roundStartedAt: isoAt(0),
+      roundEndsAt: isoAt(5),
+      startedAt: isoAt(0),
+      chairId: 'chair-1',
+      revision: 0,
+    });
   });
 
   it('GIVEN a format THEN its rounds are copied into the state (a later edit of the format changes nothing)', () => {

@@ -17,10 +17,17 @@ const format: MeetingFormat = {
   title: 'Test',
   description: 'd',
   closingNote: 'bye',
-  rounds: [{ id: 'close', title: 'Close', prompt: 'p', minutes: 5, actions: ['check-in', 'need-help', 'offer-help', 'commit-task', 'report-task', 'rate-meeting'] }],
+  rounds: [
+    { id: 'close', title: 'Close', prompt: 'p', minutes: 5, actions: ['check-in', 'need-help', 'offer-help', 'commit-task', 'report-task', 'rate-meeting'] },
+  ],
 };
 
-const blank = newMeetingRecord({ state: startMeeting({ id: 'm1', format, now: new Date('2026-06-01T18:00:00.000Z'), chairId: 'chair' }), guildId: 'g', channelId: 'c', startedBy: 'chair' });
+const blank = newMeetingRecord({
+  state: startMeeting({ id: 'm1', format, now: new Date('2026-06-01T18:00:00.000Z'), chairId: 'chair' }),
+  guildId: 'g',
+  channelId: 'c',
+  startedBy: 'chair',
+});
 
 /** A meeting where each of `members` checked in, and the first one also offered help and committed to a task. */
 function meetingOf(members: readonly string[]): MeetingRecord {
@@ -36,7 +43,15 @@ const rated = (record: MeetingRecord, ratings: ReadonlyArray<Omit<MeetingRating,
 describe('the meeting summary never shows a number that points at one person', () => {
   it('GIVEN four taking part THEN one offer, one task, one need and its answer read "a few", and four stays exact', () => {
     const summary = summarize(meetingOf(['a', 'b', 'c', 'd']), new Set(['rq1']));
-    expect(summary).toMatchObject({ attendance: 4, requestsRaised: 'few', requestsAnswered: 'few', offersMade: 'few', tasksCommitted: 'few', tasksReported: 0, checkIns: 4 });
+    expect(summary).toMatchObject({
+      attendance: 4,
+      requestsRaised: 'few',
+      requestsAnswered: 'few',
+      offersMade: 'few',
+      tasksCommitted: 'few',
+      tasksReported: 0,
+      checkIns: 4,
+    });
   });
 
   it('GIVEN two taking part THEN attendance itself reads "a few"', () => {
@@ -52,12 +67,25 @@ describe('the meeting summary never shows a number that points at one person', (
   });
 
   it('GIVEN two ratings THEN no average is shown and the ratings read "a few"', () => {
-    const summary = summarize(rated(meetingOf(['a', 'b', 'c', 'd', 'e']), [{ memberId: 'a', score: 5 }, { memberId: 'b', score: 2 }]), new Set());
+    const summary = summarize(
+      rated(meetingOf(['a', 'b', 'c', 'd', 'e']), [
+        { memberId: 'a', score: 5 },
+        { memberId: 'b', score: 2 },
+      ]),
+      new Set(),
+    );
     expect([summary.averageRating, summary.ratings]).toEqual([null, 'few']);
   });
 
   it('GIVEN three ratings THEN their average and count are shown', () => {
-    const summary = summarize(rated(meetingOf(['a', 'b', 'c']), [{ memberId: 'a', score: 5 }, { memberId: 'b', score: 4 }, { memberId: 'c', score: 4 }]), new Set());
+    const summary = summarize(
+      rated(meetingOf(['a', 'b', 'c']), [
+        { memberId: 'a', score: 5 },
+        { memberId: 'b', score: 4 },
+        { memberId: 'c', score: 4 },
+      ]),
+      new Set(),
+    );
     expect([summary.averageRating, summary.ratings]).toEqual([4.3, 3]);
   });
 
@@ -80,7 +108,10 @@ describe('rating comments for the moderators', () => {
   });
 
   it('GIVEN only two members rated THEN no comment is shared', () => {
-    const record = rated(group, [{ memberId: 'a', score: 4, comment: 'Warm and calm' }, { memberId: 'b', score: 5, comment: 'Thanks' }]);
+    const record = rated(group, [
+      { memberId: 'a', score: 4, comment: 'Warm and calm' },
+      { memberId: 'b', score: 5, comment: 'Thanks' },
+    ]);
     expect(commentsForModerators(record)).toBeNull();
   });
 
@@ -94,18 +125,35 @@ describe('rating comments for the moderators', () => {
   });
 
   it('GIVEN three ratings with empty or blank comments THEN there is nothing to share', () => {
-    const record = rated(group, [{ memberId: 'a', score: 4, comment: '   ' }, { memberId: 'b', score: 5 }, { memberId: 'c', score: 3, comment: '' }]);
+    const record = rated(group, [
+      { memberId: 'a', score: 4, comment: '   ' },
+      { memberId: 'b', score: 5 },
+      { memberId: 'c', score: 3, comment: '' },
+    ]);
     expect(commentsForModerators(record)).toEqual([]);
   });
 
   it('GIVEN comments shared THEN nothing shared carries a member id', () => {
-    const record = rated(group, [{ memberId: 'a', score: 4, comment: 'x' }, { memberId: 'b', score: 5, comment: 'y' }, { memberId: 'c', score: 3, comment: 'z' }]);
+    const record = rated(group, [
+      { memberId: 'a', score: 4, comment: 'x' },
+      { memberId: 'b', score: 5, comment: 'y' },
+      { memberId: 'c', score: 3, comment: 'z' },
+    ]);
     expect(JSON.stringify(commentsForModerators(record))).not.toMatch(/"[abc]"/);
   });
 
   it('GIVEN the comments settled THEN every comment is forgotten, the scores stay and the outcome is stored', () => {
-    const record = rated(group, [{ memberId: 'a', score: 4, comment: 'Warm', withheld: true }, { memberId: 'b', score: 5, comment: 'Kind' }]);
+    const record = rated(group, [
+      { memberId: 'a', score: 4, comment: 'Warm', withheld: true },
+      { memberId: 'b', score: 5, comment: 'Kind' },
+    ]);
     const settled = withCommentsSettled(record, 'not-shown');
-    expect([settled.moderatorComments, settled.ratings]).toEqual(['not-shown', [{ memberId: 'a', score: 4, comment: null }, { memberId: 'b', score: 5, comment: null }]]);
+    expect([settled.moderatorComments, settled.ratings]).toEqual([
+      'not-shown',
+      [
+        { memberId: 'a', score: 4, comment: null },
+        { memberId: 'b', score: 5, comment: null },
+      ],
+    ]);
   });
 });

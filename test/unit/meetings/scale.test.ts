@@ -73,7 +73,7 @@ describe('scaling a format to a schedule', () => {
     for (let total = 8; total < 300; total++) {
       const shorter = scaled(grow, total);
       const longer = scaled(grow, total + 1);
-      longer.forEach((m, i) => expect(m).toBeGreaterThanOrEqual(shorter[i]!));
+      for (const [i, m] of longer.entries()) expect(m).toBeGreaterThanOrEqual(shorter[i]!);
     }
   });
 });

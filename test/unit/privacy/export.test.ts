@@ -4,7 +4,7 @@ import { ANONYMOUS, buildExport, WITHHELD } from '../../../src/domain/privacy/ex
 import { ANA, BO, CY, ME, meeting, offer, offerEvent, openedEvent, request, source, task } from './fixtures.ts';
 
 describe('the export names another member only as the other side of a help relation', () => {
-  it('GIVEN an offer on the member\'s own request WHEN they export THEN the giver appears by id', () => {
+  it("GIVEN an offer on the member's own request WHEN they export THEN the giver appears by id", () => {
     const exported = buildExport(source({ requests: [request(ME, { offers: [offer(ANA, true)] })] }));
     expect(exported.requests[0]?.offers).toEqual([expect.objectContaining({ giverId: ANA, confirmed: true })]);
   });
@@ -65,7 +65,9 @@ describe('the other member of an offer in the ledger', () => {
   });
 
   it('GIVEN the kept request and its opening event disagree WHEN the member exports THEN the kept request decides', () => {
-    const exported = buildExport(source({ requests: [request(ANA, { id: 'r1', anonymous: true })], ledgerEvents: [openedEvent(ANA, 'r1', false), offerEvent(ME, ANA, 'r1')] }));
+    const exported = buildExport(
+      source({ requests: [request(ANA, { id: 'r1', anonymous: true })], ledgerEvents: [openedEvent(ANA, 'r1', false), offerEvent(ME, ANA, 'r1')] }),
+    );
     expect(exported.ledgerEvents).toEqual([expect.objectContaining({ receiverId: ANONYMOUS })]);
   });
 });
@@ -80,7 +82,16 @@ describe("the rest of the member's data in the export", () => {
     const record = withRating(withAction(meeting(ANA), ME, 'check-in'), { memberId: ME, score: 4, comment: 'Good' });
     const exported = buildExport(source({ meetings: { meeting: record, earlierPosts: [], chairVolunteers: [] } }));
     expect(exported.meetings).toEqual([
-      { meetingId: 'm1', startedAt: record.state.startedAt, endedAt: null, tookPart: true, rating: { score: 4, comment: 'Good' }, startedIt: false, chaired: false, invitedToChair: false },
+      {
+        meetingId: 'm1',
+        startedAt: record.state.startedAt,
+        endedAt: null,
+        tookPart: true,
+        rating: { score: 4, comment: 'Good' },
+        startedIt: false,
+        chaired: false,
+        invitedToChair: false,
+      },
     ]);
   });
 
@@ -94,13 +105,20 @@ describe("the rest of the member's data in the export", () => {
     expect(exported.meetingPosts).toEqual([{ channelId: 'c1', messageId: 'op1', kind: 'names you as chair' }]);
   });
 
-  it("GIVEN check-ins shared in earlier meetings for the member and for others WHEN the member exports THEN only theirs are listed, as check-ins", () => {
-    const post = (memberId: string, messageId: string) => ({ memberId, channelId: 'th0', messageId, action: 'delete' as const, meetingId: 'm0', at: '2026-05-01T18:00:00.000Z' });
+  it('GIVEN check-ins shared in earlier meetings for the member and for others WHEN the member exports THEN only theirs are listed, as check-ins', () => {
+    const post = (memberId: string, messageId: string) => ({
+      memberId,
+      channelId: 'th0',
+      messageId,
+      action: 'delete' as const,
+      meetingId: 'm0',
+      at: '2026-05-01T18:00:00.000Z',
+    });
     const exported = buildExport(source({ meetings: { meeting: undefined, earlierPosts: [post(ME, 'p1'), post(ANA, 'p2')], chairVolunteers: [] } }));
     expect(exported.meetingPosts).toEqual([{ channelId: 'th0', messageId: 'p1', kind: 'check-in' }]);
   });
 
-  it('GIVEN the member is on the chairing rotation WHEN they export THEN their entry is in it, and no one else\'s', () => {
+  it("GIVEN the member is on the chairing rotation WHEN they export THEN their entry is in it, and no one else's", () => {
     const chairVolunteers = [
       { memberId: ANA, optedIn: true, lastChairedAt: null },
       { memberId: ME, optedIn: false, lastChairedAt: '2026-05-01T18:00:00.000Z' },

@@ -12,7 +12,7 @@ export const [ME, ANA, BO, CY] = ['100000000000000001', '100000000000000002', '1
 export const AT = '2026-06-01T18:00:00.000Z';
 
 let counter = 0;
-const nextId = (prefix: string) => `${prefix}${(counter += 1)}`;
+const nextId = (prefix: string) => `${prefix}${++counter}`;
 
 export const offer = (giverId: string, confirmed = false): Offer => ({ id: nextId('o'), giverId, message: null, at: AT, confirmed, messageId: null });
 
@@ -31,15 +31,33 @@ export const request = (askerId: string, options: { id?: string; anonymous?: boo
 });
 
 export const openedEvent = (memberId: string, requestId: string, anonymous: boolean): LedgerEvent => ({
-  id: nextId('e'), at: AT, kind: 'request-opened', requestId, memberId, anonymous,
+  id: nextId('e'),
+  at: AT,
+  kind: 'request-opened',
+  requestId,
+  memberId,
+  anonymous,
 });
 
 export const offerEvent = (giverId: string, receiverId: string, requestId: string): LedgerEvent => ({
-  id: nextId('e'), at: AT, kind: 'offer-made', offerId: nextId('o'), requestId, giverId, receiverId,
+  id: nextId('e'),
+  at: AT,
+  kind: 'offer-made',
+  offerId: nextId('o'),
+  requestId,
+  giverId,
+  receiverId,
 });
 
 export const task = (memberId: string, text: string): PracticalTask => ({
-  id: nextId('t'), memberId, text, committedAt: AT, meetingId: null, outcome: null, note: null, reportedAt: null,
+  id: nextId('t'),
+  memberId,
+  text,
+  committedAt: AT,
+  meetingId: null,
+  outcome: null,
+  note: null,
+  reportedAt: null,
 });
 
 const format: MeetingFormat = {

@@ -4,28 +4,64 @@ import type { ReflectionInput, ReflectionPrompts } from '../../../src/domain/ref
 
 /** Builders so each test reads as "who did what, when"; every id is unique unless a test names it. */
 let counter = 0;
-const nextId = (prefix: string) => `${prefix}${(counter += 1)}`;
+const nextId = (prefix: string) => `${prefix}${++counter}`;
 
 export const opened = (memberId: string, at: string, requestId = nextId('req-')): LedgerEvent => ({
-  id: nextId('e'), at, kind: 'request-opened', requestId, memberId, anonymous: false,
+  id: nextId('e'),
+  at,
+  kind: 'request-opened',
+  requestId,
+  memberId,
+  anonymous: false,
 });
 export const closed = (memberId: string, at: string, requestId: string): LedgerEvent => ({
-  id: nextId('e'), at, kind: 'request-closed', requestId, memberId,
+  id: nextId('e'),
+  at,
+  kind: 'request-closed',
+  requestId,
+  memberId,
 });
 export const offered = (giverId: string, receiverId: string, at: string, requestId = nextId('req-'), offerId = nextId('off-')): LedgerEvent => ({
-  id: nextId('e'), at, kind: 'offer-made', offerId, requestId, giverId, receiverId,
+  id: nextId('e'),
+  at,
+  kind: 'offer-made',
+  offerId,
+  requestId,
+  giverId,
+  receiverId,
 });
 export const confirmed = (giverId: string, receiverId: string, at: string, offerId = nextId('off-'), requestId = nextId('req-')): LedgerEvent => ({
-  id: nextId('e'), at, kind: 'offer-confirmed', offerId, requestId, giverId, receiverId,
+  id: nextId('e'),
+  at,
+  kind: 'offer-confirmed',
+  offerId,
+  requestId,
+  giverId,
+  receiverId,
 });
 export const committed = (memberId: string, at: string, taskId = nextId('task-')): LedgerEvent => ({
-  id: nextId('e'), at, kind: 'task-committed', memberId, taskId, meetingId: null,
+  id: nextId('e'),
+  at,
+  kind: 'task-committed',
+  memberId,
+  taskId,
+  meetingId: null,
 });
 export const reported = (memberId: string, at: string, taskId = nextId('task-')): LedgerEvent => ({
-  id: nextId('e'), at, kind: 'task-reported', memberId, taskId, outcome: 'done',
+  id: nextId('e'),
+  at,
+  kind: 'task-reported',
+  memberId,
+  taskId,
+  outcome: 'done',
 });
 export const acted = (memberId: string, meetingId: string, at: string, action: MeetingAction = 'check-in'): LedgerEvent => ({
-  id: nextId('e'), at, kind: 'meeting-action', memberId, meetingId, action,
+  id: nextId('e'),
+  at,
+  kind: 'meeting-action',
+  memberId,
+  meetingId,
+  action,
 });
 
 export const PROMPTS: ReflectionPrompts = {

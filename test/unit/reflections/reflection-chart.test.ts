@@ -43,7 +43,9 @@ const sixMembers = [
 const shown = composeReflection(inputFor(WEEK, sixMembers));
 /** The same weeks, every count exact. */
 const exact = composeReflection(inputFor(WEEK, sixMembers, EXACTLY));
-const hidden = composeReflection(inputFor(WEEK, [offered(ids[0]!, ids[1]!, '2026-06-09T10:00:00.000Z'), offered(ids[2]!, ids[3]!, '2026-06-09T11:00:00.000Z')]));
+const hidden = composeReflection(
+  inputFor(WEEK, [offered(ids[0]!, ids[1]!, '2026-06-09T10:00:00.000Z'), offered(ids[2]!, ids[3]!, '2026-06-09T11:00:00.000Z')]),
+);
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -102,7 +104,11 @@ describe('what the chart draws', () => {
 
   it('GIVEN bars of 1 or 2 in a small week THEN they are striped, drawn between the grid lines, and the note says what stripes mean', () => {
     const svg = reflectionChartSvg(shown, LABELS);
-    expect([svg.includes('fill="url(#few-givers)"'), svg.includes('fill="url(#few-receivers)"'), svg.includes('>Striped or hollow: a few</text>')]).toEqual([true, true, true]);
+    expect([svg.includes('fill="url(#few-givers)"'), svg.includes('fill="url(#few-receivers)"'), svg.includes('>Striped or hollow: a few</text>')]).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('GIVEN every count exact THEN nothing is striped and there is no note about "a few"', () => {
@@ -135,12 +141,16 @@ describe('what the chart draws', () => {
 describe('the chart alt text', () => {
   it('GIVEN a reflection THEN the alt text gives each series week by week, oldest first', () => {
     const alt = reflectionChartAltText(exact, LABELS);
-    expect(alt).toContain('Members who gave help: 0, 0, 0, 0, 2, 0, 0, 5. Members who received help: 0, 0, 0, 0, 1, 0, 0, 5. Offers made: 0, 0, 0, 0, 2, 0, 0, 5.');
+    expect(alt).toContain(
+      'Members who gave help: 0, 0, 0, 0, 2, 0, 0, 5. Members who received help: 0, 0, 0, 0, 1, 0, 0, 5. Offers made: 0, 0, 0, 0, 2, 0, 0, 5.',
+    );
   });
 
   it('GIVEN 1s and 2s in a small week THEN the alt text says "a few" for them, never the number', () => {
     const alt = reflectionChartAltText(shown, LABELS);
-    expect(alt).toContain('Members who gave help: 0, 0, 0, 0, a few, 0, 0, 5. Members who received help: 0, 0, 0, 0, a few, 0, 0, 5. Offers made: 0, 0, 0, 0, a few, 0, 0, 5.');
+    expect(alt).toContain(
+      'Members who gave help: 0, 0, 0, 0, a few, 0, 0, 5. Members who received help: 0, 0, 0, 0, a few, 0, 0, 5. Offers made: 0, 0, 0, 0, a few, 0, 0, 5.',
+    );
   });
 
   it('GIVEN a reflection THEN the alt text names the weeks charted', () => {
@@ -161,7 +171,10 @@ describe('the chart alt text', () => {
 
   it('GIVEN a balance not shown THEN the alt text says it stays private and gives no type', () => {
     const alt = reflectionChartAltText(hidden, LABELS);
-    expect([alt.includes('Balance kept private: fewer than 5 members active.'), Object.values(LABELS.types).some((label) => alt.includes(label))]).toEqual([true, false]);
+    expect([alt.includes('Balance kept private: fewer than 5 members active.'), Object.values(LABELS.types).some((label) => alt.includes(label))]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('GIVEN very long labels THEN the alt text is cut to 1024 characters', () => {
@@ -195,7 +208,10 @@ describe('the value axis', () => {
 
 describe('a chart for any reflection shape', () => {
   it('GIVEN a hand-built reflection with a change since last week THEN it renders', () => {
-    const reflection: WeeklyReflection = { ...shown, balance: { shown: true, counts: { bidirectional: 1, provider: 2, receiver: 3, low: 4 }, change: { bidirectional: 1, provider: -1, receiver: 0, low: 0 } } };
+    const reflection: WeeklyReflection = {
+      ...shown,
+      balance: { shown: true, counts: { bidirectional: 1, provider: 2, receiver: 3, low: 4 }, change: { bidirectional: 1, provider: -1, receiver: 0, low: 0 } },
+    };
     expect(renderReflectionChart(reflection, LABELS).height).toBe(CHART_HEIGHT);
   });
 });

@@ -7,7 +7,12 @@ const WEEK = '2026-06-10T12:00:00.000Z';
 const words = (reflection: WeeklyReflection) => reflectionContent(reflection, { timezone: 'Europe/London', minActive: 5, late: false });
 
 /** A quiet, big enough week to start from: six members checked in to one meeting. */
-const base = composeReflection(inputFor(WEEK, ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((id) => acted(id, 'm1', WEEK))));
+const base = composeReflection(
+  inputFor(
+    WEEK,
+    ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((id) => acted(id, 'm1', WEEK)),
+  ),
+);
 
 describe('the reflection in words: plurals', () => {
   it('GIVEN one attendance from one member THEN both read in the singular', () => {
@@ -19,7 +24,9 @@ describe('the reflection in words: plurals', () => {
   });
 
   it('GIVEN a few attendances THEN they read "a few attendances from a few members"', () => {
-    expect(words({ ...base, meetings: { held: 1, attendances: 'few', attendees: 'few' } })).toContain('• Meetings: 1, with a few attendances from a few members.');
+    expect(words({ ...base, meetings: { held: 1, attendances: 'few', attendees: 'few' } })).toContain(
+      '• Meetings: 1, with a few attendances from a few members.',
+    );
   });
 });
 

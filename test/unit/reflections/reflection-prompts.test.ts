@@ -22,11 +22,13 @@ describe('reflection prompts shipped in data/', () => {
   });
 
   it('GIVEN the shipped file THEN the helping prompts include the examples from the domain brief', () => {
-    expect(loadReflectionPrompts().helping).toEqual(expect.arrayContaining([
-      'When did something you said make a difference to someone this week?',
-      'What did helping someone teach you about your own situation?',
-      'Where did you both give and receive?',
-    ]));
+    expect(loadReflectionPrompts().helping).toEqual(
+      expect.arrayContaining([
+        'When did something you said make a difference to someone this week?',
+        'What did helping someone teach you about your own situation?',
+        'Where did you both give and receive?',
+      ]),
+    );
   });
 
   it('GIVEN the shipped file THEN no prompt is repeated', () => {

@@ -71,7 +71,7 @@ describe('the week in numbers, from a hand-made ledger', () => {
     expect(reflection.requests.raised).toBe(3);
   });
 
-  it('GIVEN offers on this week\'s requests THEN only one made by another member before the week ended answers one', () => {
+  it("GIVEN offers on this week's requests THEN only one made by another member before the week ended answers one", () => {
     expect(reflection.requests.answered).toBe(1);
   });
 
@@ -112,11 +112,23 @@ describe('answered requests', () => {
   const answered = (...events: ReturnType<typeof opened>[]) => composeReflection(inputFor(WEEK, events, EXACTLY)).requests.answered;
 
   it('GIVEN the asker offered on their own request and then someone else did THEN it is answered', () => {
-    expect(answered(opened('ann', '2026-06-08T09:00:00.000Z', 'rq'), offered('ann', 'ann', '2026-06-08T09:30:00.000Z', 'rq'), offered('bob', 'ann', '2026-06-09T09:30:00.000Z', 'rq'))).toBe(1);
+    expect(
+      answered(
+        opened('ann', '2026-06-08T09:00:00.000Z', 'rq'),
+        offered('ann', 'ann', '2026-06-08T09:30:00.000Z', 'rq'),
+        offered('bob', 'ann', '2026-06-09T09:30:00.000Z', 'rq'),
+      ),
+    ).toBe(1);
   });
 
   it('GIVEN only the asker offered, twice THEN it is not answered', () => {
-    expect(answered(opened('ann', '2026-06-08T09:00:00.000Z', 'rq'), offered('ann', 'ann', '2026-06-08T09:30:00.000Z', 'rq'), offered('ann', 'ann', '2026-06-09T09:30:00.000Z', 'rq'))).toBe(0);
+    expect(
+      answered(
+        opened('ann', '2026-06-08T09:00:00.000Z', 'rq'),
+        offered('ann', 'ann', '2026-06-08T09:30:00.000Z', 'rq'),
+        offered('ann', 'ann', '2026-06-09T09:30:00.000Z', 'rq'),
+      ),
+    ).toBe(0);
   });
 
   it('GIVEN an offer at the last minute of the week THEN the request is answered', () => {
@@ -190,13 +202,10 @@ describe('the balance of giving and receiving (Maton), shown only to a big enoug
     expect(balance.shown && balance.counts.low).toBe(2);
   });
 
-  it('GIVEN five members active last week too THEN the change since last week\'s typing is given per type', () => {
+  it("GIVEN five members active last week too THEN the change since last week's typing is given per type", () => {
     // Last week b1 -> b2, b3..b5 check in: {provider 1, receiver 1, low 3}. This week's 28 days hold
     // both groups: {provider 3, receiver 3, low 4}.
-    const lastWeek = [
-      offered('b1', 'b2', '2026-06-02T10:00:00.000Z'),
-      ...['b3', 'b4', 'b5'].map((id) => acted(id, 'm0', '2026-06-03T18:00:00.000Z')),
-    ];
+    const lastWeek = [offered('b1', 'b2', '2026-06-02T10:00:00.000Z'), ...['b3', 'b4', 'b5'].map((id) => acted(id, 'm0', '2026-06-03T18:00:00.000Z'))];
     const balance = composeReflection(inputFor(WEEK, [...lastWeek, ...thisWeek], EXACTLY)).balance;
     expect(balance.shown && balance.change).toEqual({ provider: 2, receiver: 2, low: 1 });
   });
@@ -216,7 +225,7 @@ describe('the balance of giving and receiving (Maton), shown only to a big enoug
     expect(balance).toMatchObject({ shown: true, change: null });
   });
 
-  it('GIVEN last week\'s typing THEN it uses the 28 days ending last week, not this week\'s events', () => {
+  it("GIVEN last week's typing THEN it uses the 28 days ending last week, not this week's events", () => {
     // b-members active last week, a-members only this week; a member active 4.5 weeks before this
     // week's end is in last week's window only.
     const lastWeek = ['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => acted(id, 'm0', LAST_WEEK));
@@ -239,15 +248,21 @@ describe('the balance of giving and receiving (Maton), shown only to a big enoug
   });
 });
 
-describe('week boundaries in the group\'s time zone', () => {
+describe("week boundaries in the group's time zone", () => {
   const tasks = (reflectionAt: string, timezone: string, ...times: string[]) =>
-    composeReflection(inputFor(reflectionAt, times.map((at) => committed('ann', at)), { ...EXACTLY, timezone })).tasks.committed;
+    composeReflection(
+      inputFor(
+        reflectionAt,
+        times.map((at) => committed('ann', at)),
+        { ...EXACTLY, timezone },
+      ),
+    ).tasks.committed;
 
   it('GIVEN London in summer THEN Sunday 23:30 before the week is out and Monday 00:30 is in', () => {
     expect(tasks(WEEK, 'Europe/London', '2026-06-07T22:30:00.000Z', '2026-06-07T23:30:00.000Z')).toBe(1);
   });
 
-  it('GIVEN London in summer THEN the week\'s last Sunday 23:30 is in and the next Monday 00:30 is out', () => {
+  it("GIVEN London in summer THEN the week's last Sunday 23:30 is in and the next Monday 00:30 is out", () => {
     expect(tasks(WEEK, 'Europe/London', '2026-06-14T22:30:00.000Z', '2026-06-14T23:30:00.000Z')).toBe(1);
   });
 
@@ -255,7 +270,7 @@ describe('week boundaries in the group\'s time zone', () => {
     expect(tasks(WEEK, 'Asia/Kolkata', '2026-06-07T18:00:00.000Z', '2026-06-07T19:00:00.000Z')).toBe(1);
   });
 
-  it('GIVEN Kolkata (UTC+05:30) THEN the week\'s last Sunday 23:30 is in and the next Monday 00:30 is out', () => {
+  it("GIVEN Kolkata (UTC+05:30) THEN the week's last Sunday 23:30 is in and the next Monday 00:30 is out", () => {
     expect(tasks(WEEK, 'Asia/Kolkata', '2026-06-14T18:00:00.000Z', '2026-06-14T19:00:00.000Z')).toBe(1);
   });
 
@@ -308,7 +323,16 @@ describe('the chart: eight weeks of help given and received', () => {
   const { chart } = composeReflection(inputFor(WEEK, events, EXACTLY));
 
   it('GIVEN a reflection THEN the chart covers the eight weeks ending with this one, oldest first', () => {
-    expect(chart.map((week) => week.weekKey)).toEqual(['2026-04-20', '2026-04-27', '2026-05-04', '2026-05-11', '2026-05-18', '2026-05-25', '2026-06-01', '2026-06-08']);
+    expect(chart.map((week) => week.weekKey)).toEqual([
+      '2026-04-20',
+      '2026-04-27',
+      '2026-05-04',
+      '2026-05-11',
+      '2026-05-18',
+      '2026-05-25',
+      '2026-06-01',
+      '2026-06-08',
+    ]);
   });
 
   it('GIVEN a reflection THEN each charted week starts at its local Monday midnight', () => {
@@ -319,7 +343,7 @@ describe('the chart: eight weeks of help given and received', () => {
     expect(chart[7]).toMatchObject({ givers: 2, receivers: 3, offers: 4 });
   });
 
-  it('GIVEN help in the oldest charted week and just before it THEN only the charted week\'s help shows', () => {
+  it("GIVEN help in the oldest charted week and just before it THEN only the charted week's help shows", () => {
     expect(chart[0]).toMatchObject({ givers: 1, receivers: 1, offers: 1 });
   });
 

@@ -24,7 +24,7 @@ describe('occurrenceAt', () => {
 });
 
 describe('nextOccurrence', () => {
-  it('GIVEN a moment earlier that day THEN it is that day\'s occurrence', () => {
+  it("GIVEN a moment earlier that day THEN it is that day's occurrence", () => {
     expect(nextOccurrence(weekly, at('2026-11-24T15:00:00Z'))).toEqual(at('2026-11-24T23:00:00Z'));
   });
 
@@ -46,11 +46,15 @@ describe('nextOccurrence', () => {
   });
 
   it('GIVEN includeSkipped THEN a skipped occurrence is returned', () => {
-    expect(nextOccurrence(schedule({ ...weekly, skipDates: ['2026-11-24'] }), at('2026-11-24T15:00:00Z'), { includeSkipped: true })).toEqual(at('2026-11-24T23:00:00Z'));
+    expect(nextOccurrence(schedule({ ...weekly, skipDates: ['2026-11-24'] }), at('2026-11-24T15:00:00Z'), { includeSkipped: true })).toEqual(
+      at('2026-11-24T23:00:00Z'),
+    );
   });
 
   it('GIVEN a half-hour zone (Asia/Kolkata, +05:30) THEN the instant is offset by five and a half hours', () => {
-    expect(nextOccurrence(schedule({ weekday: 'mon', time: '09:15', timezone: 'Asia/Kolkata' }), at('2026-11-26T00:00:00Z'))).toEqual(at('2026-11-30T03:45:00Z'));
+    expect(nextOccurrence(schedule({ weekday: 'mon', time: '09:15', timezone: 'Asia/Kolkata' }), at('2026-11-26T00:00:00Z'))).toEqual(
+      at('2026-11-30T03:45:00Z'),
+    );
   });
 });
 

@@ -39,11 +39,11 @@ describe('checkSkipDate', () => {
     expect(checkSkipDate(weekly, '2026-11-20', now)).toEqual({ ok: false, error: { kind: 'in-the-past' } });
   });
 
-  it('GIVEN today\'s occurrence before it starts THEN it can still be skipped', () => {
+  it("GIVEN today's occurrence before it starts THEN it can still be skipped", () => {
     expect(checkSkipDate(weekly, '2026-11-24', at('2026-11-24T22:59:00Z'))).toEqual({ ok: true, value: '2026-11-24' });
   });
 
-  it('GIVEN today\'s occurrence once it has started THEN it is refused as in the past', () => {
+  it("GIVEN today's occurrence once it has started THEN it is refused as in the past", () => {
     expect(checkSkipDate(weekly, '2026-11-24', at('2026-11-24T23:00:00Z'))).toEqual({ ok: false, error: { kind: 'in-the-past' } });
   });
 

@@ -72,7 +72,9 @@ describe('GIVEN America/Sao_Paulo as the zone that abolished daylight saving', (
   });
 
   it('THEN it has no daylight saving in 2026-2027', () => {
-    const offsets = [2026, 2027].flatMap((year) => [1, 4, 7, 10, 12].map((month) => DateTime.fromObject({ year, month, day: 15 }, { zone: 'America/Sao_Paulo' }).offset));
+    const offsets = [2026, 2027].flatMap((year) =>
+      [1, 4, 7, 10, 12].map((month) => DateTime.fromObject({ year, month, day: 15 }, { zone: 'America/Sao_Paulo' }).offset),
+    );
     expect(new Set(offsets)).toEqual(new Set([-180]));
   });
 });

@@ -15,7 +15,7 @@ const nextMonday = new Date('2026-06-08T19:00:00Z');
 
 let counter = 0;
 const commit = (tasks: MemberTasks, text: string, now = monday, meetingId: string | null = null) =>
-  commitTask(tasks, { id: `t${(counter += 1)}`, memberId: 'ann', text, meetingId, now });
+  commitTask(tasks, { id: `t${++counter}`, memberId: 'ann', text, meetingId, now });
 
 /** Commits and returns the member's tasks afterwards; fails the test on a problem. */
 function committed(tasks: MemberTasks, text: string, now = monday): MemberTasks {
@@ -96,7 +96,18 @@ describe('committing to a practical task', () => {
     let tasks = NO_TASKS;
     for (let week = 1; week <= 13; week += 1) tasks = committed(tasks, `Task ${week}`);
     expect(tasks.current?.text).toBe('Task 13');
-    expect(tasks.history.map((task) => task.text)).toEqual(['Task 12', 'Task 11', 'Task 10', 'Task 9', 'Task 8', 'Task 7', 'Task 6', 'Task 5', 'Task 4', 'Task 3']);
+    expect(tasks.history.map((task) => task.text)).toEqual([
+      'Task 12',
+      'Task 11',
+      'Task 10',
+      'Task 9',
+      'Task 8',
+      'Task 7',
+      'Task 6',
+      'Task 5',
+      'Task 4',
+      'Task 3',
+    ]);
   });
 });
 
