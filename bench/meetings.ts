@@ -116,7 +116,18 @@ function printReport(report: Report): boolean {
   ];
   printTable(
     `meetings: ${GUILDS} meetings at once, ${MEMBERS_PER_GUILD} members each: all ${GUILDS * MEMBERS_PER_GUILD} press Check in at once, then all submit the form at once; interaction -> first callback`,
-    ['client, step', 'answered', 'of which deferred', 'p50', 'p95', 'max', 'arrival p50', 'arrival p95', 'sandbox injecting the burst', 'client cpu per interaction'],
+    [
+      'client, step',
+      'answered',
+      'of which deferred',
+      'p50',
+      'p95',
+      'max',
+      'arrival p50',
+      'arrival p95',
+      'sandbox injecting the burst',
+      'client cpu per interaction',
+    ],
     [
       row('bare discord.js, click -> modal (baseline)', baseline.clicks),
       row('Helper Circle, Check in -> modal', bot.clicks),
@@ -142,7 +153,10 @@ function printReport(report: Report): boolean {
       `set-up of ${GUILDS} circles and meetings took ${(report.setupMs / 1000).toFixed(1)} s; the sandbox's own process peaked at ${mb(report.sandboxPeakRss)}; ` +
       `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs (sandbox and client share them)\n`,
   );
-  for (const [name, phase] of [['bare client', baseline], ['Helper Circle', bot]] as const) {
+  for (const [name, phase] of [
+    ['bare client', baseline],
+    ['Helper Circle', bot],
+  ] as const) {
     if (phase.logLines > 0) process.stdout.write(`${name} logged ${phase.logLines} warnings/errors, first: ${phase.firstLogLines.join(' | ')}\n`);
   }
   const p95 = Math.max(p(bot.clicks, 95), p(bot.submits, 95));
@@ -181,8 +195,17 @@ async function measure(sandbox: Sandbox, folder: string, children: Set<ClientPro
   const bare = await startClient('bare', sandbox, folder, children);
   let baseline: Phase;
   try {
-    const ids = (await bare.call('post', everyGuild.map((guild) => guild.channelId))) as string[];
-    const posts = new Map(await Promise.all(everyGuild.map(async (guild, index) => [guild.guildId, await sandbox.waitForMessage(guild.channelId, (m) => m.id === ids[index], STEP_TIMEOUT_MS)] as const)));
+    const ids = (await bare.call(
+      'post',
+      everyGuild.map((guild) => guild.channelId),
+    )) as string[];
+    const posts = new Map(
+      await Promise.all(
+        everyGuild.map(
+          async (guild, index) => [guild.guildId, await sandbox.waitForMessage(guild.channelId, (m) => m.id === ids[index], STEP_TIMEOUT_MS)] as const,
+        ),
+      ),
+    );
     baseline = await bursts(sandbox, bare, guilds, warmup, posts, 'Check in');
   } finally {
     await bare.stop();
@@ -194,7 +217,10 @@ async function measure(sandbox: Sandbox, folder: string, children: Set<ClientPro
     const rounds = await startMeetings(sandbox, everyGuild);
     const setupMs = performance.now() - setupStarted;
     const phase = await bursts(sandbox, bot, guilds, warmup, rounds, 'Check in');
-    const attendees = (await bot.call('attendees', guilds.map((guild) => guild.guildId))) as string[][];
+    const attendees = (await bot.call(
+      'attendees',
+      guilds.map((guild) => guild.guildId),
+    )) as string[][];
     const attendeeCounts: Record<string, number> = {};
     let meetingsWithAll = 0;
     guilds.forEach((guild, index) => {
@@ -218,7 +244,14 @@ function addGuild(sandbox: Sandbox, number: number): BenchGuild {
 }
 
 /** Warm-up in the warm-up guild, then the two measured bursts in all the others, with the client's memory and CPU around them. */
-async function bursts(sandbox: Sandbox, client: ClientProcess, guilds: readonly BenchGuild[], warmup: BenchGuild, targets: Targets, label: string): Promise<Phase> {
+async function bursts(
+  sandbox: Sandbox,
+  client: ClientProcess,
+  guilds: readonly BenchGuild[],
+  warmup: BenchGuild,
+  targets: Targets,
+  label: string,
+): Promise<Phase> {
   for (let round = 0; round < WARMUP_ROUNDS; round += 1) {
     const warmClicks = await clickAll(sandbox, [warmup], targets, label);
     await submitAll(sandbox, [warmup], targets, warmClicks.handles);
@@ -260,7 +293,13 @@ function submitAll(sandbox: Sandbox, guilds: readonly BenchGuild[], targets: Tar
   return inject(guilds, (guild, index, position) => {
     const modal = clicks[position]?.callbacks[0]?.data as { custom_id?: string } | undefined;
     if (!modal?.custom_id) return undefined;
-    return sandbox.submitModal({ userId: guild.memberIds[index]!, guildId: guild.guildId, channelId: targets.get(guild.guildId)!.channel_id, customId: modal.custom_id, fields: { text: '' } });
+    return sandbox.submitModal({
+      userId: guild.memberIds[index]!,
+      guildId: guild.guildId,
+      channelId: targets.get(guild.guildId)!.channel_id,
+      customId: modal.custom_id,
+      fields: { text: '' },
+    });
   });
 }
 
@@ -291,7 +330,14 @@ async function startMeetings(sandbox: Sandbox, guilds: readonly BenchGuild[]): P
       options: { channel: guild.channelId, timezone: 'Europe/London', 'moderator-role': guild.moderatorRoleId },
     });
     await setup.reply(STEP_TIMEOUT_MS);
-    const start = await sandbox.slashCommand({ guildId: guild.guildId, channelId: guild.channelId, userId: guild.moderatorId, name: 'meeting', subcommand: 'start', options: { format: 'short' } });
+    const start = await sandbox.slashCommand({
+      guildId: guild.guildId,
+      channelId: guild.channelId,
+      userId: guild.moderatorId,
+      name: 'meeting',
+      subcommand: 'start',
+      options: { format: 'short' },
+    });
     const started = await start.reply(STEP_TIMEOUT_MS);
     // The meeting's thread starts from its opening post in the circle channel; it is the only thread there.
     const [thread, ...others] = sandbox.threads(guild.channelId);
@@ -326,7 +372,9 @@ async function inject(
  * also listens to every message change in the sandbox, and the sandbox clones each new message once
  * per listener, so 4,000 waiters would make the sandbox's own work grow with the square of the burst.
  */
-async function answers(handles: ReadonlyArray<InteractionHandle | undefined>): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Omit<Burst, 'cpuMs' | 'arrivals'> }> {
+async function answers(
+  handles: ReadonlyArray<InteractionHandle | undefined>,
+): Promise<{ handles: ReadonlyArray<InteractionHandle | undefined>; burst: Omit<Burst, 'cpuMs' | 'arrivals'> }> {
   const present = handles.filter((handle): handle is InteractionHandle => handle !== undefined);
   const created = present.map((handle) => handle.createdAt);
   const giveUpAt = performance.now() + ANSWER_WAIT_MS;
@@ -406,10 +454,14 @@ interface ClientProcess {
 /** Forks this file as a client process (bare discord.js or Helper Circle) connected to the sandbox; resolves once it is ready. */
 async function startClient(kind: ClientKind, sandbox: Sandbox, folder: string, children: Set<ClientProcess>): Promise<ClientProcess> {
   const profile = process.env.MEETINGS_BENCH_CPU_PROF;
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [CLIENT_FLAG, JSON.stringify({ kind, apiUrl: sandbox.apiUrl, token: sandbox.token, folder })], {
-    execArgv: ['--import', import.meta.resolve('tsx'), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, kind)}`] : [])],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    fileURLToPath(import.meta.url),
+    [CLIENT_FLAG, JSON.stringify({ kind, apiUrl: sandbox.apiUrl, token: sandbox.token, folder })],
+    {
+      execArgv: ['--import', import.meta.resolve('tsx'), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, kind)}`] : [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -509,9 +561,19 @@ interface ClientUnderTest {
 }
 
 /** Helper Circle itself: a temp SQLite store, warnings and errors counted rather than printed. */
-async function startBot(options: { apiUrl: string; token: string; folder: string }, log: (line: string) => void, arrived: (interaction: Interaction) => void): Promise<ClientUnderTest> {
+async function startBot(
+  options: { apiUrl: string; token: string; folder: string },
+  log: (line: string) => void,
+  arrived: (interaction: Interaction) => void,
+): Promise<ClientUnderTest> {
   const bot = await startHelperCircle({
-    config: { discordToken: options.token, discordApiUrl: options.apiUrl, storeUrl: `sqlite://${join(options.folder, 'meetings.sqlite')}`, logLevel: 'warn', devGuildId: undefined },
+    config: {
+      discordToken: options.token,
+      discordApiUrl: options.apiUrl,
+      storeUrl: `sqlite://${join(options.folder, 'meetings.sqlite')}`,
+      logLevel: 'warn',
+      devGuildId: undefined,
+    },
     logger: createLogger({ level: 'warn', sink: { write: log } }),
     globalRequestsPerSecond: CLIENT_REQUESTS_PER_SECOND,
   });
@@ -538,7 +600,16 @@ async function startBare(options: { apiUrl: string; token: string }, arrived: (i
           components: [
             {
               type: ComponentType.ActionRow,
-              components: [{ type: ComponentType.TextInput, custom_id: 'text', style: TextInputStyle.Paragraph, label: 'How are you arriving?', required: false, max_length: 500 }],
+              components: [
+                {
+                  type: ComponentType.TextInput,
+                  custom_id: 'text',
+                  style: TextInputStyle.Paragraph,
+                  label: 'How are you arriving?',
+                  required: false,
+                  max_length: 500,
+                },
+              ],
             },
           ],
         })
@@ -556,7 +627,12 @@ async function startBare(options: { apiUrl: string; token: string }, arrived: (i
         channelIds.map(async (channelId) => {
           const sent = await (bare.channels.cache.get(channelId) as TextChannel).send({
             content: '**Round 1 of 1**',
-            components: [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, custom_id: 'bare-check-in', label: 'Check in', style: ButtonStyle.Primary }] }],
+            components: [
+              {
+                type: ComponentType.ActionRow,
+                components: [{ type: ComponentType.Button, custom_id: 'bare-check-in', label: 'Check in', style: ButtonStyle.Primary }],
+              },
+            ],
           });
           return sent.id;
         }),
