@@ -89,8 +89,9 @@ const addModal = onComponent(HELP_FORM_IDS.addModal, {
     const { request, additionId } = added.value;
     let messageId: string;
     try {
-      messageId = await postAddition(context.client, request, words.trim());
+      messageId = await postAddition(context.client, request, { id: additionId, words: words.trim() });
     } catch (error) {
+      // Discord would not show it: forgotten now, not posted later (the member is told it failed).
       await context.services.help.attachAdditionPost(context.guildId, request.id, additionId, null);
       throw error;
     }

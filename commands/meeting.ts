@@ -101,13 +101,6 @@ async function mustAct(context: ComponentContext<RoundArgs>, action: MeetingActi
   return allowed.value;
 }
 
-async function record(context: ComponentContext<RoundArgs>, action: MeetingAction): Promise<MeetingRecord> {
-  const { meetingId, roundIndex } = context.args;
-  const recorded = await context.services.meetings.recordAction(context.guildId, meetingId, roundIndex, context.userId, action);
-  if (!recorded.ok) throw new UserFacingError(problemText.meetingAction(recorded.error));
-  return recorded.value;
-}
-
 const modalField = (context: ComponentContext, id: string = MEETING_FORM_FIELD) =>
   context.interaction.isModalSubmit() ? context.interaction.fields.getTextInputValue(id).trim() : '';
 
@@ -124,11 +117,20 @@ const checkInModal = onComponent(FORM_IDS.checkInModal, {
   async handle(context) {
     const shared = modalField(context);
     context.care.screen(shared, 'public');
-    const meeting = await record(context, 'check-in');
-    if (shared && meeting.threadId) {
-      const postId = await postSharedCheckIn(context.client, meeting.threadId, context.userId, shared);
-      await context.services.meetings.recordMemberPost(context.guildId, meeting.state.id, context.userId, postId); // so /privacy delete finds it
-      await context.care.alertAboutPost({ what: 'check-in', words: shared, channelId: meeting.threadId, messageId: postId, anonymous: false });
+    // One use case: the round check, the action and the shared words stored as a pending post.
+    const checked = await context.services.actions.checkIn(context.guildId, roundOf(context), context.userId, shared);
+    if (!checked.ok) throw new UserFacingError(problemText.meetingAction(checked.error));
+    const { record: meeting, pending } = checked.value;
+    if (pending && meeting.threadId) {
+      let postId: string;
+      try {
+        postId = await postSharedCheckIn(context.client, context.services.meetings, meeting, pending);
+      } catch (error) {
+        // Discord would not show it: it is not posted later either (the member is told it failed).
+        await context.services.meetings.withdrawCheckIn(context.guildId, meeting.state.id, pending.id);
+        throw error;
+      }
+      await context.care.alertAboutPost({ what: 'check-in', words: pending.words, channelId: meeting.threadId, messageId: postId, anonymous: false });
     }
     return reply(checkedIn());
   },

@@ -14,6 +14,7 @@ import { ScheduleConductor } from './discord/schedule-conductor.ts';
 import { ReflectionConductor } from './discord/reflection-conductor.ts';
 import { CrisisFollowUps } from './discord/crisis-follow-ups.ts';
 import { postPendingHelp } from './discord/help-outbox.ts';
+import { deliverPendingAlerts } from './discord/crisis-care.ts';
 import { followChanges } from './discord/conductors.ts';
 import { ChangeFeed } from './services/changes.ts';
 import type { Logger } from './logging/logger.ts';
@@ -216,10 +217,14 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     guildIds: () => client.guilds.cache.keys(),
   });
   void retention.runNow();
-  // The outbox: requests and offers stored just before a crash are posted now, once.
+  // The outbox: requests, offers and additions stored just before a crash are posted now, once.
   const healed = await postPendingHelp(client, services.help, logger);
-  if (healed.requests + healed.offers > 0) logger.info(healed, 'posted help left unposted by a stop');
-  // Meetings that were running when the bot stopped go on from where their clocks say they are.
+  if (healed.requests + healed.offers + healed.additions > 0) logger.info(healed, 'posted help left unposted by a stop');
+  // Crisis alerts raised but not delivered before a stop (recent ones only) reach the moderators now, once.
+  const alertsDelivered = await deliverPendingAlerts(client, safety, logger);
+  if (alertsDelivered > 0) logger.info({ alerts: alertsDelivered }, 'delivered crisis alerts left undelivered by a stop');
+  // Meetings that were running when the bot stopped go on from where their clocks say they are (shared
+  // check-ins stored but not posted are posted then, once).
   await conductor.reconcile();
   // Then the schedules: occurrences and reminders missed while the bot was down are handled once.
   await ticker.start();

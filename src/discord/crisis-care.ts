@@ -203,6 +203,23 @@ export function alertMessage(alert: CrisisAlert, settings: SafetySettings): { co
 }
 
 /**
+ * Sends a stored alert to the moderators' channel and returns where, recording nothing; null when there
+ * is no channel to send to. The nonce (`alert` + its id) makes a second send return the first post.
+ */
+export async function sendAlert(client: Client, alert: CrisisAlert, settings: SafetySettings): Promise<{ channelId: string; messageId: string } | null> {
+  if (!settings?.modChannelId) return null;
+  const channel = (await client.channels.fetch(settings.modChannelId)) as TextChannel | null;
+  if (!channel?.isTextBased()) return null;
+  const message = await channel.send({
+    ...alertMessage(alert, settings),
+    allowedMentions: alertMentions(settings),
+    nonce: postNonce('alert', alert.id),
+    enforceNonce: true,
+  });
+  return { channelId: channel.id, messageId: message.id };
+}
+
+/**
  * Posts a stored alert in the moderators' channel (with a nonce, so a retry cannot post it twice) and
  * records where. True only when Discord took the post: the member is told "a moderator has been
  * alerted" on that alone.
@@ -215,22 +232,36 @@ export async function deliverAlert(
   settings: SafetySettings,
   logger: Logger,
 ): Promise<boolean> {
-  if (!settings?.modChannelId) return false;
   try {
-    const channel = (await client.channels.fetch(settings.modChannelId)) as TextChannel | null;
-    if (!channel?.isTextBased()) return false;
-    const message = await channel.send({
-      ...alertMessage(alert, settings),
-      allowedMentions: alertMentions(settings),
-      nonce: postNonce('alert', alert.id),
-      enforceNonce: true,
-    });
-    await safety.delivered(guildId, alert.id, channel.id, message.id);
+    const sent = await sendAlert(client, alert, settings);
+    if (!sent) return false;
+    await safety.delivered(guildId, alert.id, sent.channelId, sent.messageId);
     return true;
   } catch (error) {
     logger.error({ err: error, alertId: alert.id }, 'could not deliver a crisis alert');
     return false;
   }
+}
+
+/**
+ * Start-up's outbox for crisis alerts: every alert raised but never delivered (the bot stopped between
+ * storing and posting it), not redacted, and recent enough to still matter
+ * (`UNDELIVERED_ALERT_MAX_AGE_MS`, 6 hours), is delivered now. Its post carries the same nonce as the
+ * first attempt, so one that reached Discord before the stop comes back as that post, not a second one.
+ * One that still fails stays for the next start (logged by ids). Returns how many were delivered.
+ */
+export async function deliverPendingAlerts(client: Client, safety: SafetyService, logger: Logger): Promise<number> {
+  let delivered = 0;
+  for (const guildId of await safety.guildsWithAlerts()) {
+    if (!client.guilds.cache.has(guildId)) continue;
+    const pending = await safety.undelivered(guildId);
+    if (pending.length === 0) continue;
+    const settings = await safety.settings(guildId);
+    for (const alert of pending) {
+      if (await deliverAlert(client, safety, guildId, alert, settings, logger)) delivered += 1;
+    }
+  }
+  return delivered;
 }
 
 /** Posts an alert nobody took once more, pinging the crisis role again. */

@@ -155,14 +155,23 @@ export async function postOffer(client: Client, request: HelpRequest, offer: Off
   return message.id;
 }
 
-/** Posts what an anonymous asker added, in the request's thread, without any name. */
-export async function postAddition(client: Client, request: HelpRequest, words: string): Promise<string> {
+/**
+ * Posts what an anonymous asker added (stored first, by `HelpService.addToRequest`), in the request's
+ * thread, without any name. The post carries a nonce Discord enforces, so posting the same stored
+ * addition again (after a crash, from the outbox) returns the first post instead of a second one.
+ */
+export async function postAddition(client: Client, request: HelpRequest, addition: { readonly id: string; readonly words: string }): Promise<string> {
   const target = (await client.channels.fetch(request.threadId ?? request.channelId)) as TextChannel | ThreadChannel;
-  const quoted = words
+  const quoted = addition.words
     .split('\n')
     .map((line) => `> ${line}`)
     .join('\n');
-  const message = await target.send({ content: text('request.addition', { text: quoted }), allowedMentions: NO_MENTIONS });
+  const message = await target.send({
+    content: text('request.addition', { text: quoted }),
+    allowedMentions: NO_MENTIONS,
+    nonce: postNonce('ad', addition.id),
+    enforceNonce: true,
+  });
   return message.id;
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { MeetingService } from '../services/meeting-service.ts';
 import { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import { text } from '../texts/texts.ts';
-import { openingComponents, openingMessage, moderatorCommentsMessages, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
+import { openingComponents, openingMessage, moderatorCommentsMessages, postSharedCheckIn, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
 import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
@@ -15,7 +15,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Keeps each guild's meeting thread in step with the stored meeting: posts the opening, each round
- * once, the catch-up notes and the summary; disables the buttons of rounds that ended; and keeps one
+ * once, the catch-up notes, members' shared check-ins still pending, and the summary; disables the buttons of rounds that ended; and keeps one
  * timer per guild at the current round's deadline.
  *
  * Restart-safe by construction: it only ever compares the stored record with what the record says was
@@ -122,6 +122,15 @@ export class MeetingConductor {
       await thread.send({ content: note, allowedMentions: NO_MENTIONS });
       record = (await this.meetings.markPosted(guildId, id, (r) => ({ ...r, pendingNotes: r.pendingNotes.filter((pending) => pending !== note) })))!;
     }
+
+    // Shared check-ins stored but not posted (the bot stopped in between): posted now, once (nonce).
+    // One that Discord refuses stays pending (logged by ids) and does not hold up the meeting's posts.
+    for (const pending of record.pendingCheckIns ?? []) {
+      await postSharedCheckIn(this.client, this.meetings, record, pending).catch((error: unknown) =>
+        this.logger.warn({ err: error, guildId, meetingId: id, checkInId: pending.id }, 'could not post a pending shared check-in'),
+      );
+    }
+    record = (await this.meetings.current(guildId)) ?? record;
 
     if (state.status !== 'ended') {
       const roundKey = String(state.roundIndex);

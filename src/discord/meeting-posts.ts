@@ -8,13 +8,15 @@ import {
   type ThreadChannel,
 } from 'discord.js';
 import type { MeetingAction, MeetingFormat } from '../domain/meetings/format.ts';
-import type { MeetingRecord, MeetingSummary } from '../domain/meetings/meeting-record.ts';
+import type { MeetingRecord, MeetingSummary, PendingCheckIn } from '../domain/meetings/meeting-record.ts';
 import { MIN_RATINGS_SHOWN, type ShownCount } from '../domain/small-numbers.ts';
 import { text } from '../texts/texts.ts';
 import { z } from 'zod';
 import { counted, shown } from './counts.ts';
 import { CRISIS_IDS } from './crisis-care.ts';
 import { customIdCodec, idPart, wholeNumberPart } from './custom-id.ts';
+import type { MeetingService } from '../services/meeting-service.ts';
+import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
 /**
@@ -167,15 +169,36 @@ export function summaryMessage(summary: MeetingSummary, format: MeetingFormat, c
   ].join('\n\n');
 }
 
-/** Posts what a member shared when checking in, quoted line by line, in the meeting's thread; their mention pings nobody. */
-export async function postSharedCheckIn(client: Client, threadId: string, memberId: string, words: string): Promise<string> {
-  const thread = (await client.channels.fetch(threadId)) as ThreadChannel;
-  const quoted = words
+/**
+ * Sends a member's pending shared check-in (stored by `MemberActions.checkIn`), quoted line by line, in
+ * the meeting's thread, their mention pinging nobody, and returns the message's id; records nothing.
+ * The post carries a nonce Discord enforces, so sending the same pending check-in again (after a crash,
+ * or from the conductor while the handler sends it) returns the first message instead of a second one.
+ */
+export async function sendSharedCheckIn(client: Client, record: MeetingRecord, pending: PendingCheckIn): Promise<string> {
+  if (!record.threadId) throw new Error(`Meeting ${record.state.id} has no thread yet`);
+  const thread = (await client.channels.fetch(record.threadId)) as ThreadChannel;
+  const quoted = pending.words
     .split('\n')
     .map((line) => `> ${line}`)
     .join('\n');
-  const posted = await thread.send({ content: text('meeting.checkIn.shared', { member: `<@${memberId}>`, text: quoted }), allowedMentions: NO_MENTIONS });
+  const posted = await thread.send({
+    content: text('meeting.checkIn.shared', { member: `<@${pending.memberId}>`, text: quoted }),
+    allowedMentions: NO_MENTIONS,
+    nonce: postNonce('ci', record.state.id, pending.id),
+    enforceNonce: true,
+  });
   return posted.id;
+}
+
+/**
+ * Posts a pending shared check-in ({@link sendSharedCheckIn}) and marks it posted: its words are
+ * forgotten, the post is kept for `/privacy delete`. Returns the post's id.
+ */
+export async function postSharedCheckIn(client: Client, meetings: MeetingService, record: MeetingRecord, pending: PendingCheckIn): Promise<string> {
+  const messageId = await sendSharedCheckIn(client, record, pending);
+  await meetings.checkInPosted(record.guildId, record.state.id, pending.id, pending.memberId, messageId);
+  return messageId;
 }
 
 /** Discord's limit on a message's content. */

@@ -15,6 +15,7 @@ import {
   openRequest,
   type HelpRequest,
   type Offer,
+  type RequestAddition,
   type RequestProblem,
 } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -104,16 +105,24 @@ export class HelpService {
    * The outbox: open requests stored but never shown (the bot stopped between storing and posting),
    * and offers on open requests likewise. Start-up posts them, once (their posts carry nonces).
    */
-  async unposted(guildId: string): Promise<{ requests: HelpRequest[]; offers: Array<{ request: HelpRequest; offer: Offer }> }> {
+  async unposted(guildId: string): Promise<{
+    requests: HelpRequest[];
+    offers: Array<{ request: HelpRequest; offer: Offer }>;
+    additions: Array<{ request: HelpRequest; addition: RequestAddition & { words: string } }>;
+  }> {
     const requests: HelpRequest[] = [];
     const offers: Array<{ request: HelpRequest; offer: Offer }> = [];
+    const additions: Array<{ request: HelpRequest; addition: RequestAddition & { words: string } }> = [];
     for (const entry of await this.deps.requests.open(guildId)) {
       const request = await this.deps.requests.get(guildId, entry.id);
       if (!request) continue;
       if (!request.messageId) requests.push(request);
       for (const offer of request.offers) if (!offer.messageId) offers.push({ request, offer });
+      for (const addition of request.additions ?? []) {
+        if (!addition.messageId && addition.words !== undefined) additions.push({ request, addition: { ...addition, words: addition.words } });
+      }
     }
-    return { requests, offers };
+    return { requests, offers, additions };
   }
 
   /** Where the request was posted; called once Discord accepted the post. */
@@ -150,7 +159,10 @@ export class HelpService {
     });
   }
 
-  /** An anonymous asker adds to their request; stored before it is posted, withdrawn if Discord refuses. */
+  /**
+   * An anonymous asker adds to their request; stored (words included) before it is posted, withdrawn if
+   * Discord refuses at the time; one the bot stopped before posting is posted at start-up (the outbox).
+   */
   async addToRequest(
     guildId: string,
     memberId: string,
@@ -167,13 +179,16 @@ export class HelpService {
     });
   }
 
-  /** Where an addition was posted, or (messageId null) that it never was: then it is forgotten. */
+  /**
+   * Where an addition was posted (its words are then forgotten: they live in the post), or (messageId
+   * null) that it never was: then it is forgotten whole.
+   */
   attachAdditionPost(guildId: string, requestId: string, additionId: string, messageId: string | null): Promise<void> {
     return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return;
-      const additions = (request.additions ?? []).flatMap((addition) =>
-        addition.id !== additionId ? [addition] : messageId ? [{ ...addition, messageId }] : [],
+      const additions = (request.additions ?? []).flatMap((addition): RequestAddition[] =>
+        addition.id !== additionId ? [addition] : messageId ? [{ id: addition.id, at: addition.at, messageId }] : [],
       );
       await this.deps.requests.put(tx, { ...request, additions });
     });

@@ -8,6 +8,7 @@ import {
   summarize,
   withAction,
   withCommentsSettled,
+  withCheckInPosted,
   withRating,
   type MeetingRating,
   type MeetingRecord,
@@ -307,12 +308,26 @@ export class MeetingService {
     return open;
   }
 
-  /**
-   * Remembers a post the bot made in the meeting's thread for a member (their shared check-in), so that
-   * deleting their data can find and delete it. In the guild's write queue.
-   */
+  /** Remembers a post the bot made in the meeting's thread for a member, so that deleting their data can find it. */
   recordMemberPost(guildId: string, meetingId: string, memberId: string, messageId: string): Promise<MeetingRecord | undefined> {
     return this.markPosted(guildId, meetingId, (record) => ({ ...record, sharedPosts: [...(record.sharedPosts ?? []), { memberId, messageId }] }));
+  }
+
+  /**
+   * A pending shared check-in was posted as `messageId`: its words are forgotten and the post is kept, so
+   * that deleting the member's data can find and delete it. In the guild's write queue; marking twice
+   * records it once.
+   */
+  checkInPosted(guildId: string, meetingId: string, pendingId: string, memberId: string, messageId: string): Promise<MeetingRecord | undefined> {
+    return this.markPosted(guildId, meetingId, (record) => withCheckInPosted(record, pendingId, memberId, messageId));
+  }
+
+  /** Forgets a pending shared check-in Discord would not show (the member is told it failed). */
+  withdrawCheckIn(guildId: string, meetingId: string, pendingId: string): Promise<MeetingRecord | undefined> {
+    return this.markPosted(guildId, meetingId, (record) => ({
+      ...record,
+      pendingCheckIns: (record.pendingCheckIns ?? []).filter((pending) => pending.id !== pendingId),
+    }));
   }
 
   /** Links a help request raised in this meeting (needs round) to it, for the summary. */

@@ -1,5 +1,6 @@
 import type { MeetingAction } from '../domain/meetings/format.ts';
-import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
+import { randomBytes } from 'node:crypto';
+import { withPendingCheckIn, type MeetingRecord, type PendingCheckIn } from '../domain/meetings/meeting-record.ts';
 import type { ActionProblem } from '../domain/meetings/meeting-state.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { TaskOutcome } from '../domain/tasks/practical-task.ts';
@@ -48,6 +49,28 @@ export class MemberActions {
       if (!asked.ok) return asked;
       if (running) await this.deps.meetings.addRequest(guildId, running.state.id, asked.value.request.id);
       return ok({ ...asked.value, meetingId: running?.state.id ?? null });
+    });
+  }
+
+  /**
+   * "Check in" in a round: the round check, the action and, when the member shared words, their post
+   * stored as pending in the meeting record (the outbox), as one run. The Discord layer posts it (with
+   * a nonce) and marks it posted; start-up posts any the bot stopped before posting.
+   */
+  checkIn(
+    guildId: string,
+    round: RoundRef,
+    memberId: string,
+    shared: string,
+  ): Promise<Result<{ record: MeetingRecord; pending: PendingCheckIn | null }, RoundProblem>> {
+    return this.deps.queue.run(guildId, async () => {
+      const words = shared.trim();
+      const pending: PendingCheckIn | null = words ? { id: randomBytes(6).toString('hex'), memberId, words } : null;
+      const recorded = await this.deps.meetings.recordAction(guildId, round.meetingId, round.roundIndex, memberId, 'check-in', (record) =>
+        pending ? withPendingCheckIn(record, pending) : record,
+      );
+      if (!recorded.ok) return recorded;
+      return ok({ record: recorded.value, pending });
     });
   }
 

@@ -28,6 +28,15 @@ export interface SafetyServiceDeps {
 /** A second press of "Ask a moderator to check in with me" within this time raises no second alert. */
 export const CHECK_IN_REQUEST_REPEAT_MS = 60 * 60_000;
 
+/**
+ * How old an alert that was raised but never delivered (the bot stopped between storing and posting it)
+ * may be for start-up to still deliver it: 6 hours. A crisis alert is about now; one older than this
+ * would page moderators about a moment long past (and the member, who was never told "a moderator has
+ * been alerted", has had the resources in their answer), so it stays in the store, undelivered, and
+ * the retention purge removes it in time.
+ */
+export const UNDELIVERED_ALERT_MAX_AGE_MS = 6 * 60 * 60_000;
+
 /** The settings crisis care needs, or none when they cannot be read (the neutral default is used). */
 export type SafetySettings = Pick<CircleSettings, 'crisisResources' | 'modChannelId' | 'crisisPingRoleId'> | undefined;
 
@@ -84,6 +93,17 @@ export class SafetyService {
     if (open) return { alert: open, repeated: true };
     const alert = await this.raise(guildId, { source: 'check-in-request', memberId, anonymous: false, what, link: null, terms: [] });
     return { alert, repeated: false };
+  }
+
+  /**
+   * The outbox of alerts: raised (stored) but never delivered, not redacted, and raised within
+   * {@link UNDELIVERED_ALERT_MAX_AGE_MS}. Start-up delivers them, once (their posts carry nonces).
+   */
+  async undelivered(guildId: string): Promise<CrisisAlert[]> {
+    const now = this.now().getTime();
+    return ((await this.deps.alerts.get(guildId)) ?? []).filter(
+      (alert) => alert.messageId === null && !alert.redacted && !alert.takenBy && now - Date.parse(alert.raisedAt) <= UNDELIVERED_ALERT_MAX_AGE_MS,
+    );
   }
 
   async delivered(guildId: string, alertId: string, channelId: string, messageId: string): Promise<void> {

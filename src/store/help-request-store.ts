@@ -23,7 +23,7 @@ const offer: z.ZodType<Offer> = z.object({
   messageId: z.string().nullable(),
 });
 
-const addition: z.ZodType<RequestAddition> = z.object({ id: z.string(), at: z.string(), messageId: z.string().nullable() });
+const addition: z.ZodType<RequestAddition> = z.object({ id: z.string(), at: z.string(), messageId: z.string().nullable(), words: z.string().optional() });
 
 /** `guild:<id>:request:<id>`, version 1 (`additions` is absent on requests stored before it existed). */
 export const helpRequestRecord = new VersionedRecord<HelpRequest>(

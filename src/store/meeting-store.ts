@@ -47,7 +47,7 @@ const rating: z.ZodType<MeetingRating> = z.object({
   withheld: z.boolean().optional(),
 });
 
-/** `guild:<id>:meeting`, version 1 (`moderatorComments` and `sharedPosts` are absent on older records). */
+/** `guild:<id>:meeting`, version 1 (`moderatorComments`, `sharedPosts` and `pendingCheckIns` are absent on older records). */
 export const meetingRecord = new VersionedRecord<MeetingRecord>(
   z.object({
     state,
@@ -68,6 +68,7 @@ export const meetingRecord = new VersionedRecord<MeetingRecord>(
     ratings: z.array(rating),
     moderatorComments: z.enum(['posted', 'not-shown']).optional(),
     sharedPosts: z.array(z.object({ memberId: z.string(), messageId: z.string() })).optional(),
+    pendingCheckIns: z.array(z.object({ id: z.string(), memberId: z.string(), words: z.string() })).optional(),
   }),
 );
 
@@ -130,7 +131,8 @@ export class MeetingStore {
     await this.withData.add(guildId);
     await writeRecord(this.store, tx, guildKey(guildId, 'meeting'), meetingRecord, record);
     this.cache.set(guildId, record);
-    if (record.state.status === 'ended' && record.summaryMessageId !== null) await this.running.remove(guildId);
+    // A shared check-in still to be posted keeps the guild among the unfinished, for start-up to post it.
+    if (record.state.status === 'ended' && record.summaryMessageId !== null && (record.pendingCheckIns ?? []).length === 0) await this.running.remove(guildId);
     else await this.running.add(guildId);
   }
 

@@ -27,7 +27,7 @@ afterEach(async () => {
 const [GUILD, CHAIR, MEMBER] = ['g1', '100000000000000001', '100000000000000002'];
 
 /** The services a member action composes, over a real SQLite file, as src/app.ts wires them. */
-async function world() {
+async function world(options: { inCheckInRound?: boolean } = {}) {
   const store = await openStore(`sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-actions-')), 'circle.sqlite')}`);
   opened.push(store);
   const queue = new GuildWriteQueue();
@@ -56,10 +56,11 @@ async function world() {
   await circle.setup(GUILD, CHAIR, { circleChannelId: 'c1' });
   const started = await meetings.start(GUILD, CHAIR, 'short');
   if (!started.ok) throw new Error(started.error.kind);
-  // The needs round of the short format is its second.
-  await meetings.steer(GUILD, { kind: 'next' });
+  // The check-in round of the short format is its first, the needs round its second.
+  const checkIns = { meetingId: started.value.record.state.id, roundIndex: 0 };
+  if (!options.inCheckInRound) await meetings.steer(GUILD, { kind: 'next' });
   const needs = { meetingId: started.value.record.state.id, roundIndex: 1 };
-  return { help, meetings, actions, needs, requests };
+  return { help, meetings, actions, needs, checkIns, requests };
 }
 
 describe('one member action, one run', () => {
@@ -101,5 +102,36 @@ describe('one member action, one run', () => {
     expect(asked.value.request.channelId).toBe('t1');
     expect(asked.value.meetingId).toBe(w.needs.meetingId);
     expect((await w.meetings.current(GUILD))?.requestIds).toEqual([asked.value.request.id]);
+  });
+
+  it('GIVEN a member checks in with words THEN attendance and their pending post are stored together, and once posted only its id stays', async () => {
+    const w = await world({ inCheckInRound: true });
+    const checked = await w.actions.checkIn(GUILD, w.checkIns, MEMBER, '  A steady week  ');
+    if (!checked.ok) throw new Error(checked.error.kind);
+    const pending = checked.value.pending!;
+    const stored = await w.meetings.current(GUILD);
+    expect(stored?.attendees).toEqual([MEMBER]);
+    expect(stored?.pendingCheckIns).toEqual([{ id: pending.id, memberId: MEMBER, words: 'A steady week' }]);
+    await w.meetings.checkInPosted(GUILD, w.checkIns.meetingId, pending.id, MEMBER, '300000000000000001');
+    await w.meetings.checkInPosted(GUILD, w.checkIns.meetingId, pending.id, MEMBER, '300000000000000001');
+    const posted = await w.meetings.current(GUILD);
+    expect(posted?.pendingCheckIns).toEqual([]);
+    expect(posted?.sharedPosts).toEqual([{ memberId: MEMBER, messageId: '300000000000000001' }]);
+  });
+
+  it('GIVEN the check-in round has ended THEN a late check-in is refused whole: no attendance, nothing pending', async () => {
+    const w = await world();
+    const checked = await w.actions.checkIn(GUILD, w.checkIns, MEMBER, 'A steady week');
+    expect(checked).toEqual({ ok: false, error: { kind: 'round-ended' } });
+    const stored = await w.meetings.current(GUILD);
+    expect(stored?.attendees).toEqual([]);
+    expect(stored?.pendingCheckIns ?? []).toEqual([]);
+  });
+
+  it('GIVEN a member checks in without words THEN their attendance is stored and nothing is to be posted', async () => {
+    const w = await world({ inCheckInRound: true });
+    const checked = await w.actions.checkIn(GUILD, w.checkIns, MEMBER, '   ');
+    expect(checked.ok && checked.value.pending).toBe(null);
+    expect((await w.meetings.current(GUILD))?.attendees).toEqual([MEMBER]);
   });
 });

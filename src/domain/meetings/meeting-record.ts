@@ -21,6 +21,17 @@ export interface MemberPost {
   readonly messageId: string;
 }
 
+/**
+ * A member's shared check-in stored but not yet posted in the thread (the outbox): its words are kept
+ * only until Discord took the post, then only the post's id stays (as a {@link MemberPost}).
+ */
+export interface PendingCheckIn {
+  /** Short and unique within the meeting: the post's nonce is built from it. */
+  readonly id: string;
+  readonly memberId: string;
+  readonly words: string;
+}
+
 /** Written in place of `startedBy` once the member who started the meeting deleted their data. */
 export const REMOVED_MEMBER = 'removed';
 
@@ -60,6 +71,8 @@ export interface MeetingRecord {
   readonly moderatorComments?: 'posted' | 'not-shown';
   /** The bot's posts in the thread made for a member (shared check-ins). Absent in records stored before it existed. */
   readonly sharedPosts?: readonly MemberPost[];
+  /** Shared check-ins stored but not yet posted (see {@link PendingCheckIn}). Absent in records stored before it existed. */
+  readonly pendingCheckIns?: readonly PendingCheckIn[];
 }
 
 export function newMeetingRecord(input: {
@@ -84,6 +97,25 @@ export function newMeetingRecord(input: {
     requestIds: [],
     ratings: [],
     sharedPosts: [],
+  };
+}
+
+/** The record with a member's shared check-in waiting to be posted. */
+export function withPendingCheckIn(record: MeetingRecord, pending: PendingCheckIn): MeetingRecord {
+  return { ...record, pendingCheckIns: [...(record.pendingCheckIns ?? []), pending] };
+}
+
+/**
+ * The record once a pending check-in was posted as `messageId`: its words are gone, the post is kept
+ * for `/privacy delete`. Idempotent: marking the same post twice (the handler and the conductor both
+ * posted it, Discord's nonce gave both the same message) records it once.
+ */
+export function withCheckInPosted(record: MeetingRecord, pendingId: string, memberId: string, messageId: string): MeetingRecord {
+  const shared = record.sharedPosts ?? [];
+  return {
+    ...record,
+    pendingCheckIns: (record.pendingCheckIns ?? []).filter((pending) => pending.id !== pendingId),
+    sharedPosts: shared.some((post) => post.messageId === messageId) ? shared : [...shared, { memberId, messageId }],
   };
 }
 
@@ -163,6 +195,7 @@ export function namesMember(record: MeetingRecord, memberId: string): boolean {
     record.attendees.includes(memberId) ||
     record.ratings.some((rating) => rating.memberId === memberId) ||
     (record.sharedPosts ?? []).some((post) => post.memberId === memberId) ||
+    (record.pendingCheckIns ?? []).some((pending) => pending.memberId === memberId) ||
     isNamedAsLead(record, memberId)
   );
 }
@@ -218,5 +251,6 @@ export function withoutMember(record: MeetingRecord, memberId: string): MeetingR
     attendees: record.attendees.filter((id) => id !== memberId),
     ratings: record.ratings.filter((rating) => rating.memberId !== memberId),
     sharedPosts: (record.sharedPosts ?? []).filter((post) => post.memberId !== memberId),
+    pendingCheckIns: (record.pendingCheckIns ?? []).filter((pending) => pending.memberId !== memberId),
   };
 }

@@ -32,7 +32,8 @@ export interface HelpRequest {
   readonly offers: readonly Offer[];
   /**
    * What an anonymous asker added through the bot (so their name never shows): the bot's posts in the
-   * thread, to remove on deletion. The words live only in those posts. Absent on older records.
+   * thread, to remove on deletion. The words are stored only until posted, then live only in those
+   * posts. Absent on older records.
    */
   readonly additions?: readonly RequestAddition[];
 }
@@ -42,6 +43,8 @@ export interface RequestAddition {
   readonly at: string;
   /** The bot's post of the addition, once Discord took it. */
   readonly messageId: string | null;
+  /** The words, kept only while the addition waits to be posted (the outbox); absent once posted. */
+  readonly words?: string;
 }
 
 export const ADDITION_MAX_LENGTH = 1000;
@@ -119,7 +122,7 @@ export function addToRequest(
   const words = input.words.trim();
   if (words.length === 0) return err({ kind: 'topic-empty' });
   if (words.length > ADDITION_MAX_LENGTH) return err({ kind: 'message-too-long', length: words.length, max: ADDITION_MAX_LENGTH });
-  const addition: RequestAddition = { id: input.id, at: input.now.toISOString(), messageId: null };
+  const addition: RequestAddition = { id: input.id, at: input.now.toISOString(), messageId: null, words };
   return ok({ request: { ...request, additions: [...(request.additions ?? []), addition] }, addition });
 }
 
