@@ -3,6 +3,7 @@ import { startHelperCircle } from './app.ts';
 import { readConfig, type ConfigProblem } from './config/config.ts';
 import { BOT_PERMISSIONS } from './discord/bot-permissions.ts';
 import { createLogger } from './logging/logger.ts';
+import { redactTokens } from './logging/safe-error.ts';
 
 /** `npm start`: read the environment once, start the bot, stop gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
     bot = await startHelperCircle({ config: config.value, logger });
   } catch (error) {
     logger.fatal({ err: error }, 'Helper Circle could not start');
+    // The same in plain words for whoever started it (the store it could not open, ...), the token replaced.
+    const reason = redactTokens((error instanceof Error ? error.message : String(error)).replaceAll(config.value.discordToken, '[redacted]'));
+    process.stderr.write(`Helper Circle could not start: ${reason}\n`);
     process.exit(1);
   }
   if (stopRequested) shutdown(stopRequested);

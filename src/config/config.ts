@@ -7,6 +7,26 @@ export const STORE_URL_DEFAULT = 'sqlite://data/helper-circle.sqlite';
 export const PROXY_HOST_DEFAULT = '127.0.0.1';
 export const PROXY_PORT_DEFAULT = 8080;
 
+const STORE_URL_KINDS =
+  'must be sqlite://path/to/file.sqlite (one process) or postgresql://user:password@host:5432/database, optionally with ?schema=name (several processes)';
+
+/** What is wrong with a PostgreSQL STORE_URL, never repeating it (it may hold a password). */
+function postgresUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `is not a valid URL: ${STORE_URL_KINDS}`;
+  }
+  if (!parsed.hostname) return 'names no PostgreSQL host: postgresql://user:password@host:5432/database';
+  if (parsed.pathname.length <= 1) return 'names no PostgreSQL database: postgresql://user:password@host:5432/database';
+  const schema = parsed.searchParams.get('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    return 'has a schema that is not lower case letters, digits and underscores (starting with a letter or _), such as ?schema=helper_circle';
+  }
+  return undefined;
+}
+
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /** Empty strings in a .env file mean "not set", as most people writing one expect. */
@@ -21,7 +41,16 @@ const environmentSchema = z.object({
     .min(1, { error: 'is required: the bot token from the Discord developer portal' })
     .regex(/^\S+$/, { error: 'must be a single token without spaces' }),
   DISCORD_API_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })),
-  STORE_URL: optional(z.string().regex(/^sqlite:\/\/.+/, { error: 'must be a keyv SQLite URL such as sqlite://data/helper-circle.sqlite' })),
+  STORE_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine((url) => /^(sqlite|postgres|postgresql):\/\//.test(url), { error: STORE_URL_KINDS })
+      .refine((url) => !url.startsWith('sqlite://') || url.length > 'sqlite://'.length, { error: `names no file: ${STORE_URL_KINDS}` })
+      .refine((url) => !/^postgres(ql)?:\/\//.test(url) || postgresUrlProblem(url) === undefined, {
+        error: (issue) => postgresUrlProblem(String(issue.input)) ?? STORE_URL_KINDS,
+      }),
+  ),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
   DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a server (guild) id: 17 to 20 digits' })),
   // `npm run proxy` only (README, "Running at scale"); the bot ignores them.

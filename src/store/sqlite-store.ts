@@ -1,20 +1,23 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
+import { GroupCommitWriter, keyvOver, type Store } from './group-commit.ts';
+import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
+
+export { GroupCommitWriter, type Store } from './group-commit.ts';
 
 /**
- * The embedded store: keyv over SQLite. One table, string keys, JSON values.
+ * The store: keyv over one table, string keys, JSON values. Embedded in SQLite (one process), or in
+ * PostgreSQL (src/store/postgres-store.ts, shared by several processes): the same keys and values.
  * Writes for one guild go through that guild's {@link GuildWriteQueue}; every write, whatever its
  * guild, then goes through one {@link GroupCommitWriter}, which commits the writes that arrive
- * together in one SQLite transaction.
+ * together in one transaction.
  */
-export interface Store {
-  readonly keyv: Keyv;
-  /** Resolves once the database is open, in WAL mode, and the table exists. */
-  ready(): Promise<void>;
-  /** Waits for the writes already handed over to be committed, then closes. */
-  close(): Promise<void>;
+export async function openStore(storeUrl: string): Promise<Store> {
+  if (isPostgresUrl(storeUrl)) return openPostgresStore(storeUrl);
+  if (storeUrl.startsWith(SQLITE_PREFIX)) return openSqliteStore(storeUrl);
+  throw new Error(`STORE_URL must start with ${SQLITE_PREFIX}, postgresql:// or postgres://`);
 }
 
 const SQLITE_PREFIX = 'sqlite://';
@@ -26,14 +29,10 @@ export function sqliteFileOf(storeUrl: string): string {
   return path === ':memory:' ? path : resolve(path);
 }
 
-type Query = (sql: string, ...parameters: unknown[]) => Promise<unknown>;
-
-export async function openStore(storeUrl: string): Promise<Store> {
-  if (!storeUrl.startsWith(SQLITE_PREFIX)) {
-    throw new Error(`STORE_URL must start with ${SQLITE_PREFIX}`);
-  }
+async function openSqliteStore(storeUrl: string): Promise<Store> {
   const file = sqliteFileOf(storeUrl);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const lock = file === ':memory:' ? undefined : lockForOneProcess(file);
 
   // Two connections to the one file: keyv's adapter reads, a second one only writes (the group
   // commit). In WAL mode readers never wait for the writer and only ever see committed data, so a
@@ -43,31 +42,22 @@ export async function openStore(storeUrl: string): Promise<Store> {
   const uri = `${SQLITE_PREFIX}${file}`;
   let writing: KeyvSqlite | undefined;
   const adapter: GroupCommitSqlite = new GroupCommitSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS }, (): GroupCommitWriter => writer);
-  // WAL: several times faster writes with the same safety for a process kill (measured when the store was chosen).
-  // synchronous=NORMAL is the documented pairing: a commit survives a crash of the process.
-  await adapter.query('PRAGMA journal_mode = WAL');
-  await adapter.query('PRAGMA synchronous = NORMAL');
-  if (file !== ':memory:') {
-    writing = new KeyvSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS });
-    // synchronous is per connection: the connection that commits must have it.
-    await writing.query('PRAGMA synchronous = NORMAL');
+  try {
+    // WAL: several times faster writes with the same safety for a process kill (measured when the store was chosen).
+    // synchronous=NORMAL is the documented pairing: a commit survives a crash of the process.
+    await adapter.query('PRAGMA journal_mode = WAL');
+    await adapter.query('PRAGMA synchronous = NORMAL');
+    if (file !== ':memory:') {
+      writing = new KeyvSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS });
+      // synchronous is per connection: the connection that commits must have it.
+      await writing.query('PRAGMA synchronous = NORMAL');
+    }
+  } catch (error) {
+    lock?.release();
+    throw error;
   }
   const writer: GroupCommitWriter = new GroupCommitWriter(writing?.query ?? adapter.query, adapter.opts.table ?? 'keyv');
-  // keyv swallows storage errors by default (a failed write just returns false); we want them thrown,
-  // so a handler fails loudly instead of telling a member something was saved when it was not.
-  const keyv = new Keyv({
-    store: adapter,
-    namespace: 'hc',
-    throwOnErrors: true,
-    // Everything stored is plain JSON (no Buffers or BigInts), so plain JSON is enough, and several
-    // times faster than keyv's default, which revives every value (measured: 512 ms against 272 ms to
-    // read 200,000 ledger events). The stored text stays the same JSON either way.
-    serialize: (data) => JSON.stringify(data),
-    deserialize: (text) => JSON.parse(text) as ReturnType<typeof JSON.parse>,
-  });
-  // The same errors are also emitted as events; they reach the caller as exceptions, so the event
-  // needs no second handling, but it must have a listener so it cannot crash the process.
-  keyv.on('error', () => undefined);
+  const keyv = keyvOver(adapter);
   let closing: Promise<void> | undefined;
   return {
     keyv,
@@ -79,13 +69,98 @@ export async function openStore(storeUrl: string): Promise<Store> {
         try {
           await writer.close();
         } finally {
-          await writing?.close();
-          await adapter.close();
+          try {
+            await writing?.close();
+            await adapter.close();
+          } finally {
+            lock?.release();
+          }
         }
       })();
       return closing;
     },
   };
+}
+
+/** Lock files this process holds, with how many of its stores have the file open (a test may open a second one). */
+const heldLocks = new Map<string, number>();
+
+/**
+ * SQLite serves one process: two bots writing one file would each cache and queue as if alone. A lock
+ * file beside the database (`<file>.lock`, holding the process id and host) refuses a second process
+ * with a plain message. It is removed when the process's last store on the file closes; one left by a
+ * process that died (its id no longer runs on this host) is taken over.
+ */
+function lockForOneProcess(file: string): { release(): void } {
+  const lockFile = `${file}.lock`;
+  let released = false;
+  const handle = {
+    release() {
+      if (released) return;
+      released = true;
+      const count = (heldLocks.get(lockFile) ?? 1) - 1;
+      if (count > 0) {
+        heldLocks.set(lockFile, count);
+        return;
+      }
+      heldLocks.delete(lockFile);
+      try {
+        unlinkSync(lockFile);
+      } catch {
+        // Already gone: nothing to release.
+      }
+    },
+  };
+  const held = heldLocks.get(lockFile);
+  if (held !== undefined) {
+    heldLocks.set(lockFile, held + 1);
+    return handle;
+  }
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const descriptor = openSync(lockFile, 'wx');
+      writeSync(descriptor, `${process.pid} ${hostname()}\n`);
+      closeSync(descriptor);
+      heldLocks.set(lockFile, 1);
+      return handle;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = lockHolder(lockFile);
+    if (holder && (holder.host !== hostname() || (holder.pid !== process.pid && isRunning(holder.pid)))) {
+      throw new Error(
+        `Another Helper Circle process (pid ${holder.pid} on ${holder.host}) is using ${file}. SQLite serves one process: ` +
+          'stop the other one, or set STORE_URL to a PostgreSQL database (postgresql://...) to run several (README, "Running at scale").',
+      );
+    }
+    // Left by a process that is gone: take it over (if another process takes it first, the next attempt says so).
+    try {
+      unlinkSync(lockFile);
+    } catch {
+      // Removed by whoever takes it over first.
+    }
+  }
+  throw new Error(`Another Helper Circle process is starting on ${file}. SQLite serves one process: run one, or use PostgreSQL to run several.`);
+}
+
+function lockHolder(lockFile: string): { pid: number; host: string } | undefined {
+  try {
+    const [pid, host] = readFileSync(lockFile, 'utf8').trim().split(' ');
+    const number = Number(pid);
+    return Number.isInteger(number) && number > 0 && host ? { pid: number, host } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -119,207 +194,3 @@ class GroupCommitSqlite extends KeyvSqlite {
     return this.writer().clear(this.namespace ? `${this.namespace}:%` : '%');
   }
 }
-
-type Write =
-  | { readonly kind: 'set'; readonly key: string; readonly value: string }
-  | { readonly kind: 'delete'; readonly key: string }
-  | { readonly kind: 'clear'; readonly pattern: string };
-
-interface Pending {
-  readonly write: Write;
-  resolve(result: boolean): void;
-  reject(error: unknown): void;
-}
-
-/** Rows per INSERT or DELETE statement (two bound values a row; SQLite allows 32,766). */
-const ROWS_PER_STATEMENT = 500;
-
-/**
- * Group commit. Writes handed over in the same turn of the event loop, or while a transaction is
- * being committed, are written together in ONE SQLite transaction, in the order they were handed
- * over; each write's promise resolves only after that transaction committed (WAL, synchronous=NORMAL:
- * a commit is in the log file before COMMIT returns, so killing the process loses no resolved write),
- * and if the transaction fails, every write in it is rejected with the error and none of them is kept.
- * There is no timer: a lone write is committed at once; under load each transaction carries what
- * arrived while the previous one was committing, so the cost of a commit is shared by all of them.
- */
-export class GroupCommitWriter {
-  private queued: Pending[] = [];
-  private flushing: Promise<void> | undefined;
-  private closed = false;
-
-  constructor(
-    private readonly query: Query,
-    private readonly table: string,
-  ) {}
-
-  set(key: string, value: string): Promise<boolean> {
-    return this.hand({ kind: 'set', key, value });
-  }
-
-  /** Resolves with whether the key was there. */
-  delete(key: string): Promise<boolean> {
-    return this.hand({ kind: 'delete', key });
-  }
-
-  /** Deletes every key matching the LIKE pattern. */
-  async clear(pattern: string): Promise<void> {
-    await this.hand({ kind: 'clear', pattern });
-  }
-
-  /** Commits what was handed over (writes begun in this turn of the event loop too), then refuses new writes. */
-  async close(): Promise<void> {
-    // keyv hands a set over only after serializing it, a few microtasks after the caller's call.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.closed = true;
-    while (this.flushing) await this.flushing;
-  }
-
-  private hand(write: Write): Promise<boolean> {
-    if (this.closed) return Promise.reject(new Error('The store is closed; no new writes are accepted.'));
-    return new Promise<boolean>((resolve, reject) => {
-      this.queued.push({ write, resolve, reject });
-      this.flushing ??= this.flushSoon();
-    });
-  }
-
-  /** Lets the current turn of the event loop hand over its writes, then commits until none is left. */
-  private async flushSoon(): Promise<void> {
-    try {
-      while (this.queued.length > 0) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        const batch = this.queued;
-        this.queued = [];
-        await this.commit(batch);
-      }
-    } finally {
-      this.flushing = undefined;
-    }
-  }
-
-  private async commit(batch: readonly Pending[]): Promise<void> {
-    let results: boolean[];
-    try {
-      results = await this.write(batch.map((pending) => pending.write));
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    for (const [index, pending] of batch.entries()) pending.resolve(results[index]!);
-  }
-
-  /**
-   * Writes the batch in one transaction; resolves with each write's result. Only the last write to a
-   * key reaches SQLite; a delete's result (was the key there?) follows from the writes before it in
-   * the batch, or, for a key the batch has not touched yet, from the table.
-   */
-  private async write(writes: readonly Write[]): Promise<boolean[]> {
-    // A clear is rare (never used by the bot): it ends the statements before it, runs on its own, then
-    // the rest follows, all in the same transaction.
-    const segments: Write[][] = [[]];
-    for (const write of writes) {
-      if (write.kind === 'clear') segments.push([write], []);
-      else segments.at(-1)!.push(write);
-    }
-    const plans = segments.filter((segment) => segment.length > 0).map((segment) => plan(segment));
-    const statements = plans.reduce((count, each) => count + each.statements, 0);
-    // One statement is a transaction of its own; several need BEGIN ... COMMIT.
-    const explicit = statements > 1;
-    if (explicit) await this.query('BEGIN IMMEDIATE');
-    try {
-      const results: boolean[] = [];
-      for (const each of plans) results.push(...(await this.run(each)));
-      if (explicit) await this.query('COMMIT');
-      return results;
-    } catch (error) {
-      // A failed statement may already have ended the transaction; then there is nothing to roll back.
-      if (explicit) await this.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  }
-
-  private async run(each: Plan): Promise<boolean[]> {
-    if (each.clear !== undefined) {
-      await this.query(`DELETE FROM ${this.table} WHERE key LIKE ?`, each.clear);
-      return [true];
-    }
-    const present = new Set<string>();
-    for (const keys of chunks(each.lookups)) {
-      const rows = (await this.query(`SELECT key FROM ${this.table} WHERE key IN (${marks(keys.length)})`, keys)) as Array<{ key: string }>;
-      for (const row of rows) present.add(row.key);
-    }
-    for (const rows of chunks(each.upserts)) {
-      await this.query(
-        `INSERT INTO ${this.table} (key, value) VALUES ${rows.map(() => '(?, ?)').join(', ')} ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
-        rows.flat(),
-      );
-    }
-    for (const keys of chunks(each.deletes)) {
-      const rows = (await this.query(`DELETE FROM ${this.table} WHERE key IN (${marks(keys.length)}) RETURNING key`, keys)) as Array<{ key: string }>;
-      for (const row of rows) present.add(row.key);
-    }
-    return each.results(present);
-  }
-}
-
-interface Plan {
-  /** A clear's LIKE pattern: the plan is that clear alone. */
-  readonly clear?: string;
-  /** Keys whose presence before the batch decides a delete's result but that end up set. */
-  readonly lookups: readonly string[];
-  readonly upserts: ReadonlyArray<readonly [string, string]>;
-  /** Keys whose last write in the batch is a delete. */
-  readonly deletes: readonly string[];
-  readonly statements: number;
-  /** Each write's result, given which keys were present before the batch (of those that matter). */
-  results(presentBefore: ReadonlySet<string>): boolean[];
-}
-
-function plan(writes: readonly Write[]): Plan {
-  const [first] = writes;
-  if (first?.kind === 'clear') {
-    return { clear: first.pattern, lookups: [], upserts: [], deletes: [], statements: 1, results: () => [true] };
-  }
-  const firstKind = new Map<string, Write['kind']>();
-  const last = new Map<string, Write>();
-  for (const write of writes) {
-    if (write.kind === 'clear') continue;
-    if (!firstKind.has(write.key)) firstKind.set(write.key, write.kind);
-    // Re-inserted, so the map keeps the order of last writes (the order rows are written in).
-    last.delete(write.key);
-    last.set(write.key, write);
-  }
-  const upserts: Array<readonly [string, string]> = [];
-  const deletes: string[] = [];
-  for (const write of last.values()) {
-    if (write.kind === 'set') upserts.push([write.key, write.value]);
-    else if (write.kind === 'delete') deletes.push(write.key);
-  }
-  // A delete's result needs the key's presence before the batch only when the key's first write is
-  // that delete; if the key is deleted last, DELETE ... RETURNING tells it, otherwise a SELECT must.
-  const lookups = [...firstKind].filter(([key, kind]) => kind === 'delete' && last.get(key)?.kind === 'set').map(([key]) => key);
-  const count = (length: number) => Math.ceil(length / ROWS_PER_STATEMENT);
-  return {
-    lookups,
-    upserts,
-    deletes,
-    statements: count(lookups.length) + count(upserts.length) + count(deletes.length),
-    results(presentBefore) {
-      const present = new Map<string, boolean>();
-      return writes.map((write) => {
-        if (write.kind === 'clear') return true;
-        const was = present.get(write.key) ?? presentBefore.has(write.key);
-        present.set(write.key, write.kind === 'set');
-        return write.kind === 'set' ? true : was;
-      });
-    },
-  };
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let index = 0; index < items.length; index += ROWS_PER_STATEMENT) result.push(items.slice(index, index + ROWS_PER_STATEMENT));
-  return result;
-}
-
-const marks = (count: number) => Array<string>(count).fill('?').join(', ');

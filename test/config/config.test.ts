@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config/config.ts';
+import { openStore } from '../../src/store/sqlite-store.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -49,6 +51,46 @@ describe('starting without a usable environment', () => {
   });
 });
 
+/** A port on 127.0.0.1 that nothing listens on: one the system just handed out, closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('starting on a store that cannot be used', () => {
+  it('GIVEN a PostgreSQL STORE_URL on a closed port WHEN the bot starts THEN it exits 1 saying in plain words which database cannot be reached', async () => {
+    const port = await closedPort();
+    const { code, output } = start({
+      DISCORD_TOKEN: 'super-secret-token-value',
+      DISCORD_API_URL: `http://127.0.0.1:${port}/api`,
+      STORE_URL: `postgresql://postgres:not-a-real-password@127.0.0.1:${port}/test?schema=helper_circle`,
+    });
+    expect(code).toBe(1);
+    expect(output).toContain(`Helper Circle could not start: PostgreSQL at 127.0.0.1:${port}/test (schema helper_circle) cannot be used: connect ECONNREFUSED`);
+    expect(output).not.toContain('not-a-real-password');
+    expect(output).not.toContain('super-secret-token-value');
+  });
+
+  it('GIVEN a bot process using an SQLite file WHEN a second process starts on the same file THEN it exits 1 saying SQLite serves one process, and once the first closes the file opens again', async () => {
+    const url = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-store-')), 'db.sqlite')}`;
+    const first = await openStore(url);
+    try {
+      const { code, output } = start({ DISCORD_TOKEN: 'super-secret-token-value', DISCORD_API_URL: 'http://127.0.0.1:9/api', STORE_URL: url });
+      expect(code).toBe(1);
+      expect(output).toContain(`Helper Circle could not start: Another Helper Circle process (pid ${process.pid} on `);
+      expect(output).toContain('SQLite serves one process');
+      expect(output).toContain('PostgreSQL');
+    } finally {
+      await first.close();
+    }
+    const again = await openStore(url);
+    await again.close();
+  });
+});
+
 describe('reading the environment', () => {
   it('GIVEN only a token THEN every other variable takes its documented default', () => {
     const config = readConfig({ DISCORD_TOKEN: 'abc' });
@@ -69,6 +111,29 @@ describe('reading the environment', () => {
     expect(config.ok).toBe(false);
     const variables = config.ok ? [] : config.error.map((problem) => problem.variable);
     expect(variables.sort()).toEqual(['DEV_GUILD_ID', 'DISCORD_API_URL', 'STORE_URL']);
+  });
+
+  it('GIVEN SQLite and PostgreSQL store URLs THEN they are accepted as given', () => {
+    for (const url of [
+      'sqlite://data/other.sqlite',
+      'postgresql://bot:pw@db.internal:5432/circle',
+      'postgres://db/circle?schema=helper_circle&sslmode=require',
+    ]) {
+      expect(readConfig({ DISCORD_TOKEN: 'abc', STORE_URL: url })).toMatchObject({ ok: true, value: { storeUrl: url } });
+    }
+  });
+
+  it('GIVEN a store URL of another kind, or a PostgreSQL one missing its database or with an odd schema THEN the problem is said plainly, never repeating a password', () => {
+    const problem = (url: string) => {
+      const config = readConfig({ DISCORD_TOKEN: 'abc', STORE_URL: url });
+      return config.ok ? undefined : config.error.map((each) => `${each.variable} ${each.message}`).join('; ');
+    };
+    expect(problem('redis://cache:6379')).toBe(
+      'STORE_URL must be sqlite://path/to/file.sqlite (one process) or postgresql://user:password@host:5432/database, optionally with ?schema=name (several processes)',
+    );
+    expect(problem('data/helper-circle.sqlite')).toContain('STORE_URL must be sqlite://');
+    expect(problem('postgresql://bot:hunter2secret@db:5432/')).toBe('STORE_URL names no PostgreSQL database: postgresql://user:password@host:5432/database');
+    expect(problem('postgresql://bot@db/circle?schema=Helper-Circle')).toContain('STORE_URL has a schema that is not lower case letters');
   });
 
   it('GIVEN empty values as a .env file leaves them THEN they count as unset', () => {

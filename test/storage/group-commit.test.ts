@@ -1,32 +1,13 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import KeyvSqlite from '@keyv/sqlite';
-import { GroupCommitWriter, openStore, sqliteFileOf, type Store } from '../../src/store/sqlite-store.ts';
-
-const opened: Store[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((store) => store.close()));
-});
-
-function tempStoreUrl(): string {
-  return `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-group-commit-')), 'circle.sqlite')}`;
-}
-
-async function open(url: string): Promise<Store> {
-  const store = await openStore(url);
-  opened.push(store);
-  await store.ready();
-  return store;
-}
-
-type Rows = Array<Record<string, unknown>>;
-const sql = (store: Store, text: string, ...parameters: unknown[]) =>
-  (store.keyv.store as { query(sql: string, ...p: unknown[]): Promise<Rows> }).query(text, ...parameters);
+import pg from 'pg';
+import { GroupCommitWriter, sqliteFileOf } from '../../src/store/sqlite-store.ts';
+import { postgresTarget, postgresWriterSql } from '../../src/store/postgres-store.ts';
+import { BACKENDS, SQLITE, storeFile, type Backend, type StoreFile } from './sqlite-file.ts';
 
 /**
  * How many transactions the write-ahead log holds: SQLite marks the last frame of each committed
@@ -48,13 +29,41 @@ function commitsInLog(url: string): number {
   return commits;
 }
 
+/**
+ * From now on, how many transactions wrote the rows still holding these (un-namespaced) keys. SQLite:
+ * the commits in its log since now (any key). PostgreSQL: each row carries the transaction that wrote
+ * it last (`xmin`), so rows from one transaction share it.
+ */
+async function watchCommits(backend: Backend, file: StoreFile): Promise<(keys: readonly string[]) => Promise<number>> {
+  if (backend === SQLITE) {
+    const before = commitsInLog(file.url);
+    return async () => commitsInLog(file.url) - before;
+  }
+  return async (keys) => {
+    const rows = await backend.query(file.store, `SELECT count(DISTINCT xmin::text) AS commits FROM ${backend.table(file.url)} WHERE key = ANY($1)`, [
+      keys.map((key) => `hc:${key}`),
+    ]);
+    return Number(rows[0]?.commits);
+  };
+}
+
+/** A group-commit writer of its own on the same database (its own connection), and how to close it. */
+function ownWriter(backend: Backend, url: string): { writer: GroupCommitWriter; close(): Promise<void> } {
+  if (backend === SQLITE) {
+    const connection = new KeyvSqlite({ uri: url });
+    return { writer: new GroupCommitWriter(connection.query, 'keyv'), close: () => connection.close() };
+  }
+  const pool = new pg.Pool({ connectionString: postgresTarget(url).connectionString });
+  return { writer: new GroupCommitWriter(postgresWriterSql(pool), backend.table(url)), close: () => pool.end() };
+}
+
 const guildKey = (guild: number, name: string) => `guild:${guild}:${name}`;
 
-describe('group commit: writes that arrive together are committed together', () => {
-  it('GIVEN 50 writes for 10 guilds handed over at once WHEN each resolves THEN they were ONE transaction, and each is readable, also after the file is closed and reopened', async () => {
-    const url = tempStoreUrl();
-    const store = await open(url);
-    const before = commitsInLog(url);
+describe.each(BACKENDS)('group commit on $name: writes that arrive together are committed together', (backend) => {
+  it('GIVEN 50 writes for 10 guilds handed over at once WHEN each resolves THEN they were ONE transaction, and each is readable, also after the store is closed and reopened', async () => {
+    const file = await storeFile(backend);
+    const { store } = file;
+    const commits = await watchCommits(backend, file);
 
     const writes = Array.from({ length: 50 }, (_, index) => ({
       key: guildKey(index % 10, `record-${index}`),
@@ -63,18 +72,18 @@ describe('group commit: writes that arrive together are committed together', () 
     const results = await Promise.all(writes.map(({ key, value }) => store.keyv.set(key, value)));
 
     expect(results.every((result) => result === true)).toBe(true);
-    expect(commitsInLog(url) - before).toBe(1);
+    expect(await commits(writes.map(({ key }) => key))).toBe(1);
     for (const { key, value } of writes) expect(await store.keyv.get(key)).toEqual(value);
 
-    await store.close();
-    const reopened = await open(url);
-    for (const { key, value } of writes) expect(await reopened.keyv.get(key)).toEqual(value);
+    const reopened = await file.reopen();
+    for (const { key, value } of writes) expect(await reopened.store.keyv.get(key)).toEqual(value);
   });
 
   it('GIVEN a batch in which the database refuses one write WHEN it is committed THEN every write in it is rejected and none is kept, and the next write goes through', async () => {
-    const store = await open(tempStoreUrl());
+    const file = await storeFile(backend);
+    const { store } = file;
     await store.keyv.set(guildKey(1, 'kept-before'), 'old');
-    await sql(store, `CREATE TRIGGER refuse_poison BEFORE INSERT ON keyv WHEN NEW.key LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'poison refused'); END`);
+    await backend.refuseKeysContaining(store, backend.table(file.url), 'poison', 'poison refused');
 
     const batch = [
       store.keyv.set(guildKey(1, 'kept-before'), 'new'),
@@ -96,34 +105,33 @@ describe('group commit: writes that arrive together are committed together', () 
   });
 
   it('GIVEN sets and deletes of the same keys handed over in one batch THEN each answers as if it ran alone, in the order handed over, and the last one wins', async () => {
-    const url = tempStoreUrl();
-    const store = await open(url);
+    const file = await storeFile(backend);
+    const { store } = file;
     await store.keyv.set(guildKey(1, 'present'), 'there');
-    const before = commitsInLog(url);
-    // The writer itself, on its own connection to the same file, so the order of hand-over is exact
+    const commits = await watchCommits(backend, file);
+    // The writer itself, on its own connection to the same database, so the order of hand-over is exact
     // (keyv hands a delete over at once and a set after serializing it).
-    const connection = new KeyvSqlite({ uri: url });
-    const writer = new GroupCommitWriter(connection.query, 'keyv');
+    const own = ownWriter(backend, file.url);
     const key = (name: string) => `hc:${guildKey(1, name)}`;
     const stored = (value: string) => JSON.stringify({ value });
 
     const results = await Promise.all([
-      writer.delete(key('present')),
-      writer.delete(key('absent')),
-      writer.set(key('churn'), stored('first')),
-      writer.delete(key('churn')),
-      writer.delete(key('present')),
-      writer.set(key('present'), stored('back')),
-      writer.delete(key('absent-then-set')),
-      writer.set(key('absent-then-set'), stored('set')),
-      writer.set(key('set-twice'), stored('first')),
-      writer.set(key('set-twice'), stored('second')),
+      own.writer.delete(key('present')),
+      own.writer.delete(key('absent')),
+      own.writer.set(key('churn'), stored('first')),
+      own.writer.delete(key('churn')),
+      own.writer.delete(key('present')),
+      own.writer.set(key('present'), stored('back')),
+      own.writer.delete(key('absent-then-set')),
+      own.writer.set(key('absent-then-set'), stored('set')),
+      own.writer.set(key('set-twice'), stored('first')),
+      own.writer.set(key('set-twice'), stored('second')),
     ]);
-    await writer.close();
-    await connection.close();
+    await own.writer.close();
+    await own.close();
 
     expect(results).toEqual([true, false, true, true, false, true, false, true, true, true]);
-    expect(commitsInLog(url) - before).toBe(1);
+    expect(await commits([guildKey(1, 'present'), guildKey(1, 'absent-then-set'), guildKey(1, 'set-twice')])).toBe(1);
     expect(await store.keyv.get(guildKey(1, 'present'))).toBe('back');
     expect(await store.keyv.get(guildKey(1, 'churn'))).toBeUndefined();
     expect(await store.keyv.get(guildKey(1, 'absent'))).toBeUndefined();
@@ -132,37 +140,36 @@ describe('group commit: writes that arrive together are committed together', () 
   });
 
   it('GIVEN more writes at once than one statement carries THEN all of them are kept, in one transaction', async () => {
-    const url = tempStoreUrl();
-    const store = await open(url);
-    const before = commitsInLog(url);
+    const file = await storeFile(backend);
+    const commits = await watchCommits(backend, file);
     const keys = Array.from({ length: 1_234 }, (_, index) => guildKey(index % 200, `bulk-${index}`));
-    await Promise.all(keys.map((key, index) => store.keyv.set(key, index)));
-    expect(commitsInLog(url) - before).toBe(1);
-    expect(await store.keyv.getMany(keys)).toEqual(keys.map((_, index) => index));
+    await Promise.all(keys.map((key, index) => file.store.keyv.set(key, index)));
+    expect(await commits(keys)).toBe(1);
+    expect(await file.store.keyv.getMany(keys)).toEqual(keys.map((_, index) => index));
   });
 
   it("GIVEN a value written through the group commit THEN its row is exactly what keyv stores: the namespaced key and keyv's JSON envelope", async () => {
-    const store = await open(tempStoreUrl());
+    const file = await storeFile(backend);
     const value = { text: 'Quotes " and \\ backslashes, émoji 🌱, a line\nbreak', list: [1, null, true] };
-    await store.keyv.set(guildKey(7, 'format'), value);
-    const rows = await sql(store, 'SELECT key, value FROM keyv');
+    await file.store.keyv.set(guildKey(7, 'format'), value);
+    const rows = await backend.query(file.store, `SELECT key, value FROM ${backend.table(file.url)}`);
     expect(rows).toEqual([{ key: 'hc:guild:7:format', value: JSON.stringify({ value }) }]);
   });
 
   it('GIVEN writes handed over WHEN the store closes THEN they are committed first, and later writes are refused', async () => {
-    const url = tempStoreUrl();
-    const store = await open(url);
+    const file = await storeFile(backend);
+    const { store } = file;
     const writes = Array.from({ length: 20 }, (_, index) => store.keyv.set(guildKey(1, `closing-${index}`), index));
     await store.close();
     await expect(Promise.all(writes)).resolves.toEqual(writes.map(() => true));
     await expect(store.keyv.set(guildKey(1, 'too-late'), 1)).rejects.toThrow(/closed/);
 
-    const reopened = await open(url);
-    expect(await reopened.keyv.get(guildKey(1, 'closing-19'))).toBe(19);
+    const reopened = await storeFile(backend, file.url);
+    expect(await reopened.store.keyv.get(guildKey(1, 'closing-19'))).toBe(19);
   });
 
-  it('GIVEN a process writing in batches WHEN it is killed mid-stream THEN every write it had acknowledged is in the file', async () => {
-    const url = tempStoreUrl();
+  it('GIVEN a process writing in batches WHEN it is killed mid-stream THEN every write it had acknowledged is in the database', async () => {
+    const url = backend.newUrl();
     const child = fork(fileURLToPath(new URL('./group-commit-writer-process.ts', import.meta.url)), [url], {
       execArgv: ['--import', import.meta.resolve('tsx')],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -185,8 +192,8 @@ describe('group commit: writes that arrive together are committed together', () 
     const [, signal] = await exited;
     expect(signal).toBe('SIGKILL');
 
-    const reopened = await open(url);
+    const reopened = await storeFile(backend, url);
     const keys = [...acknowledged.keys()];
-    expect(await reopened.keyv.getMany(keys)).toEqual([...acknowledged.values()]);
+    expect(await reopened.store.keyv.getMany(keys)).toEqual([...acknowledged.values()]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerEvent, OfferEvent } from '../../src/domain/help/ledger-events.ts';
 import { tallyEvents } from '../../src/domain/help/tally.ts';
 import { CHUNK_EVENTS, LedgerStore } from '../../src/store/ledger-store.ts';
-import { inRun, sqliteFile } from './sqlite-file.ts';
+import { BACKENDS, inRun, storeFile } from './sqlite-file.ts';
 
 const [GUILD, ASKER, GIVER] = ['g1', '100000000000000001', '100000000000000002'];
 const TIMEZONE = 'UTC';
@@ -23,9 +23,9 @@ const offer = (index: number, day = DAY): OfferEvent<'offer-made'> => ({
 const offers = (count: number, day = DAY) => Array.from({ length: count }, (_, index) => offer(index, day));
 const wholeDay = { from: new Date(`${DAY}T00:00:00.000Z`), to: new Date(`${NEXT_DAY}T00:00:00.000Z`) };
 
-describe('the help ledger', () => {
+describe.each(BACKENDS)('the help ledger, on $name', (backend) => {
   it('GIVEN events of every kind, and one of a kind a later release added, WHEN the file is reopened THEN the days, their events and their tallies read back the same', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const at = (second: number) => `${DAY}T09:00:${String(second).padStart(2, '0')}.000Z`;
     const events = [
       { id: 'e1', at: at(1), kind: 'request-opened', requestId: 'r1', memberId: ASKER, anonymous: true },
@@ -48,7 +48,7 @@ describe('the help ledger', () => {
   });
 
   it(`GIVEN a day of 250 events WHEN one more is appended after a restart THEN only the day's last chunk of ${CHUNK_EVENTS} and its tallies are written`, async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(250), TIMEZONE));
     expect(await file.keysStartingWith(key(`ledger:${DAY}`))).toEqual([key(`ledger:${DAY}`), key(`ledger:${DAY}:1`), key(`ledger:${DAY}:2`)]);
 
@@ -61,7 +61,7 @@ describe('the help ledger', () => {
   });
 
   it('GIVEN a full last chunk WHEN an event is appended THEN it starts a new chunk and the full one is not written again', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const ledger = new LedgerStore(file.store);
     await inRun(GUILD, (tx) => ledger.append(tx, offers(CHUNK_EVENTS), TIMEZONE));
     const writes = await file.watchWrites();
@@ -71,7 +71,7 @@ describe('the help ledger', () => {
   });
 
   it('GIVEN appends WHEN the tallies are read THEN they count every event of the day, stored with the chunk count', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const ledger = new LedgerStore(file.store);
     for (const event of offers(120)) await inRun(GUILD, (tx) => ledger.append(tx, [event], TIMEZONE));
     expect(await file.raw(key(`tally:${DAY}`))).toEqual({ v: 2, chunks: 2, members: { [GIVER]: [120, 0, 0, 0, 0], [ASKER]: [0, 120, 0, 0, 0] } });
@@ -80,7 +80,7 @@ describe('the help ledger', () => {
   });
 
   it('GIVEN an event missing its giver WHEN the day is read THEN it is left out and reported by key and path, and the other events read', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(3), TIMEZONE));
     const { giverId: _, ...withoutGiver } = offer(1);
     await file.put(key(`ledger:${DAY}`), [offer(0), withoutGiver, offer(2)]);
@@ -90,7 +90,7 @@ describe('the help ledger', () => {
   });
 
   it('GIVEN a chunk whose text is not JSON WHEN the day is read THEN the other chunks still read and it is reported', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(250), TIMEZONE));
     await file.putText(key(`ledger:${DAY}:1`), '[{"id":"e1","at":');
     expect(await new LedgerStore(file.store).dayEvents(GUILD, DAY)).toEqual([...offers(100), ...offers(250).slice(200)]);
@@ -98,7 +98,7 @@ describe('the help ledger', () => {
   });
 
   it("GIVEN a day's tallies of the wrong type WHEN /stats reads the window THEN they are rebuilt from the day's events and reported", async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(150), TIMEZONE));
     await file.put(key(`tally:${DAY}`), { v: 2, chunks: 'two', members: {} });
     const ledger = new LedgerStore(file.store);
@@ -107,7 +107,7 @@ describe('the help ledger', () => {
   });
 
   it("GIVEN a day's tallies that were rebuilt WHEN an event is appended to that day THEN the stored tallies are whole again", async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(150), TIMEZONE));
     await file.putText(key(`tally:${DAY}`), '{"value":{"v":2,');
     await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, [offer(150)], TIMEZONE));
@@ -116,7 +116,7 @@ describe('the help ledger', () => {
   });
 
   it('GIVEN a day of 250 events WHEN it is rewritten with 50 (a member deleted their data) THEN the spare chunks are gone and the tallies count the 50', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const ledger = new LedgerStore(file.store);
     await inRun(GUILD, (tx) => ledger.append(tx, offers(250), TIMEZONE));
     await inRun(GUILD, (tx) => ledger.rewriteDay(tx, DAY, offers(50)));
@@ -127,7 +127,7 @@ describe('the help ledger', () => {
   });
 
   it('GIVEN a day WHEN it is rewritten with no events (retention) THEN none of its keys remain and it leaves the list of days', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const ledger = new LedgerStore(file.store);
     await inRun(GUILD, (tx) => ledger.append(tx, [...offers(250), ...offers(1, NEXT_DAY)], TIMEZONE));
     await inRun(GUILD, (tx) => ledger.rewriteDay(tx, DAY, []));

@@ -6,7 +6,7 @@ import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 import { LedgerStore } from '../../src/store/ledger-store.ts';
 import { circleSettingsV1toV2, dayTalliesV1toV2, type CircleSettingsV1 } from '../../src/store/migrations.ts';
 import { upgradeStoredRecords } from '../../src/store/upgrade-records.ts';
-import { inRun, sqliteFile, type SqliteFile } from './sqlite-file.ts';
+import { BACKENDS, inRun, storeFile, type StoreFile } from './sqlite-file.ts';
 
 const [GUILD, OTHER_GUILD, ASKER, GIVER] = ['g1', 'g2', '100000000000000001', '100000000000000002'];
 
@@ -40,7 +40,7 @@ const SETTINGS_BEFORE_VERSIONS = JSON.parse(`{
 }`) as CircleSettingsV1;
 
 /** As app.ts does at start-up. */
-const startUp = async (file: SqliteFile) => upgradeStoredRecords(file.store, new GuildWriteQueue(), await new GuildIndex(file.store, 'circle-guilds').all());
+const startUp = async (file: StoreFile) => upgradeStoredRecords(file.store, new GuildWriteQueue(), await new GuildIndex(file.store, 'circle-guilds').all());
 const settingsKey = (guildId: string) => `guild:${guildId}:circle-settings`;
 
 describe('migrations, as pure functions', () => {
@@ -58,9 +58,9 @@ describe('migrations, as pure functions', () => {
   });
 });
 
-describe('circle settings written by earlier releases', () => {
+describe.each(BACKENDS)('circle settings written by earlier releases, on $name', (backend) => {
   it('GIVEN settings from before the crisis ping role in the file WHEN read through the store THEN they read with no ping role', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(settingsKey(GUILD), SETTINGS_BEFORE_PING_ROLE);
     const settings = await circleSettingsRepository(file.store, new GuildWriteQueue()).get(GUILD);
     expect(settings).toEqual({ ...SETTINGS_BEFORE_PING_ROLE, crisisPingRoleId: null });
@@ -68,7 +68,7 @@ describe('circle settings written by earlier releases', () => {
   });
 
   it('GIVEN settings of both earlier shapes WHEN the bot starts THEN each is rewritten as version 2 and reads the same as before', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(settingsKey(GUILD), SETTINGS_BEFORE_PING_ROLE);
     await file.put(settingsKey(OTHER_GUILD), SETTINGS_BEFORE_VERSIONS);
     await file.put('circle-guilds', [GUILD, OTHER_GUILD]);
@@ -80,7 +80,7 @@ describe('circle settings written by earlier releases', () => {
   });
 
   it('GIVEN settings already upgraded WHEN the bot starts again THEN nothing is rewritten', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(settingsKey(GUILD), SETTINGS_BEFORE_PING_ROLE);
     await file.put('circle-guilds', [GUILD]);
     await startUp(file);
@@ -90,7 +90,7 @@ describe('circle settings written by earlier releases', () => {
   });
 
   it('GIVEN settings written by a newer release WHEN the bot starts THEN they are left as they are and reported', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const newer = { v: 3, ...SETTINGS_BEFORE_VERSIONS, crisisPingRoleIds: ['r1'] };
     await file.put(settingsKey(GUILD), newer);
     await file.put('circle-guilds', [GUILD]);
@@ -100,7 +100,7 @@ describe('circle settings written by earlier releases', () => {
   });
 });
 
-describe('ledger days written by earlier releases', () => {
+describe.each(BACKENDS)('ledger days written by earlier releases, on $name', (backend) => {
   const DAY = '2026-11-26';
   const event = (index: number): LedgerEvent => ({
     id: `e${index}`,
@@ -112,7 +112,7 @@ describe('ledger days written by earlier releases', () => {
     receiverId: ASKER,
   });
   /** The day as the previous release wrote it: every event under `ledger:<day>`, tallies as objects without `v`. */
-  const previousRelease = async (file: SqliteFile) => {
+  const previousRelease = async (file: StoreFile) => {
     await file.put(`guild:${GUILD}:ledger:${DAY}`, JSON.parse(JSON.stringify([event(0), event(1)])));
     await file.put(
       `guild:${GUILD}:tally:${DAY}`,
@@ -125,7 +125,7 @@ describe('ledger days written by earlier releases', () => {
   };
 
   it('GIVEN a day as the previous release wrote it WHEN read through the store THEN its events and tallies read as they were', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await previousRelease(file);
     const ledger = new LedgerStore(file.store);
     expect(await ledger.days(GUILD)).toEqual([DAY]);
@@ -142,7 +142,7 @@ describe('ledger days written by earlier releases', () => {
   });
 
   it("GIVEN a day as the previous release wrote it WHEN an event is appended THEN it joins the events already under the day's key and the tallies take version 2", async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await previousRelease(file);
     const writes = await file.watchWrites();
     await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, [event(2)], 'UTC'));

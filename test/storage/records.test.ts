@@ -17,7 +17,7 @@ import { MeetingStore, type ChairVolunteer, type EarlierMeetingPost } from '../.
 import { ReflectionStore } from '../../src/store/reflection-store.ts';
 import { ScheduleStore, type ScheduleEntry } from '../../src/store/schedule-store.ts';
 import { TaskStore } from '../../src/store/task-store.ts';
-import { inRun, sqliteFile, type SqliteFile } from './sqlite-file.ts';
+import { BACKENDS, inRun, storeFile, type StoreFile } from './sqlite-file.ts';
 
 const [GUILD, OTHER_GUILD, ASKER, GIVER] = ['g1', 'g2', '100000000000000001', '100000000000000002'];
 const AT = '2026-11-26T12:00:00.000Z';
@@ -25,22 +25,22 @@ const AT = '2026-11-26T12:00:00.000Z';
 const WORDS = 'I cannot sleep since the move';
 
 /** A report names the key and the checks that failed, and never carries what the record held. */
-function expectReported(file: SqliteFile, key: string, outcome: string, issue: string): void {
+function expectReported(file: StoreFile, key: string, outcome: string, issue: string): void {
   expect(file.reports).toContainEqual({ key, outcome, issues: expect.arrayContaining([issue]) });
   expect(JSON.stringify(file.reports)).not.toContain(WORDS);
 }
 
-describe('circle settings', () => {
+describe.each(BACKENDS)('circle settings, on $name', (backend) => {
   const actor = { userId: ASKER, at: new Date(AT) };
   const setUp =
     (guildId: string, repository = circleSettingsRepository) =>
-    (file: SqliteFile) =>
+    (file: StoreFile) =>
       repository(file.store, new GuildWriteQueue()).update(guildId, (current) =>
         applyCircleSettingsChange(current, { circleChannelId: `c-${guildId}`, crisisResources: WORDS }, actor),
       );
 
   it('GIVEN settings saved WHEN the file is reopened THEN they read back the same, stored with their version', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const saved = await setUp(GUILD)(file);
     const reopened = await file.reopen();
     expect(await circleSettingsRepository(reopened.store, new GuildWriteQueue()).get(GUILD)).toEqual(saved.ok && saved.value);
@@ -48,7 +48,7 @@ describe('circle settings', () => {
   });
 
   it('GIVEN settings missing a field WHEN read THEN they read as not set up, the key and path are reported, and other guilds still read', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await setUp(OTHER_GUILD)(file);
     await file.put(`guild:${GUILD}:circle-settings`, { v: 2, timezone: 'UTC', crisisResources: WORDS });
     const reopened = await file.reopen();
@@ -59,7 +59,7 @@ describe('circle settings', () => {
   });
 
   it('GIVEN settings whose text is not JSON WHEN read THEN they read as not set up and a new set-up replaces them', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.putText(`guild:${GUILD}:circle-settings`, `{"value":{"v":2,"circleChannelId":"c1","crisisResources":"${WORDS}`);
     const repository = circleSettingsRepository(file.store, new GuildWriteQueue());
     expect(await repository.get(GUILD)).toBeUndefined();
@@ -69,14 +69,14 @@ describe('circle settings', () => {
   });
 
   it('GIVEN settings of a version this release does not know WHEN read THEN they read as not set up and the version is reported', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:circle-settings`, { v: 9, circleChannelId: 'c1' });
     expect(await circleSettingsRepository(file.store, new GuildWriteQueue()).get(GUILD)).toBeUndefined();
     expectReported(file, `guild:${GUILD}:circle-settings`, 'read-as-absent', 'v: unknown_version');
   });
 });
 
-describe('crisis alerts', () => {
+describe.each(BACKENDS)('crisis alerts, on $name', (backend) => {
   const alert = (id: string): CrisisAlert => ({
     id,
     source: 'public-post',
@@ -96,21 +96,21 @@ describe('crisis alerts', () => {
   });
 
   it('GIVEN alerts saved WHEN the file is reopened THEN they read back the same', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await crisisAlertStore(file.store, new GuildWriteQueue()).update(GUILD, () => ({ ok: true, value: [alert('a1'), alert('a2')] }));
     const reopened = await file.reopen();
     expect(await crisisAlertStore(reopened.store, new GuildWriteQueue()).get(GUILD)).toEqual([alert('a1'), alert('a2')]);
   });
 
   it('GIVEN one alert of the wrong type WHEN the alerts are read THEN it is left out and reported, and the others stay', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:crisis-alerts`, [alert('a1'), { ...alert('a2'), raisedAt: 17, what: WORDS }, alert('a3')]);
     expect((await crisisAlertStore(file.store, new GuildWriteQueue()).get(GUILD))?.map((a) => a.id)).toEqual(['a1', 'a3']);
     expectReported(file, `guild:${GUILD}:crisis-alerts`, 'items-left-out', '1.raisedAt: invalid_type');
   });
 });
 
-describe('help requests', () => {
+describe.each(BACKENDS)('help requests, on $name', (backend) => {
   const request = (id: string, status: 'open' | 'closed' = 'open'): HelpRequest => ({
     id,
     askerId: ASKER,
@@ -127,7 +127,7 @@ describe('help requests', () => {
   });
 
   it('GIVEN requests saved WHEN the file is reopened THEN each request, the open ones and the ids read back the same', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const requests = new HelpRequestStore(file.store);
     for (const saved of [request('r1'), request('r2', 'closed')]) {
       await inRun(GUILD, (tx) => requests.put(tx, saved));
@@ -141,7 +141,7 @@ describe('help requests', () => {
   });
 
   it('GIVEN a request stored before additions existed WHEN read THEN it reads without them', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const { additions: _, ...older } = request('r1');
     await file.put(`guild:${GUILD}:request:r1`, older);
     expect(await new HelpRequestStore(file.store).get(GUILD, 'r1')).toEqual(older);
@@ -149,7 +149,7 @@ describe('help requests', () => {
   });
 
   it('GIVEN a request whose offers are of the wrong type WHEN read THEN it reads as absent and is reported without its words', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const requests = new HelpRequestStore(file.store);
     await inRun(GUILD, (tx) => requests.put(tx, request('r2')));
     await file.put(`guild:${GUILD}:request:r1`, { ...request('r1'), offers: WORDS });
@@ -159,7 +159,7 @@ describe('help requests', () => {
   });
 
   it('GIVEN an open-requests index with an entry missing its asker WHEN read THEN that entry is left out and the others stay', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const entry = (id: string) => ({ id, askerId: ASKER, topic: WORDS, openedAt: AT });
     await file.put(`guild:${GUILD}:open-requests`, [entry('r1'), { id: 'r2', topic: WORDS, openedAt: AT }, entry('r3')]);
     expect((await new HelpRequestStore(file.store).open(GUILD)).map((e) => e.id)).toEqual(['r1', 'r3']);
@@ -167,7 +167,7 @@ describe('help requests', () => {
   });
 
   it('GIVEN request ids stored as something other than a list WHEN read THEN there are none, and remembering a request starts a new list', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:request-ids`, { r1: true });
     const requests = new HelpRequestStore(file.store);
     expect(await requests.allIds(GUILD)).toEqual([]);
@@ -177,7 +177,7 @@ describe('help requests', () => {
   });
 });
 
-describe('meetings', () => {
+describe.each(BACKENDS)('meetings, on $name', (backend) => {
   const format = loadMeetingFormats().get('short')!;
   const record = (): MeetingRecord => {
     const state = startMeeting({ id: 'meet-1', format, now: new Date(AT), chairId: ASKER });
@@ -190,7 +190,7 @@ describe('meetings', () => {
   const post = (messageId: string): EarlierMeetingPost => ({ memberId: ASKER, channelId: 't0', messageId, action: 'delete', meetingId: 'meet-0', at: AT });
 
   it('GIVEN a meeting, a rotation and earlier posts saved WHEN the file is reopened THEN they read back the same', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const meetings = new MeetingStore(file.store);
     await inRun(GUILD, (tx) => meetings.put(tx, record()));
     await inRun(GUILD, (tx) => meetings.putChairVolunteers(tx, [volunteer(ASKER), volunteer(GIVER)]));
@@ -203,7 +203,7 @@ describe('meetings', () => {
   });
 
   it('GIVEN a meeting record with a status this release does not know WHEN read THEN there is no meeting and it is reported', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const stored = record();
     await file.put(`guild:${GUILD}:meeting`, { v: 1, ...stored, state: { ...stored.state, status: 'sleeping' } });
     expect(await new MeetingStore(file.store).get(GUILD)).toBeUndefined();
@@ -211,14 +211,14 @@ describe('meetings', () => {
   });
 
   it('GIVEN a rotation entry missing whether they opted in WHEN read THEN it is left out and the others stay', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:chair-volunteers`, [volunteer(ASKER), { memberId: GIVER, lastChairedAt: null }]);
     expect(await new MeetingStore(file.store).chairVolunteers(GUILD)).toEqual([volunteer(ASKER)]);
     expectReported(file, `guild:${GUILD}:chair-volunteers`, 'items-left-out', '1.optedIn: invalid_type');
   });
 });
 
-describe('schedules', () => {
+describe.each(BACKENDS)('schedules, on $name', (backend) => {
   const schedule = (id: string): WeeklySchedule => ({
     id,
     name: 'Tuesday circle',
@@ -239,7 +239,7 @@ describe('schedules', () => {
   });
 
   it('GIVEN schedules and notices saved WHEN the file is reopened THEN they read back the same, one guild at a time or all at once', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const schedules = new ScheduleStore(file.store);
     await inRun(GUILD, (tx) => schedules.put(tx, [entry('s1'), entry('s2')]));
     await inRun(GUILD, (tx) => schedules.putWarned(tx, ['missing-permission']));
@@ -252,14 +252,14 @@ describe('schedules', () => {
   });
 
   it('GIVEN a schedule on a weekday that does not exist WHEN read THEN it is left out and reported, and the others stay', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:schedules`, [entry('s1'), { ...entry('s2'), schedule: { ...schedule('s2'), weekday: 'someday' } }]);
     expect((await new ScheduleStore(file.store).list(GUILD)).map((e) => e.schedule.id)).toEqual(['s1']);
     expectReported(file, `guild:${GUILD}:schedules`, 'items-left-out', '1.schedule.weekday: invalid_value');
   });
 
   it('GIVEN one guild whose schedules are not JSON WHEN start-up loads every guild THEN that guild has none and the others load', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const schedules = new ScheduleStore(file.store);
     await inRun(GUILD, (tx) => schedules.put(tx, [entry('s1')]));
     await inRun(OTHER_GUILD, (tx) => schedules.put(tx, [entry('s2')]));
@@ -272,7 +272,7 @@ describe('schedules', () => {
   });
 });
 
-describe('practical tasks', () => {
+describe.each(BACKENDS)('practical tasks, on $name', (backend) => {
   const task = (id: string, outcome: 'done' | null = null) => ({
     id,
     memberId: ASKER,
@@ -286,7 +286,7 @@ describe('practical tasks', () => {
   const tasks: MemberTasks = { current: task('t2'), history: [task('t1', 'done')] };
 
   it("GIVEN a member's tasks saved WHEN the file is reopened THEN they read back the same, and the member is listed", async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await inRun(GUILD, (tx) => new TaskStore(file.store).put(tx, ASKER, tasks));
     const reopened = new TaskStore((await file.reopen()).store);
     expect(await reopened.get(GUILD, ASKER)).toEqual(tasks);
@@ -294,25 +294,25 @@ describe('practical tasks', () => {
   });
 
   it("GIVEN a member's tasks with an outcome this release does not know WHEN read THEN they read as no tasks and are reported", async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:member:${ASKER}:tasks`, { v: 1, current: { ...task('t2'), outcome: 'maybe' }, history: [] });
     expect(await new TaskStore(file.store).get(GUILD, ASKER)).toEqual(NO_TASKS);
     expectReported(file, `guild:${GUILD}:member:${ASKER}:tasks`, 'read-as-absent', 'current.outcome: invalid_value');
   });
 
   it('GIVEN a list of members with tasks holding a number WHEN read THEN the number is left out and the members stay', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:task-members`, [ASKER, 42, GIVER]);
     expect(await new TaskStore(file.store).memberIds(GUILD)).toEqual([ASKER, GIVER]);
     expectReported(file, `guild:${GUILD}:task-members`, 'items-left-out', '1: invalid_type');
   });
 });
 
-describe('member preferences', () => {
+describe.each(BACKENDS)('member preferences, on $name', (backend) => {
   const prefs: MemberPrefs = { recordingPaused: true, helpingPromptsOffUntil: AT, lastRestInviteAt: null };
 
   it("GIVEN a member's choices saved WHEN the file is reopened THEN they read back the same", async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await inRun(GUILD, (tx) => new MemberPrefsStore(file.store).put(tx, ASKER, prefs));
     const reopened = new MemberPrefsStore((await file.reopen()).store);
     expect(await reopened.get(GUILD, ASKER)).toEqual(prefs);
@@ -320,7 +320,7 @@ describe('member preferences', () => {
   });
 
   it("GIVEN a member's choices with a field missing WHEN read THEN they read as the defaults, nothing stored, and are reported", async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:member:${ASKER}:prefs`, { v: 1, recordingPaused: true });
     const store = new MemberPrefsStore(file.store);
     expect(await store.get(GUILD, ASKER)).toEqual(DEFAULT_PREFS);
@@ -329,24 +329,24 @@ describe('member preferences', () => {
   });
 });
 
-describe('reflections', () => {
+describe.each(BACKENDS)('reflections, on $name', (backend) => {
   it('GIVEN the last reflection posted WHEN the file is reopened THEN its week reads back the same', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await inRun(GUILD, (tx) => new ReflectionStore(file.store).setLastPostedKey(tx, '2026-11-29'));
     expect(await new ReflectionStore((await file.reopen()).store).lastPostedKey(GUILD)).toBe('2026-11-29');
   });
 
   it('GIVEN a last reflection stored as a number WHEN read THEN none is known and it is reported', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put(`guild:${GUILD}:reflection-last`, 20261129);
     expect(await new ReflectionStore(file.store).lastPostedKey(GUILD)).toBeNull();
     expectReported(file, `guild:${GUILD}:reflection-last`, 'read-as-absent', '(root): invalid_type');
   });
 });
 
-describe('guild indexes', () => {
+describe.each(BACKENDS)('guild indexes, on $name', (backend) => {
   it('GIVEN guilds added and one removed WHEN the file is reopened THEN the index lists the others', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     const index = new GuildIndex(file.store, 'help-guilds');
     await index.add(GUILD);
     await index.add(OTHER_GUILD);
@@ -356,7 +356,7 @@ describe('guild indexes', () => {
   });
 
   it('GIVEN an index holding an empty id WHEN read THEN it is left out and reported, and adding a guild keeps the others', async () => {
-    const file = await sqliteFile();
+    const file = await storeFile(backend);
     await file.put('help-guilds', [GUILD, '', OTHER_GUILD]);
     const index = new GuildIndex(file.store, 'help-guilds');
     expect(await index.all()).toEqual([GUILD, OTHER_GUILD]);

@@ -9,6 +9,7 @@ import { GuildDocument } from '../../src/store/guild-document.ts';
 import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 import { openStore, type Store } from '../../src/store/sqlite-store.ts';
 import { z } from 'zod';
+import { BACKENDS, POSTGRES, POSTGRES_URL, storeFile, testSchema } from './sqlite-file.ts';
 
 const opened: Store[] = [];
 afterEach(async () => {
@@ -28,6 +29,32 @@ async function open(url: string): Promise<Store> {
 const actor = { userId: '100000000000000001', at: new Date('2026-11-26T12:00:00Z') };
 
 describe('the SQLite store', () => {
+  it('GIVEN a new file path THEN its folder is created and the journal is WAL', async () => {
+    const store = await open(tempStoreUrl());
+    const adapter = store.keyv.store as { query(sql: string): Promise<Array<{ journal_mode: string }>> };
+    const [row] = await adapter.query('PRAGMA journal_mode');
+    expect(row?.journal_mode).toBe('wal');
+  });
+});
+
+describe('the PostgreSQL store', () => {
+  it('GIVEN a schema in STORE_URL THEN the table is created in that schema, and another schema on the same database is another store', async () => {
+    const [schema, other] = [testSchema(), testSchema()];
+    const first = (await storeFile(POSTGRES, `${POSTGRES_URL}?schema=${schema}`)).store;
+    const second = (await storeFile(POSTGRES, `${POSTGRES_URL}?schema=${other}`)).store;
+    await first.keyv.set('guild:g1:n', 1);
+    expect(await second.keyv.get('guild:g1:n')).toBeUndefined();
+    const rows = (await (first.keyv.store as { query(sql: string, values: unknown[]): Promise<unknown[]> }).query(
+      'SELECT table_schema FROM information_schema.tables WHERE table_name = $1 AND table_schema = ANY($2) ORDER BY table_schema',
+      ['keyv', [schema, other]],
+    )) as Array<{ table_schema: string }>;
+    expect(rows.map((row) => row.table_schema)).toEqual([schema, other].sort());
+  });
+});
+
+describe.each(BACKENDS)('the store on $name', (backend) => {
+  const tempStoreUrl = () => backend.newUrl();
+
   it('GIVEN settings saved WHEN the store is closed and reopened THEN they are still there', async () => {
     const url = tempStoreUrl();
     const first = await open(url);
@@ -40,13 +67,6 @@ describe('the SQLite store', () => {
     const second = await open(url);
     const settings = await circleSettingsRepository(second, new GuildWriteQueue()).get('g1');
     expect(settings).toMatchObject({ circleChannelId: 'c1', timezone: 'Europe/London', reflectionDay: 'sun', reflectionTime: '18:00' });
-  });
-
-  it('GIVEN a new file path THEN its folder is created and the journal is WAL', async () => {
-    const store = await open(tempStoreUrl());
-    const adapter = store.keyv.store as { query(sql: string): Promise<Array<{ journal_mode: string }>> };
-    const [row] = await adapter.query('PRAGMA journal_mode');
-    expect(row?.journal_mode).toBe('wal');
   });
 
   it('GIVEN two guilds THEN each guild sees only its own settings', async () => {
