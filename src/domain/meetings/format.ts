@@ -32,6 +32,17 @@ export const FORMAT_LIMITS = {
   maxMinutes: 120,
 } as const;
 
+/**
+ * How long one share in a sharing round (`turns: true`) may last, in whole minutes: the round's minutes
+ * divided among its speakers, never less than `min` nor more than `max`. A round may set its own bounds.
+ */
+export interface ShareMinutes {
+  readonly min: number;
+  readonly max: number;
+}
+
+export const DEFAULT_SHARE_MINUTES: ShareMinutes = { min: 1, max: 5 };
+
 export interface MeetingRound {
   readonly id: string;
   readonly title: string;
@@ -41,6 +52,10 @@ export interface MeetingRound {
   readonly minutes: number;
   /** Empty for rounds where members only listen or reflect (opening, reading). */
   readonly actions: readonly MeetingAction[];
+  /** A sharing round: the bot posts a speaking order of the members in voice (src/domain/meetings/turns.ts). */
+  readonly turns?: boolean;
+  /** Bounds of one share's time box in a sharing round; `DEFAULT_SHARE_MINUTES` when absent. */
+  readonly shareMinutes?: ShareMinutes;
 }
 
 export interface MeetingFormat {
@@ -69,6 +84,10 @@ export type FormatProblem =
   | { readonly kind: 'unknown-action'; readonly roundId: string; readonly action: string }
   | { readonly kind: 'duplicate-action'; readonly roundId: string; readonly action: string }
   | { readonly kind: 'unknown-placeholder'; readonly roundId: string; readonly placeholder: string }
+  /** `shareMinutes` must be whole minutes with 1 <= min <= max <= the round's minutes. */
+  | { readonly kind: 'share-minutes-out-of-range'; readonly roundId: string; readonly min: number; readonly max: number; readonly roundMinutes: number }
+  /** `shareMinutes` only means something in a sharing round. */
+  | { readonly kind: 'share-minutes-without-turns'; readonly roundId: string }
   /** docs/research.md "Needs before helping": offering help is only possible after a round for bringing needs. */
   | { readonly kind: 'help-before-needs'; readonly roundId: string };
 
@@ -113,6 +132,13 @@ export function checkFormat(format: FormatInput): Result<MeetingFormat, FormatPr
     if (!Number.isInteger(round.minutes) || round.minutes < L.minMinutes || round.minutes > L.maxMinutes) {
       problems.push({ kind: 'minutes-out-of-range', roundId: round.id, minutes: round.minutes, min: L.minMinutes, max: L.maxMinutes });
     }
+    if (round.shareMinutes !== undefined) {
+      const { min, max } = round.shareMinutes;
+      if (round.turns !== true) problems.push({ kind: 'share-minutes-without-turns', roundId: round.id });
+      else if (!Number.isInteger(min) || !Number.isInteger(max) || min < L.minMinutes || min > max || max > round.minutes) {
+        problems.push({ kind: 'share-minutes-out-of-range', roundId: round.id, min, max, roundMinutes: round.minutes });
+      }
+    }
     const seenActions = new Set<string>();
     for (const action of round.actions) {
       if (!isAction(action)) problems.push({ kind: 'unknown-action', roundId: round.id, action });
@@ -150,6 +176,10 @@ export function describeFormatProblem(problem: FormatProblem): string {
       return `round "${problem.roundId}" lists action "${problem.action}" twice`;
     case 'unknown-placeholder':
       return `round "${problem.roundId}" prompt has unknown placeholder {${problem.placeholder}} (known: ${PROMPT_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`;
+    case 'share-minutes-out-of-range':
+      return `round "${problem.roundId}" has shareMinutes ${problem.min} to ${problem.max}; they must be whole minutes with 1 <= min <= max <= the round's ${problem.roundMinutes} minutes`;
+    case 'share-minutes-without-turns':
+      return `round "${problem.roundId}" sets shareMinutes but is not a sharing round (add "turns": true or remove shareMinutes)`;
     case 'help-before-needs':
       return `round "${problem.roundId}" offers help before any round where members bring their needs (needs before helping: put a round with "need-help" earlier)`;
   }
