@@ -7,7 +7,8 @@ import { DEFAULT_SHARE_MINUTES, type ShareMinutes } from './format.ts';
  * `now` in, new queue out. Plain JSON (ISO strings, numbers), so it can be stored like `MeetingState`.
  *
  * - The round starts with the members present in voice in a fair order (`fair-order.ts`), or in a
- *   Stage channel with the raised hands, first raised first.
+ *   Stage channel with the raised hands, first raised first. In a Stage channel listeners are not
+ *   speakers: a hand raised during the round is `addMe`, not `join`.
  * - Members who join late go to the end. Members who leave keep their place for a grace period, so a
  *   dropped connection loses nothing: a waiting member who is away is passed over until they are back
  *   (then they are next), and only when the grace period ends are they taken out of the order.
