@@ -27,6 +27,9 @@ const roundSchema = z.strictObject({
   prompt: z.string(),
   minutes: z.number(),
   actions: z.array(z.string()),
+  // A sharing round in voice (speaking order, src/domain/meetings/turns.ts) and its bounds per share.
+  turns: z.boolean().optional(),
+  shareMinutes: z.strictObject({ min: z.number(), max: z.number() }).optional(),
 });
 
 const formatSchema = z.strictObject({
