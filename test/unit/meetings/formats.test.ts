@@ -133,6 +133,19 @@ describe('loading format files', () => {
     expect(loadError()).toContain('needs before helping');
   });
 
+  it('GIVEN a sharing round with share bounds THEN the file loads and keeps them', () => {
+    write('mine.json', {
+      ...valid('mine'),
+      rounds: [{ ...round('check-in', ['check-in']), turns: true, shareMinutes: { min: 1, max: 3 } }, round('needs', ['need-help'])],
+    });
+    expect(loadMeetingFormats(dir).get('mine')?.rounds[0]).toMatchObject({ turns: true, shareMinutes: { min: 1, max: 3 } });
+  });
+
+  it('GIVEN share bounds on a round that is not a sharing round THEN the file is refused naming the round', () => {
+    write('mine.json', { ...valid(), rounds: [{ ...round('talk'), shareMinutes: { min: 1, max: 3 } }] });
+    expect(loadError()).toContain('talk');
+  });
+
   it('GIVEN two rounds with the same id THEN the file is refused naming the id', () => {
     write('mine.json', { ...valid(), rounds: [round('talk'), round('talk')] });
     expect(loadError()).toMatch(/mine\.json.*round id "talk" is used more than once/);
