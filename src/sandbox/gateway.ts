@@ -51,6 +51,7 @@ export const GatewayClose = {
 const Intent = {
   Guilds: 1 << 0,
   GuildMembers: 1 << 1,
+  GuildVoiceStates: 1 << 7,
   GuildPresences: 1 << 8,
   GuildMessages: 1 << 9,
   DirectMessages: 1 << 12,
@@ -63,6 +64,7 @@ export type PrivilegedIntent = 'GuildMembers' | 'GuildPresences' | 'MessageConte
 /** Which intent a dispatch needs; events not listed (READY, INTERACTION_CREATE...) always go out. */
 function intentFor(event: string, guildId: string | undefined): number {
   if (event.startsWith('GUILD_MEMBER')) return Intent.GuildMembers;
+  if (event === 'VOICE_STATE_UPDATE') return guildId ? Intent.GuildVoiceStates : 0;
   if (event.startsWith('GUILD_SCHEDULED_EVENT')) return Intent.GuildScheduledEvents;
   if (event.startsWith('MESSAGE_')) return guildId ? Intent.GuildMessages : Intent.DirectMessages;
   if (event.startsWith('GUILD_') || event.startsWith('CHANNEL_') || event.startsWith('THREAD_')) return Intent.Guilds;
@@ -371,11 +373,19 @@ export class GatewayServer {
 
   // ---------------------------------------------------------------- sending
 
-  /** Per-session view of a dispatch: without GuildMembers, GUILD_CREATE lists only the bot. */
+  /**
+   * Per-session view of a dispatch: without GuildMembers, GUILD_CREATE lists only the bot (and, with
+   * GuildVoiceStates, the members connected to voice); without GuildVoiceStates, no voice states.
+   */
   private shape(session: Session, event: string, data: unknown): unknown {
-    if (event !== 'GUILD_CREATE' || session.intents & Intent.GuildMembers) return data;
-    const d = data as { members?: Array<{ user: { id: string } }> };
-    return { ...d, members: (d.members ?? []).filter((m) => m.user.id === this.opts.state.botUser.id) };
+    if (event !== 'GUILD_CREATE') return data;
+    const d = data as { members?: Array<{ user: { id: string } }>; voice_states?: Array<{ user_id: string }> };
+    const voice = (session.intents & Intent.GuildVoiceStates) !== 0;
+    const voiceStates = voice ? (d.voice_states ?? []) : [];
+    if (session.intents & Intent.GuildMembers) return { ...d, voice_states: voiceStates };
+    // Discord still sends the bot's own member and, with GuildVoiceStates, those connected to voice.
+    const keep = new Set([this.opts.state.botUser.id, ...voiceStates.map((v) => v.user_id)]);
+    return { ...d, members: (d.members ?? []).filter((m) => keep.has(m.user.id)), voice_states: voiceStates };
   }
 
   private send(session: Session, event: string, data: unknown) {

@@ -20,6 +20,7 @@ import { guildRoutes } from './routes/guilds.ts';
 import { interactionRoutes } from './routes/interactions.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { scheduledEventRoutes } from './routes/scheduled-events.ts';
+import { voiceRoutes } from './routes/voice.ts';
 import type { RecordedRequest, ValidationFailure } from './types.ts';
 import { preciseNow } from './clock.ts';
 
@@ -36,7 +37,15 @@ export interface RestServerOptions {
 export class RestServer {
   readonly requests: RecordedRequest[] = [];
   readonly validationFailures: ValidationFailure[] = [];
-  private readonly router = new Router([...metaRoutes, ...commandRoutes, ...channelRoutes, ...guildRoutes, ...scheduledEventRoutes, ...interactionRoutes]);
+  private readonly router = new Router([
+    ...metaRoutes,
+    ...commandRoutes,
+    ...channelRoutes,
+    ...guildRoutes,
+    ...scheduledEventRoutes,
+    ...voiceRoutes,
+    ...interactionRoutes,
+  ]);
   private readonly server: Server;
 
   constructor(private readonly opts: RestServerOptions) {

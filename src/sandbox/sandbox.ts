@@ -18,13 +18,23 @@ import {
   type SlashCommandInput,
   type SubmitModalInput,
 } from './interactions.ts';
-import { MessageFlags, SandboxState } from './state.ts';
-import { parsePermissions } from './permissions.ts';
+import { ChannelType, MessageFlags, SandboxState, type VoiceStateChange } from './state.ts';
+import { Permission, parsePermissions } from './permissions.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
 import { RestServer } from './rest-server.ts';
 import { gatewayUrl } from './routes/meta.ts';
 import { shardOf } from './snowflake.ts';
-import type { RecordedRequest, SandboxChannel, SandboxGuild, SandboxMember, SandboxMessage, SandboxRole, SandboxUser, ValidationFailure } from './types.ts';
+import type {
+  RecordedRequest,
+  SandboxChannel,
+  SandboxGuild,
+  SandboxMember,
+  SandboxMessage,
+  SandboxRole,
+  SandboxUser,
+  SandboxVoiceState,
+  ValidationFailure,
+} from './types.ts';
 
 export interface SandboxOptions {
   /** Gateway heartbeat interval; short by default so clients settle quickly in tests. */
@@ -260,6 +270,61 @@ export class Sandbox {
    */
   directMessage(input: { userId: string; content: string }): Record<string, unknown> {
     return this.state.directMessage(input.userId, input.content);
+  }
+
+  // ================================================================ voice and stage channels
+
+  /**
+   * A member connects to a voice (type 2) or stage (type 13) channel: VOICE_STATE_UPDATE to the shard
+   * owning the guild, for sessions with GuildVoiceStates. On a stage they arrive in the audience
+   * (`suppress: true`). Already connected elsewhere in the guild, this is a move. The bot's own user id
+   * works too (the bot "joined" a stage, for `@me` requests).
+   */
+  joinVoice(input: { guildId: string; userId: string; channelId: string }): SandboxVoiceState {
+    return this.state.joinVoice(input.guildId, input.userId, input.channelId);
+  }
+
+  /** A connected member switches channel (or is dragged by a moderator); a raised hand is lowered. */
+  moveVoice(input: { guildId: string; userId: string; channelId: string }): SandboxVoiceState {
+    if (!this.state.voiceState(input.guildId, input.userId)) throw new Error(`moveVoice: user ${input.userId} is not connected to voice`);
+    return this.state.joinVoice(input.guildId, input.userId, input.channelId);
+  }
+
+  /** A member disconnects: VOICE_STATE_UPDATE with `channel_id: null`. */
+  leaveVoice(input: { guildId: string; userId: string }): void {
+    this.state.leaveVoice(input.guildId, input.userId);
+  }
+
+  /** Self mute/deafen, camera and stream toggles, or a moderator's server mute/deafen and stage suppress. */
+  setVoiceState(input: { guildId: string; userId: string } & VoiceStateChange): SandboxVoiceState {
+    const { guildId, userId, ...change } = input;
+    return this.state.updateVoiceState(guildId, userId, change);
+  }
+
+  /**
+   * An audience member raises their hand on a stage: `request_to_speak_timestamp` is set to now, strictly
+   * later than every earlier hand, so sorting by it gives the order hands went up. Checked like Discord's
+   * client: a stage channel, in the audience, with Request to Speak.
+   */
+  raiseHand(input: { guildId: string; userId: string }): SandboxVoiceState {
+    const state = this.state.voiceState(input.guildId, input.userId);
+    if (!state) throw new Error(`raiseHand: user ${input.userId} is not connected to voice`);
+    if (this.state.channel(state.channel_id)?.type !== ChannelType.GuildStageVoice) throw new Error('raiseHand: only on a stage channel');
+    if (!state.suppress) throw new Error('raiseHand: a speaker has no hand to raise');
+    if (!(this.state.channelPermissions(state.channel_id, input.userId) & Permission.RequestToSpeak)) {
+      throw new Error(`raiseHand: user ${input.userId} lacks Request to Speak in channel ${state.channel_id}`);
+    }
+    return this.state.updateVoiceState(input.guildId, input.userId, { request_to_speak_timestamp: this.state.nextHandTimestamp() });
+  }
+
+  /** The member lowers their hand (`request_to_speak_timestamp: null`). */
+  lowerHand(input: { guildId: string; userId: string }): SandboxVoiceState {
+    return this.state.updateVoiceState(input.guildId, input.userId, { request_to_speak_timestamp: null });
+  }
+
+  /** Current voice states of a guild (or one channel), as Discord would list them in GUILD_CREATE. */
+  voiceStates(guildId: string, channelId?: string): SandboxVoiceState[] {
+    return this.state.voiceStates(guildId).filter((v) => channelId === undefined || v.channel_id === channelId);
   }
 
   // ================================================================ reading the bot's output

@@ -6,7 +6,7 @@
  */
 import { SnowflakeGenerator } from './snowflake.ts';
 import { ALL_PERMISSIONS, DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, Permission, parsePermissions } from './permissions.ts';
-import type { PermissionOverwrite, SandboxChannel, SandboxGuild, SandboxMember, SandboxMessage, SandboxRole, SandboxUser } from './types.ts';
+import type { PermissionOverwrite, SandboxChannel, SandboxGuild, SandboxMember, SandboxMessage, SandboxRole, SandboxUser, SandboxVoiceState } from './types.ts';
 
 export const ChannelType = {
   GuildText: 0,
@@ -16,8 +16,12 @@ export const ChannelType = {
   AnnouncementThread: 10,
   PublicThread: 11,
   PrivateThread: 12,
+  GuildStageVoice: 13,
   GuildForum: 15,
 } as const;
+
+/** Channels members can be connected to: voice (2) and stage (13). */
+export const VOICE_TYPES: ReadonlySet<number> = new Set([2, 13]);
 
 export const THREAD_TYPES: ReadonlySet<number> = new Set([10, 11, 12]);
 
@@ -34,6 +38,21 @@ export interface GuildRecord {
   channelIds: string[];
   scheduledEvents: Map<string, any>;
   botRoleId: string;
+  /** Members connected to a voice or stage channel, by user id. */
+  voiceStates: Map<string, SandboxVoiceState>;
+}
+
+/** What a member can change about their own connection in Discord's client, and what moderators can. */
+export interface VoiceStateChange {
+  selfMute?: boolean;
+  selfDeaf?: boolean;
+  selfStream?: boolean;
+  selfVideo?: boolean;
+  /** Server mute / deafen (a moderator's action; also the member's `mute` / `deaf`). */
+  mute?: boolean;
+  deaf?: boolean;
+  /** Stage: audience (true) or speaker (false). */
+  suppress?: boolean;
 }
 
 export type MessageChange = { kind: 'create' | 'update' | 'delete'; message: SandboxMessage };
@@ -129,6 +148,7 @@ export class SandboxState {
       channelIds: [],
       scheduledEvents: new Map(),
       botRoleId: botRole.id,
+      voiceStates: new Map(),
     };
     this.guilds.set(id, record);
     record.members.set(owner.id, this.makeMember(owner, []));
@@ -277,6 +297,9 @@ export class SandboxState {
     if (channel.type === ChannelType.GuildVoice) {
       Object.assign(channel, { bitrate: 64000, user_limit: 0, rtc_region: null, nsfw: false, rate_limit_per_user: 0 });
     }
+    if (channel.type === ChannelType.GuildStageVoice) {
+      Object.assign(channel, { bitrate: 64000, user_limit: 0, rtc_region: null, topic: input.topic ?? null, nsfw: false, rate_limit_per_user: 0 });
+    }
     this.channels.set(channel.id, channel);
     g.channelIds.push(channel.id);
     if (g.guild.system_channel_id === null && channel.type === ChannelType.GuildText) g.guild.system_channel_id = channel.id;
@@ -359,6 +382,101 @@ export class SandboxState {
     return [...this.channels.values()].filter((c) => c.guild_id === guildId && THREAD_TYPES.has(c.type)).map(clone);
   }
 
+  // ---------------------------------------------------------------- voice
+
+  voiceStates(guildId: string): SandboxVoiceState[] {
+    return [...this.guildRecord(guildId).voiceStates.values()].map(clone);
+  }
+
+  voiceState(guildId: string, userId: string): SandboxVoiceState | undefined {
+    return this.guilds.get(guildId)?.voiceStates.get(userId);
+  }
+
+  /**
+   * A member connects to a voice or stage channel, or moves to another one (a new channel resets the
+   * raised hand). In a stage channel members arrive in the audience (`suppress: true`); in a voice
+   * channel they are suppressed only without Speak, as on Discord.
+   */
+  joinVoice(guildId: string, userId: string, channelId: string): SandboxVoiceState {
+    const g = this.guildRecord(guildId);
+    const member = g.members.get(userId);
+    if (!member) throw new Error(`joinVoice: user ${userId} is not a member of guild ${guildId}`);
+    const channel = this.channels.get(channelId);
+    if (!channel || channel.guild_id !== guildId) throw new Error(`joinVoice: channel ${channelId} is not a channel of guild ${guildId}`);
+    if (!VOICE_TYPES.has(channel.type)) throw new Error(`joinVoice: channel ${channelId} is not a voice or stage channel (type ${channel.type})`);
+    const perms = this.channelPermissions(channelId, userId);
+    // Discord's client offers no way in without View Channel and Connect.
+    if ((perms & (Permission.ViewChannel | Permission.Connect)) !== (Permission.ViewChannel | Permission.Connect)) {
+      throw new Error(`joinVoice: user ${userId} lacks View Channel or Connect in channel ${channelId}`);
+    }
+    const previous = g.voiceStates.get(userId);
+    const suppress = channel.type === ChannelType.GuildStageVoice ? true : !(perms & Permission.Speak);
+    const state: SandboxVoiceState = previous
+      ? { ...previous, channel_id: channelId, suppress, request_to_speak_timestamp: null }
+      : {
+          guild_id: guildId,
+          channel_id: channelId,
+          user_id: userId,
+          session_id: this.ids.next(),
+          deaf: member.deaf,
+          mute: member.mute,
+          self_deaf: false,
+          self_mute: false,
+          self_stream: false,
+          self_video: false,
+          suppress,
+          request_to_speak_timestamp: null,
+        };
+    g.voiceStates.set(userId, state);
+    this.dispatchVoiceState(state);
+    return clone(state);
+  }
+
+  /** A member disconnects: VOICE_STATE_UPDATE with `channel_id: null`. */
+  leaveVoice(guildId: string, userId: string): void {
+    const g = this.guildRecord(guildId);
+    const state = g.voiceStates.get(userId);
+    if (!state) throw new Error(`leaveVoice: user ${userId} is not connected to voice in guild ${guildId}`);
+    g.voiceStates.delete(userId);
+    this.dispatchVoiceState({ ...state, channel_id: null, suppress: false, request_to_speak_timestamp: null, self_stream: false, self_video: false });
+  }
+
+  updateVoiceState(guildId: string, userId: string, change: VoiceStateChange & { request_to_speak_timestamp?: string | null }): SandboxVoiceState {
+    const g = this.guildRecord(guildId);
+    const state = g.voiceStates.get(userId);
+    if (!state) throw new Error(`User ${userId} is not connected to voice in guild ${guildId}`);
+    const member = g.members.get(userId);
+    if (change.selfMute !== undefined) state.self_mute = change.selfMute;
+    if (change.selfDeaf !== undefined) state.self_deaf = change.selfDeaf;
+    if (change.selfStream !== undefined) state.self_stream = change.selfStream;
+    if (change.selfVideo !== undefined) state.self_video = change.selfVideo;
+    if (change.mute !== undefined) {
+      state.mute = change.mute;
+      if (member) member.mute = change.mute;
+    }
+    if (change.deaf !== undefined) {
+      state.deaf = change.deaf;
+      if (member) member.deaf = change.deaf;
+    }
+    if (change.suppress !== undefined) state.suppress = change.suppress;
+    if (change.request_to_speak_timestamp !== undefined) state.request_to_speak_timestamp = change.request_to_speak_timestamp;
+    this.dispatchVoiceState(state);
+    return clone(state);
+  }
+
+  private lastHandAt = 0;
+
+  /** Hands' timestamps strictly increase, so their order is the order they were raised. */
+  nextHandTimestamp(): string {
+    this.lastHandAt = Math.max(Date.now(), this.lastHandAt + 1);
+    return iso(this.lastHandAt);
+  }
+
+  private dispatchVoiceState(state: Omit<SandboxVoiceState, 'channel_id'> & { channel_id: string | null }) {
+    const member = this.member(state.guild_id, state.user_id);
+    this.dispatch('VOICE_STATE_UPDATE', { ...clone(state), ...(member ? { member: clone(member) } : {}) });
+  }
+
   // ---------------------------------------------------------------- gateway payloads
 
   /** The guild object of REST `GET /guilds/:id` (no channels or members, like Discord). */
@@ -408,7 +526,7 @@ export class SandboxState {
       large: false,
       unavailable: false,
       member_count: g.members.size,
-      voice_states: [],
+      voice_states: [...g.voiceStates.values()].map(clone),
       members: [...g.members.values()].map(clone),
       channels: this.guildChannels(guildId),
       threads: this.guildThreads(guildId),

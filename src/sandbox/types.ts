@@ -162,3 +162,21 @@ export interface ValidationFailure {
   route: string;
   errors: unknown;
 }
+
+/** A member's voice connection in a guild, as Discord sends it (GUILD_CREATE lists these without `member`). */
+export interface SandboxVoiceState {
+  guild_id: string;
+  channel_id: string;
+  user_id: string;
+  session_id: string;
+  deaf: boolean;
+  mute: boolean;
+  self_deaf: boolean;
+  self_mute: boolean;
+  self_stream: boolean;
+  self_video: boolean;
+  /** In a stage channel: an audience member (true) or a speaker (false). */
+  suppress: boolean;
+  /** A raised hand in a stage channel (ISO time; earlier hands first), else null. */
+  request_to_speak_timestamp: string | null;
+}
