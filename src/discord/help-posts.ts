@@ -191,8 +191,3 @@ export async function refreshOffer(client: Client, request: HelpRequest, offer: 
   const target = (await client.channels.fetch(request.threadId ?? request.channelId)) as TextChannel | ThreadChannel;
   await target.messages.edit(offer.messageId, { ...offerMessage(request, offer), allowedMentions: NO_MENTIONS });
 }
-
-/** The link moderators follow from an alert. */
-export function messageLink(guildId: string, channelId: string, messageId: string): string {
-  return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
-}
