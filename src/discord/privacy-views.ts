@@ -117,6 +117,7 @@ export function privacyShown(summary: PrivacySummary): Reply {
       const last = lastChairedAt ? text('privacy.show.chairLast', { date: discordDate(lastChairedAt) }) : '';
       lines.push(text(optedIn ? 'privacy.show.chairOn' : 'privacy.show.chairOff', { last }));
     }
+    if (summary.crisisAlerts > 0) lines.push(counted('privacy.item.crisisAlerts', summary.crisisAlerts));
     if (summary.hasPrefs) lines.push(text('privacy.show.settings'));
     parts.push(lines.join('\n'));
   }

@@ -158,6 +158,7 @@ export class PrivacyService {
         chairVolunteers: await this.deps.meetings.chairVolunteers(guildId),
       },
       preferences: (await this.deps.prefs.stored(guildId, memberId)) ?? null,
+      crisisAlerts: (await this.deps.alerts.get(guildId)) ?? [],
     });
   }
 

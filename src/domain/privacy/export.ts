@@ -1,5 +1,6 @@
 import { membersOf, type LedgerEvent } from '../help/ledger-events.ts';
 import type { HelpRequest } from '../requests/help-request.ts';
+import type { CrisisAlert } from '../safety/crisis-alert.ts';
 import type { MemberTasks, PracticalTask } from '../tasks/practical-task.ts';
 import { meetingDataOf, type ChairRotationPart, type MeetingPart, type MeetingRecords } from './member-data.ts';
 
@@ -47,6 +48,16 @@ export interface PrivacyExport<P = unknown> {
   /** Their place on the chairing rotation, or null. */
   readonly chairRotation: ChairRotationPart | null;
   readonly ledgerEvents: readonly LedgerEvent[];
+  /**
+   * Notes to the moderators about the member (crisis alerts): when, why, the words noticed in their
+   * own public post (never private words), and whether a moderator took it (not who).
+   */
+  readonly crisisAlerts: ReadonlyArray<{
+    readonly raisedAt: string;
+    readonly reason: 'crisis words in a public post' | 'you asked a moderator to check in';
+    readonly wordsNoticed: readonly string[];
+    readonly taken: boolean;
+  }>;
 }
 
 /** Everything a guild keeps that the export looks through, as read from storage. */
@@ -62,6 +73,8 @@ export interface ExportSource<P> {
   readonly meetings: MeetingRecords;
   /** The member's stored choices, or null when they never changed anything. */
   readonly preferences: P | null;
+  /** Every crisis alert the guild keeps (those about the member are picked out). */
+  readonly crisisAlerts: readonly CrisisAlert[];
 }
 
 /**
@@ -141,5 +154,13 @@ export function buildExport<P>(source: ExportSource<P>): PrivacyExport<P> {
     })),
     chairRotation: rotation,
     ledgerEvents,
+    crisisAlerts: source.crisisAlerts
+      .filter((alert) => alert.memberId === memberId)
+      .map((alert) => ({
+        raisedAt: alert.raisedAt,
+        reason: alert.source === 'public-post' ? ('crisis words in a public post' as const) : ('you asked a moderator to check in' as const),
+        wordsNoticed: alert.terms,
+        taken: alert.takenBy !== null,
+      })),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withAction, withRating } from '../../../src/domain/meetings/meeting-record.ts';
 import { ANONYMOUS, buildExport, WITHHELD } from '../../../src/domain/privacy/export.ts';
+import { newCrisisAlert } from '../../../src/domain/safety/crisis-alert.ts';
 import { ANA, BO, CY, ME, meeting, offer, offerEvent, openedEvent, request, source, task } from './fixtures.ts';
 
 describe('the export names another member only as the other side of a help relation', () => {
@@ -130,5 +131,29 @@ describe("the rest of the member's data in the export", () => {
   it('GIVEN the member stored choices WHEN they export THEN the choices are in it as stored, with when it was made', () => {
     const exported = buildExport(source({ preferences: { recordingPaused: true } }));
     expect(exported).toMatchObject({ preferences: { recordingPaused: true }, exportedAt: '2026-06-02T09:00:00.000Z', guildId: 'g1', memberId: ME });
+  });
+
+  it('GIVEN crisis alerts about the member and about someone else WHEN the member exports THEN theirs are listed with the words noticed, and not who took them', () => {
+    const alert = (memberId: string, source: 'public-post' | 'check-in-request', terms: string[], takenBy: string | null) => ({
+      ...newCrisisAlert(
+        { id: `a-${memberId}-${source}`, source, memberId, anonymous: false, what: 'request', link: 'https://discord.com/channels/g1/c1/m1', terms },
+        new Date('2026-05-01T18:00:00.000Z'),
+      ),
+      takenBy,
+    });
+    const exported = buildExport(
+      source({
+        crisisAlerts: [
+          alert(ME, 'public-post', ['want to die'], 'mod-1'),
+          alert(ME, 'check-in-request', [], null),
+          alert(ANA, 'public-post', ['suicide'], null),
+        ],
+      }),
+    );
+    expect(exported.crisisAlerts).toEqual([
+      { raisedAt: '2026-05-01T18:00:00.000Z', reason: 'crisis words in a public post', wordsNoticed: ['want to die'], taken: true },
+      { raisedAt: '2026-05-01T18:00:00.000Z', reason: 'you asked a moderator to check in', wordsNoticed: [], taken: false },
+    ]);
+    expect(JSON.stringify(exported)).not.toContain('mod-1');
   });
 });

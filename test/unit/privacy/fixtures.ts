@@ -85,5 +85,6 @@ export const source = (changes: Partial<ExportSource<{ recordingPaused: boolean 
   tasks: { current: null, history: [] },
   meetings: { meeting: undefined, earlierPosts: [], chairVolunteers: [] },
   preferences: null,
+  crisisAlerts: [],
   ...changes,
 });
