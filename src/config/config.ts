@@ -33,14 +33,19 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
 
-/** The one schema for the environment, read once at start-up (README, "Environment"). */
-const environmentSchema = z.object({
+/** What the bot and `npm run proxy` both read. */
+const sharedSchema = z.object({
   DISCORD_TOKEN: z
     .string({ error: 'is required: the bot token from the Discord developer portal' })
     .trim()
     .min(1, { error: 'is required: the bot token from the Discord developer portal' })
     .regex(/^\S+$/, { error: 'must be a single token without spaces' }),
   DISCORD_API_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
+});
+
+/** The environment schema of the bot, read once at start-up (README, "Environment"). */
+const botSchema = sharedSchema.extend({
   STORE_URL: optional(
     z
       .string()
@@ -51,9 +56,11 @@ const environmentSchema = z.object({
         error: (issue) => postgresUrlProblem(String(issue.input)) ?? STORE_URL_KINDS,
       }),
   ),
-  LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
   DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a server (guild) id: 17 to 20 digits' })),
-  // `npm run proxy` only (README, "Running at scale"); the bot ignores them.
+});
+
+/** The environment schema of `npm run proxy` (README, "Running at scale"): DISCORD_API_URL is its upstream. */
+const proxySchema = sharedSchema.extend({
   PROXY_HOST: optional(
     z
       .string()
@@ -96,11 +103,9 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-type Environment = z.infer<typeof environmentSchema>;
-
-/** The one schema over the whole environment; problems name the variable and what is expected, never its value. */
-function parseEnvironment(env: NodeJS.ProcessEnv): Result<Environment, ConfigProblem[]> {
-  const parsed = environmentSchema.safeParse(env);
+/** Parses the environment with one program's schema; problems name the variable and what is expected, never its value. */
+function parseEnvironment<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): Result<T, ConfigProblem[]> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     return err(
       parsed.error.issues.map((issue) => ({
@@ -112,32 +117,25 @@ function parseEnvironment(env: NodeJS.ProcessEnv): Result<Environment, ConfigPro
   return ok(parsed.data);
 }
 
-const apiUrl = (value: Environment) => (value.DISCORD_API_URL ?? DISCORD_API_DEFAULT).replace(/\/+$/, '');
+/** The settings both programs share, from the shared part of their schema. */
+const shared = (value: z.infer<typeof sharedSchema>) => ({
+  discordToken: value.DISCORD_TOKEN,
+  discordApiUrl: (value.DISCORD_API_URL ?? DISCORD_API_DEFAULT).replace(/\/+$/, ''),
+  logLevel: value.LOG_LEVEL ?? 'info',
+});
 
-/** Reads the environment once. Problems name the variable and what is expected, never its value. */
+/** Reads the bot's environment once. A proxy-only variable does not stop the bot. */
 export function readConfig(env: NodeJS.ProcessEnv): Result<Config, ConfigProblem[]> {
-  const parsed = parseEnvironment(env);
+  const parsed = parseEnvironment(botSchema, env);
   if (!parsed.ok) return parsed;
   const value = parsed.value;
-  return ok({
-    discordToken: value.DISCORD_TOKEN,
-    discordApiUrl: apiUrl(value),
-    storeUrl: value.STORE_URL ?? STORE_URL_DEFAULT,
-    logLevel: value.LOG_LEVEL ?? 'info',
-    devGuildId: value.DEV_GUILD_ID,
-  });
+  return ok({ ...shared(value), storeUrl: value.STORE_URL ?? STORE_URL_DEFAULT, devGuildId: value.DEV_GUILD_ID });
 }
 
-/** The REST proxy's settings, through the same schema: DISCORD_API_URL is its upstream here. */
+/** The REST proxy's settings: DISCORD_API_URL is its upstream here. A bot-only variable does not stop it. */
 export function readProxyConfig(env: NodeJS.ProcessEnv): Result<ProxyConfig, ConfigProblem[]> {
-  const parsed = parseEnvironment(env);
+  const parsed = parseEnvironment(proxySchema, env);
   if (!parsed.ok) return parsed;
   const value = parsed.value;
-  return ok({
-    discordToken: value.DISCORD_TOKEN,
-    discordApiUrl: apiUrl(value),
-    host: value.PROXY_HOST ?? PROXY_HOST_DEFAULT,
-    port: value.PROXY_PORT ?? PROXY_PORT_DEFAULT,
-    logLevel: value.LOG_LEVEL ?? 'info',
-  });
+  return ok({ ...shared(value), host: value.PROXY_HOST ?? PROXY_HOST_DEFAULT, port: value.PROXY_PORT ?? PROXY_PORT_DEFAULT });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/config/config.ts';
+import { readConfig, readProxyConfig } from '../../src/config/config.ts';
 import { openStore } from '../../src/store/sqlite-store.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -111,6 +111,20 @@ describe('reading the environment', () => {
     expect(config.ok).toBe(false);
     const variables = config.ok ? [] : config.error.map((problem) => problem.variable);
     expect(variables.sort()).toEqual(['DEV_GUILD_ID', 'DISCORD_API_URL', 'STORE_URL']);
+  });
+
+  it('GIVEN a wrong proxy-only variable THEN the bot still starts, and the proxy names it', () => {
+    const env = { DISCORD_TOKEN: 'abc', PROXY_PORT: 'eighty' };
+    expect(readConfig(env).ok).toBe(true);
+    const proxy = readProxyConfig(env);
+    expect(proxy.ok ? [] : proxy.error.map((problem) => problem.variable)).toEqual(['PROXY_PORT']);
+  });
+
+  it('GIVEN a wrong bot-only variable THEN the proxy still starts, and the bot names it', () => {
+    const env = { DISCORD_TOKEN: 'abc', STORE_URL: 'redis://x' };
+    expect(readProxyConfig(env).ok).toBe(true);
+    const bot = readConfig(env);
+    expect(bot.ok ? [] : bot.error.map((problem) => problem.variable)).toEqual(['STORE_URL']);
   });
 
   it('GIVEN SQLite and PostgreSQL store URLs THEN they are accepted as given', () => {
