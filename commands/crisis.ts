@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
-import { CRISIS_IDS, deliverAlert, refreshAlertPosts } from '../src/discord/crisis-care.ts';
+import { CRISIS_IDS, canAskForCheckIn, deliverAlert, refreshAlertPosts } from '../src/discord/crisis-care.ts';
 import { checkInAnswer, crisisResources, takenAlert } from '../src/discord/crisis-views.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, updateMessage, UserFacingError, type Outcome } from '../src/discord/reply.ts';
@@ -31,7 +31,7 @@ const askCheckIn = onComponent(CRISIS_IDS.askCheckIn, {
   access: 'member',
   async handle({ client, services, guildId, userId, logger }) {
     const settings = await services.safety.settings(guildId);
-    if (!settings?.modChannelId) return reply(checkInAnswer('no-moderators', settings));
+    if (!canAskForCheckIn(settings)) return reply(checkInAnswer('no-moderators', settings));
     const { alert, repeated } = await services.safety.raiseCheckInRequest(guildId, userId, 'crisis');
     if (repeated) return reply(checkInAnswer('repeated', settings));
     const delivered = await deliverAlert(client, services.safety, guildId, alert, settings, logger);

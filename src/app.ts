@@ -86,10 +86,11 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   );
   const queue = new GuildWriteQueue();
   // Before anything reads or writes: records stored by earlier releases are rewritten in their current version.
-  const upgraded = await upgradeStoredRecords(store, queue, await new GuildIndex(store, 'circle-guilds').all());
+  const circleGuilds = new GuildIndex(store, 'circle-guilds');
+  const upgraded = await upgradeStoredRecords(store, queue, await circleGuilds.all());
   if (upgraded.circleSettings > 0) logger.info({ upgraded }, 'stored records upgraded to their current version');
   const circleSettings = circleSettingsRepository(store, queue);
-  const circle = new CircleService(circleSettings, options.now, new GuildIndex(store, 'circle-guilds'));
+  const circle = new CircleService(circleSettings, options.now, circleGuilds);
   // One instance of each store, shared by the services: they keep caches that must stay true.
   const guilds = helpGuildIndex(store);
   const requests = new HelpRequestStore(store, guilds);

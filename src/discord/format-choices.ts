@@ -1,6 +1,7 @@
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
 import { loadMeetingFormats } from '../config/meeting-formats.ts';
 import { totalMinutes } from '../domain/meetings/format.ts';
+import { text } from '../texts/texts.ts';
 
 /** Discord's limit on a choice's name. */
 const CHOICE_NAME_MAX_LENGTH = 100;
@@ -13,7 +14,7 @@ const CHOICE_NAME_MAX_LENGTH = 100;
  */
 export function meetingFormatChoices({ withLength }: { withLength: boolean }): APIApplicationCommandOptionChoice<string>[] {
   return [...loadMeetingFormats().values()].map((format) => ({
-    name: (withLength ? `${format.title} (about ${totalMinutes(format)} min)` : format.title).slice(0, CHOICE_NAME_MAX_LENGTH),
+    name: (withLength ? text('meeting.format.choice', { title: format.title, minutes: totalMinutes(format) }) : format.title).slice(0, CHOICE_NAME_MAX_LENGTH),
     value: format.name,
   }));
 }

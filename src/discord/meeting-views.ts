@@ -4,6 +4,7 @@ import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import { TOPIC_MAX_LENGTH, type HelpRequest } from '../domain/requests/help-request.ts';
 import { TASK_NOTE_MAX_LENGTH, TASK_OUTCOMES, TASK_TEXT_MAX_LENGTH, type PracticalTask, type TaskOutcome } from '../domain/tasks/practical-task.ts';
 import type { Steering } from '../services/meeting-service.ts';
+import { MIN_RATINGS_SHOWN } from '../domain/small-numbers.ts';
 import { text } from '../texts/texts.ts';
 import { counted } from './counts.ts';
 import { customIdCodec, idPart } from './custom-id.ts';
@@ -178,7 +179,7 @@ export function rateForm(round: RoundArgs, score: 1 | 2 | 3 | 4 | 5, commentsRea
     required: false,
     maxLength: 500,
     long: true,
-    placeholder: text(`meeting.rate.placeholder${reach}`),
+    placeholder: text(`meeting.rate.placeholder${reach}`, { min: MIN_RATINGS_SHOWN }),
   });
 }
 

@@ -1,3 +1,4 @@
+import { compareIds } from './fair-order.ts';
 /**
  * Who might chair the next meeting. Rotating the chair matters (docs/research.md: role differentiation
  * predicted member well-being, leadership rotation predicted group survival), but chairing is never
@@ -35,11 +36,4 @@ export function chairSuggestion(recentAttendees: readonly ChairCandidate[], now:
     if (best === null || at < best.at || (at === best.at && compareIds(memberId, best.memberId) < 0)) best = { memberId, at };
   }
   return best?.memberId ?? null;
-}
-
-/** Discord ids are decimal snowflakes: compare them as numbers (shorter is smaller), others as text. */
-function compareIds(a: string, b: string): number {
-  const numeric = /^\d+$/;
-  if (numeric.test(a) && numeric.test(b) && a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -52,7 +52,10 @@ export interface MeetingRound {
   readonly minutes: number;
   /** Empty for rounds where members only listen or reflect (opening, reading). */
   readonly actions: readonly MeetingAction[];
-  /** A sharing round: the bot posts a speaking order of the members in voice (src/domain/meetings/turns.ts). */
+  /**
+   * A sharing round, where members in voice take turns (the order's rules: src/domain/meetings/turns.ts).
+   * Not shown in Discord yet: voice meetings are still being built, so the flag changes nothing today.
+   */
   readonly turns?: boolean;
   /** Bounds of one share's time box in a sharing round; `DEFAULT_SHARE_MINUTES` when absent. */
   readonly shareMinutes?: ShareMinutes;
