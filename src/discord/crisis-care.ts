@@ -7,6 +7,7 @@ import {
   type MessageMentionOptions,
   type TextChannel,
 } from 'discord.js';
+import { REMOVED_MEMBER } from '../domain/removed-member.ts';
 import { resourceLinks, type CrisisAlert } from '../domain/safety/crisis-alert.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SafetyService, SafetySettings } from '../services/safety-service.ts';
@@ -165,10 +166,16 @@ function alertMentions(settings: SafetySettings): MessageMentionOptions {
 
 const unix = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
+/** Who took an alert, or that a moderator did (one who has since deleted their data). */
+export function takenLine(alert: CrisisAlert): string {
+  const at = unix(alert.takenAt ?? alert.raisedAt);
+  return alert.takenBy === REMOVED_MEMBER ? text('alert.takenByRemoved', { at }) : text('alert.taken', { moderator: alert.takenBy ?? '', at });
+}
+
 /** The alert as moderators see it: what happened, the guidance, who took it, and "I'm on it". */
 export function alertMessage(alert: CrisisAlert, settings: SafetySettings): { content: string; components: Row[] } {
   if (alert.redacted) {
-    const taken = alert.takenBy ? `\n${text('alert.taken', { moderator: alert.takenBy, at: unix(alert.takenAt ?? alert.raisedAt) })}` : '';
+    const taken = alert.takenBy ? `\n${takenLine(alert)}` : '';
     return { content: `${text('alert.redacted', { at: unix(alert.raisedAt) })}${taken}`, components: [] };
   }
   const headline =
@@ -181,7 +188,7 @@ export function alertMessage(alert: CrisisAlert, settings: SafetySettings): { co
           terms: alert.terms.join(', '),
         });
   const ping = settings?.crisisPingRoleId ? `<@&${settings.crisisPingRoleId}> ` : '';
-  const state = alert.takenBy ? text('alert.taken', { moderator: alert.takenBy, at: unix(alert.takenAt ?? alert.raisedAt) }) : text('alert.open');
+  const state = alert.takenBy ? takenLine(alert) : text('alert.open');
   return {
     content: `${ping}${headline}\n\n${text('alert.guidance')}\n\n${state}`,
     components: alert.takenBy
@@ -290,11 +297,7 @@ export async function refreshAlertPosts(client: Client, alert: CrisisAlert, sett
     await channel.messages.edit(alert.messageId, { content: rendered.content, components: rendered.components, allowedMentions: { parse: [] } });
   }
   if (alert.followUpMessageId && alert.followUpMessageId !== except) {
-    const content = alert.redacted
-      ? rendered.content
-      : alert.takenBy
-        ? text('alert.taken', { moderator: alert.takenBy, at: unix(alert.takenAt ?? alert.raisedAt) })
-        : undefined;
+    const content = alert.redacted ? rendered.content : alert.takenBy ? takenLine(alert) : undefined;
     if (content) await channel.messages.edit(alert.followUpMessageId, { content, components: [], allowedMentions: { parse: [] } });
   }
 }

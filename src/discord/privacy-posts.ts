@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { DeletionOutcome } from '../services/privacy-service.ts';
 import { text } from '../texts/texts.ts';
 import { NO_MENTIONS } from './reply.ts';
-import { alertMessage } from './crisis-care.ts';
+import { alertMessage, takenLine } from './crisis-care.ts';
 
 const UNKNOWN_CHANNEL = 10003;
 const UNKNOWN_MESSAGE = 10008;
@@ -74,12 +74,14 @@ export async function clearDeletedPosts(client: Client, outcome: DeletionOutcome
     for (const addition of request.additions ?? [])
       if (addition.messageId) inChannel(request.threadId ?? request.channelId).changes.push({ kind: 'delete', messageId: addition.messageId });
   }
-  // Crisis alerts about the member keep that they happened, without name, link or words.
+  // Crisis alerts about the member keep that they happened, without name, link or words; one the member
+  // took as a moderator keeps that it was taken, not by whom.
   for (const alert of outcome.redactedAlerts) {
     if (!alert.channelId) continue;
-    const redacted = { content: alertMessage(alert, undefined).content, components: [], allowedMentions: NO_MENTIONS };
-    for (const messageId of [alert.messageId, alert.followUpMessageId])
-      if (messageId) inChannel(alert.channelId).changes.push({ kind: 'edit', messageId, edit: redacted });
+    const shown = { content: alertMessage(alert, undefined).content, components: [], allowedMentions: NO_MENTIONS };
+    if (alert.messageId) inChannel(alert.channelId).changes.push({ kind: 'edit', messageId: alert.messageId, edit: shown });
+    const followUp = alert.redacted ? shown : { content: takenLine(alert), components: [], allowedMentions: NO_MENTIONS };
+    if (alert.followUpMessageId) inChannel(alert.channelId).changes.push({ kind: 'edit', messageId: alert.followUpMessageId, edit: followUp });
   }
   for (const post of outcome.meetingPosts) {
     inChannel(post.channelId).changes.push(

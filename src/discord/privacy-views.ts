@@ -37,6 +37,7 @@ const dataOf = (summary: PrivacySummary): DataCounts => ({
   namedAsChair: summary.namedAsChair,
   chairRotation: summary.chairRotation,
   crisisAlerts: summary.crisisAlerts,
+  alertsTaken: summary.alertsTaken,
 });
 
 const isEmpty = (data: DataCounts) =>
@@ -49,7 +50,8 @@ const isEmpty = (data: DataCounts) =>
   data.checkInPosts === 0 &&
   !data.namedAsChair &&
   data.chairRotation === null &&
-  data.crisisAlerts === 0;
+  data.crisisAlerts === 0 &&
+  data.alertsTaken === 0;
 
 /** What the last meeting's record keeps about the member, as a list of plain phrases. */
 function meetingParts(part: MeetingPart): string {
@@ -74,6 +76,7 @@ export function dataItems(data: DataCounts): string {
   if (data.namedAsChair) lines.push(text('privacy.item.namedAsChair'));
   if (data.chairRotation) lines.push(text('privacy.item.chairRotation'));
   if (data.crisisAlerts > 0) lines.push(counted('privacy.item.crisisAlerts', data.crisisAlerts));
+  if (data.alertsTaken > 0) lines.push(counted('privacy.item.alertsTaken', data.alertsTaken));
   if (data.prefs) lines.push(text('privacy.item.settings'));
   return lines.join('\n');
 }
@@ -118,6 +121,7 @@ export function privacyShown(summary: PrivacySummary): Reply {
       lines.push(text(optedIn ? 'privacy.show.chairOn' : 'privacy.show.chairOff', { last }));
     }
     if (summary.crisisAlerts > 0) lines.push(counted('privacy.item.crisisAlerts', summary.crisisAlerts));
+    if (summary.alertsTaken > 0) lines.push(counted('privacy.item.alertsTaken', summary.alertsTaken));
     if (summary.hasPrefs) lines.push(text('privacy.show.settings'));
     parts.push(lines.join('\n'));
   }

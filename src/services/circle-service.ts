@@ -1,8 +1,6 @@
 import { applyCircleSettingsChange, type CircleSettings, type CircleSettingsChange, type CircleSettingsProblem } from '../domain/circle/circle-settings.ts';
 import type { Result } from '../domain/result.ts';
 
-/** Stands in for a member's id in records they are removed from. */
-export const REMOVED_MEMBER = 'removed';
 import type { CircleSettingsRepository } from '../store/circle-settings-repository.ts';
 import type { GuildIndex } from '../store/guild-index.ts';
 

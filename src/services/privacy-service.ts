@@ -15,7 +15,7 @@ import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MeetingStore } from '../store/meeting-store.ts';
 import type { MemberPrefs, MemberPrefsStore } from '../store/member-prefs-store.ts';
 import type { TaskStore } from '../store/task-store.ts';
-import { REMOVED_MEMBER } from './circle-service.ts';
+import { REMOVED_MEMBER } from '../domain/removed-member.ts';
 import { removeEvents } from './ledger-recording.ts';
 
 export type { MeetingPart } from '../domain/privacy/member-data.ts';
@@ -38,6 +38,8 @@ export interface DataCounts {
   readonly chairRotation: ChairRotationPart | null;
   /** Crisis alerts to moderators about them (deletion removes their name, link and words; that one existed stays). */
   readonly crisisAlerts: number;
+  /** Crisis alerts they took as a moderator (deletion keeps that each was taken, not by whom). */
+  readonly alertsTaken: number;
 }
 
 /** Counts of what is kept about one member in one guild: what `/privacy show` tells them. */
@@ -58,6 +60,7 @@ export interface PrivacySummary {
   readonly namedAsChair: boolean;
   readonly chairRotation: ChairRotationPart | null;
   readonly crisisAlerts: number;
+  readonly alertsTaken: number;
 }
 
 /** What `/privacy delete` removed, and where in Discord the removed things were shown. */
@@ -69,7 +72,7 @@ export interface DeletionOutcome {
   readonly removedOffers: ReadonlyArray<{ readonly request: HelpRequest; readonly offer: Offer }>;
   /** Meeting posts that repeated the member's words (to delete) or mentioned them as chair (to unname). */
   readonly meetingPosts: readonly PostNaming[];
-  /** Crisis alerts about the member, as they are now (redacted): their posts should say so. */
+  /** Crisis alerts about the member, or that they took as a moderator, as they are now (redacted): their posts should say so. */
   readonly redactedAlerts: readonly CrisisAlert[];
 }
 
@@ -113,6 +116,7 @@ export class PrivacyService {
     const tasks = await this.deps.tasks.get(guildId, memberId);
     const promptsOffUntil = prefs?.helpingPromptsOffUntil ?? null;
     const meetingData = await this.meetingDataOf(guildId, memberId);
+    const alerts = (await this.deps.alerts.get(guildId)) ?? [];
     return {
       requests: {
         open: own.filter((request) => request.status === 'open').length,
@@ -130,7 +134,8 @@ export class PrivacyService {
       checkInPosts: checkInPosts(meetingData.posts),
       namedAsChair: namedAsChair(meetingData.posts),
       chairRotation: meetingData.rotation,
-      crisisAlerts: ((await this.deps.alerts.get(guildId)) ?? []).filter((alert) => alert.memberId === memberId).length,
+      crisisAlerts: alerts.filter((alert) => alert.memberId === memberId).length,
+      alertsTaken: alerts.filter((alert) => alert.takenBy === memberId).length,
     };
   }
 
@@ -231,9 +236,9 @@ export class PrivacyService {
         );
       }
 
-      // A safety record without identity stays: that an alert happened, when, and who took it.
-      const { alerts, redacted } = redactMember((await deps.alerts.get(guildId)) ?? [], memberId);
-      if (redacted.length > 0) await deps.alerts.updateInRun(tx, () => ok(alerts));
+      // A safety record without identity stays: that an alert happened, when, and that it was taken.
+      const { alerts, redacted, unnamedTaker } = redactMember((await deps.alerts.get(guildId)) ?? [], memberId);
+      if (redacted.length + unnamedTaker.length > 0) await deps.alerts.updateInRun(tx, () => ok(alerts));
       // The change to the set-up stays; who made it does not.
       const settings = await deps.circleSettings.get(guildId);
       if (settings?.updatedBy === memberId) await deps.circleSettings.updateInRun(tx, () => ok({ ...settings, updatedBy: REMOVED_MEMBER }));
@@ -250,11 +255,12 @@ export class PrivacyService {
           namedAsChair: namedAsChair(meetingData.posts),
           chairRotation: meetingData.rotation,
           crisisAlerts: redacted.length,
+          alertsTaken: unnamedTaker.length,
         },
         removedRequests,
         removedOffers,
         meetingPosts: meetingData.posts,
-        redactedAlerts: redacted,
+        redactedAlerts: [...redacted, ...unnamedTaker],
       };
     });
   }

@@ -330,4 +330,18 @@ describe('deleting data leaves a safety record without identity', () => {
     expect(redacted.content).not.toContain('kill myself');
     expect(redacted.content).not.toContain('/channels/');
   });
+
+  it('GIVEN a moderator who took an alert WHEN they delete their data THEN the alert says a moderator was on it, without their name', async () => {
+    const w = await readyWorld();
+    await ask(w, w.memberId, 'I want to kill myself');
+    const alert = await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('may need care'));
+    await (await w.sandbox.clickButton({ userId: w.moderatorId, message: alert, customId: buttonId(alert, "I'm on it") })).firstResponse();
+    await w.sandbox.waitForMessage(w.modChannelId, (m) => m.id === alert.id && m.content.includes('is on it'));
+    const question = await slash(w, w.moderatorId, 'privacy', 'delete');
+    expect(question.content).toContain('1 crisis alert you took as a moderator');
+    await press(w, w.moderatorId, question, 'Delete my data');
+    const unnamed = await w.sandbox.waitForMessage(w.modChannelId, (m) => m.id === alert.id && m.content.includes('A moderator was on it'));
+    expect(unnamed.content).not.toContain(w.moderatorId);
+    expect(unnamed.content).toContain(`<@${w.memberId}>`);
+  });
 });

@@ -1,3 +1,4 @@
+import { REMOVED_MEMBER } from '../removed-member.ts';
 import { DEFAULT_SMALL_GROUP_BELOW, MIN_RATINGS_SHOWN, shownCount, type ShownCount } from '../small-numbers.ts';
 import type { MeetingAction } from './format.ts';
 import type { MeetingState } from './meeting-state.ts';
@@ -31,9 +32,6 @@ export interface PendingCheckIn {
   readonly memberId: string;
   readonly words: string;
 }
-
-/** Written in place of `startedBy` once the member who started the meeting deleted their data. */
-export const REMOVED_MEMBER = 'removed';
 
 /**
  * Everything about one meeting that must survive a restart: its state machine, where it lives in

@@ -1,3 +1,4 @@
+import { REMOVED_MEMBER } from '../removed-member.ts';
 import { err, ok, type Result } from '../result.ts';
 
 /**
@@ -89,18 +90,26 @@ export function openCheckInRequest(alerts: readonly CrisisAlert[], memberId: str
 }
 
 /**
- * After a member deleted their data: every alert about them keeps that it existed, when, and who took
- * it, and loses who it was about, the link and the words.
+ * After a member deleted their data: every alert about them keeps that it existed, when, and that it was
+ * taken, and loses who it was about, the link and the words; an alert they took as a moderator keeps
+ * that it was taken, not by whom.
  */
-export function redactMember(alerts: readonly CrisisAlert[], memberId: string): { alerts: CrisisAlert[]; redacted: CrisisAlert[] } {
+export function redactMember(
+  alerts: readonly CrisisAlert[],
+  memberId: string,
+): { alerts: CrisisAlert[]; redacted: CrisisAlert[]; unnamedTaker: CrisisAlert[] } {
   const redacted: CrisisAlert[] = [];
+  const unnamedTaker: CrisisAlert[] = [];
   const next = alerts.map((alert) => {
-    if (alert.memberId !== memberId) return alert;
-    const clean: CrisisAlert = { ...alert, memberId: null, link: null, terms: [], redacted: true };
-    redacted.push(clean);
+    let clean = alert;
+    if (alert.memberId === memberId) clean = { ...clean, memberId: null, link: null, terms: [], redacted: true };
+    // A moderator who deletes their data leaves that the alert was taken, not by whom.
+    if (alert.takenBy === memberId) clean = { ...clean, takenBy: REMOVED_MEMBER };
+    if (alert.memberId === memberId) redacted.push(clean);
+    else if (clean !== alert) unnamedTaker.push(clean);
     return clean;
   });
-  return { alerts: next, redacted };
+  return { alerts: next, redacted, unnamedTaker };
 }
 
 /** Alerts raised before `cutoff` are forgotten by the retention purge. */

@@ -15,6 +15,7 @@ const noData: DataCounts = {
   namedAsChair: false,
   chairRotation: null,
   crisisAlerts: 0,
+  alertsTaken: 0,
 };
 
 const emptySummary: PrivacySummary = {
@@ -31,6 +32,7 @@ const emptySummary: PrivacySummary = {
   namedAsChair: false,
   chairRotation: null,
   crisisAlerts: 0,
+  alertsTaken: 0,
 };
 
 const meetingPart = {
