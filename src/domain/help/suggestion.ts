@@ -18,18 +18,6 @@ export type SuggestionKey =
   | 'suggest.rest'
   | 'suggest.paused';
 
-export const SUGGESTION_KEYS: readonly SuggestionKey[] = [
-  'suggest.receiver',
-  'suggest.provider',
-  'suggest.providerAsked',
-  'suggest.bidirectional',
-  'suggest.low',
-  'suggest.waiting',
-  'suggest.asked',
-  'suggest.rest',
-  'suggest.paused',
-];
-
 /**
  * Where the member's own asking stands: a request of theirs is still `open`, they `asked` in the window
  * (and none is open now), or `none`.

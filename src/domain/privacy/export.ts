@@ -28,6 +28,8 @@ export interface PrivacyExport<P = unknown> {
     readonly openedAt: string;
     readonly closedAt: string | null;
     readonly offers: ReadonlyArray<{ readonly giverId: string; readonly message: string | null; readonly at: string; readonly confirmed: boolean }>;
+    /** What they added without their name: when, its post, and the words while still waiting to be posted. */
+    readonly additions: ReadonlyArray<{ readonly at: string; readonly messageId: string | null; readonly words: string | null }>;
   }>;
   readonly offersMade: ReadonlyArray<{
     readonly requestId: string;
@@ -131,6 +133,7 @@ export function buildExport<P>(source: ExportSource<P>): PrivacyExport<P> {
         openedAt: request.openedAt,
         closedAt: request.closedAt,
         offers: request.offers.map((offer) => ({ giverId: offer.giverId, message: offer.message, at: offer.at, confirmed: offer.confirmed })),
+        additions: (request.additions ?? []).map(({ at, messageId, words }) => ({ at, messageId, words: words ?? null })),
       })),
     offersMade: requests.flatMap((request) =>
       request.offers

@@ -156,4 +156,18 @@ describe("the rest of the member's data in the export", () => {
     ]);
     expect(JSON.stringify(exported)).not.toContain('mod-1');
   });
+
+  it('GIVEN an anonymous asker who added to their request WHEN they export THEN the additions are in it, with words still waiting to be posted', () => {
+    const asked = {
+      ...request(ME, { anonymous: true }),
+      additions: [
+        { id: 'x1', at: '2026-05-02T10:00:00.000Z', messageId: 'm9' },
+        { id: 'x2', at: '2026-05-03T10:00:00.000Z', messageId: null, words: 'Still hard' },
+      ],
+    };
+    expect(buildExport(source({ requests: [asked] })).requests[0]?.additions).toEqual([
+      { at: '2026-05-02T10:00:00.000Z', messageId: 'm9', words: null },
+      { at: '2026-05-03T10:00:00.000Z', messageId: null, words: 'Still hard' },
+    ]);
+  });
 });
