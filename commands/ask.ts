@@ -2,9 +2,9 @@ import { SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import { TOPIC_MAX_LENGTH, type HelpRequest } from '../src/domain/requests/help-request.ts';
 import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
-import { makeOffer, showRequest } from '../src/discord/help-actions.ts';
-import { HELP_IDS, postAddition, refreshRequest } from '../src/discord/help-posts.ts';
-import { additionForm, additionPosted, HELP_FORM_IDS, OFFER_FIELD, requestClosed, requestOfferForm } from '../src/discord/help-views.ts';
+import { makeOffer, showAddition, showRequest } from '../src/discord/help-actions.ts';
+import { HELP_IDS, refreshRequest } from '../src/discord/help-posts.ts';
+import { additionForm, HELP_FORM_IDS, OFFER_FIELD, requestClosed, requestOfferForm } from '../src/discord/help-views.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
 import { reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { TEXT_FIELD } from '../src/discord/text-modal.ts';
@@ -86,18 +86,7 @@ const addModal = onComponent(HELP_FORM_IDS.addModal, {
     context.care.screen(words, 'public');
     const added = await context.services.help.addToRequest(context.guildId, context.userId, context.args.requestId, words);
     if (!added.ok) throw new UserFacingError(problemText.helpAdd(added.error));
-    const { request, additionId } = added.value;
-    let messageId: string;
-    try {
-      messageId = await postAddition(context.client, request, { id: additionId, words: words.trim() });
-    } catch (error) {
-      // Discord would not show it: forgotten now, not posted later (the member is told it failed).
-      await context.services.help.attachAdditionPost(context.guildId, request.id, additionId, null);
-      throw error;
-    }
-    await context.services.help.attachAdditionPost(context.guildId, request.id, additionId, messageId);
-    await context.care.alertAboutPost({ what: 'update', words, channelId: request.threadId ?? request.channelId, messageId, anonymous: request.anonymous });
-    return reply(additionPosted());
+    return showAddition(context, added.value, words);
   },
 });
 

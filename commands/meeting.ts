@@ -195,8 +195,9 @@ const commitTask = onComponent(MEETING_IDS.commitTask, {
 const commitTaskModal = onComponent(FORM_IDS.commitTaskModal, {
   access: 'member',
   async handle(context) {
-    context.care.screen(modalField(context), 'private');
-    const committed = await context.services.actions.commitInRound(context.guildId, roundOf(context), context.userId, modalField(context));
+    const task = modalField(context);
+    context.care.screen(task, 'private');
+    const committed = await context.services.actions.commitInRound(context.guildId, roundOf(context), context.userId, task);
     if (!committed.ok) throw new UserFacingError(problemText.meetingTask(committed.error));
     return reply(roundTaskCommitted(committed.value.task));
   },
@@ -221,9 +222,10 @@ const reportOutcome = onComponent(FORM_IDS.reportOutcome, {
 const reportModal = onComponent(FORM_IDS.reportModal, {
   access: 'member',
   async handle(context) {
-    context.care.screen(modalField(context), 'private');
+    const note = modalField(context) || null;
+    context.care.screen(note, 'private');
     const { outcome } = context.args;
-    const reported = await context.services.actions.reportInRound(context.guildId, roundOf(context), context.userId, outcome, modalField(context) || null);
+    const reported = await context.services.actions.reportInRound(context.guildId, roundOf(context), context.userId, outcome, note);
     if (!reported.ok) throw new UserFacingError(problemText.meetingTask(reported.error));
     return reply(roundTaskReported(outcome));
   },

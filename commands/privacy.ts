@@ -38,12 +38,8 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     case 'pause':
       await services.privacy.pause(guildId, userId);
       return reply(recordingPaused());
-    case 'resume': {
-      await services.privacy.resume(guildId, userId);
-      // The over-helping break is undone here too, so one command brings everything back.
-      const invitations = await services.help.resumeHelpingPrompts(guildId, userId);
-      return reply(recordingResumed(invitations));
-    }
+    case 'resume':
+      return reply(recordingResumed((await services.privacy.resume(guildId, userId)).invitationsResumed));
     case 'export':
       return reply(dataExport(await services.privacy.export(guildId, userId)));
     case 'delete':

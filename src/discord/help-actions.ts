@@ -1,8 +1,9 @@
+import type { HelpRequest } from '../domain/requests/help-request.ts';
 import type { AskOutcome, OfferOutcome } from '../services/help-service.ts';
 import { text } from '../texts/texts.ts';
 import type { HandlerContext } from './command.ts';
-import { postOffer, postRequest } from './help-posts.ts';
-import { offerMade, requestPosted } from './help-views.ts';
+import { postAddition, postOffer, postRequest } from './help-posts.ts';
+import { additionPosted, offerMade, requestPosted } from './help-views.ts';
 import { problemText } from './problem-texts.ts';
 import { reply, UserFacingError, type Outcome } from './reply.ts';
 
@@ -52,4 +53,27 @@ export async function showRequest(context: HandlerContext, asked: AskOutcome, me
     anonymous: request.anonymous,
   });
   return reply(requestPosted(asked, context.care.needed));
+}
+
+/**
+ * Posts what an anonymous asker added (already stored) in their request's thread, without their name,
+ * alerts the moderators if its words call for it, and answers the asker. If Discord will not take the
+ * post, the addition is forgotten now rather than posted later (the member is told it failed).
+ */
+export async function showAddition(
+  context: HandlerContext,
+  { request, additionId }: { request: HelpRequest; additionId: string },
+  words: string,
+): Promise<Outcome> {
+  const { services, guildId } = context;
+  let messageId: string;
+  try {
+    messageId = await postAddition(context.client, request, { id: additionId, words: words.trim() });
+  } catch (error) {
+    await services.help.attachAdditionPost(guildId, request.id, additionId, null);
+    throw error;
+  }
+  await services.help.attachAdditionPost(guildId, request.id, additionId, messageId);
+  await context.care.alertAboutPost({ what: 'update', words, channelId: request.threadId ?? request.channelId, messageId, anonymous: request.anonymous });
+  return reply(additionPosted());
 }

@@ -144,8 +144,18 @@ export class PrivacyService {
     return this.setRecordingPaused(guildId, memberId, true);
   }
 
-  resume(guildId: string, memberId: string): Promise<void> {
-    return this.setRecordingPaused(guildId, memberId, false);
+  /**
+   * Counting starts again, and a break from invitations to help ends too, so one command brings
+   * everything back; `invitationsResumed` says whether there was such a break.
+   */
+  resume(guildId: string, memberId: string): Promise<{ invitationsResumed: boolean }> {
+    return this.deps.queue.run(guildId, async (tx) => {
+      const prefs = await this.deps.prefs.get(guildId, memberId);
+      const off = prefs.helpingPromptsOffUntil;
+      const invitationsResumed = off !== null && Date.parse(off) > this.now().getTime();
+      if (prefs.recordingPaused || off !== null) await this.deps.prefs.put(tx, memberId, { ...prefs, recordingPaused: false, helpingPromptsOffUntil: null });
+      return { invitationsResumed };
+    });
   }
 
   /** Everything about the member, anonymised as src/domain/privacy/export.ts says. */
