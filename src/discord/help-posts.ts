@@ -13,7 +13,7 @@ import { text } from '../texts/texts.ts';
 import { z } from 'zod';
 import { customIdCodec, idPart } from './custom-id.ts';
 import { postNonce } from './nonce.ts';
-import { NO_MENTIONS } from './reply.ts';
+import { NO_MENTIONS, quoteLines } from './reply.ts';
 
 const onRequest = z.object({ requestId: idPart });
 
@@ -79,13 +79,7 @@ export function requestMessage(request: HelpRequest): { content: string; compone
 
 export function offerMessage(request: HelpRequest, offer: Offer): { content: string; components: Row[] } {
   const lines = [text('offer.post', { giver: offer.giverId })];
-  if (offer.message)
-    lines.push(
-      offer.message
-        .split('\n')
-        .map((line) => `> ${line}`)
-        .join('\n'),
-    );
+  if (offer.message) lines.push(quoteLines(offer.message));
   if (offer.confirmed) lines.push(text('offer.post.helped'));
   const components: Row[] =
     offer.confirmed || request.status === 'closed'
@@ -162,10 +156,7 @@ export async function postOffer(client: Client, request: HelpRequest, offer: Off
  */
 export async function postAddition(client: Client, request: HelpRequest, addition: { readonly id: string; readonly words: string }): Promise<string> {
   const target = (await client.channels.fetch(request.threadId ?? request.channelId)) as TextChannel | ThreadChannel;
-  const quoted = addition.words
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
+  const quoted = quoteLines(addition.words);
   const message = await target.send({
     content: text('request.addition', { text: quoted }),
     allowedMentions: NO_MENTIONS,

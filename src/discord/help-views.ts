@@ -7,6 +7,7 @@ import { customIdCodec, idPart } from './custom-id.ts';
 import { HELP_IDS } from './help-posts.ts';
 import type { Reply } from './reply.ts';
 import { textModal, TEXT_FIELD } from './text-modal.ts';
+import { discordTime } from './discord-time.ts';
 
 /**
  * What seeking and giving help looks like to the member who acts: the forms opened from a request's
@@ -130,7 +131,7 @@ export const offerConfirmed = (): Reply => ({ content: text('confirm.done') });
 /** Invitations to help are off until `until`; the pause can be undone from the same message (or with /privacy resume). */
 export function promptsPaused(until: Date): Reply {
   return {
-    content: text('offer.promptsPaused', { until: `<t:${Math.floor(until.getTime() / 1000)}:D>` }),
+    content: text('offer.promptsPaused', { until: discordTime(until, 'D') }),
     components: [
       {
         type: ComponentType.ActionRow,

@@ -17,7 +17,8 @@ import { CRISIS_IDS } from './crisis-care.ts';
 import { customIdCodec, idPart, wholeNumberPart } from './custom-id.ts';
 import type { MeetingService } from '../services/meeting-service.ts';
 import { postNonce } from './nonce.ts';
-import { NO_MENTIONS } from './reply.ts';
+import { NO_MENTIONS, quoteLines } from './reply.ts';
+import { discordTime } from './discord-time.ts';
 
 /**
  * What every meeting component's id starts with: the meeting and the round it was posted for
@@ -45,7 +46,6 @@ export const MEETING_IDS = {
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 
-const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const minutesText = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} min`;
 
 /** Fills `{chair}` with a mention that pings nobody (messages are sent with no allowed mentions). */
@@ -88,7 +88,7 @@ export function roundMessage(record: MeetingRecord, format: MeetingFormat, round
   if (!live) lines.push(text('meeting.round.over'));
   else if (state.status === 'paused') lines.push(text('meeting.round.paused', { minutes: minutesText(state.remainingMs ?? 0) }));
   else if (state.roundEndsAt)
-    lines.push(text('meeting.round.endsAt', { time: `<t:${seconds(state.roundEndsAt)}:t>`, relative: `<t:${seconds(state.roundEndsAt)}:R>` }));
+    lines.push(text('meeting.round.endsAt', { time: discordTime(state.roundEndsAt, 't'), relative: discordTime(state.roundEndsAt, 'R') }));
   return { content: lines.join('\n\n'), components: roundButtons(state.id, roundIndex, plan.actions, !live) };
 }
 
@@ -178,10 +178,7 @@ export function summaryMessage(summary: MeetingSummary, format: MeetingFormat, c
 export async function sendSharedCheckIn(client: Client, record: MeetingRecord, pending: PendingCheckIn): Promise<string> {
   if (!record.threadId) throw new Error(`Meeting ${record.state.id} has no thread yet`);
   const thread = (await client.channels.fetch(record.threadId)) as ThreadChannel;
-  const quoted = pending.words
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
+  const quoted = quoteLines(pending.words);
   const posted = await thread.send({
     content: text('meeting.checkIn.shared', { member: `<@${pending.memberId}>`, text: quoted }),
     allowedMentions: NO_MENTIONS,
@@ -215,13 +212,7 @@ export function moderatorCommentsMessages(summary: MeetingSummary, format: Meeti
     ...summaryLines(summary),
     text('meeting.comments.intro'),
   ].join('\n\n');
-  const quoted = comments.map((comment) =>
-    comment
-      .split('\n')
-      .map((line) => `> ${line}`)
-      .join('\n')
-      .slice(0, MESSAGE_MAX_LENGTH),
-  );
+  const quoted = comments.map((comment) => quoteLines(comment).slice(0, MESSAGE_MAX_LENGTH));
   const messages: string[] = [];
   let current = head;
   for (const block of quoted) {

@@ -12,6 +12,7 @@ import { offerForm, topicChoiceLabel } from './help-views.ts';
 import { ROUND_PARTS, SCORE_PART, type RoundArgs } from './meeting-posts.ts';
 import type { Reply } from './reply.ts';
 import { textModal, TEXT_FIELD } from './text-modal.ts';
+import { discordTime } from './discord-time.ts';
 
 /**
  * What `/meeting` answers the moderator who steers, and what a round's buttons open for the member who
@@ -34,7 +35,7 @@ export const FORM_IDS = {
 /** Every meeting form has one text field, {@link TEXT_FIELD}. */
 export const MEETING_FORM_FIELD = TEXT_FIELD;
 
-const relative = (iso: string | Date) => `<t:${Math.floor(new Date(iso).getTime() / 1000)}:R>`;
+const relative = (at: string | Date) => discordTime(at, 'R');
 
 // ----- `/meeting`, for the moderator.
 

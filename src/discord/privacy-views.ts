@@ -5,6 +5,7 @@ import { text, type TextKey } from '../texts/texts.ts';
 import { customIdCodec, snowflakePart } from './custom-id.ts';
 import type { ClearedPosts } from './privacy-posts.ts';
 import type { Reply } from './reply.ts';
+import { discordTime } from './discord-time.ts';
 
 /** What `/privacy` tells a member about what is kept about them, and the answers on the way to deleting it. */
 
@@ -23,7 +24,6 @@ type Counted = { [K in TextKey]: K extends `${infer Stem}.one` ? (`${Stem}.other
 const counted = (stem: Counted, count: number) => text(`${stem}.${count === 1 ? 'one' : 'other'}` as TextKey, { count });
 
 /** A date Discord shows in each member's own time zone. */
-const discordDate = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`;
 
 /** The kinds of data in a summary, as `/privacy delete` lists and removes them. */
 const dataOf = (summary: PrivacySummary): DataCounts => ({
@@ -112,12 +112,12 @@ export function privacyShown(summary: PrivacySummary): Reply {
     if (summary.offersMade > 0) lines.push(text('privacy.show.offers', { count: summary.offersMade }));
     if (summary.tasks > 0) lines.push(text('privacy.show.tasks', { count: summary.tasks }));
     if (summary.ledgerEvents > 0) lines.push(text('privacy.show.ledger', { count: summary.ledgerEvents }));
-    if (summary.meeting) lines.push(text('privacy.show.meeting', { date: discordDate(summary.meeting.startedAt), parts: meetingParts(summary.meeting) }));
+    if (summary.meeting) lines.push(text('privacy.show.meeting', { date: discordTime(summary.meeting.startedAt, 'D'), parts: meetingParts(summary.meeting) }));
     if (summary.checkInPosts > 0) lines.push(counted('privacy.show.checkIns', summary.checkInPosts));
     if (summary.namedAsChair) lines.push(text('privacy.show.namedAsChair'));
     if (summary.chairRotation) {
       const { optedIn, lastChairedAt } = summary.chairRotation;
-      const last = lastChairedAt ? text('privacy.show.chairLast', { date: discordDate(lastChairedAt) }) : '';
+      const last = lastChairedAt ? text('privacy.show.chairLast', { date: discordTime(lastChairedAt, 'D') }) : '';
       lines.push(text(optedIn ? 'privacy.show.chairOn' : 'privacy.show.chairOff', { last }));
     }
     if (summary.crisisAlerts > 0) lines.push(counted('privacy.item.crisisAlerts', summary.crisisAlerts));
@@ -127,7 +127,7 @@ export function privacyShown(summary: PrivacySummary): Reply {
   }
   const choices = [text(summary.recordingPaused ? 'privacy.show.recordingPaused' : 'privacy.show.recordingOn')];
   if (summary.helpingPromptsOffUntil) {
-    choices.push(text('privacy.show.promptsOff', { until: discordDate(summary.helpingPromptsOffUntil) }));
+    choices.push(text('privacy.show.promptsOff', { until: discordTime(summary.helpingPromptsOffUntil, 'D') }));
   }
   parts.push(choices.join('\n'));
   parts.push(text('privacy.show.retention', { days: summary.retentionDays }));

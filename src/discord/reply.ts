@@ -45,3 +45,11 @@ export class UserFacingError extends Error {
     this.name = 'UserFacingError';
   }
 }
+
+/** A member's own words as a block quote, line by line, so their new lines stay inside it. */
+export function quoteLines(words: string): string {
+  return words
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}

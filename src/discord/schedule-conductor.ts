@@ -17,8 +17,7 @@ import { text } from '../texts/texts.ts';
 import type { MeetingConductor } from './meeting-conductor.ts';
 import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
-
-const stamp = (at: Date, style: 'F' | 'R' | 'D') => `<t:${Math.floor(at.getTime() / 1000)}:${style}>`;
+import { discordTime } from './discord-time.ts';
 
 export interface ScheduleConductorDeps {
   readonly client: Client;
@@ -93,7 +92,7 @@ export class ScheduleConductor {
       const channel = (await this.deps.client.channels.fetch(settings.circleChannelId)) as TextChannel;
       const mention = settings.memberRoleId ? `<@&${settings.memberRoleId}> ` : '';
       await channel.send({
-        content: `${mention}${text('schedule.reminder', { name: entry.schedule.name, start: stamp(action.at, 'F'), relative: stamp(action.at, 'R') })}`,
+        content: `${mention}${text('schedule.reminder', { name: entry.schedule.name, start: discordTime(action.at, 'F'), relative: discordTime(action.at, 'R') })}`,
         // The member role, if the circle has one, and nobody else.
         allowedMentions: { parse: [], roles: settings.memberRoleId ? [settings.memberRoleId] : [] },
         nonce: postNonce('r', scheduleId, key),
@@ -108,7 +107,7 @@ export class ScheduleConductor {
       const channel = (await this.deps.client.channels.fetch(channelId)) as TextChannel;
       const next = nextOccurrenceDetail(entry.schedule, this.deps.now()).at;
       await channel.send({
-        content: text('schedule.missed', { name: entry.schedule.name, start: stamp(action.at, 'F'), next: stamp(next, 'F') }),
+        content: text('schedule.missed', { name: entry.schedule.name, start: discordTime(action.at, 'F'), next: discordTime(next, 'F') }),
         allowedMentions: NO_MENTIONS,
         nonce: postNonce('m', scheduleId, key),
         enforceNonce: true,

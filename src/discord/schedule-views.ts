@@ -2,10 +2,9 @@ import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import type { WeeklySchedule } from '../domain/schedules/schedule.ts';
 import { text } from '../texts/texts.ts';
 import type { Reply } from './reply.ts';
+import { discordTime } from './discord-time.ts';
 
 /** How weekly schedules read to the moderators in `/schedule` answers (reminders and missed meetings are schedule-conductor.ts'). */
-
-const stamp = (at: Date, style: 'F' | 'R' | 'D') => `<t:${Math.floor(at.getTime() / 1000)}:${style}>`;
 
 /** A schedule with its next meeting, as the schedule service gives them. */
 interface Planned {
@@ -21,8 +20,8 @@ function describe(key: 'schedule.added' | 'schedule.list.item', schedule: Weekly
     timezone: schedule.timezone,
     duration: schedule.durationMinutes,
     format: schedule.format,
-    next: stamp(next, 'F'),
-    relative: stamp(next, 'R'),
+    next: discordTime(next, 'F'),
+    relative: discordTime(next, 'R'),
   });
 }
 
@@ -49,7 +48,7 @@ export const scheduleRemoved = (schedule: WeeklySchedule): Reply => ({ content: 
 
 /** `/schedule skip`: the date skipped, and the meeting after it. */
 export function scheduleSkipped({ entry, date, next }: Planned & { readonly date: string }): Reply {
-  return { content: text('schedule.skipped', { name: entry.schedule.name, date, next: stamp(next, 'F') }) };
+  return { content: text('schedule.skipped', { name: entry.schedule.name, date, next: discordTime(next, 'F') }) };
 }
 
 /** Schedules as choices, by name with their day and time, matching what the moderator typed. */

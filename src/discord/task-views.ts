@@ -1,7 +1,8 @@
 import type { PracticalTask } from '../domain/tasks/practical-task.ts';
 import type { TaskCommitted, TaskReported } from '../services/task-service.ts';
 import { text } from '../texts/texts.ts';
-import type { Reply } from './reply.ts';
+import { quoteLines, type Reply } from './reply.ts';
+import { discordTime } from './discord-time.ts';
 
 /**
  * How practical tasks read to the member whose task it is: shared by `/task` and the meeting's task
@@ -45,16 +46,16 @@ function reportedText({ task, replacedReport }: TaskReported): string {
 function tasksText(current: PracticalTask | null, earlier: readonly PracticalTask[]): string {
   if (!current) return text('task.noTask');
   const parts = [
-    `**${text('task.show.title')}**\n${quote(current.text)}\n${text('task.show.committed', {
-      date: discordDate(current.committedAt),
+    `**${text('task.show.title')}**\n${quoteLines(current.text)}\n${text('task.show.committed', {
+      date: discordTime(current.committedAt, 'D'),
       where: current.meetingId ? text('task.show.inMeeting') : '',
     })}`,
   ];
   if (current.outcome === null || current.reportedAt === null) {
     parts.push(text('task.show.notReported'));
   } else {
-    const report = [text('task.show.reported', { outcome: outcomeLabel(current.outcome), date: discordDate(current.reportedAt) })];
-    if (current.note) report.push(text('task.show.note'), quote(current.note));
+    const report = [text('task.show.reported', { outcome: outcomeLabel(current.outcome), date: discordTime(current.reportedAt, 'D') })];
+    if (current.note) report.push(text('task.show.note'), quoteLines(current.note));
     parts.push(report.join('\n'));
   }
   const shown = earlier.slice(0, EARLIER_TASKS_SHOWN);
@@ -69,12 +70,3 @@ function tasksText(current: PracticalTask | null, earlier: readonly PracticalTas
 export function outcomeLabel(outcome: PracticalTask['outcome']): string {
   return text(outcome === null ? 'task.outcome.none' : `task.outcome.${outcome}`);
 }
-
-/** A block quote of the member's own words, line by line, so a note's new lines stay inside it. */
-const quote = (value: string) =>
-  value
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
-
-const discordDate = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`;
