@@ -14,7 +14,35 @@ export interface Store {
 }
 
 /** keyv as both stores use it: the `hc` namespace, errors thrown, plain JSON. */
-export function keyvOver(adapter: NonNullable<ConstructorParameters<typeof Keyv>[0]>['store']): Keyv {
+/**
+ * The Store both databases give: keyv over their adapter, a ping, and a close that first commits the
+ * writes already handed over, then `release`s the connections (once, however often close is called).
+ */
+export function storeOver(
+  adapter: NonNullable<ConstructorParameters<typeof Keyv>[0]>['store'] & { query(sql: string): Promise<unknown> },
+  writer: GroupCommitWriter,
+  release: () => Promise<void>,
+): Store {
+  let closing: Promise<void> | undefined;
+  return {
+    keyv: keyvOver(adapter),
+    async ready() {
+      await adapter.query('SELECT 1');
+    },
+    close() {
+      closing ??= (async () => {
+        try {
+          await writer.close();
+        } finally {
+          await release();
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+function keyvOver(adapter: NonNullable<ConstructorParameters<typeof Keyv>[0]>['store']): Keyv {
   // keyv swallows storage errors by default (a failed write just returns false); we want them thrown,
   // so a handler fails loudly instead of telling a member something was saved when it was not.
   const keyv = new Keyv({

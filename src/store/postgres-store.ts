@@ -1,6 +1,6 @@
 import KeyvPostgres from '@keyv/postgres';
 import pg from 'pg';
-import { GroupCommitWriter, keyvOver, type Query, type Store, type WriterSql } from './group-commit.ts';
+import { GroupCommitWriter, storeOver, type Query, type Store, type WriterSql } from './group-commit.ts';
 
 /**
  * The shared store: keyv over PostgreSQL, for several bot processes (README, "Running at scale").
@@ -58,24 +58,7 @@ export async function openPostgresStore(storeUrl: string): Promise<Store> {
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL at ${where} cannot be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const keyv = keyvOver(adapter);
-  let closing: Promise<void> | undefined;
-  return {
-    keyv,
-    async ready() {
-      await adapter.query('SELECT 1');
-    },
-    close() {
-      closing ??= (async () => {
-        try {
-          await writer.close();
-        } finally {
-          await pool.end();
-        }
-      })();
-      return closing;
-    },
-  };
+  return storeOver(adapter, writer, () => pool.end());
 }
 
 /** PostgreSQL for the group commit: `$n` placeholders, and each transaction on one client of the pool. */

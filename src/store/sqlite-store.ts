@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
-import { GroupCommitWriter, keyvOver, type Store } from './group-commit.ts';
+import { GroupCommitWriter, storeOver, type Store } from './group-commit.ts';
 import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
 
 export { GroupCommitWriter, type Store } from './group-commit.ts';
@@ -57,29 +57,14 @@ async function openSqliteStore(storeUrl: string): Promise<Store> {
     throw error;
   }
   const writer: GroupCommitWriter = new GroupCommitWriter(writing?.query ?? adapter.query, adapter.opts.table ?? 'keyv');
-  const keyv = keyvOver(adapter);
-  let closing: Promise<void> | undefined;
-  return {
-    keyv,
-    async ready() {
-      await adapter.query('SELECT 1');
-    },
-    close() {
-      closing ??= (async () => {
-        try {
-          await writer.close();
-        } finally {
-          try {
-            await writing?.close();
-            await adapter.close();
-          } finally {
-            lock?.release();
-          }
-        }
-      })();
-      return closing;
-    },
-  };
+  return storeOver(adapter, writer, async () => {
+    try {
+      await writing?.close();
+      await adapter.close();
+    } finally {
+      lock?.release();
+    }
+  });
 }
 
 /** Lock files this process holds, with how many of its stores have the file open (a test may open a second one). */
