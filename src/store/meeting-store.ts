@@ -25,7 +25,16 @@ const action = z.enum(MEETING_ACTIONS);
 const state: z.ZodType<MeetingState> = z.object({
   id: z.string(),
   format: z.string(),
-  rounds: z.array(z.object({ id: z.string(), minutes: z.number(), actions: z.array(action) })),
+  rounds: z.array(
+    z.object({
+      id: z.string(),
+      minutes: z.number(),
+      actions: z.array(action),
+      // Optional: meetings stored before sharing rounds have plain rounds, which read as they were.
+      turns: z.boolean().optional(),
+      shareMinutes: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).optional(),
+    }),
+  ),
   minuteMs: z.number().int().positive(),
   status: z.enum(['running', 'paused', 'ended']),
   roundIndex: z.number().int().nonnegative(),
@@ -47,7 +56,36 @@ const rating: z.ZodType<MeetingRating> = z.object({
   withheld: z.boolean().optional(),
 });
 
-/** `guild:<id>:meeting`, version 1 (`moderatorComments`, `sharedPosts` and `pendingCheckIns` are absent on older records). */
+const turnQueue = z.object({
+  roundMinutes: z.number(),
+  minuteMs: z.number().int().positive(),
+  shareMinutes: z.object({ min: z.number(), max: z.number() }),
+  graceMs: z.number().nonnegative(),
+  current: z.object({ memberId: z.string(), since: z.string(), timeBoxMs: z.number() }).nullable(),
+  waiting: z.array(z.string()),
+  had: z.array(z.object({ memberId: z.string(), outcome: z.enum(['shared', 'passed']) })),
+  laterUsed: z.array(z.string()),
+  away: z.array(z.object({ memberId: z.string(), leftAt: z.string() })),
+  attended: z.array(z.string()),
+});
+
+const turnRound = z.object({
+  roundIndex: z.number().int().nonnegative(),
+  stage: z.boolean(),
+  queue: turnQueue,
+  messageId: z.string().nullable(),
+  revision: z.number().int(),
+  renderedRevision: z.number().int(),
+  inviteSpeaker: z.boolean(),
+  invited: z.string().nullable(),
+  inviteRefused: z.boolean(),
+});
+
+/**
+ * `guild:<id>:meeting`, version 1. Fields added since the first release are optional, so every record
+ * an earlier release stored reads as it was: `moderatorComments`, `sharedPosts`, `pendingCheckIns`, and
+ * the voice side (`voiceChannelId`, `meetingNumber`, `turns`, `voicePresence`).
+ */
 export const meetingRecord = new VersionedRecord<MeetingRecord>(
   z.object({
     state,
@@ -69,6 +107,10 @@ export const meetingRecord = new VersionedRecord<MeetingRecord>(
     moderatorComments: z.enum(['posted', 'not-shown']).optional(),
     sharedPosts: z.array(z.object({ memberId: z.string(), messageId: z.string() })).optional(),
     pendingCheckIns: z.array(z.object({ id: z.string(), memberId: z.string(), words: z.string() })).optional(),
+    voiceChannelId: z.string().nullable().optional(),
+    meetingNumber: z.number().int().nonnegative().optional(),
+    turns: turnRound.nullable().optional(),
+    voicePresence: z.array(z.object({ memberId: z.string(), since: z.string().nullable(), ms: z.number().nonnegative() })).optional(),
   }),
 );
 

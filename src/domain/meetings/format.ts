@@ -53,8 +53,8 @@ export interface MeetingRound {
   /** Empty for rounds where members only listen or reflect (opening, reading). */
   readonly actions: readonly MeetingAction[];
   /**
-   * A sharing round, where members in voice take turns (the order's rules: src/domain/meetings/turns.ts).
-   * Not shown in Discord yet: voice meetings are still being built, so the flag changes nothing today.
+   * A sharing round, where members in the meeting's voice channel take turns (the order's rules:
+   * src/domain/meetings/turns.ts). In a meeting without a voice channel it changes nothing.
    */
   readonly turns?: boolean;
   /** Bounds of one share's time box in a sharing round; `DEFAULT_SHARE_MINUTES` when absent. */

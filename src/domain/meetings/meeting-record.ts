@@ -2,6 +2,7 @@ import { REMOVED_MEMBER } from '../removed-member.ts';
 import { DEFAULT_SMALL_GROUP_BELOW, MIN_RATINGS_SHOWN, shownCount, type ShownCount } from '../small-numbers.ts';
 import type { MeetingAction } from './format.ts';
 import type { MeetingState } from './meeting-state.ts';
+import type { TurnQueue } from './turns.ts';
 
 /**
  * A member's rating of a meeting (evaluation round). The comment is never shown with a name: when the
@@ -31,6 +32,35 @@ export interface PendingCheckIn {
   readonly id: string;
   readonly memberId: string;
   readonly words: string;
+}
+
+/** The sharing round whose order is shown in the thread. */
+export interface TurnRound {
+  /** The round it belongs to: presses from another round's message are stale. */
+  readonly roundIndex: number;
+  /** Raised hands set the order (a Stage channel). */
+  readonly stage: boolean;
+  readonly queue: TurnQueue;
+  /** The speaking-order message in the thread, once posted. */
+  readonly messageId: string | null;
+  /** Goes up with every change, so the message is edited once per change. */
+  readonly revision: number;
+  readonly renderedRevision: number;
+  /** Stage: a moderator asked the bot to invite the current speaker to speak. */
+  readonly inviteSpeaker: boolean;
+  /** Stage: whom the bot last invited to speak (moved back to the audience when the turn passes on). */
+  readonly invited: string | null;
+  /** The bot was refused what "invite the speaker" needs; said once in the thread. */
+  readonly inviteRefused: boolean;
+}
+
+/** A member's time in voice so far, while they are not yet an attendee. */
+export interface VoicePresence {
+  readonly memberId: string;
+  /** ISO instant the current stretch began; null while out of voice. */
+  readonly since: string | null;
+  /** Time in earlier stretches. */
+  readonly ms: number;
 }
 
 /**
@@ -71,6 +101,14 @@ export interface MeetingRecord {
   readonly sharedPosts?: readonly MemberPost[];
   /** Shared check-ins stored but not yet posted (see {@link PendingCheckIn}). Absent in records stored before it existed. */
   readonly pendingCheckIns?: readonly PendingCheckIn[];
+  /** The voice or Stage channel the meeting talks in (src/domain/meetings/voice-turns.ts). Absent or null: a text-only meeting. */
+  readonly voiceChannelId?: string | null;
+  /** Counts up by one per meeting of the guild: the fair order's rotation. Absent in records stored before it existed (read as 0). */
+  readonly meetingNumber?: number;
+  /** The speaking order of the sharing round that runs or ran last. */
+  readonly turns?: TurnRound | null;
+  /** Members in voice on their way to counting as attendees (a running total, never a timeline). */
+  readonly voicePresence?: readonly VoicePresence[];
 }
 
 export function newMeetingRecord(input: {
@@ -194,6 +232,7 @@ export function namesMember(record: MeetingRecord, memberId: string): boolean {
     record.ratings.some((rating) => rating.memberId === memberId) ||
     (record.sharedPosts ?? []).some((post) => post.memberId === memberId) ||
     (record.pendingCheckIns ?? []).some((pending) => pending.memberId === memberId) ||
+    (record.voicePresence ?? []).some((presence) => presence.memberId === memberId) ||
     isNamedAsLead(record, memberId)
   );
 }
@@ -250,5 +289,6 @@ export function withoutMember(record: MeetingRecord, memberId: string): MeetingR
     ratings: record.ratings.filter((rating) => rating.memberId !== memberId),
     sharedPosts: (record.sharedPosts ?? []).filter((post) => post.memberId !== memberId),
     pendingCheckIns: (record.pendingCheckIns ?? []).filter((pending) => pending.memberId !== memberId),
+    voicePresence: (record.voicePresence ?? []).filter((presence) => presence.memberId !== memberId),
   };
 }

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../result.ts';
-import type { MeetingAction, MeetingFormat } from './format.ts';
+import type { MeetingAction, MeetingFormat, ShareMinutes } from './format.ts';
 
 /**
  * The round state machine of one meeting, as pure functions: state and `now` in, new state out.
@@ -23,6 +23,14 @@ export interface MeetingRoundPlan {
   readonly id: string;
   readonly minutes: number;
   readonly actions: readonly MeetingAction[];
+  /**
+   * A sharing round: members in the meeting's voice channel take turns (src/domain/meetings/turns.ts).
+   * Copied from the format at start like the rest of the plan; absent (not a sharing round) in meetings
+   * stored before sharing rounds existed.
+   */
+  readonly turns?: boolean;
+  /** A sharing round's bounds on one share, when its format sets them (else the defaults). */
+  readonly shareMinutes?: ShareMinutes;
 }
 
 export type MeetingStatus = 'running' | 'paused' | 'ended';
@@ -87,7 +95,12 @@ export function startMeeting(input: StartMeetingInput): MeetingState {
   return {
     id: input.id,
     format: input.format.name,
-    rounds: input.format.rounds.map((round) => ({ id: round.id, minutes: round.minutes, actions: [...round.actions] })),
+    rounds: input.format.rounds.map((round) => ({
+      id: round.id,
+      minutes: round.minutes,
+      actions: [...round.actions],
+      ...(round.turns ? { turns: true, ...(round.shareMinutes ? { shareMinutes: { ...round.shareMinutes } } : {}) } : {}),
+    })),
     minuteMs,
     status: 'running',
     roundIndex: 0,
