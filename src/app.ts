@@ -148,7 +148,11 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
       now: options.now,
     }),
   };
-  const client = createDiscordClient({ apiUrl: config.discordApiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond });
+  const client = createDiscordClient({
+    apiUrl: config.discordApiUrl,
+    globalRequestsPerSecond: options.globalRequestsPerSecond,
+    shards: config.shards,
+  });
   const now = options.now ?? (() => new Date());
   const conductor = new MeetingConductor(client, services.meetings, logger, now);
   const scheduleConductor = new ScheduleConductor({

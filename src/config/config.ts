@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../domain/result.ts';
+import type { ShardPlan } from '../domain/shards.ts';
 
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const STORE_URL_DEFAULT = 'sqlite://data/helper-circle.sqlite';
@@ -29,6 +30,41 @@ function postgresUrlProblem(url: string): string | undefined {
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
+const SHARD_COUNT_KIND = 'must be how many shards the bot has in all: a whole number, 1 or more, such as 2';
+
+/**
+ * A list of shard ids: `0,1` as people write it (SHARD_IDS), or JSON as discord.js's ShardingManager
+ * writes it (SHARDS=1, or [0,1]). Ascending, each once.
+ */
+const shardList =
+  (variable: string) =>
+  (text: string, ctx: z.RefinementCtx): number[] => {
+    const items = text
+      .trim()
+      .replace(/^\[|\]$/g, '')
+      .split(',')
+      .map((item) => item.trim());
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (items.every((item) => item === '')) return fail('lists no shard: name the shards this process serves, such as 0,1');
+    if (!items.every((item) => /^\d{1,6}$/.test(item))) {
+      return fail(`must be shard ids separated by commas, such as ${variable === 'SHARDS' ? '[0,1]' : '0,1'}`);
+    }
+    const ids = items.map(Number);
+    const twice = ids.filter((id, index) => ids.indexOf(id) !== index);
+    if (twice.length > 0) return fail(`names shard ${[...new Set(twice)].join(', ')} more than once: list each shard once`);
+    return ids.sort((a, b) => a - b);
+  };
+
+/** The shards this process serves: SHARD_IDS, or what a ShardingManager gave its child (SHARDS). */
+function shardIdsOf(value: { SHARD_IDS?: number[]; SHARDS?: number[]; SHARDING_MANAGER?: string }): number[] | undefined {
+  // A child of the ShardingManager inherits the launcher's environment, SHARD_IDS included: its own SHARDS wins.
+  if (value.SHARDING_MANAGER && value.SHARDS) return value.SHARDS;
+  return value.SHARD_IDS ?? value.SHARDS;
+}
+
 /** Empty strings in a .env file mean "not set", as most people writing one expect. */
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
@@ -57,6 +93,54 @@ const botSchema = sharedSchema.extend({
       }),
   ),
   DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a server (guild) id: 17 to 20 digits' })),
+  SHARD_COUNT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,6}$/, { error: SHARD_COUNT_KIND })
+      .transform(Number)
+      .refine((count) => count >= 1, { error: SHARD_COUNT_KIND }),
+  ),
+  SHARD_IDS: optional(z.string().transform(shardList('SHARD_IDS'))),
+  // Set by discord.js's ShardingManager (`npm run start:sharded`) in each process it starts: the shard
+  // id as JSON (a number, or an array), beside SHARD_COUNT.
+  SHARDS: optional(z.string().transform(shardList('SHARDS'))),
+  SHARDING_MANAGER: optional(z.string()),
+});
+
+/** The bot's schema with the checks that span variables: the shard plan and the store it needs. */
+const botEnvironment = botSchema.superRefine((value, ctx) => {
+  const ids = shardIdsOf(value);
+  if (!ids) return;
+  const variable = value.SHARD_IDS && !value.SHARDING_MANAGER ? 'SHARD_IDS' : 'SHARDS';
+  if (value.SHARD_COUNT === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [variable],
+      message: 'needs SHARD_COUNT too: how many shards the bot has in all (the same in every process)',
+    });
+    return;
+  }
+  const count = value.SHARD_COUNT;
+  const tooHigh = ids.filter((id) => id >= count);
+  if (tooHigh.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [variable],
+      message: `names shard ${tooHigh.join(', ')}, but SHARD_COUNT is ${count}: shard ids go from 0 to ${count - 1}`,
+    });
+    return;
+  }
+  const store = value.STORE_URL ?? STORE_URL_DEFAULT;
+  if (ids.length < count && store.startsWith('sqlite://')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['STORE_URL'],
+      message:
+        `${value.STORE_URL ? 'is' : 'is not set, so it is'} SQLite, which serves one process, but ${variable} leaves shards to other processes: ` +
+        'set STORE_URL to postgresql://user:password@host:5432/database so every process shares one store (README, "Running at scale")',
+    });
+  }
 });
 
 /** The environment schema of `npm run proxy` (README, "Running at scale"): DISCORD_API_URL is its upstream. */
@@ -85,6 +169,11 @@ export interface Config {
   readonly storeUrl: string;
   readonly logLevel: LogLevel;
   readonly devGuildId: string | undefined;
+  /**
+   * The shards this process serves (SHARD_COUNT, SHARD_IDS); undefined when neither is set: one process,
+   * one connection to Discord, every guild (the default).
+   */
+  readonly shards?: ShardPlan | undefined;
 }
 
 /** What `npm run proxy` (src/proxy/main.ts) reads: the one bot token it serves and where Discord is. */
@@ -126,10 +215,13 @@ const shared = (value: z.infer<typeof sharedSchema>) => ({
 
 /** Reads the bot's environment once. A proxy-only variable does not stop the bot. */
 export function readConfig(env: NodeJS.ProcessEnv): Result<Config, ConfigProblem[]> {
-  const parsed = parseEnvironment(botSchema, env);
+  const parsed = parseEnvironment(botEnvironment, env);
   if (!parsed.ok) return parsed;
   const value = parsed.value;
-  return ok({ ...shared(value), storeUrl: value.STORE_URL ?? STORE_URL_DEFAULT, devGuildId: value.DEV_GUILD_ID });
+  const count = value.SHARD_COUNT;
+  // SHARD_COUNT alone: this process serves every shard, each on its own gateway connection.
+  const shards = count === undefined ? undefined : { count, ids: shardIdsOf(value) ?? Array.from({ length: count }, (_, id) => id) };
+  return ok({ ...shared(value), storeUrl: value.STORE_URL ?? STORE_URL_DEFAULT, devGuildId: value.DEV_GUILD_ID, shards });
 }
 
 /** The REST proxy's settings: DISCORD_API_URL is its upstream here. A bot-only variable does not stop it. */

@@ -1,10 +1,13 @@
 import { Client, GatewayIntentBits, Options } from 'discord.js';
+import type { ShardPlan } from '../domain/shards.ts';
 import { NO_MENTIONS } from './reply.ts';
 
 export interface ClientOptions {
   readonly apiUrl: string;
   /** Discord.js throttles itself to Discord's global 50 requests/s; benchmarks may raise it. */
   readonly globalRequestsPerSecond?: number;
+  /** The shards this process connects to Discord as; none: discord.js's default (one shard, or a ShardingManager's). */
+  readonly shards?: ShardPlan;
 }
 
 /**
@@ -15,6 +18,7 @@ export interface ClientOptions {
 export function createDiscordClient(options: ClientOptions): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
+    ...(options.shards ? { shards: [...options.shards.ids], shardCount: options.shards.count } : {}),
     rest: { api: options.apiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 },
     allowedMentions: NO_MENTIONS,
     // Interactions carry the member and user they need; keep only a small cache of each.

@@ -156,3 +156,75 @@ describe('reading the environment', () => {
     expect(config.ok && config.value.devGuildId).toBeUndefined();
   });
 });
+
+describe('reading the shard plan', () => {
+  const POSTGRES = 'postgresql://bot@db:5432/circle?schema=helper_circle';
+  const read = (env: Record<string, string>) => readConfig({ DISCORD_TOKEN: 'abc', STORE_URL: POSTGRES, ...env });
+  const problems = (env: Record<string, string>) => {
+    const config = read(env);
+    return config.ok ? [] : config.error.map((each) => `${each.variable} ${each.message}`);
+  };
+
+  it('GIVEN neither SHARD_COUNT nor SHARD_IDS THEN there is no plan: one process serves every guild, as before', () => {
+    const config = readConfig({ DISCORD_TOKEN: 'abc' });
+    expect(config.ok && config.value.shards).toBeUndefined();
+  });
+
+  it('GIVEN SHARD_COUNT and SHARD_IDS THEN the process serves those shards, in ascending order', () => {
+    expect(read({ SHARD_COUNT: '4', SHARD_IDS: '3, 1' })).toMatchObject({ ok: true, value: { shards: { count: 4, ids: [1, 3] } } });
+  });
+
+  it('GIVEN SHARD_COUNT alone THEN the process serves every shard, even on SQLite', () => {
+    expect(readConfig({ DISCORD_TOKEN: 'abc', SHARD_COUNT: '3' })).toMatchObject({ ok: true, value: { shards: { count: 3, ids: [0, 1, 2] } } });
+  });
+
+  it('GIVEN a shard id not below the count THEN SHARD_IDS names it and the ids allowed', () => {
+    expect(problems({ SHARD_COUNT: '2', SHARD_IDS: '0,2' })).toEqual(['SHARD_IDS names shard 2, but SHARD_COUNT is 2: shard ids go from 0 to 1']);
+  });
+
+  it('GIVEN an empty list, a word or a shard twice THEN SHARD_IDS says what it must be', () => {
+    expect(problems({ SHARD_COUNT: '2', SHARD_IDS: ' , ' })).toEqual(['SHARD_IDS lists no shard: name the shards this process serves, such as 0,1']);
+    expect(problems({ SHARD_COUNT: '2', SHARD_IDS: 'zero' })).toEqual(['SHARD_IDS must be shard ids separated by commas, such as 0,1']);
+    expect(problems({ SHARD_COUNT: '2', SHARD_IDS: '1,1' })).toEqual(['SHARD_IDS names shard 1 more than once: list each shard once']);
+  });
+
+  it('GIVEN SHARD_IDS without SHARD_COUNT THEN it asks for the count', () => {
+    expect(problems({ SHARD_IDS: '0' })).toEqual(['SHARD_IDS needs SHARD_COUNT too: how many shards the bot has in all (the same in every process)']);
+  });
+
+  it('GIVEN a SHARD_COUNT of zero or not a number THEN SHARD_COUNT says what it must be', () => {
+    const kind = 'SHARD_COUNT must be how many shards the bot has in all: a whole number, 1 or more, such as 2';
+    expect(problems({ SHARD_COUNT: '0' })).toEqual([kind]);
+    expect(problems({ SHARD_COUNT: 'two' })).toEqual([kind]);
+  });
+
+  it('GIVEN some of the shards on SQLite, named or by default THEN STORE_URL asks for PostgreSQL, since several processes cannot share SQLite', () => {
+    for (const env of [{ STORE_URL: 'sqlite://data/circle.sqlite' }, {}]) {
+      const config = readConfig({ DISCORD_TOKEN: 'abc', SHARD_COUNT: '2', SHARD_IDS: '1', ...env });
+      const said = config.ok ? [] : config.error.map((each) => `${each.variable} ${each.message}`);
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/^STORE_URL is (not set, so it is )?SQLite, which serves one process, but SHARD_IDS leaves shards to other processes/);
+      expect(said[0]).toContain('postgresql://');
+    }
+  });
+
+  it("GIVEN what discord.js's ShardingManager gives a child (SHARDS, SHARD_COUNT, SHARDING_MANAGER) THEN the child serves its shard, whatever SHARD_IDS it inherited", () => {
+    const child = { SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2', SHARD_IDS: '0,1' };
+    expect(read(child)).toMatchObject({ ok: true, value: { shards: { count: 2, ids: [1] } } });
+    expect(read({ ...child, SHARDS: '[0,1]' })).toMatchObject({ ok: true, value: { shards: { count: 2, ids: [0, 1] } } });
+  });
+
+  it('GIVEN a ShardingManager child on SQLite THEN STORE_URL asks for PostgreSQL', () => {
+    const said = problems({ SHARDING_MANAGER: 'true', SHARDS: '0', SHARD_COUNT: '2', STORE_URL: 'sqlite://data/circle.sqlite' });
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('STORE_URL is SQLite, which serves one process, but SHARDS leaves shards to other processes');
+  });
+});
+
+describe('starting with a wrong shard plan', () => {
+  it('GIVEN a shard id not below the count WHEN the bot starts THEN it exits 1 naming SHARD_IDS', () => {
+    const { code, output } = start({ DISCORD_TOKEN: 'super-secret-token-value', SHARD_COUNT: '2', SHARD_IDS: '2' });
+    expect(code).toBe(1);
+    expect(output).toContain('SHARD_IDS names shard 2, but SHARD_COUNT is 2');
+  });
+});
