@@ -19,7 +19,7 @@ import { MeetingService } from '../src/services/meeting-service.ts';
 import { ScheduleService, type ScheduleAction } from '../src/services/schedule-service.ts';
 import { circleSettingsRecord, circleSettingsRepository } from '../src/store/circle-settings-repository.ts';
 import { guildKey } from '../src/store/guild-document.ts';
-import { helpGuildIndex } from '../src/store/guild-index.ts';
+import { guildIndexKey, helpGuildIndex } from '../src/store/guild-index.ts';
 import { GuildWriteQueue } from '../src/store/guild-write-queue.ts';
 import { HelpRequestStore } from '../src/store/help-request-store.ts';
 import { LedgerStore } from '../src/store/ledger-store.ts';
@@ -395,8 +395,8 @@ async function seedReconciliationStore(url: string): Promise<void> {
     for (let index = 0; index < writes.length; index += 500) {
       await Promise.all(writes.slice(index, index + 500).map(([key, value]) => store.keyv.set(key, value)));
     }
-    // What ScheduleStore's GuildIndex keeps: every guild with schedules, under one key.
-    await store.keyv.set('schedule-guilds', guildIds);
+    // What ScheduleStore's GuildIndex keeps: every guild with schedules, one key each.
+    await seedIndex(store, guildIds);
     await checkSeedShape(store, comparable!);
   } finally {
     await store.close();
@@ -433,10 +433,14 @@ async function checkSeedShape(store: Store, seededGuildId: string): Promise<void
   // The probe leaves no trace: the store holds exactly the seeded guilds.
   await store.keyv.delete(guildKey(probe, 'circle-settings'));
   await store.keyv.delete(guildKey(probe, 'schedules'));
-  await store.keyv.set(
-    'schedule-guilds',
-    (await store.keyv.get<string[]>('schedule-guilds'))!.filter((id) => id !== probe),
-  );
+  await store.keyv.delete(guildIndexKey('schedule-guilds', probe));
+}
+
+/** Lists the guilds in ScheduleStore's index, 500 keys a transaction (the group commit), as the seed writes everything. */
+async function seedIndex(store: Store, guildIds: readonly string[]): Promise<void> {
+  for (let index = 0; index < guildIds.length; index += 500) {
+    await Promise.all(guildIds.slice(index, index + 500).map((guildId) => store.keyv.set(guildIndexKey('schedule-guilds', guildId), true)));
+  }
 }
 
 /** Field names and value types, recursively, with arrays reduced to their first element. */
@@ -525,7 +529,7 @@ async function runChildTask(task: ChildTask): Promise<ReconcileResult | Baseline
     }
     if (task.mode === 'bulk') {
       const started = stopwatch();
-      const guildIds = ((await store.keyv.get('schedule-guilds')) as string[] | undefined) ?? [];
+      const guildIds = (await store.keysStartingWith('index:schedule-guilds:')).map((key) => key.slice('index:schedule-guilds:'.length));
       let count = 0;
       for (let index = 0; index < guildIds.length; index += 1_000) {
         const values = await store.keyv.getMany(guildIds.slice(index, index + 1_000).map((guildId) => guildKey(guildId, 'schedules')));
@@ -821,8 +825,8 @@ async function seedFiringStore(url: string, guilds: readonly FiringGuild[], occu
         store.keyv.set(guildKey(guild.guildId, 'schedules'), [entry]),
       ]);
     }
-    await store.keyv.set(
-      'schedule-guilds',
+    await seedIndex(
+      store,
       guilds.map((guild) => guild.guildId),
     );
   } finally {

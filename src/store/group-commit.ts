@@ -11,23 +11,40 @@ export interface Store {
   ready(): Promise<void>;
   /** Waits for the writes already handed over to be committed, then closes. */
   close(): Promise<void>;
+  /**
+   * The stored keys that start with `prefix` (keys as keyv takes them, without the `hc:` namespace), in
+   * no particular order, read on the reading connection: committed rows only. How a set kept as one
+   * key per member is listed (a {@link GuildIndex}), so that writers never rewrite a shared list.
+   */
+  keysStartingWith(prefix: string): Promise<string[]>;
 }
 
-/** keyv as both stores use it: the `hc` namespace, errors thrown, plain JSON. */
+/** Rows of the table whose key starts with the given text (the namespace included): each database's own query. */
+export type KeysStartingWith = (rowPrefix: string) => Promise<string[]>;
+
+const NAMESPACE = 'hc';
+
 /**
- * The Store both databases give: keyv over their adapter, a ping, and a close that first commits the
- * writes already handed over, then `release`s the connections (once, however often close is called).
+ * The Store both databases give: keyv over their adapter, a ping, a listing by key prefix (`keysFrom`,
+ * the database's own query), and a close that first commits the writes already handed over, then
+ * `release`s the connections (once, however often close is called).
  */
 export function storeOver(
   adapter: NonNullable<ConstructorParameters<typeof Keyv>[0]>['store'] & { query(sql: string): Promise<unknown> },
   writer: GroupCommitWriter,
   release: () => Promise<void>,
+  keysFrom: KeysStartingWith,
 ): Store {
   let closing: Promise<void> | undefined;
+  const namespaced = `${NAMESPACE}:`;
   return {
     keyv: keyvOver(adapter),
     async ready() {
       await adapter.query('SELECT 1');
+    },
+    async keysStartingWith(prefix) {
+      const rows = await keysFrom(`${namespaced}${prefix}`);
+      return rows.map((key) => key.slice(namespaced.length));
     },
     close() {
       closing ??= (async () => {
@@ -42,12 +59,13 @@ export function storeOver(
   };
 }
 
+/** keyv as both stores use it: the `hc` namespace, errors thrown, plain JSON. */
 function keyvOver(adapter: NonNullable<ConstructorParameters<typeof Keyv>[0]>['store']): Keyv {
   // keyv swallows storage errors by default (a failed write just returns false); we want them thrown,
   // so a handler fails loudly instead of telling a member something was saved when it was not.
   const keyv = new Keyv({
     store: adapter,
-    namespace: 'hc',
+    namespace: NAMESPACE,
     throwOnErrors: true,
     // Everything stored is plain JSON (no Buffers or BigInts), so plain JSON is enough, and several
     // times faster than keyv's default, which revives every value (measured: 512 ms against 272 ms to

@@ -58,7 +58,16 @@ export async function openPostgresStore(storeUrl: string): Promise<Store> {
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL at ${where} cannot be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return storeOver(adapter, writer, () => pool.end());
+  return storeOver(
+    adapter,
+    writer,
+    () => pool.end(),
+    async (rowPrefix) => {
+      // LIKE is case-sensitive here, and uses the key's index where the collation allows (C).
+      const pattern = `${rowPrefix.replace(/[\\%_]/g, (special) => `\\${special}`)}%`;
+      return (await pool.query<{ key: string }>(`SELECT key FROM ${table} WHERE key LIKE $1`, [pattern])).rows.map((row) => row.key);
+    },
+  );
 }
 
 /** PostgreSQL for the group commit: `$n` placeholders, and each transaction on one client of the pool. */

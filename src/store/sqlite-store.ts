@@ -56,15 +56,30 @@ async function openSqliteStore(storeUrl: string): Promise<Store> {
     lock?.release();
     throw error;
   }
-  const writer: GroupCommitWriter = new GroupCommitWriter(writing?.query ?? adapter.query, adapter.opts.table ?? 'keyv');
-  return storeOver(adapter, writer, async () => {
-    try {
-      await writing?.close();
-      await adapter.close();
-    } finally {
-      lock?.release();
-    }
-  });
+  const table = adapter.opts.table ?? 'keyv';
+  const writer: GroupCommitWriter = new GroupCommitWriter(writing?.query ?? adapter.query, table);
+  return storeOver(
+    adapter,
+    writer,
+    async () => {
+      try {
+        await writing?.close();
+        await adapter.close();
+      } finally {
+        lock?.release();
+      }
+    },
+    async (rowPrefix) => {
+      // Keys compare byte by byte (BINARY), so the keys with the prefix are one range of the key's index.
+      const rows = (await adapter.query(`SELECT key FROM ${table} WHERE key >= ? AND key < ?`, [rowPrefix, justAfter(rowPrefix)])) as Array<{ key: string }>;
+      return rows.map((row) => row.key);
+    },
+  );
+}
+
+/** The first text after every text that starts with `prefix`: its last character, one higher. */
+function justAfter(prefix: string): string {
+  return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
 }
 
 /** Lock files this process holds, with how many of its stores have the file open (a test may open a second one). */

@@ -258,12 +258,3 @@ export async function deleteRecords(store: Store, tx: GuildWrite, keys: readonly
   for (const key of keys) tx.assertWritable(key);
   return store.keyv.deleteMany([...keys]);
 }
-
-/**
- * Writes a record shared by all guilds (a `GuildIndex`'s list of guild ids), which no guild's
- * queue serialises: its one writer serialises it. Never a guild's key: those take the guild's handle.
- */
-export async function writeSharedRecord<T>(store: Store, key: string, kind: RecordKind<T>, value: T): Promise<void> {
-  if (key.startsWith('guild:')) throw new Error(`${key} is a guild's record: it is written with the guild's write handle.`);
-  await store.keyv.set(key, kind.write(value));
-}
