@@ -6,6 +6,7 @@ import { loadCrisisWords, loadHelpRules, type HelpRules } from './config/help-ru
 import { DEFAULT_MEETING_FORMAT, loadMeetingFormats } from './config/meeting-formats.ts';
 import { loadReflectionPrompts } from './config/reflection-prompts.ts';
 import { createDiscordClient } from './discord/client.ts';
+import { ownership } from './domain/shards.ts';
 import { loadCommands } from './discord/command-loader.ts';
 import { syncCommands, type SyncOutcome } from './discord/command-sync.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
@@ -85,12 +86,16 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     logger.warn({ key: record.key, issues: record.issues, outcome: record.outcome }, 'a stored record failed its schema'),
   );
   const queue = new GuildWriteQueue();
+  // The guilds this process serves: with shards (SHARD_COUNT, SHARD_IDS), only those of its shards; every
+  // job that walks guilds from the store (schedules, reflections, meetings, follow-ups, the outbox, the
+  // purge, the upgrade below) visits these only, so another process's guilds are never worked on twice.
+  const owns = ownership(config.shards);
   // Before anything reads or writes: records stored by earlier releases are rewritten in their current version.
   const circleGuilds = new GuildIndex(store, 'circle-guilds');
-  const upgraded = await upgradeStoredRecords(store, queue, await circleGuilds.all());
+  const upgraded = await upgradeStoredRecords(store, queue, (await circleGuilds.all()).filter(owns));
   if (upgraded.circleSettings > 0) logger.info({ upgraded }, 'stored records upgraded to their current version');
   const circleSettings = circleSettingsRepository(store, queue);
-  const circle = new CircleService(circleSettings, options.now, circleGuilds);
+  const circle = new CircleService(circleSettings, options.now, circleGuilds, owns);
   // One instance of each store, shared by the services: they keep caches that must stay true.
   const guilds = helpGuildIndex(store);
   const requests = new HelpRequestStore(store, guilds);
@@ -115,6 +120,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     minuteMs: options.meetingMinuteMs,
     smallGroupBelow: rules.reflectionMinActive,
     now: options.now,
+    owns,
   });
   const alerts = crisisAlertStore(store, queue);
   const alertGuilds = new GuildIndex(store, 'crisis-alert-guilds');
@@ -125,6 +131,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     crisisWords: loadCrisisWords(),
     followUpMinutes: rules.crisisFollowUpMinutes,
     now: options.now,
+    owns,
   });
   const taskService = new TaskService({ circle, tasks, ledger, prefs, queue, now: options.now });
   const services: Services = {
@@ -135,7 +142,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     tasks: taskService,
     meetings: meetingService,
     actions: new MemberActions({ meetings: meetingService, help, tasks: taskService, queue }),
-    schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, changes, now: options.now }),
+    schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, changes, now: options.now, owns }),
     reflections: new ReflectionService({
       circle,
       ledger,
@@ -216,6 +223,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
       queue,
       rules,
       now: options.now,
+      owns,
     }),
     logger,
     now: options.now ?? (() => new Date()),

@@ -22,6 +22,17 @@ export function ownsGuild(plan: ShardPlan | undefined, guildId: string): boolean
   return plan.ids.includes(shardOfGuild(guildId, plan.count));
 }
 
+/** Whether this process serves a guild: what every job that lists guilds from the store filters by. */
+export type OwnsGuild = (guildId: string) => boolean;
+
+/** One process serving every guild. */
+export const everyGuild: OwnsGuild = () => true;
+
+/** The predicate of a plan (none: every guild). */
+export function ownership(plan: ShardPlan | undefined): OwnsGuild {
+  return plan ? (guildId) => ownsGuild(plan, guildId) : everyGuild;
+}
+
 /** Whether the plan leaves some shards to other processes (then the store must be shared: PostgreSQL). */
 export function servesSomeShardsOnly(plan: ShardPlan | undefined): boolean {
   return plan !== undefined && plan.ids.length < plan.count;

@@ -1,5 +1,6 @@
 import { applyCircleSettingsChange, type CircleSettings, type CircleSettingsChange, type CircleSettingsProblem } from '../domain/circle/circle-settings.ts';
 import type { Result } from '../domain/result.ts';
+import { everyGuild, type OwnsGuild } from '../domain/shards.ts';
 
 import type { CircleSettingsRepository } from '../store/circle-settings-repository.ts';
 import type { GuildIndex } from '../store/guild-index.ts';
@@ -11,11 +12,13 @@ export class CircleService {
     private readonly now: () => Date = () => new Date(),
     /** Every guild with a circle set up: what the weekly reflection walks. */
     private readonly guilds?: GuildIndex,
+    /** The guilds this process serves (its shards); the others' circles are another process's. */
+    private readonly owns: OwnsGuild = everyGuild,
   ) {}
 
-  /** The guilds whose circle is set up. */
+  /** The guilds whose circle is set up, of those this process serves. */
   async guildIds(): Promise<string[]> {
-    return (await this.guilds?.all()) ?? [];
+    return ((await this.guilds?.all()) ?? []).filter(this.owns);
   }
 
   settings(guildId: string): Promise<CircleSettings | undefined> {

@@ -30,6 +30,7 @@ import {
 } from '../domain/meetings/meeting-state.ts';
 import type { HelpRequest } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { everyGuild, type OwnsGuild } from '../domain/shards.ts';
 import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { MeetingStore } from '../store/meeting-store.ts';
 import type { CircleService } from './circle-service.ts';
@@ -60,6 +61,8 @@ export interface MeetingServiceDeps extends LedgerRecordingDeps {
   /** Fewer taking part than this (`reflectionMinActive`, default 5) makes a small group: the summary says "a few" for 1 or 2. */
   readonly smallGroupBelow?: number;
   readonly now?: () => Date;
+  /** The guilds this process serves (its shards): start-up picks up only their unfinished meetings. */
+  readonly owns?: OwnsGuild;
 }
 
 /**
@@ -86,8 +89,9 @@ export class MeetingService {
     return this.deps.meetings.get(guildId);
   }
 
-  unfinishedGuilds(): Promise<string[]> {
-    return this.deps.meetings.unfinished();
+  /** Guilds this process serves with a meeting not yet wrapped up. */
+  async unfinishedGuilds(): Promise<string[]> {
+    return (await this.deps.meetings.unfinished()).filter(this.deps.owns ?? everyGuild);
   }
 
   async start(

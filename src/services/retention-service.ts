@@ -2,6 +2,7 @@ import type { HelpRules } from '../config/help-rules.ts';
 import { expiredDays, keepRotationSince, meetingExpired, retentionCutoff } from '../domain/help/retention.ts';
 import { ok } from '../domain/result.ts';
 import { keepAlertsSince } from '../domain/safety/crisis-alert.ts';
+import { everyGuild, type OwnsGuild } from '../domain/shards.ts';
 import { keepTasksSince, taskCount } from '../domain/tasks/practical-task.ts';
 import type { CircleSettingsRepository } from '../store/circle-settings-repository.ts';
 import type { CrisisAlertStore } from '../store/crisis-alert-store.ts';
@@ -44,6 +45,8 @@ export interface RetentionServiceDeps {
   readonly queue: GuildWriteQueue;
   readonly rules: Pick<HelpRules, 'retentionDays'>;
   readonly now?: () => Date;
+  /** The guilds this process serves (its shards): each process purges its own guilds only. */
+  readonly owns?: OwnsGuild;
 }
 
 /** What the purge removed so far, added to guild by guild. */
@@ -61,7 +64,7 @@ export class RetentionService {
   }
 
   /**
-   * For every guild with help, meeting or crisis-alert data (and any `alsoGuildIds`, such as the guilds
+   * For every guild this process serves with help, meeting or crisis-alert data (and any `alsoGuildIds`, such as the guilds
    * the bot is in, for data kept before the indexes existed): ledger days wholly older than
    * `retentionDays` and requests closed longer ago than that are removed, and so are practical tasks
    * last committed to or reported on longer ago than that. Open requests stay, however old. The last
@@ -71,12 +74,11 @@ export class RetentionService {
    * queue. Safe to run at any time and as often as wanted.
    */
   async purgeExpired(now: Date = this.now(), alsoGuildIds: Iterable<string> = []): Promise<PurgeOutcome> {
-    const guildIds = new Set([
-      ...(await this.deps.helpGuilds.all()),
-      ...(await this.deps.meetings.guildsWithData()),
-      ...(await this.deps.alertGuilds.all()),
-      ...alsoGuildIds,
-    ]);
+    const guildIds = new Set(
+      [...(await this.deps.helpGuilds.all()), ...(await this.deps.meetings.guildsWithData()), ...(await this.deps.alertGuilds.all()), ...alsoGuildIds].filter(
+        this.deps.owns ?? everyGuild,
+      ),
+    );
     const counts: Counts = { days: 0, ledgerEvents: 0, requests: 0, tasks: 0, meetings: 0, chairVolunteers: 0, meetingPosts: 0, crisisAlerts: 0 };
     for (const guildId of guildIds) await this.purgeGuild(guildId, now, counts);
     return { guilds: guildIds.size, ...counts };

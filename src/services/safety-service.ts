@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
 import { crisisMatcher, type CrisisMatcher } from '../domain/help/crisis.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { everyGuild, type OwnsGuild } from '../domain/shards.ts';
 import {
   followUpDue,
   newCrisisAlert,
@@ -23,6 +24,8 @@ export interface SafetyServiceDeps {
   readonly crisisWords: readonly string[];
   readonly followUpMinutes: number;
   readonly now?: () => Date;
+  /** The guilds this process serves (its shards): the follow-ups and the outbox visit only those. */
+  readonly owns?: OwnsGuild;
 }
 
 /** A second press of "Ask a moderator to check in with me" within this time raises no second alert. */
@@ -132,9 +135,9 @@ export class SafetyService {
     return (await this.deps.alerts.get(guildId)) ?? [];
   }
 
-  /** The guilds with alerts (read from memory after the first call; an alert's guild is added when it is raised). */
+  /** The guilds with alerts that this process serves (read from memory after the first call; an alert's guild is added when it is raised). */
   async guildsWithAlerts(): Promise<string[]> {
-    return this.deps.guilds.all();
+    return (await this.deps.guilds.all()).filter(this.deps.owns ?? everyGuild);
   }
 
   /**

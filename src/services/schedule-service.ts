@@ -5,6 +5,7 @@ import { dueOccurrence, dueReminder } from '../domain/schedules/due.ts';
 import { nextOccurrenceDetail, reminderAt } from '../domain/schedules/occurrences.ts';
 import { checkSkipDate, withSkipDate, type SkipDateProblem } from '../domain/schedules/skip-dates.ts';
 import { checkScheduleInput, type ScheduleInput, type ScheduleProblem, type WeeklySchedule } from '../domain/schedules/schedule.ts';
+import { everyGuild, type OwnsGuild } from '../domain/shards.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { ScheduleEntry, ScheduleStore } from '../store/schedule-store.ts';
 import type { ChangeFeed } from './changes.ts';
@@ -39,6 +40,8 @@ export interface ScheduleServiceDeps {
   /** Where changed schedules are announced, for the server's Events tab to follow. */
   readonly changes?: ChangeFeed;
   readonly now?: () => Date;
+  /** The guilds this process serves (its shards): only their schedules are loaded, fired and reminded. */
+  readonly owns?: OwnsGuild;
 }
 
 /**
@@ -117,8 +120,9 @@ export class ScheduleService {
     return ok({ entry: skipped.value, date: checked.value, next: nextOccurrenceDetail(skipped.value.schedule, this.now()).at });
   }
 
-  guildIds(): Promise<string[]> {
-    return this.deps.schedules.guildIds();
+  /** The guilds with schedules that this process serves. */
+  async guildIds(): Promise<string[]> {
+    return (await this.deps.schedules.guildIds()).filter(this.deps.owns ?? everyGuild);
   }
 
   entries(guildId: string): Promise<readonly ScheduleEntry[]> {
@@ -134,7 +138,7 @@ export class ScheduleService {
     const now = this.now();
     const nowMs = now.getTime();
     const actions: ScheduleAction[] = [];
-    const guildIds = await this.deps.schedules.guildIds();
+    const guildIds = await this.guildIds();
     await this.deps.schedules.loadAll(guildIds);
     for (const guildId of guildIds) {
       for (const entry of await this.deps.schedules.list(guildId)) {
