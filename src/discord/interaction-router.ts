@@ -118,7 +118,10 @@ export class InteractionRouter {
         log.debug('expected failure answered');
         outcome = reply({ content: error.userMessage });
       }
-      await responder.send(await care.decorate(outcome));
+      const answer = await care.decorate(outcome);
+      // A form can only be the first answer: when we were too slow and had to defer, Discord will not
+      // show it any more, so the member is asked to press again instead of being told something broke.
+      await responder.send(answer.kind === 'modal' && responder.acknowledged ? reply({ content: text('error.formLate') }) : answer);
     } catch (error) {
       const errorId = newErrorId();
       log.error({ err: error, errorId }, 'unexpected failure');
