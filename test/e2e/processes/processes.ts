@@ -1,0 +1,290 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PermissionFlagsBits } from 'discord.js';
+import pg from 'pg';
+import { afterEach } from 'vitest';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/sandbox.ts';
+
+/**
+ * The multi-process world: the sandbox in the test process (Discord), and real programs in child
+ * processes, each started as operators start them (`node --import tsx ...`): the REST proxy
+ * (src/proxy/main.ts), bot processes (bot-process.ts: `npm start` with test knobs) and `npm start`
+ * itself (src/main.ts). PostgreSQL is the one at TEST_POSTGRES_URL, a schema of its own per test.
+ * Everything a test started is killed and dropped after it, whether it passed or not.
+ */
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const BOT_ENTRY = 'test/e2e/processes/bot-process.ts';
+export const MAIN_ENTRY = 'src/main.ts';
+const PROXY_ENTRY = 'src/proxy/main.ts';
+
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** One pino line a child wrote on standard output. */
+export interface LogLine {
+  readonly msg?: string;
+  readonly level?: number;
+  readonly [field: string]: unknown;
+}
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A program running in a child process, with what it wrote. */
+export class Program {
+  readonly logs: LogLine[] = [];
+  stderr = '';
+  readonly exited: Promise<Exit>;
+  private exit: Exit | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
+    let pending = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        try {
+          this.logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.logs.push({ msg: line });
+        }
+      }
+      this.changed();
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+      this.changed();
+    });
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        this.changed();
+        resolve(this.exit);
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get running(): boolean {
+    return this.exit === undefined;
+  }
+
+  /** The first log line (already written or to come) matching `match`; fails if the program exits first. */
+  waitForLog(match: string | ((line: LogLine) => boolean), timeoutMs = 30_000): Promise<LogLine> {
+    const matches = typeof match === 'string' ? (line: LogLine) => line.msg === match : match;
+    return this.waitFor(() => this.logs.find(matches), `a log line ${typeof match === 'string' ? JSON.stringify(match) : 'matching'}`, timeoutMs);
+  }
+
+  /** Sends the bot process its clock (see bot-process.ts). */
+  setClockOffset(clockOffsetMs: number): void {
+    if (this.running) this.child.send({ clockOffsetMs });
+  }
+
+  /** SIGKILL: the process dies at once, as a crashed machine's would, writing nothing more. */
+  async kill9(): Promise<Exit> {
+    if (this.running) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  /** SIGTERM, then SIGKILL if it is not gone within `graceMs`. */
+  async stop(graceMs = 5_000): Promise<Exit> {
+    if (!this.running) return this.exited;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** What it wrote, for a failure message. */
+  describe(): string {
+    const tail = this.logs
+      .slice(-15)
+      .map((line) => JSON.stringify(line))
+      .join('\n');
+    return `${this.name} (pid ${this.child.pid}, ${this.exit ? `exited ${this.exit.code ?? this.exit.signal}` : 'running'})\n--- last log lines\n${tail}\n--- stderr\n${this.stderr.slice(-2_000)}`;
+  }
+
+  private waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (found !== undefined) return done(() => resolve(found));
+        if (this.exit) return done(() => reject(new Error(`${this.name} exited before ${what}:\n${this.describe()}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what} from ${this.describe()}`))), timeoutMs);
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        settle();
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** The environment a child starts from: nothing of the test runner's but what any program needs. */
+function baseEnvironment(): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+  return Object.fromEntries(keep.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+}
+
+/** One circle server on the sandbox, as test/e2e/world.ts builds it, on a chosen shard. */
+export interface CircleGuild {
+  readonly guildId: string;
+  readonly circleChannelId: string;
+  readonly modChannelId: string;
+  readonly moderatorRoleId: string;
+  readonly memberRoleId: string;
+  readonly managerId: string;
+  readonly moderatorId: string;
+  readonly memberId: string;
+}
+
+export interface Processes {
+  readonly sandbox: Sandbox;
+  /** `postgresql://...?schema=<this test's schema>`. */
+  readonly storeUrl: string;
+  readonly schema: string;
+  /** The REST proxy's `http://HOST:PORT/api`, once started. */
+  proxyApiUrl(): string;
+  startProxy(): Promise<Program>;
+  /** A bot process: bot-process.ts through the proxy (or `apiUrl`), on this test's PostgreSQL schema unless `env` says otherwise. */
+  startBot(name: string, env?: Record<string, string>): Program;
+  /** `npm start` itself (src/main.ts), with only `env` (and the sandbox's token and API unless given). */
+  startMain(name: string, env: Record<string, string>): Program;
+  /** Moves every bot process's clock (those started later start with it too). */
+  setClockOffset(clockOffsetMs: number): void;
+  addCircleGuild(name: string, shard?: readonly [number, number]): CircleGuild;
+}
+
+export interface ProcessesOptions {
+  readonly sandbox?: SandboxOptions;
+  readonly meetingMinuteMs?: number;
+  readonly scheduleTickMs?: number;
+}
+
+/**
+ * For a test file: a sandbox, a PostgreSQL schema and child processes per test, all gone after it
+ * (children killed with SIGKILL, then the schema dropped, then the sandbox closed), even on failure.
+ */
+export function processesClosedAfterEach(): (options?: ProcessesOptions) => Promise<Processes> {
+  const programs: Program[] = [];
+  const sandboxes: Sandbox[] = [];
+  const schemas: string[] = [];
+  afterEach(async () => {
+    await Promise.all(programs.splice(0).map((program) => program.kill9()));
+    await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.close()));
+    const dropping = schemas.splice(0);
+    if (dropping.length === 0) return;
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      for (const schema of dropping) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    } finally {
+      await client.end();
+    }
+  });
+
+  let count = 0;
+  return async (options = {}) => {
+    const sandbox = await startSandbox(options.sandbox);
+    sandboxes.push(sandbox);
+    count += 1;
+    const schema = `hc_e2e_${process.pid}_${Date.now().toString(36)}_${count}`;
+    schemas.push(schema);
+    const storeUrl = `${POSTGRES_URL}?schema=${schema}`;
+    let proxyApiUrl: string | undefined;
+    let clockOffsetMs = 0;
+    const bots: Program[] = [];
+
+    const start = (name: string, entry: string, env: Record<string, string>): Program => {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+        cwd: ROOT,
+        env: { ...baseEnvironment(), ...env },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      const program = new Program(name, child);
+      programs.push(program);
+      return program;
+    };
+
+    return {
+      sandbox,
+      storeUrl,
+      schema,
+      proxyApiUrl() {
+        if (!proxyApiUrl) throw new Error('The REST proxy is not started');
+        return proxyApiUrl;
+      },
+      async startProxy() {
+        const proxy = start('rest proxy', PROXY_ENTRY, {
+          DISCORD_TOKEN: sandbox.token,
+          DISCORD_API_URL: sandbox.apiUrl,
+          PROXY_HOST: '127.0.0.1',
+          PROXY_PORT: '0',
+          LOG_LEVEL: 'info',
+        });
+        proxyApiUrl = String((await proxy.waitForLog('REST proxy listening')).apiUrl);
+        return proxy;
+      },
+      startBot(name, env = {}) {
+        const bot = start(name, BOT_ENTRY, {
+          DISCORD_TOKEN: sandbox.token,
+          DISCORD_API_URL: proxyApiUrl ?? sandbox.apiUrl,
+          STORE_URL: storeUrl,
+          LOG_LEVEL: 'info',
+          HC_TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
+          ...(options.meetingMinuteMs ? { HC_TEST_MEETING_MINUTE_MS: String(options.meetingMinuteMs) } : {}),
+          ...(options.scheduleTickMs ? { HC_TEST_SCHEDULE_TICK_MS: String(options.scheduleTickMs) } : {}),
+          ...env,
+        });
+        bots.push(bot);
+        return bot;
+      },
+      startMain(name, env) {
+        return start(name, MAIN_ENTRY, { DISCORD_TOKEN: sandbox.token, DISCORD_API_URL: sandbox.apiUrl, LOG_LEVEL: 'info', ...env });
+      },
+      setClockOffset(offsetMs) {
+        clockOffsetMs = offsetMs;
+        for (const bot of bots) bot.setClockOffset(offsetMs);
+      },
+      addCircleGuild(name, shard) {
+        const guild = sandbox.createGuild({ name, ownerUsername: 'owner', shard });
+        const circle = sandbox.createChannel(guild.id, { name: 'circle' });
+        const mods = sandbox.createChannel(guild.id, { name: 'mods' });
+        const managerRole = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
+        const moderatorRole = sandbox.createRole(guild.id, { name: 'Circle moderator' });
+        const memberRole = sandbox.createRole(guild.id, { name: 'Circle member' });
+        return {
+          guildId: guild.id,
+          circleChannelId: circle.id,
+          modChannelId: mods.id,
+          moderatorRoleId: moderatorRole.id,
+          memberRoleId: memberRole.id,
+          managerId: sandbox.addMember(guild.id, { username: 'maya', roles: [managerRole.id] }).user.id,
+          moderatorId: sandbox.addMember(guild.id, { username: 'omar', roles: [moderatorRole.id] }).user.id,
+          memberId: sandbox.addMember(guild.id, { username: 'sam', roles: [memberRole.id] }).user.id,
+        };
+      },
+    };
+  };
+}
