@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { addEvent, mergeTallies, type MemberTally } from '../domain/help/tally.ts';
-import { localDay } from '../domain/help/week.ts';
+import { localDayKeyer } from '../domain/help/week.ts';
 import { MEETING_ACTIONS } from '../domain/meetings/format.ts';
 import { TASK_OUTCOMES } from '../domain/tasks/practical-task.ts';
 import { guildKey } from './guild-key.ts';
@@ -126,6 +126,8 @@ export class LedgerStore {
    */
   private readonly recent = new Map<string, { day: string; chunks: number; last: readonly LedgerEvent[]; tallies: Map<string, MemberTally> }>();
   private readonly dayLists = new Map<string, string[]>();
+  /** One day keyer per time zone: placing an event in its local day is on every append (luxon is slow). */
+  private readonly dayKeyers = new Map<string, (at: Date | number) => string>();
   /** Per guild, the few windows in use (the rolling window, this week), keyed by their days. */
   private readonly windows = new Map<string, Map<string, { days: Set<string>; merged: Map<string, MemberTally> }>>();
 
@@ -139,8 +141,10 @@ export class LedgerStore {
     const { guildId } = tx;
     if (events.length > 0) await this.guilds?.add(guildId);
     const byDay = new Map<string, LedgerEvent[]>();
+    const dayOf = this.dayKeyers.get(timezone) ?? localDayKeyer(timezone);
+    this.dayKeyers.set(timezone, dayOf);
     for (const event of events) {
-      const day = localDay(new Date(event.at), timezone);
+      const day = dayOf(Date.parse(event.at));
       const list = byDay.get(day);
       if (list) list.push(event);
       else byDay.set(day, [event]);
