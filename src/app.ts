@@ -43,6 +43,8 @@ import { ScheduleStore } from './store/schedule-store.ts';
 import { ReflectionStore } from './store/reflection-store.ts';
 import { MemberPrefsStore } from './store/member-prefs-store.ts';
 import { openStore, type Store } from './store/sqlite-store.ts';
+import { isPostgresUrl, openPostgresStore } from './store/postgres-store.ts';
+import { acquireShardLeases, type ShardLeases } from './store/shard-leases.ts';
 import { reportCorruptRecords } from './store/stored-record.ts';
 import { TaskStore } from './store/task-store.ts';
 import { upgradeStoredRecords } from './store/upgrade-records.ts';
@@ -64,6 +66,17 @@ export interface StartOptions {
   readonly scheduleTickMs?: number;
   /** The clock services use; tests move it to cross weeks and retention periods. */
   readonly now?: () => Date;
+  /** How often a standby tries to take its shards over (default 5 s); tests use less. */
+  readonly leaseRetryMs?: number;
+  /** How often the shard leases are checked while serving (default 5 s); tests use less. */
+  readonly leaseHealthCheckMs?: number;
+  /** Stops a start that is still waiting as a standby (SIGTERM then): startHelperCircle rejects. */
+  readonly signal?: AbortSignal;
+  /**
+   * Called once the bot lost its shard leases while serving and has stopped serving (another process
+   * serves its shards now). `npm start` exits with code 1 then, for its supervisor to restart it as a standby.
+   */
+  readonly onShardsLost?: (reason: Error) => void;
 }
 
 export interface RunningBot {
@@ -79,7 +92,17 @@ export interface RunningBot {
 export async function startHelperCircle(options: StartOptions): Promise<RunningBot> {
   const { config, logger } = options;
   const commands = await loadCommands(options.commandsDirectory ?? COMMANDS_DIRECTORY);
-  const store = await openStore(config.storeUrl);
+  // On PostgreSQL, several processes may share the store: first hold the leases of this process's shards
+  // (every shard, as one shard, when no plan is set), waiting as a standby while another process holds
+  // them. Nothing is read, written, or said to Discord before that.
+  const leases = isPostgresUrl(config.storeUrl) ? await holdShardLeases(options) : undefined;
+  let store: Store;
+  try {
+    store = leases ? await openPostgresStore(config.storeUrl, (query) => leases.fence(query)) : await openStore(config.storeUrl);
+  } catch (error) {
+    await leases?.release();
+    throw error;
+  }
   // A record that fails its schema is skipped or repaired by the store and logged here: its key and the
   // checks that failed, never its content (records hold members' words).
   reportCorruptRecords(store, (record) =>
@@ -207,6 +230,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   } catch (error) {
     await client.destroy();
     await store.close();
+    await leases?.release();
     throw error;
   }
   // Retention: daily, and once now to catch up on whatever expired while the bot was down.
@@ -248,7 +272,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   );
 
   let stopping: Promise<void> | undefined;
-  return {
+  const bot: RunningBot = {
     client: client as Client<true>,
     services,
     store,
@@ -263,9 +287,38 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
         await queue.drain();
         await store.close();
         await client.destroy();
+        // Last: the shards go to a standby only once this process has left the gateway.
+        await leases?.release();
         logger.info('Helper Circle stopped');
       })();
       return stopping;
     },
   };
+  // Leases lost while serving (the connection to PostgreSQL gone, or its locks): another process may
+  // serve these shards now, so this one stops at once. Its writes are already refused by the fence.
+  void leases?.lost.then(async (reason) => {
+    if (stopping) return;
+    logger.fatal({ err: reason }, 'shard leases lost: this process stops serving its shards');
+    accepting = false;
+    void client.destroy();
+    await bot.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping after the shard leases were lost failed'));
+    options.onShardsLost?.(reason);
+  });
+  return bot;
+}
+
+/** Waits for this process's shard leases, saying once that it is a standby while another process holds them. */
+async function holdShardLeases(options: StartOptions): Promise<ShardLeases> {
+  const { config, logger } = options;
+  const shardIds = config.shards?.ids ?? [0];
+  const leases = await acquireShardLeases({
+    storeUrl: config.storeUrl,
+    shardIds,
+    retryMs: options.leaseRetryMs,
+    healthCheckMs: options.leaseHealthCheckMs,
+    signal: options.signal,
+    onStandby: () => logger.info({ shards: shardIds }, `standby: shards ${shardIds.join(',')} are served by another process; waiting to take over`),
+  });
+  logger.info({ shards: shardIds }, `serving shards ${shardIds.join(',')}`);
+  return leases;
 }

@@ -20,9 +20,12 @@ async function main(): Promise<void> {
   // Signals are handled from the very start: a SIGTERM during start-up stops the bot as soon as it is up.
   let stopRequested: string | undefined;
   let bot: Awaited<ReturnType<typeof startHelperCircle>> | undefined;
+  // A standby waits for its shards; a signal then ends the wait (there is nothing else to stop yet).
+  const waiting = new AbortController();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     stopRequested = signal;
+    waiting.abort();
     if (!bot) return;
     bot.stop().then(
       () => process.exit(0),
@@ -36,8 +39,18 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 
   try {
-    bot = await startHelperCircle({ config: config.value, logger });
+    bot = await startHelperCircle({
+      config: config.value,
+      logger,
+      signal: waiting.signal,
+      onShardsLost: (reason) => {
+        // Another process serves these shards now: exit for the supervisor to restart this one, as a standby.
+        process.stderr.write(`Helper Circle stopped serving: ${reason.message} Restarted, it waits as a standby.\n`);
+        process.exit(1);
+      },
+    });
   } catch (error) {
+    if (stopRequested && waiting.signal.aborted && error === waiting.signal.reason) process.exit(0);
     logger.fatal({ err: error }, 'Helper Circle could not start');
     // The same in plain words for whoever started it (the store it could not open, ...), the token replaced.
     const reason = redactTokens((error instanceof Error ? error.message : String(error)).replaceAll(config.value.discordToken, '[redacted]'));

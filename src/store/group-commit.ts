@@ -145,10 +145,15 @@ export class GroupCommitWriter {
   private closed = false;
   private readonly sql: WriterSql;
 
-  /** `database` is an SQLite connection's `query`, or a {@link WriterSql}; `table` may be schema-qualified. */
+  /**
+   * `database` is an SQLite connection's `query`, or a {@link WriterSql}; `table` may be schema-qualified.
+   * `fence`, when given, runs inside every transaction just before COMMIT and throws to refuse it (the
+   * shard leases of src/store/shard-leases.ts: a process that lost its shards commits nothing).
+   */
   constructor(
     database: Query | WriterSql,
     private readonly table: string,
+    private readonly fence?: (query: Query) => Promise<void>,
   ) {
     this.sql = typeof database === 'function' ? sqliteWriterSql(database) : database;
   }
@@ -223,13 +228,14 @@ export class GroupCommitWriter {
     }
     const plans = segments.filter((segment) => segment.length > 0).map((segment) => plan(segment));
     const statements = plans.reduce((count, each) => count + each.statements, 0);
-    // One statement is a transaction of its own; several need BEGIN ... COMMIT.
+    // One statement is a transaction of its own; several need BEGIN ... COMMIT, and so does a fenced one.
     const all = async (query: Query) => {
       const results: boolean[] = [];
       for (const each of plans) results.push(...(await this.run(query, each)));
+      if (this.fence) await this.fence(query);
       return results;
     };
-    return statements > 1 ? this.sql.transaction(all) : all(this.sql.query);
+    return statements > 1 || this.fence ? this.sql.transaction(all) : all(this.sql.query);
   }
 
   private async run(query: Query, each: Plan): Promise<boolean[]> {

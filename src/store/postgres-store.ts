@@ -36,7 +36,8 @@ export function postgresTarget(storeUrl: string): { connectionString: string; sc
   return { connectionString: url.toString(), schema, where };
 }
 
-export async function openPostgresStore(storeUrl: string): Promise<Store> {
+/** `fence` (the shard leases, when several processes share the database) checks each transaction before COMMIT. */
+export async function openPostgresStore(storeUrl: string, fence?: (query: Query) => Promise<void>): Promise<Store> {
   const { connectionString, schema, where } = postgresTarget(storeUrl);
   const pool = new pg.Pool({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client losing its connection is dropped by the pool and replaced on the next query; the
@@ -44,7 +45,7 @@ export async function openPostgresStore(storeUrl: string): Promise<Store> {
   pool.on('error', () => undefined);
   const table = `${schema}.${TABLE}`;
   const sql = postgresWriterSql(pool);
-  const writer = new GroupCommitWriter(sql, table);
+  const writer = new GroupCommitWriter(sql, table, fence);
   const adapter = new GroupCommitPostgres({ schema, table: TABLE, keySize: KEY_SIZE, pool }, writer);
   // keyv's adapter creates the schema and table on its first query, and emits (not throws) what fails.
   let creating: unknown;
