@@ -73,7 +73,8 @@ const FONT_FILES = [
   require.resolve('@expo-google-fonts/inter/600SemiBold/Inter_600SemiBold.ttf'),
 ];
 
-const RENDER_OPTIONS: ResvgRenderOptions = {
+/** How every reflection chart is rendered (also handed to the chart drawer's thread, so plain data). */
+export const CHART_RENDER_OPTIONS: ResvgRenderOptions = {
   font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT, sansSerifFamily: FONT },
   fitTo: { mode: 'original' },
   shapeRendering: 2,
@@ -82,7 +83,7 @@ const RENDER_OPTIONS: ResvgRenderOptions = {
 };
 
 export function renderReflectionChart(reflection: WeeklyReflection, labels: ChartLabels): RenderedChart {
-  const image = new Resvg(reflectionChartSvg(reflection, labels), RENDER_OPTIONS).render();
+  const image = new Resvg(reflectionChartSvg(reflection, labels), CHART_RENDER_OPTIONS).render();
   return { png: image.asPng(), width: image.width, height: image.height, altText: reflectionChartAltText(reflection, labels) };
 }
 
@@ -91,8 +92,13 @@ export function renderReflectionChart(reflection: WeeklyReflection, labels: Char
  * guilds' reflections render in the same minute; the PNG encoding still runs on the caller's thread.
  */
 export async function renderReflectionChartAsync(reflection: WeeklyReflection, labels: ChartLabels): Promise<RenderedChart> {
-  const image = await renderAsync(reflectionChartSvg(reflection, labels), RENDER_OPTIONS);
+  const image = await renderAsync(reflectionChartSvg(reflection, labels), CHART_RENDER_OPTIONS);
   return { png: image.asPng(), width: image.width, height: image.height, altText: reflectionChartAltText(reflection, labels) };
+}
+
+/** A chart's SVG (reflectionChartSvg) as a PNG, rasterised on libuv's thread pool: for a one-off chart. */
+export async function renderChartSvgAsync(svg: string): Promise<Buffer> {
+  return (await renderAsync(svg, CHART_RENDER_OPTIONS)).asPng();
 }
 
 const defaultWeekLabel = (weekKey: string) => weekKey.slice(5);

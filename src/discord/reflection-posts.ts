@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { AttachmentPayload } from 'discord.js';
-import { renderReflectionChartAsync, type ChartLabels } from '../charts/reflection-chart.ts';
+import { reflectionChartAltText, reflectionChartSvg, renderReflectionChartAsync, type ChartLabels } from '../charts/reflection-chart.ts';
 import { MATON_TYPES, type MatonType } from '../domain/help/maton.ts';
 import type { WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
 import type { ShownCount } from '../domain/small-numbers.ts';
@@ -100,9 +101,28 @@ export async function reflectionReply(
 ): Promise<Reply & { files: AttachmentPayload[] }> {
   // Drawn off the main thread, so interactions keep being answered while charts render.
   const chart = await renderReflectionChartAsync(reflection, chartLabels(options.minActive));
+  return reflectionPost(reflection, options, chart.png);
+}
+
+/**
+ * The SVG a reflection's chart is drawn from, and its fingerprint: a chart drawn ahead of the slot is
+ * posted only if the fingerprint is still the same at the slot (the same SVG draws the same PNG).
+ */
+export function reflectionChartSource(reflection: WeeklyReflection, minActive: number): { svg: string; fingerprint: string } {
+  const svg = reflectionChartSvg(reflection, chartLabels(minActive));
+  return { svg, fingerprint: createHash('sha1').update(svg).digest('base64') };
+}
+
+/** The whole post with its chart already drawn: the words and alt text always from `reflection` itself. */
+export function reflectionPost(
+  reflection: WeeklyReflection,
+  options: { timezone: string; minActive: number; late: boolean },
+  png: Buffer,
+): Reply & { files: AttachmentPayload[] } {
+  const altText = reflectionChartAltText(reflection, chartLabels(options.minActive));
   return {
     content: reflectionContent(reflection, options),
-    files: [{ attachment: chart.png, name: REFLECTION_CHART_FILE, description: chart.altText.slice(0, 1024) }],
+    files: [{ attachment: png, name: REFLECTION_CHART_FILE, description: altText.slice(0, 1024) }],
   };
 }
 

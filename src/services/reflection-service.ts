@@ -12,6 +12,7 @@ import {
 } from '../domain/reflections/weekly-reflection.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { dueOccurrence, type DueOccurrence } from '../domain/schedules/due.ts';
+import { nextOccurrenceDetail } from '../domain/schedules/occurrences.ts';
 import type { WeeklySchedule } from '../domain/schedules/schedule.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { HelpRequestStore } from '../store/help-request-store.ts';
@@ -24,6 +25,13 @@ import type { CircleService } from './circle-service.ts';
 export const REFLECTION_LATE_LIMIT_MINUTES = 24 * 60;
 
 export type ReflectionDue = { readonly guildId: string; readonly settings: CircleSettings } & Exclude<DueOccurrence, { kind: 'none' }>;
+
+/** A reflection whose slot is coming soon and is not posted yet: `at` is the slot, `key` its local date. */
+export interface ReflectionComing {
+  readonly guildId: string;
+  readonly at: Date;
+  readonly key: string;
+}
 
 export interface ReflectionServiceDeps {
   readonly circle: CircleService;
@@ -43,7 +51,8 @@ export interface ReflectionServiceDeps {
  * and week: the slot's local date is stored as posted (in the guild's queue) before posting.
  */
 export class ReflectionService {
-  private readonly now: () => Date;
+  /** The service's clock (a test's or the benchmark's movable one), for those timing its work. */
+  readonly now: () => Date;
 
   constructor(private readonly deps: ReflectionServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -62,8 +71,11 @@ export class ReflectionService {
     // The chart's 8 weeks, and the typing window before last week's end if it reaches further back.
     const spanDays = Math.max(CHART_WEEKS * 7, this.deps.rules.windowDays + 7);
     const from = new Date(week.to.getTime() - spanDays * 86_400_000);
+    // Only the days that have events (the ledger's list of days, which deletion and retention keep
+    // too): a quiet group's 56 days are a read or two, not 56, so checking at the slot is cheap.
+    const days = new Set(await this.deps.ledger.days(guildId));
     const events: LedgerEvent[] = [];
-    for (const day of daysBetween(from, week.to, settings.timezone)) events.push(...(await this.deps.ledger.dayEvents(guildId, day)));
+    for (const day of daysBetween(from, week.to, settings.timezone)) if (days.has(day)) events.push(...(await this.deps.ledger.dayEvents(guildId, day)));
     const reflection = composeReflection({
       weekOf,
       timezone: settings.timezone,
@@ -88,6 +100,24 @@ export class ReflectionService {
       if (occurrence.kind !== 'none') due.push({ ...occurrence, guildId, settings });
     }
     return due;
+  }
+
+  /**
+   * Every guild whose next reflection slot is within `withinMs` from now and not posted yet: what can be
+   * prepared ahead of its slot. Nothing is claimed; the slot is still posted through due() and claim().
+   */
+  async coming(withinMs: number): Promise<ReflectionComing[]> {
+    const now = this.now();
+    const coming: ReflectionComing[] = [];
+    for (const guildId of await this.deps.circle.guildIds()) {
+      const settings = await this.deps.circle.settings(guildId);
+      if (!settings) continue;
+      const next = nextOccurrenceDetail(slotOf(settings), now);
+      if (next.at.getTime() - now.getTime() > withinMs) continue;
+      const last = await this.deps.reflections.lastPostedKey(guildId);
+      if (last === null || next.key > last) coming.push({ guildId, at: next.at, key: next.key });
+    }
+    return coming;
   }
 
   /** Claims the slot `key` as posted (or skipped); false if it already was. */

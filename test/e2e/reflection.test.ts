@@ -115,3 +115,74 @@ describe('the weekly reflection, on its own', () => {
     expect(reflections(w)).toHaveLength(0);
   });
 });
+
+describe('the weekly reflection, drawn ahead of its slot', () => {
+  /** Next week's Wednesday 18:00 in London: mid-week, so the reflection is on the week the test's help happens in. */
+  function midWeekSlot(): Date {
+    return DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).set({ weekday: 3, hour: 18, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+  }
+
+  /** A circle whose slot is 5 minutes away (within the lead), once its reflection has been drawn ahead. */
+  async function preparedWorld() {
+    const clock = movableClock();
+    const slot = midWeekSlot();
+    clock.jumpTo(new Date(slot.getTime() - 5 * 60_000));
+    const w = await readyWorld({ now: clock.now }, londonSlot(slot));
+    await expect.poll(() => preparedPasses(w)).toBe(1);
+    return { w, clock, slot };
+  }
+
+  const logged = (w: World, message: string) => w.logs.entries().filter((entry) => entry.msg === message);
+  const preparedPasses = (w: World) => logged(w, 'weekly reflections prepared ahead of their slot').length;
+
+  /** `/reflection preview` now: the post as the bot composes and draws it on the spot. */
+  async function previewNow(w: World) {
+    const handle = await w.sandbox.slashCommand({
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      userId: w.moderatorId,
+      name: 'reflection',
+      subcommand: 'preview',
+    });
+    return handle.reply();
+  }
+
+  it('GIVEN its chart was drawn ahead WHEN the slot comes THEN the post is the same as one drawn at the slot', async () => {
+    const { w, clock, slot } = await preparedWorld();
+    clock.jumpTo(new Date(slot.getTime() + 1_000));
+    const posted = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('This week in the circle'));
+    await expect.poll(() => logged(w, 'weekly reflections posted')).toMatchObject([{ posted: 1, drawnAhead: 1, drawnAtSlot: 0 }]);
+    const preview = await previewNow(w);
+    expect(preview.content).toContain(posted.content);
+    expect(posted.attachments[0]?.description).toBe(preview.attachments[0]?.description);
+    expect(w.sandbox.attachmentData(posted.attachments[0]!.id)!.equals(w.sandbox.attachmentData(preview.attachments[0]!.id)!)).toBe(true);
+  });
+
+  it('GIVEN help is given after the chart was drawn WHEN the slot comes THEN the posted reflection and its chart count it', async () => {
+    const { w, clock, slot } = await preparedWorld();
+    await ask(w, w.memberId, 'Feeling low on Sundays');
+    await offer(w, w.moderatorId, requestIdOf(await requestPost(w, 'Feeling low on Sundays')), 'Same here, a walk helps me');
+    clock.jumpTo(new Date(slot.getTime() + 1_000));
+    const posted = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('This week in the circle'));
+    expect(posted.content).toContain('Help requests: a few raised, a few answered, a few still open.');
+    expect(posted.content).toContain('Offers of help: a few made');
+    expect(posted.attachments[0]?.description).toContain('Members who gave help: 0, 0, 0, 0, 0, 0, 0, a few.');
+    const preview = await previewNow(w);
+    expect(w.sandbox.attachmentData(posted.attachments[0]!.id)!.equals(w.sandbox.attachmentData(preview.attachments[0]!.id)!)).toBe(true);
+  });
+
+  it('GIVEN the bot restarts between drawing ahead and the slot THEN the reflection is posted once, with the help given before the restart', async () => {
+    const { w, clock, slot } = await preparedWorld();
+    await ask(w, w.memberId, 'Feeling low on Sundays');
+    await offer(w, w.moderatorId, requestIdOf(await requestPost(w, 'Feeling low on Sundays')), 'Same here, a walk helps me');
+    // Start-up runs a tick before the bot counts as started: the new process has drawn it ahead again.
+    await w.restart();
+    expect(preparedPasses(w)).toBe(2);
+    clock.jumpTo(new Date(slot.getTime() + 1_000));
+    const posted = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('This week in the circle'));
+    expect(posted.content).toContain('Offers of help: a few made');
+    // And across a restart after the slot, whose start-up tick finds it posted.
+    await w.restart();
+    expect(reflections(w)).toHaveLength(1);
+  });
+});
