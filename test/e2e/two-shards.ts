@@ -1,0 +1,125 @@
+import { PermissionFlagsBits } from 'discord.js';
+import { afterEach } from 'vitest';
+import { startHelperCircle, type RunningBot } from '../../src/app.ts';
+import type { Config } from '../../src/config/config.ts';
+import { createLogger, MemoryLogSink } from '../../src/logging/logger.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
+import { POSTGRES_URL, testSchema } from '../storage/sqlite-file.ts';
+
+/** One server of the two-shard world, with what a test needs to act in it. */
+export interface ShardGuild {
+  readonly guildId: string;
+  /** The shard Discord puts it on (of 2). */
+  readonly shard: number;
+  readonly circleChannelId: string;
+  readonly modChannelId: string;
+  readonly moderatorRoleId: string;
+  readonly memberRoleId: string;
+  readonly managerId: string;
+  readonly moderatorId: string;
+  readonly memberId: string;
+}
+
+/**
+ * The bot as two processes, as `SHARD_COUNT=2 SHARD_IDS=0` and `SHARD_IDS=1` would run it: two real
+ * bots (each its own discord.js client, store connections and jobs), shard 0 and shard 1 of 2, on one
+ * sandbox and one PostgreSQL store (a schema of the test's own), with servers on both shards.
+ */
+export interface TwoShardWorld {
+  readonly sandbox: Sandbox;
+  readonly storeUrl: string;
+  readonly guilds: readonly ShardGuild[];
+  /** The bot serving shard 0, then the one serving shard 1. */
+  readonly bots: readonly [RunningBot, RunningBot];
+  readonly logs: readonly [MemoryLogSink, MemoryLogSink];
+  close(): Promise<void>;
+}
+
+export interface TwoShardWorldOptions {
+  /** Servers on each shard (default 2). */
+  readonly guildsPerShard?: number;
+  readonly now?: () => Date;
+  readonly scheduleTickMs?: number;
+  readonly meetingMinuteMs?: number;
+}
+
+export async function createTwoShardWorld(options: TwoShardWorldOptions = {}): Promise<TwoShardWorld> {
+  const sandbox = await startSandbox({ recommendedShards: 2 });
+  const guilds: ShardGuild[] = [];
+  for (let index = 0; index < (options.guildsPerShard ?? 2); index += 1) {
+    for (const shard of [0, 1]) guilds.push(buildGuild(sandbox, shard, `Circle ${shard}.${index}`));
+  }
+  const storeUrl = `${POSTGRES_URL}?schema=${testSchema()}`;
+  const start = (shard: number, logs: MemoryLogSink) => {
+    const config: Config = {
+      discordToken: sandbox.token,
+      discordApiUrl: sandbox.apiUrl,
+      storeUrl,
+      logLevel: 'debug',
+      devGuildId: undefined,
+      shards: { count: 2, ids: [shard] },
+    };
+    return startHelperCircle({
+      config,
+      logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }),
+      now: options.now,
+      scheduleTickMs: options.scheduleTickMs,
+      meetingMinuteMs: options.meetingMinuteMs,
+      leaseRetryMs: 200,
+      leaseHealthCheckMs: 200,
+    });
+  };
+  const logs: [MemoryLogSink, MemoryLogSink] = [new MemoryLogSink(), new MemoryLogSink()];
+  let bots: RunningBot[] = [];
+  try {
+    bots = await Promise.all([start(0, logs[0]), start(1, logs[1])]);
+  } catch (error) {
+    await Promise.allSettled(bots.map((bot) => bot.stop()));
+    await sandbox.close();
+    throw error;
+  }
+  return {
+    sandbox,
+    storeUrl,
+    guilds,
+    bots: [bots[0]!, bots[1]!],
+    logs,
+    async close() {
+      await Promise.allSettled(bots.map((bot) => bot.stop()));
+      await sandbox.close();
+    },
+  };
+}
+
+function buildGuild(sandbox: Sandbox, shard: number, name: string): ShardGuild {
+  const guild = sandbox.createGuild({ name, ownerUsername: `owner-${name}`, shard: [shard, 2] });
+  const circle = sandbox.createChannel(guild.id, { name: 'circle' });
+  const mods = sandbox.createChannel(guild.id, { name: 'mods' });
+  const managerRole = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
+  const moderatorRole = sandbox.createRole(guild.id, { name: 'Circle moderator' });
+  const memberRole = sandbox.createRole(guild.id, { name: 'Circle member' });
+  return {
+    guildId: guild.id,
+    shard,
+    circleChannelId: circle.id,
+    modChannelId: mods.id,
+    moderatorRoleId: moderatorRole.id,
+    memberRoleId: memberRole.id,
+    managerId: sandbox.addMember(guild.id, { username: 'maya', roles: [managerRole.id] }).user.id,
+    moderatorId: sandbox.addMember(guild.id, { username: 'omar', roles: [moderatorRole.id] }).user.id,
+    memberId: sandbox.addMember(guild.id, { username: 'sam' }).user.id,
+  };
+}
+
+/** For a test file: every two-shard world is closed after its test. */
+export function twoShardWorldsClosedAfterEach(): (options?: TwoShardWorldOptions) => Promise<TwoShardWorld> {
+  const open: TwoShardWorld[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((world) => world.close()));
+  });
+  return async (options = {}) => {
+    const world = await createTwoShardWorld(options);
+    open.push(world);
+    return world;
+  };
+}
