@@ -7,6 +7,8 @@
  * Test knobs, from the environment:
  * - HC_TEST_MEETING_MINUTE_MS: how long a meeting format's minute lasts;
  * - HC_TEST_SCHEDULE_TICK_MS: how often schedules and reflections are checked;
+ * - HC_TEST_LEASE_RETRY_MS, HC_TEST_LEASE_CHECK_MS: how often a standby tries to take its shards over,
+ *   and how often a serving process checks its shard leases (seconds in production);
  * - HC_TEST_CLOCK_OFFSET_MS: the bot's clock runs this far ahead of real time. The test moves it while
  *   the process runs by sending `{ clockOffsetMs }` over the IPC channel, so every process of a test
  *   shares one moved clock, as the single-process tests' `movableClock` does.
@@ -37,8 +39,11 @@ process.on('disconnect', () => process.exit(1));
 
 let bot: RunningBot | undefined;
 let stopRequested = false;
+// A standby waits for its shards; a signal then ends the wait, as in `npm start`.
+const waiting = new AbortController();
 const stop = () => {
   stopRequested = true;
+  waiting.abort();
   bot?.stop().then(
     () => process.exit(0),
     () => process.exit(1),
@@ -54,8 +59,16 @@ try {
     now: () => new Date(Date.now() + clockOffsetMs),
     meetingMinuteMs: number('HC_TEST_MEETING_MINUTE_MS'),
     scheduleTickMs: number('HC_TEST_SCHEDULE_TICK_MS'),
+    leaseRetryMs: number('HC_TEST_LEASE_RETRY_MS'),
+    leaseHealthCheckMs: number('HC_TEST_LEASE_CHECK_MS'),
+    signal: waiting.signal,
+    onShardsLost: (reason) => {
+      process.stderr.write(`Helper Circle stopped serving: ${reason.message} Restarted, it waits as a standby.\n`);
+      process.exit(1);
+    },
   });
 } catch (error) {
+  if (stopRequested && waiting.signal.aborted && error === waiting.signal.reason) process.exit(0);
   logger.fatal({ err: error }, 'Helper Circle could not start');
   process.stderr.write(`Helper Circle could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PermissionFlagsBits } from 'discord.js';
 import pg from 'pg';
@@ -174,6 +175,8 @@ export interface Processes {
   /** Moves every bot process's clock (those started later start with it too). */
   setClockOffset(clockOffsetMs: number): void;
   addCircleGuild(name: string, shard?: readonly [number, number]): CircleGuild;
+  /** A path to this test's PostgreSQL schema that the test can cut (see {@link DatabaseLink}). */
+  linkToDatabase(): Promise<DatabaseLink>;
 }
 
 export interface ProcessesOptions {
@@ -190,8 +193,13 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
   const programs: Program[] = [];
   const sandboxes: Sandbox[] = [];
   const schemas: string[] = [];
-  afterEach(async () => {
-    await Promise.all(programs.splice(0).map((program) => program.kill9()));
+  const links: DatabaseLink[] = [];
+  afterEach(async (context) => {
+    const ending = programs.splice(0);
+    await Promise.all(ending.map((program) => program.kill9()));
+    // A failed test shows what each of its programs said: the only view into another process.
+    if (context.task.result?.state === 'fail') for (const program of ending) process.stderr.write(`\n${program.describe()}\n`);
+    await Promise.all(links.splice(0).map((link) => link.close()));
     await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.close()));
     const dropping = schemas.splice(0);
     if (dropping.length === 0) return;
@@ -255,6 +263,9 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
           HC_TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
           ...(options.meetingMinuteMs ? { HC_TEST_MEETING_MINUTE_MS: String(options.meetingMinuteMs) } : {}),
           ...(options.scheduleTickMs ? { HC_TEST_SCHEDULE_TICK_MS: String(options.scheduleTickMs) } : {}),
+          // A standby retries, and an owner checks its leases, several times a second: failover in a test takes moments, not seconds.
+          HC_TEST_LEASE_RETRY_MS: '250',
+          HC_TEST_LEASE_CHECK_MS: '500',
           ...env,
         });
         bots.push(bot);
@@ -266,6 +277,11 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
       setClockOffset(offsetMs) {
         clockOffsetMs = offsetMs;
         for (const bot of bots) bot.setClockOffset(offsetMs);
+      },
+      async linkToDatabase() {
+        const link = await databaseLink(storeUrl);
+        links.push(link);
+        return link;
       },
       addCircleGuild(name, shard) {
         const guild = sandbox.createGuild({ name, ownerUsername: 'owner', shard });
@@ -286,5 +302,61 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
         };
       },
     };
+  };
+}
+
+/**
+ * A TCP path to PostgreSQL that a test can cut, as a network failure or a database restart would: bot
+ * processes reach the database through it. `cut()` drops every connection and refuses new ones until
+ * `restore()`. Only this test's connections go through it, so other tests using the same server are
+ * untouched.
+ */
+export interface DatabaseLink {
+  /** The test's STORE_URL, through the link. */
+  readonly storeUrl: string;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+async function databaseLink(storeUrl: string): Promise<DatabaseLink> {
+  const target = new URL(storeUrl);
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server = createServer((client) => {
+    if (!open) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      // A dropped side takes the other with it, as a broken network path does.
+      socket.on('error', () => undefined);
+    }
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const through = new URL(storeUrl);
+  through.hostname = '127.0.0.1';
+  through.port = String((server.address() as AddressInfo).port);
+  return {
+    storeUrl: through.toString(),
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    async close() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
