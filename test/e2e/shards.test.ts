@@ -1,5 +1,9 @@
 import { DateTime } from 'luxon';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { MemoryLogSink } from '../../src/logging/logger.ts';
+import { leaseNamespace } from '../../src/store/shard-leases.ts';
+import { POSTGRES_URL } from '../storage/sqlite-file.ts';
 import { movableClock } from './world.ts';
 import { twoShardWorldsClosedAfterEach, type ShardGuild, type TwoShardWorld } from './two-shards.ts';
 
@@ -77,3 +81,52 @@ describe('two processes, one per shard, on one PostgreSQL store', () => {
     for (const guild of world.guilds) expect(openings(world, guild)).toHaveLength(1);
   });
 });
+
+describe('a standby process for the same shard', () => {
+  it('GIVEN a process serving shard 0 WHEN a second one for shard 0 starts THEN it waits as a standby without connecting to Discord, and takes over once the first is gone', async () => {
+    const world = await openWorld();
+    const [guild] = world.guilds.filter((each) => each.shard === 0);
+    const standbyLogs = new MemoryLogSink();
+    const standby = world.startBot(0, standbyLogs);
+    await expect.poll(() => messagesOf(standbyLogs)).toContain('standby: shards 0 are served by another process; waiting to take over');
+    expect(world.sandbox.gatewayShards.filter(([id]) => id === 0)).toHaveLength(1);
+
+    await world.bots[0].stop();
+    const takenOver = await standby;
+    expect(messagesOf(standbyLogs)).toContain('serving shards 0');
+    expect((await setUpCircle(world, guild!)).content).toContain('Saved.');
+    expect(takenOver.client.guilds.cache.has(guild!.guildId)).toBe(true);
+  });
+
+  it('GIVEN a process serving shard 0 WHEN its connection to PostgreSQL is cut THEN it stops serving and says so, and the standby takes over and answers', async () => {
+    const world = await openWorld();
+    const [guild] = world.guilds.filter((each) => each.shard === 0);
+    const standbyLogs = new MemoryLogSink();
+    const standby = world.startBot(0, standbyLogs);
+    await expect.poll(() => messagesOf(standbyLogs)).toContain('standby: shards 0 are served by another process; waiting to take over');
+    await cutLeaseConnection(world, 0);
+    await expect.poll(() => messagesOf(world.logs[0])).toContain('shard leases lost: this process stops serving its shards');
+    const takenOver = await standby;
+    expect((await setUpCircle(world, guild!)).content).toContain('Saved.');
+    expect(takenOver.client.guilds.cache.has(guild!.guildId)).toBe(true);
+    // The old owner left the gateway: shard 0 has one session, the new owner's.
+    await expect.poll(() => world.sandbox.gatewayShards.filter(([id]) => id === 0)).toHaveLength(1);
+  });
+});
+
+const messagesOf = (logs: MemoryLogSink) => logs.entries().map((entry) => entry.msg);
+
+/** Ends, from the server's side, the connection holding `shard`'s lock: a dead process or a cut network. */
+async function cutLeaseConnection(world: TwoShardWorld, shard: number): Promise<void> {
+  const schema = new URL(world.storeUrl).searchParams.get('schema')!;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND objid = $2::oid AND objsubid = 2 AND granted",
+      [leaseNamespace(schema), shard],
+    );
+  } finally {
+    await admin.end();
+  }
+}

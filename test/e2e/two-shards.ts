@@ -32,6 +32,11 @@ export interface TwoShardWorld {
   /** The bot serving shard 0, then the one serving shard 1. */
   readonly bots: readonly [RunningBot, RunningBot];
   readonly logs: readonly [MemoryLogSink, MemoryLogSink];
+  /**
+   * Starts one more process for `shard` on the same store and sandbox (a standby while another serves
+   * it); resolves once it serves. Closed with the world.
+   */
+  startBot(shard: number, logs: MemoryLogSink, onShardsLost?: (reason: Error) => void): Promise<RunningBot>;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,9 @@ export async function createTwoShardWorld(options: TwoShardWorldOptions = {}): P
     for (const shard of [0, 1]) guilds.push(buildGuild(sandbox, shard, `Circle ${shard}.${index}`));
   }
   const storeUrl = `${POSTGRES_URL}?schema=${testSchema()}`;
-  const start = (shard: number, logs: MemoryLogSink) => {
+  const started: Array<Promise<RunningBot>> = [];
+  const waiting = new AbortController();
+  const start = (shard: number, logs: MemoryLogSink, onShardsLost?: (reason: Error) => void) => {
     const config: Config = {
       discordToken: sandbox.token,
       discordApiUrl: sandbox.apiUrl,
@@ -59,7 +66,7 @@ export async function createTwoShardWorld(options: TwoShardWorldOptions = {}): P
       devGuildId: undefined,
       shards: { count: 2, ids: [shard] },
     };
-    return startHelperCircle({
+    const bot = startHelperCircle({
       config,
       logger: createLogger({ level: 'debug', secrets: [sandbox.token], sink: logs }),
       now: options.now,
@@ -67,15 +74,26 @@ export async function createTwoShardWorld(options: TwoShardWorldOptions = {}): P
       meetingMinuteMs: options.meetingMinuteMs,
       leaseRetryMs: 200,
       leaseHealthCheckMs: 200,
+      signal: waiting.signal,
+      onShardsLost,
     });
+    started.push(bot);
+    // A standby still waiting when the world closes is stopped by the signal: that rejection is expected.
+    bot.catch(() => undefined);
+    return bot;
   };
   const logs: [MemoryLogSink, MemoryLogSink] = [new MemoryLogSink(), new MemoryLogSink()];
-  let bots: RunningBot[] = [];
+  const close = async () => {
+    waiting.abort();
+    const settled = await Promise.allSettled(started);
+    await Promise.allSettled(settled.map((each) => (each.status === 'fulfilled' ? each.value.stop() : undefined)));
+    await sandbox.close();
+  };
+  let bots: RunningBot[];
   try {
     bots = await Promise.all([start(0, logs[0]), start(1, logs[1])]);
   } catch (error) {
-    await Promise.allSettled(bots.map((bot) => bot.stop()));
-    await sandbox.close();
+    await close();
     throw error;
   }
   return {
@@ -84,10 +102,8 @@ export async function createTwoShardWorld(options: TwoShardWorldOptions = {}): P
     guilds,
     bots: [bots[0]!, bots[1]!],
     logs,
-    async close() {
-      await Promise.allSettled(bots.map((bot) => bot.stop()));
-      await sandbox.close();
-    },
+    startBot: start,
+    close,
   };
 }
 
