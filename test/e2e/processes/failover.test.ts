@@ -24,9 +24,8 @@ describe('a standby process for the same shards', () => {
     await world.startProxy();
     const owner = world.startBot('owner', SAME_SHARDS);
     await owner.waitForLog('Helper Circle is ready');
+    // The standby starts while the circle gets going.
     const standby = world.startBot('standby', SAME_SHARDS);
-    await standby.waitForLog(waitsAsStandby);
-    expect(world.sandbox.gatewaySessions).toBe(1);
 
     const setUp = await command(world.sandbox, guild, guild.managerId, 'circle', 'setup', {
       channel: guild.circleChannelId,
@@ -47,9 +46,14 @@ describe('a standby process for the same shards', () => {
     });
     expect((await answer.reply(15_000)).content).toContain('Thanks for checking in');
 
+    await standby.waitForLog(waitsAsStandby);
+    expect(world.sandbox.gatewaySessions).toBe(1);
+
     // Acknowledged: now the owner dies at once, whatever it was doing.
     expect(await owner.kill9()).toEqual({ code: null, signal: 'SIGKILL' });
     await standby.waitForLog('Helper Circle is ready', 30_000);
+    // The killed process is restarted (as its supervisor would) while the meeting goes on.
+    const restarted = world.startBot('restarted owner', SAME_SHARDS);
 
     // The meeting goes on on its own: round 2 comes when round 1's time is up.
     await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 2 of'), 30_000);
@@ -60,7 +64,6 @@ describe('a standby process for the same shards', () => {
     await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 3 of'));
 
     // The killed process, restarted, waits: the shard keeps one owner, connected once to Discord.
-    const restarted = world.startBot('restarted owner', SAME_SHARDS);
     await restarted.waitForLog(waitsAsStandby);
     expect(world.sandbox.gatewaySessions).toBe(1);
     expect(world.sandbox.gatewayIdentifies.filter((identify) => identify.outcome === 'ready')).toHaveLength(2);
