@@ -6,6 +6,7 @@ import { suggestTimezones } from '../src/domain/circle/timezone.ts';
 import { circleNotSetUp, circleSaved, circleShown, timezoneChoices, weekdayChoices } from '../src/discord/circle-views.ts';
 import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
+import { VOICE_CHANNEL_TYPES, voiceChannelOption } from '../src/discord/voice-channel.ts';
 import { safetyChecklist } from '../src/discord/safety-checklist.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 
@@ -45,7 +46,13 @@ export const definition = new SlashCommandBuilder()
           .addChoices(...weekdayChoices()),
       )
       .addStringOption((o) => o.setName('reflection-time').setDescription("Time of the weekly reflection, HH:MM (24-hour, group's time zone)").setMaxLength(5))
-      .addRoleOption((o) => o.setName('crisis-ping-role').setDescription('Role to notify on crisis alerts (and only on them)')),
+      .addRoleOption((o) => o.setName('crisis-ping-role').setDescription('Role to notify on crisis alerts (and only on them)'))
+      .addChannelOption((o) =>
+        o
+          .setName('voice-channel')
+          .setDescription('Voice or Stage channel meetings talk in, by default')
+          .addChannelTypes(...VOICE_CHANNEL_TYPES),
+      ),
   )
   .addSubcommand((sub) => sub.setName('show').setDescription('See how the circle is set up'))
   .toJSON();
@@ -63,6 +70,7 @@ const setupOptions = z.object({
   crisisPingRoleId: z.string().optional(),
   reflectionDay: z.enum(WEEKDAYS).optional(),
   reflectionTime: z.string().optional(),
+  voiceChannelId: z.string().optional(),
 });
 
 export async function execute({ interaction, guildId, userId, services, client }: CommandContext): Promise<Outcome> {
@@ -82,6 +90,7 @@ export async function execute({ interaction, guildId, userId, services, client }
     crisisPingRoleId: interaction.options.getRole('crisis-ping-role')?.id,
     reflectionDay: interaction.options.getString('reflection-day') ?? undefined,
     reflectionTime: interaction.options.getString('reflection-time') ?? undefined,
+    voiceChannelId: voiceChannelOption(interaction, 'voice-channel'),
   });
   const saved = await services.circle.setup(guildId, userId, change);
   if (!saved.ok) throw new UserFacingError(problemText.circle(saved.error));

@@ -4,7 +4,8 @@ import { EXTEND_MINUTES } from '../src/domain/meetings/meeting-state.ts';
 import type { MeetingAction } from '../src/domain/meetings/format.ts';
 import type { MeetingRecord } from '../src/domain/meetings/meeting-record.ts';
 import { DEFAULT_MEETING_FORMAT } from '../src/config/meeting-formats.ts';
-import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
+import { accessDenied, invokerOf } from '../src/discord/access.ts';
+import { onComponent, type CommandContext, type ComponentContext, type HandlerContext } from '../src/discord/command.ts';
 import { idPart } from '../src/discord/custom-id.ts';
 import { meetingFormatChoices } from '../src/discord/format-choices.ts';
 import { showOffer, showRequest } from '../src/discord/help-actions.ts';
@@ -31,7 +32,10 @@ import {
   volunteered,
 } from '../src/discord/meeting-views.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
+import { VOICE_CHANNEL_TYPES, voiceChannelOption } from '../src/discord/voice-channel.ts';
 import { reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
+import { TURN_IDS } from '../src/discord/turn-posts.ts';
+import { turnNotModerator, turnPressed, turnStatusLine } from '../src/discord/turn-views.ts';
 import type { Steering } from '../src/services/meeting-service.ts';
 
 export const definition = new SlashCommandBuilder()
@@ -47,6 +51,12 @@ export const definition = new SlashCommandBuilder()
           .setName('format')
           .setDescription(`Which meeting format (default: ${DEFAULT_MEETING_FORMAT})`)
           .addChoices(...meetingFormatChoices({ withLength: true })),
+      )
+      .addChannelOption((o) =>
+        o
+          .setName('voice-channel')
+          .setDescription("Voice or Stage channel to talk in (default: the circle's)")
+          .addChannelTypes(...VOICE_CHANNEL_TYPES),
       ),
   )
   .addSubcommand((s) => s.setName('next').setDescription('End this round now and move on'))
@@ -72,7 +82,8 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   const { interaction, services, guildId } = context;
   const chosen = subcommand.parse(interaction.options.getSubcommand(true));
   if (chosen === 'start') {
-    const started = await services.meetings.start(guildId, context.userId, interaction.options.getString('format') ?? undefined);
+    const voiceChannelId = voiceChannelOption(interaction, 'voice-channel');
+    const started = await services.meetings.start(guildId, context.userId, interaction.options.getString('format') ?? undefined, voiceChannelId);
     if (!started.ok) throw new UserFacingError(problemText.meeting(started.error));
     const record = await services.meetings.current(guildId);
     return reply(meetingStarted(record?.threadId, started.value.record.channelId));
@@ -80,7 +91,11 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   if (chosen === 'status') {
     const record = await services.meetings.current(guildId);
     if (!record) return reply(noMeeting());
-    return reply(meetingStatus(record, services.meetings.currentRoundTitle(record), services.meetings.timeLeftInRound(record)));
+    const status = meetingStatus(record, services.meetings.currentRoundTitle(record), services.meetings.timeLeftInRound(record));
+    const speaking = services.turns.status(record);
+    if (!speaking) return reply(status);
+    const speaker = speaking.speaker === null ? null : await displayName(context, speaking.speaker);
+    return reply({ ...status, content: `${status.content}\n${turnStatusLine(speaker, speaking.waiting)}` });
   }
 
   const steering: Steering = chosen === 'extend' ? { kind: 'extend', minutes: interaction.options.getInteger('minutes', true) } : { kind: chosen };
@@ -263,7 +278,42 @@ const volunteer = onComponent(MEETING_IDS.volunteer, {
   },
 });
 
+// ----- The speaking order of a sharing round in voice: `mtg-turn:<meetingId>:<roundIndex>:<button>`.
+
+/** Whether the member is one of the circle's moderators (for Done on someone else's turn, and "invite the speaker"). */
+async function isModerator(context: ComponentContext): Promise<boolean> {
+  const settings = await context.services.circle.settings(context.guildId);
+  return accessDenied('moderator', invokerOf(context.interaction), settings) === undefined;
+}
+
+/** A member's name as the server shows it, never a mention. */
+async function displayName(context: HandlerContext, memberId: string): Promise<string> {
+  const guild = context.client.guilds.cache.get(context.guildId);
+  const member = guild?.members.cache.get(memberId) ?? (await guild?.members.fetch(memberId).catch(() => undefined));
+  return member?.displayName ?? memberId;
+}
+
+const turnPress = onComponent(TURN_IDS.press, {
+  access: 'member',
+  async handle(context) {
+    const { meetingId, roundIndex, button } = context.args;
+    const { turns } = context.services;
+    if (button === 'invite-on' || button === 'invite-off') {
+      if (!(await isModerator(context))) throw new UserFacingError(turnNotModerator());
+      const changed = await turns.inviteSpeaker(context.guildId, meetingId, roundIndex, button === 'invite-on');
+      if (!changed.ok) throw new UserFacingError(problemText.turn(changed.error));
+      return reply(turnPressed(button));
+    }
+    // Only Done lets a moderator act for someone else; the rest is always the member's own choice.
+    const actor = { memberId: context.userId, isModerator: button === 'done' && (await isModerator(context)) };
+    const pressed = await turns.press(context.guildId, meetingId, roundIndex, button, actor);
+    if (!pressed.ok) throw new UserFacingError(problemText.turn(pressed.error));
+    return reply(turnPressed(button));
+  },
+});
+
 export const components = [
+  turnPress,
   volunteer,
   checkIn,
   checkInModal,

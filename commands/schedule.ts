@@ -7,6 +7,7 @@ import { timezoneChoices, weekdayChoices } from '../src/discord/circle-views.ts'
 import type { AutocompleteContext, CommandContext } from '../src/discord/command.ts';
 import { meetingFormatChoices } from '../src/discord/format-choices.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
+import { VOICE_CHANNEL_TYPES, voiceChannelOption } from '../src/discord/voice-channel.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { scheduleAdded, scheduleChoices, scheduleList, scheduleRemoved, scheduleSkipped } from '../src/discord/schedule-views.ts';
 
@@ -47,6 +48,12 @@ export const definition = new SlashCommandBuilder()
           .setName('format')
           .setDescription(`Meeting format (default: ${DEFAULT_MEETING_FORMAT})`)
           .addChoices(...meetingFormatChoices({ withLength: false })),
+      )
+      .addChannelOption((o) =>
+        o
+          .setName('voice-channel')
+          .setDescription("Voice or Stage channel its meetings talk in (default: the circle's)")
+          .addChannelTypes(...VOICE_CHANNEL_TYPES),
       ),
   )
   .addSubcommand((s) => s.setName('list').setDescription('The schedules, with their next meetings'))
@@ -81,6 +88,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
         ...optional('durationMinutes', interaction.options.getInteger('duration')),
         ...optional('reminderMinutes', interaction.options.getInteger('reminder')),
         ...optional('format', interaction.options.getString('format')),
+        ...optional('voiceChannelId', voiceChannelOption(interaction, 'voice-channel') ?? null),
       });
       if (!added.ok) throw new UserFacingError(problemText.schedule(added.error));
       const settings = await services.circle.settings(guildId);

@@ -11,6 +11,7 @@ import { loadCommands } from './discord/command-loader.ts';
 import { syncCommands, type SyncOutcome } from './discord/command-sync.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
 import { MeetingConductor } from './discord/meeting-conductor.ts';
+import { TurnConductor } from './discord/turn-conductor.ts';
 import { ScheduleConductor } from './discord/schedule-conductor.ts';
 import { ReflectionConductor } from './discord/reflection-conductor.ts';
 import { CrisisFollowUps } from './discord/crisis-follow-ups.ts';
@@ -22,6 +23,7 @@ import type { Logger } from './logging/logger.ts';
 import { CircleService } from './services/circle-service.ts';
 import { HelpService } from './services/help-service.ts';
 import { MeetingService } from './services/meeting-service.ts';
+import { TurnService } from './services/turn-service.ts';
 import { ScheduleService } from './services/schedule-service.ts';
 import { ReflectionService } from './services/reflection-service.ts';
 import { PrivacyService } from './services/privacy-service.ts';
@@ -142,6 +144,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     defaultFormat: DEFAULT_MEETING_FORMAT,
     minuteMs: options.meetingMinuteMs,
     smallGroupBelow: rules.reflectionMinActive,
+    voiceAttendanceMinutes: rules.voiceAttendanceMinutes,
     now: options.now,
     owns,
   });
@@ -165,6 +168,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     tasks: taskService,
     meetings: meetingService,
     actions: new MemberActions({ meetings: meetingService, help, tasks: taskService, queue }),
+    turns: new TurnService({ meetings, queue, changes, attendanceMinutes: rules.voiceAttendanceMinutes, now: options.now }),
     schedules: new ScheduleService({ circle, meetings: meetingService, schedules: new ScheduleStore(store), queue, changes, now: options.now, owns }),
     reflections: new ReflectionService({
       circle,
@@ -185,6 +189,10 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   });
   const now = options.now ?? (() => new Date());
   const conductor = new MeetingConductor(client, services.meetings, logger, now);
+  // Voice meetings: the speaking order follows the rounds and who is in the voice channel.
+  const turnConductor = new TurnConductor(client, services.meetings, services.turns, logger, now);
+  conductor.follow((guildId) => turnConductor.sync(guildId));
+  turnConductor.listen();
   const scheduleConductor = new ScheduleConductor({
     client,
     schedules: services.schedules,
@@ -200,7 +208,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   const crisisFollowUps = new CrisisFollowUps(client, safety, logger);
   ticker.add('crisis-follow-ups', () => crisisFollowUps.tick());
   const reflectionConductor = new ReflectionConductor(client, services.reflections, logger);
-  followChanges(changes, { meetings: conductor, schedules: scheduleConductor, reflections: reflectionConductor });
+  followChanges(changes, { meetings: conductor, schedules: scheduleConductor, reflections: reflectionConductor, turns: turnConductor });
   const router = new InteractionRouter({ commands, services, logger, deferAfterMs: options.deferAfterMs });
 
   const inFlight = new Set<Promise<void>>();
@@ -262,6 +270,8 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   if (alertsDelivered > 0) logger.info({ alerts: alertsDelivered }, 'delivered crisis alerts left undelivered by a stop');
   // Meetings that were running when the bot stopped go on from where their clocks say they are (shared
   // check-ins stored but not posted are posted then, once).
+  // Who is in voice is re-read first, so the speaking order the meetings' sync shows is current.
+  await turnConductor.reconcile();
   await conductor.reconcile();
   // Then the schedules: occurrences and reminders missed while the bot was down are handled once.
   await ticker.start();
@@ -283,6 +293,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
         await Promise.allSettled([...inFlight]);
         await ticker.stop();
         await conductor.stop();
+        await turnConductor.stop();
         await retention.stop();
         await queue.drain();
         await store.close();

@@ -31,6 +31,8 @@ export const helpRulesSchema = z.object({
   }),
   /** A crisis alert no moderator took within this many minutes is posted once more, once. */
   crisisFollowUpMinutes: z.int().min(1).max(1440),
+  /** Minutes in a meeting's voice channel that count as having taken part (default 5). */
+  voiceAttendanceMinutes: z.int().min(1).max(120).optional(),
 });
 
 export type HelpRules = z.infer<typeof helpRulesSchema>;

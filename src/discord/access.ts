@@ -1,4 +1,11 @@
-import { PermissionFlagsBits, type PermissionsBitField } from 'discord.js';
+import {
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type GuildMember,
+  type MessageComponentInteraction,
+  type ModalSubmitInteraction,
+  type PermissionsBitField,
+} from 'discord.js';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
 import { text } from '../texts/texts.ts';
 
@@ -25,4 +32,11 @@ export function accessDenied(access: Access, invoker: Invoker, settings: CircleS
   if (has(PermissionFlagsBits.ManageEvents)) return undefined;
   if (settings?.moderatorRoleId && invoker.roleIds.includes(settings.moderatorRoleId)) return undefined;
   return text('error.notModerator');
+}
+
+/** Who pressed or ran something, as the interaction tells it (its member's permissions and roles). */
+export function invokerOf(interaction: ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction): Invoker {
+  const member = interaction.member;
+  const roleIds = !member ? [] : Array.isArray(member.roles) ? member.roles : [...(member as GuildMember).roles.cache.keys()];
+  return { permissions: interaction.memberPermissions, roleIds };
 }

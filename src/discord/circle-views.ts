@@ -34,6 +34,7 @@ export function settingsEmbed(settings: CircleSettings, checklist: string): APIE
       { name: text('circle.show.moderatorRole'), value: orNotSet(settings.moderatorRoleId && `<@&${settings.moderatorRoleId}>`), inline: true },
       { name: text('circle.show.memberRole'), value: orNotSet(settings.memberRoleId && `<@&${settings.memberRoleId}>`), inline: true },
       { name: text('circle.show.timezone'), value: settings.timezone, inline: true },
+      ...(settings.voiceChannelId ? [{ name: text('voice.circleShow'), value: `<#${settings.voiceChannelId}>`, inline: true }] : []),
       {
         name: text('circle.show.reflection'),
         value: text('circle.show.reflectionValue', {

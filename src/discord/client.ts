@@ -11,13 +11,14 @@ export interface ClientOptions {
 }
 
 /**
- * The discord.js client with the least it needs. Only the Guilds intent: it brings channels, roles and
- * threads, and interactions arrive without any intent. No privileged intent (members, presences,
- * message content) is needed, so none must be switched on in the developer portal.
+ * The discord.js client with the least it needs. The Guilds intent brings channels, roles and threads,
+ * and interactions arrive without any intent; GuildVoiceStates brings who is in which voice channel (for
+ * voice meetings' speaking order and attendance; never any audio). No privileged intent (members,
+ * presences, message content) is needed, so none must be switched on in the developer portal.
  */
 export function createDiscordClient(options: ClientOptions): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds],
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
     ...(options.shards ? { shards: [...options.shards.ids], shardCount: options.shards.count } : {}),
     rest: { api: options.apiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 },
     allowedMentions: NO_MENTIONS,
@@ -31,7 +32,6 @@ export function createDiscordClient(options: ClientOptions): Client {
       ReactionManager: 0,
       GuildEmojiManager: 0,
       GuildStickerManager: 0,
-      VoiceStateManager: 0,
     }),
     sweepers: {
       ...Options.DefaultSweeperSettings,

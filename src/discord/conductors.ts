@@ -2,6 +2,7 @@ import type { ChangeFeed } from '../services/changes.ts';
 import type { MeetingConductor } from './meeting-conductor.ts';
 import type { ReflectionConductor } from './reflection-conductor.ts';
 import type { ScheduleConductor } from './schedule-conductor.ts';
+import type { TurnConductor } from './turn-conductor.ts';
 
 /**
  * What keeps Discord in step with the store beyond an interaction's own answer: meeting threads,
@@ -12,6 +13,7 @@ export interface Conductors {
   readonly meetings: MeetingConductor;
   readonly schedules: ScheduleConductor;
   readonly reflections: ReflectionConductor;
+  readonly turns: TurnConductor;
 }
 
 /** Subscribes the conductors to what services change: Discord follows from what was stored. */
@@ -20,6 +22,8 @@ export function followChanges(changes: ChangeFeed, conductors: Conductors): void
     switch (change.kind) {
       case 'meeting':
         return conductors.meetings.sync(change.guildId);
+      case 'turns':
+        return conductors.turns.sync(change.guildId);
       case 'schedules':
         return change.removed ? conductors.schedules.cancelEvent(change.guildId, change.removed) : conductors.schedules.refreshEvents(change.guildId);
       case 'reflection':

@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  AutocompleteInteraction,
-  ChatInputCommandInteraction,
-  GuildMember,
-  Interaction,
-  MessageComponentInteraction,
-  ModalSubmitInteraction,
-} from 'discord.js';
+import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction, MessageComponentInteraction, ModalSubmitInteraction } from 'discord.js';
 import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services/services.ts';
+import { isStoreUnavailable } from '../store/store-unavailable.ts';
 import { text } from '../texts/texts.ts';
-import { accessDenied, type Access, type Invoker } from './access.ts';
+import { accessDenied, invokerOf, type Access } from './access.ts';
 import type { CommandModule, ComponentHandler, HandlerContext } from './command.ts';
 import { reply, UserFacingError, type Outcome } from './reply.ts';
 import { Responder } from './responder.ts';
@@ -124,9 +118,13 @@ export class InteractionRouter {
       await responder.send(answer.kind === 'modal' && responder.acknowledged ? reply({ content: text('error.formLate') }) : answer);
     } catch (error) {
       const errorId = newErrorId();
-      log.error({ err: error, errorId }, 'unexpected failure');
+      // The database out of reach for a moment is no bug: the member is asked to try again, without a code.
+      const unavailable = isStoreUnavailable(error);
+      if (unavailable) log.warn({ err: error, errorId }, 'the store could not be reached');
+      else log.error({ err: error, errorId }, 'unexpected failure');
       try {
-        await responder.send(await care.decorate(reply({ content: text('error.unexpected', { errorId }) })));
+        const content = unavailable ? text('error.storeUnavailable') : text('error.unexpected', { errorId });
+        await responder.send(await care.decorate(reply({ content })));
       } catch (sendError) {
         log.warn({ err: sendError, errorId }, 'could not tell the member about the failure');
       }
@@ -180,12 +178,6 @@ export class InteractionRouter {
       if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
     }
   }
-}
-
-function invokerOf(interaction: ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction): Invoker {
-  const member = interaction.member;
-  const roleIds = !member ? [] : Array.isArray(member.roles) ? member.roles : [...(member as GuildMember).roles.cache.keys()];
-  return { permissions: interaction.memberPermissions, roleIds };
 }
 
 /** Short enough to read out to a moderator, random enough to find the one log line. */

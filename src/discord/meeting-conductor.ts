@@ -25,6 +25,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class MeetingConductor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly syncs = new GuildWriteQueue();
+  private readonly followers: Array<(guildId: string) => Promise<void>> = [];
   private stopped = false;
 
   constructor(
@@ -50,6 +51,11 @@ export class MeetingConductor {
     }
   }
 
+  /** Also brings `follower` up to date after each sync (the speaking order follows the rounds). */
+  follow(follower: (guildId: string) => Promise<void>): void {
+    this.followers.push(follower);
+  }
+
   /** Brings Discord up to date with the stored meeting and re-arms the timer. Never throws. */
   sync(guildId: string): Promise<void> {
     return this.syncs.run(guildId, async () => {
@@ -61,6 +67,7 @@ export class MeetingConductor {
       }
       const record = await this.meetings.current(guildId);
       this.arm(guildId, record);
+      for (const follower of this.followers) await follower(guildId);
     });
   }
 

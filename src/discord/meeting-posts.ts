@@ -56,8 +56,9 @@ function withChair(prompt: string, chairId: string | null): string {
 export function openingMessage(record: MeetingRecord, format: MeetingFormat): string {
   const opening = text('meeting.opening', { title: format.title, chair: record.state.chairId ? `<@${record.state.chairId}>` : text('meeting.chair.group') });
   const withRotation = record.suggestedChairId ? `${opening}\n${text('meeting.opening.rotation', { member: `<@${record.suggestedChairId}>` })}` : opening;
+  const withVoice = record.voiceChannelId ? `${withRotation}\n${text('voice.opening', { channel: `<#${record.voiceChannelId}>` })}` : withRotation;
   // Said once, kindly, at the start of every meeting (safe-messaging guidance: say what the space is not).
-  return `${withRotation}\n\n${text('meeting.opening.peerSupport')}`;
+  return `${withVoice}\n\n${text('meeting.opening.peerSupport')}`;
 }
 
 /** The opening's one button: the crisis resources, shown privately to whoever presses it. */

@@ -8,6 +8,7 @@ import type { DeletionProblem } from '../services/privacy-service.ts';
 import type { ReflectionService } from '../services/reflection-service.ts';
 import type { ScheduleServiceProblem } from '../services/schedule-service.ts';
 import type { TaskServiceProblem } from '../services/task-service.ts';
+import type { TurnServiceProblem } from '../services/turn-service.ts';
 import type { RoundProblem } from '../services/member-actions.ts';
 import { text, type TextKey } from '../texts/texts.ts';
 import type { CustomIdProblem } from './custom-id.ts';
@@ -106,6 +107,19 @@ export const problemText = {
 
   /** A member's action from a round's button: one from a round that is over changes nothing. */
   meetingAction: family<RoundProblem>(roundTexts),
+  /** Done, Pass, Later, Add me and "invite the speaker" on a speaking-order message. */
+  turn: family<TurnServiceProblem>({
+    'not-your-turn': () => text('voice.problem.notYourTurn'),
+    'no-one-speaking': () => text('voice.problem.noOneSpeaking'),
+    'already-in-queue': () => text('voice.problem.alreadyInQueue'),
+    'already-had-turn': () => text('voice.problem.alreadyHadTurn'),
+    'not-in-queue': () => text('voice.problem.notInQueue'),
+    'later-already-used': () => text('voice.problem.laterUsed'),
+    'already-last': () => text('voice.problem.alreadyLast'),
+    'no-turns': () => text('voice.problem.noTurns'),
+    'no-meeting': () => text('voice.problem.noTurns'),
+    'not-stage': () => text('voice.problem.notStage'),
+  }),
   /** "I need help" or "I can help" in a round: the round's problems, then the help ones. */
   meetingHelp: family<RoundProblem | HelpProblem>({ ...helpTexts('help.notTheAsker.close'), ...roundTexts }),
   /** "Commit to a task" or "Report my task" in a round. */

@@ -31,7 +31,8 @@ export function scheduleAdded({ entry: { schedule }, next }: Planned, circleChan
     schedule.reminderMinutes > 0
       ? text('schedule.reminderNote', { channel: `<#${circleChannelId}>`, minutes: schedule.reminderMinutes })
       : text('schedule.noReminderNote');
-  return { content: `${describe('schedule.added', schedule, next)} ${reminder}` };
+  const voice = schedule.voiceChannelId ? ` ${text('voice.scheduleNote', { channel: `<#${schedule.voiceChannelId}>` })}` : '';
+  return { content: `${describe('schedule.added', schedule, next)}${voice} ${reminder}` };
 }
 
 /** `/schedule list`: one line per schedule, with its next meeting and any dates skipped. */

@@ -9,6 +9,8 @@ import type { ScheduleEntry } from '../store/schedule-store.ts';
 export type ServiceChange =
   /** A meeting started or was steered: its thread is brought up to date. */
   | { readonly kind: 'meeting'; readonly guildId: string }
+  /** A voice meeting's speaking order changed (a press, someone joining or leaving): its message is edited. */
+  | { readonly kind: 'turns'; readonly guildId: string }
   /** Schedules were added, skipped or removed: the server's Events tab follows (`removed` loses its event). */
   | { readonly kind: 'schedules'; readonly guildId: string; readonly removed?: ScheduleEntry }
   /** A moderator asked for the weekly reflection now; `key` is the slot it counts as, or a one-off key. */

@@ -28,6 +28,7 @@ import {
   type MeetingProblem,
   type MeetingState,
 } from '../domain/meetings/meeting-state.ts';
+import { DEFAULT_VOICE_ATTENDANCE_MINUTES, withVoiceClosed } from '../domain/meetings/voice-turns.ts';
 import type { HelpRequest } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { everyGuild, type OwnsGuild } from '../domain/shards.ts';
@@ -58,6 +59,8 @@ export interface MeetingServiceDeps extends LedgerRecordingDeps {
   readonly minuteMs?: number;
   /** Where started and steered meetings are announced, for the Discord layer to show. */
   readonly changes?: ChangeFeed;
+  /** Format minutes in the voice channel that count as taking part (default 5). */
+  readonly voiceAttendanceMinutes?: number;
   /** Fewer taking part than this (`reflectionMinActive`, default 5) makes a small group: the summary says "a few" for 1 or 2. */
   readonly smallGroupBelow?: number;
   readonly now?: () => Date;
@@ -98,10 +101,13 @@ export class MeetingService {
     guildId: string,
     moderatorId: string,
     formatName: string | undefined,
+    voiceChannelId?: string,
   ): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    const started = await this.deps.queue.run(guildId, (tx) => this.startInQueue(tx, settings, { starterId: moderatorId, formatName }));
+    const started = await this.deps.queue.run(guildId, (tx) =>
+      this.startInQueue(tx, settings, { starterId: moderatorId, formatName, ...(voiceChannelId ? { voiceChannelId } : {}) }),
+    );
     if (started.ok) await this.deps.changes?.publish({ kind: 'meeting', guildId });
     return started;
   }
@@ -111,11 +117,12 @@ export class MeetingService {
    * as fired in the same run, so an occurrence and its meeting are stored together). `durationMinutes`
    * scales the format's rounds to fit; `note` is posted in the thread (for example "started late").
    * A scheduled meeting has no starter: the rotation's volunteer, if any, is invited to chair.
+   * `voiceChannelId` (else the circle's default) is where it talks; sharing rounds then keep a speaking order.
    */
   async startInQueue(
     tx: GuildWrite,
     settings: CircleSettings,
-    input: { starterId: string | null; formatName: string | undefined; durationMinutes?: number; note?: string },
+    input: { starterId: string | null; formatName: string | undefined; durationMinutes?: number; note?: string; voiceChannelId?: string },
   ): Promise<Result<{ record: MeetingRecord; settings: CircleSettings }, MeetingServiceProblem>> {
     const { guildId } = tx;
     const name = input.formatName ?? this.deps.defaultFormat;
@@ -138,6 +145,9 @@ export class MeetingService {
         suggestedChairId: input.starterId ? suggestedChairId : null,
       }),
       pendingNotes: input.note ? [input.note] : [],
+      voiceChannelId: input.voiceChannelId ?? settings.voiceChannelId ?? null,
+      // The fair order rotates by it: each meeting of the circle is one more than the last.
+      meetingNumber: existing ? (existing.meetingNumber ?? 0) + 1 : 0,
     };
     await this.deps.meetings.put(tx, record);
     return ok({ record, settings });
@@ -148,7 +158,7 @@ export class MeetingService {
     const steered = await this.update(guildId, (record, now) => {
       const state = catchUp(record.state, now).state;
       const changed = applySteering(state, steering, now);
-      return changed.ok ? ok({ ...record, state: changed.value }) : changed;
+      return changed.ok ? ok(this.closedIfEnded({ ...record, state: changed.value })) : changed;
     });
     if (steered.ok) await this.deps.changes?.publish({ kind: 'meeting', guildId });
     return steered;
@@ -161,7 +171,7 @@ export class MeetingService {
       if (!record) return { record, advancedRounds: 0 };
       const caught = catchUp(record.state, this.now());
       if (caught.advancedRounds === 0) return { record, advancedRounds: 0 };
-      const next = { ...record, state: caught.state };
+      const next = this.closedIfEnded({ ...record, state: caught.state });
       await this.deps.meetings.put(tx, next);
       return { record: next, advancedRounds: caught.advancedRounds };
     });
@@ -351,6 +361,12 @@ export class MeetingService {
       if (request && request.offers.length > 0) answered.add(id);
     }
     return summarize(record, answered, this.deps.smallGroupBelow);
+  }
+
+  /** A meeting that ended counts time in voice up to its end as attendance, then forgets it (only the yes stays). */
+  private closedIfEnded(record: MeetingRecord): MeetingRecord {
+    if (record.state.status !== 'ended') return record;
+    return withVoiceClosed(record, (this.deps.voiceAttendanceMinutes ?? DEFAULT_VOICE_ATTENDANCE_MINUTES) * record.state.minuteMs);
   }
 
   private checkAction(record: MeetingRecord, roundIndex: number, action: MeetingAction) {

@@ -181,6 +181,7 @@ export class ScheduleService {
       const started = await this.deps.meetings.startInQueue(tx, settings, {
         starterId: null,
         formatName: entry.schedule.format,
+        ...(entry.schedule.voiceChannelId ? { voiceChannelId: entry.schedule.voiceChannelId } : {}),
         durationMinutes: entry.schedule.durationMinutes,
         ...(note ? { note } : {}),
       });

@@ -7,6 +7,7 @@ import type { ReflectionService } from './reflection-service.ts';
 import type { SafetyService } from './safety-service.ts';
 import type { ScheduleService } from './schedule-service.ts';
 import type { TaskService } from './task-service.ts';
+import type { TurnService } from './turn-service.ts';
 
 /** Everything a handler may call. Built once at start-up (src/app.ts) and handed to the router. */
 export interface Services {
@@ -20,4 +21,6 @@ export interface Services {
   readonly safety: SafetyService;
   readonly schedules: ScheduleService;
   readonly tasks: TaskService;
+  /** Voice meetings: the speaking order of sharing rounds and attendance from presence. */
+  readonly turns: TurnService;
 }

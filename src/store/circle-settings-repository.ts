@@ -17,6 +17,8 @@ const settingsFields = {
   crisisPingRoleId: z.string().nullable(),
   reflectionDay: z.enum(WEEKDAYS),
   reflectionTime: z.string(),
+  // Optional: settings saved before voice meetings have none.
+  voiceChannelId: z.string().nullable().optional(),
   updatedAt: z.string(),
   updatedBy: z.string(),
 };

@@ -31,6 +31,7 @@ const schedule: z.ZodType<WeeklySchedule> = z.object({
   durationMinutes: z.number().int(),
   reminderMinutes: z.number().int(),
   format: z.string(),
+  voiceChannelId: z.string().optional(),
   skipDates: z.array(localDate),
   createdAt: z.string(),
 });

@@ -15,6 +15,8 @@ export interface CircleSettings {
   readonly reflectionDay: Weekday;
   /** `HH:MM` in {@link timezone}. */
   readonly reflectionTime: string;
+  /** Where meetings talk by default: a voice or Stage channel. Absent (or null) in settings saved before voice meetings. */
+  readonly voiceChannelId?: string | null;
   readonly updatedAt: string;
   readonly updatedBy: string;
 }
@@ -38,6 +40,7 @@ export interface CircleSettingsChange {
   readonly crisisPingRoleId?: string;
   readonly reflectionDay?: Weekday;
   readonly reflectionTime?: string;
+  readonly voiceChannelId?: string;
 }
 
 export type CircleSettingsProblem =
@@ -89,7 +92,11 @@ export function applyCircleSettingsChange(
     crisisPingRoleId: change.crisisPingRoleId ?? current?.crisisPingRoleId ?? null,
     reflectionDay: change.reflectionDay ?? current?.reflectionDay ?? CIRCLE_DEFAULTS.reflectionDay,
     reflectionTime,
+    ...voiceChannel(change.voiceChannelId ?? current?.voiceChannelId ?? null),
     updatedAt: actor.at.toISOString(),
     updatedBy: actor.userId,
   });
 }
+
+/** Only a circle that chose a voice channel has the field, so settings from before voice meetings read and compare as they were. */
+const voiceChannel = (voiceChannelId: string | null): { voiceChannelId?: string } => (voiceChannelId ? { voiceChannelId } : {});

@@ -35,6 +35,9 @@ export interface VoiceRoster {
   readonly hands: readonly RaisedHand[];
 }
 
+/** How many format minutes in voice count as having taken part, unless `data/help-rules.json` says otherwise. */
+export const DEFAULT_VOICE_ATTENDANCE_MINUTES = 5;
+
 export type TurnPressProblem = TurnProblem | { readonly kind: 'no-turns' };
 
 const bump = (turns: TurnRound, queue: TurnQueue): TurnRound => (queue === turns.queue ? turns : { ...turns, queue, revision: turns.revision + 1 });

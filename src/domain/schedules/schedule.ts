@@ -19,6 +19,8 @@ export interface WeeklySchedule {
   readonly reminderMinutes: number;
   /** The meeting format's name (a slug such as `grow`). */
   readonly format: string;
+  /** The voice or Stage channel its meetings talk in; absent: the circle's default (and in schedules saved before voice meetings). */
+  readonly voiceChannelId?: string;
   /** Local dates 'YYYY-MM-DD' of occurrences that will not happen. */
   readonly skipDates: readonly string[];
   /** ISO 8601 instant. Occurrences before it never become due. */
@@ -52,6 +54,7 @@ export interface ScheduleInput {
   readonly durationMinutes?: number;
   readonly reminderMinutes?: number;
   readonly format?: string;
+  readonly voiceChannelId?: string;
 }
 
 /** The checked, normalised fields; storage adds `id`, `skipDates: []` and `createdAt`. */
@@ -124,5 +127,6 @@ export function checkScheduleInput(input: ScheduleInput): Result<ScheduleFields,
   }
 
   if (problems.length > 0 || !weekday || !time.ok || !timezone.ok) return err(problems);
-  return ok({ name, weekday, time: formatTimeOfDay(time.value), timezone: timezone.value, durationMinutes, reminderMinutes, format });
+  const voice = input.voiceChannelId ? { voiceChannelId: input.voiceChannelId } : {};
+  return ok({ name, weekday, time: formatTimeOfDay(time.value), timezone: timezone.value, durationMinutes, reminderMinutes, format, ...voice });
 }

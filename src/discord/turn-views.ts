@@ -1,0 +1,24 @@
+import { text } from '../texts/texts.ts';
+import type { Reply } from './reply.ts';
+import type { TurnButtonId } from './turn-posts.ts';
+
+/** The private answer to a press on the speaking-order message (the public message is edited apart). */
+export function turnPressed(button: TurnButtonId): Reply {
+  const key = {
+    done: 'voice.press.done',
+    pass: 'voice.press.pass',
+    later: 'voice.press.later',
+    'add-me': 'voice.press.addMe',
+    'invite-on': 'voice.press.inviteOn',
+    'invite-off': 'voice.press.inviteOff',
+  } as const;
+  return { content: text(key[button]) };
+}
+
+/** "Invite the speaker" is a moderator's choice. */
+export const turnNotModerator = (): string => text('voice.problem.notModerator');
+
+/** `/meeting status` in a sharing round: who is speaking (a name, never a mention) and how many wait. */
+export function turnStatusLine(speaker: string | null, waiting: number): string {
+  return text('voice.status', { speaker: speaker ?? text('voice.status.nobody'), waiting });
+}

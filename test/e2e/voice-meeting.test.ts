@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { setUpCircle } from './help-flow.ts';
+import { meeting, meetingThreadId } from './meeting-flow.ts';
+import { joinVoice, leaveVoice, members, orderOf, pressTurn, speakingOrder, voiceChannel } from './voice-flow.ts';
+import { movableClock, worldsClosedAfterEach, type World, type WorldOptions } from './world.ts';
+
+const openWorld = worldsClosedAfterEach();
+
+async function readyWorld(options: WorldOptions = {}): Promise<World> {
+  const world = await openWorld(options);
+  await setUpCircle(world, { 'moderator-role': world.moderatorRoleId });
+  return world;
+}
+
+const EIGHT = ['ana', 'ben', 'cleo', 'dev', 'eli', 'fay', 'gus', 'hal'];
+
+describe('a meeting in a voice channel', () => {
+  it('GIVEN a voice channel chosen at the start WHEN the meeting opens THEN the opening links it', async () => {
+    const w = await readyWorld();
+    const lounge = voiceChannel(w, 'lounge');
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': lounge });
+    const opening = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('has started'));
+    expect(opening.content).toContain(`We talk in <#${lounge}>`);
+  });
+
+  it('GIVEN a circle whose default voice channel is set WHEN a meeting starts without one THEN it talks there', async () => {
+    const w = await readyWorld();
+    const lounge = voiceChannel(w, 'lounge');
+    await setUpCircle(w, { 'voice-channel': lounge });
+    await meeting(w, w.moderatorId, 'start', { format: 'short' });
+    const opening = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('has started'));
+    expect(opening.content).toContain(`We talk in <#${lounge}>`);
+  });
+
+  it('GIVEN 8 members in voice WHEN check-in runs with Done, Pass, Later, Add me, a late joiner and a leaver THEN the one order message follows every change, names only', async () => {
+    const clock = movableClock();
+    const w = await readyWorld({ meetingMinuteMs: 20_000, now: clock.now });
+    const lounge = voiceChannel(w, 'lounge');
+    const people = members(w, [...EIGHT, 'ivy']);
+    for (const name of EIGHT) joinVoice(w, people[name]!, lounge);
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': lounge });
+
+    // The first meeting of the circle: the fair order starts at the first member.
+    const first = await speakingOrder(w);
+    expect(orderOf(first.content)).toEqual({ speaking: 'ana', after: EIGHT.slice(1) });
+    expect(first.content).not.toContain('<@');
+    expect(first.allowed_mentions).toMatchObject({ parse: [] });
+
+    expect((await pressTurn(w, people.ben!, 'Done')).content).toContain('Only the person speaking');
+    expect((await pressTurn(w, people.ana!, 'Done')).content).toContain('The next person is up');
+    expect(orderOf((await speakingOrder(w)).content).speaking).toBe('ben');
+
+    const passed = await pressTurn(w, people.ben!, 'Pass');
+    expect(passed.ephemeral).toBe(true);
+    expect(passed.content).toBe("That's fine. You've passed this round.");
+    expect(orderOf((await speakingOrder(w)).content)).toEqual({ speaking: 'cleo', after: ['dev', 'eli', 'fay', 'gus', 'hal'] });
+
+    expect((await pressTurn(w, people.cleo!, 'Later')).content).toContain('at the end of the order');
+    expect(orderOf((await speakingOrder(w)).content)).toEqual({ speaking: 'dev', after: ['eli', 'fay', 'gus', 'hal', 'cleo'] });
+    expect((await pressTurn(w, people.cleo!, 'Later')).content).toContain('already moved later once');
+
+    // Someone following in text asks for a turn; someone joins voice late.
+    expect((await pressTurn(w, w.memberId, 'Add me')).content).toContain("You're in the order");
+    joinVoice(w, people.ivy!, lounge);
+    await speakingOrder(w, (content) => content.includes('ivy'));
+    expect(orderOf((await speakingOrder(w)).content).after).toEqual(['eli', 'fay', 'gus', 'hal', 'cleo', 'sam', 'ivy']);
+
+    // A waiting member drops out: they keep their place, and are passed over while away.
+    leaveVoice(w, people.eli!);
+    await speakingOrder(w, (content) => content.includes('eli (stepped away'));
+    await pressTurn(w, people.dev!, 'Done');
+    expect(orderOf((await speakingOrder(w)).content).speaking).toBe('fay');
+
+    // Past the grace period they are out of the order.
+    clock.jumpTo(new Date(clock.now().getTime() + 45_000));
+    await pressTurn(w, people.fay!, 'Done');
+    expect(orderOf((await speakingOrder(w)).content)).toEqual({ speaking: 'gus', after: ['hal', 'cleo', 'sam', 'ivy'] });
+
+    const status = await meeting(w, w.moderatorId, 'status');
+    expect(status.content).toContain('Speaking now: gus. Waiting: 4.');
+    expect(await w.sandbox.messages(await meetingThreadId(w)).filter((m) => m.content.startsWith('**Speaking order')).length).toBe(1);
+  });
+
+  it('GIVEN a sharing round in voice WHEN the bot restarts mid round THEN the order is kept, presence is re-read and the same message is brought up to date', async () => {
+    const w = await readyWorld({ meetingMinuteMs: 20_000 });
+    const lounge = voiceChannel(w, 'lounge');
+    const people = members(w, ['ana', 'ben', 'cleo', 'dev']);
+    for (const name of ['ana', 'ben', 'cleo', 'dev']) joinVoice(w, people[name]!, lounge);
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': lounge });
+    await speakingOrder(w);
+    await pressTurn(w, people.ana!, 'Done');
+    await pressTurn(w, people.cleo!, 'Later');
+
+    await w.restart(async () => {
+      // While the bot is away, someone new comes in.
+      joinVoice(w, w.memberId, lounge);
+    });
+
+    const restarted = await speakingOrder(w, (content) => content.includes('sam'));
+    expect(orderOf(restarted.content)).toEqual({ speaking: 'ben', after: ['dev', 'cleo', 'sam'] });
+    expect(w.sandbox.messages(await meetingThreadId(w)).filter((m) => m.content.startsWith('**Speaking order')).length).toBe(1);
+    expect((await pressTurn(w, people.ben!, 'Done')).content).toContain('The next person is up');
+    expect(orderOf((await speakingOrder(w)).content).speaking).toBe('dev');
+  });
+});
