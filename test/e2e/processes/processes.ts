@@ -307,38 +307,59 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
 
 /**
  * A TCP path to PostgreSQL that a test can cut, as a network failure or a database restart would: bot
- * processes reach the database through it. `cut()` drops every connection and refuses new ones until
- * `restore()`. Only this test's connections go through it, so other tests using the same server are
- * untouched.
+ * processes reach the database through it. Only this test's connections go through it, so other tests
+ * on the same server are untouched.
  */
 export interface DatabaseLink {
   /** The test's STORE_URL, through the link. */
   readonly storeUrl: string;
-  cut(): void;
+  /**
+   * Drops the store's connections and refuses new ones until {@link restore}, but leaves the shard-lease
+   * session alone (told apart by its application_name): the database out of reach for queries while the
+   * process still holds its shards, as when PostgreSQL refuses connections (too many clients, a pooler
+   * in between restarting) or ends the store's sessions.
+   */
+  cutStore(): void;
   restore(): void;
   close(): Promise<void>;
 }
 
+/** What the lease session says in its startup message (src/store/shard-leases.ts). */
+const LEASE_APPLICATION = 'helper-circle shard lease';
+
 async function databaseLink(storeUrl: string): Promise<DatabaseLink> {
   const target = new URL(storeUrl);
-  const sockets = new Set<Socket>();
-  let open = true;
+  const storeSockets = new Set<Socket>();
+  const all = new Set<Socket>();
+  let storeOpen = true;
   const server = createServer((client) => {
-    if (!open) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
+    all.add(client);
+    client.on('close', () => all.delete(client));
+    client.on('error', () => undefined);
+    // The first packet is the startup message (no TLS here): it names the session's application.
+    client.once('data', (startup: Buffer) => {
+      const lease = startup.includes(LEASE_APPLICATION);
+      if (!lease && !storeOpen) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      all.add(upstream);
+      upstream.on('error', () => undefined);
       // A dropped side takes the other with it, as a broken network path does.
-      socket.on('error', () => undefined);
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => {
+        all.delete(upstream);
+        client.destroy();
+      });
+      if (!lease) {
+        storeSockets.add(client);
+        client.on('close', () => storeSockets.delete(client));
+      }
+      upstream.write(startup);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const through = new URL(storeUrl);
@@ -346,16 +367,16 @@ async function databaseLink(storeUrl: string): Promise<DatabaseLink> {
   through.port = String((server.address() as AddressInfo).port);
   return {
     storeUrl: through.toString(),
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
+    cutStore() {
+      storeOpen = false;
+      for (const socket of storeSockets) socket.destroy();
     },
     restore() {
-      open = true;
+      storeOpen = true;
     },
     async close() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
+      storeOpen = false;
+      for (const socket of all) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

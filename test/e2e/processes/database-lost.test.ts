@@ -1,0 +1,61 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../../src/sandbox/sandbox.ts';
+import { POSTGRES_URL, processesClosedAfterEach, type CircleGuild } from './processes.ts';
+
+const open = processesClosedAfterEach();
+
+async function ask(sandbox: Sandbox, guild: CircleGuild, topic: string) {
+  const handle = await sandbox.slashCommand({
+    guildId: guild.guildId,
+    channelId: guild.circleChannelId,
+    userId: guild.memberId,
+    name: 'ask',
+    options: { topic },
+  });
+  return handle.reply(15_000);
+}
+
+/** The stored help requests of a guild, read straight from PostgreSQL: what survives whatever the bot believes. */
+async function storedRequests(schema: string, guild: CircleGuild): Promise<string[]> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const rows = await client.query<{ value: string }>(`SELECT value FROM ${schema}.keyv WHERE key LIKE $1`, [`hc:guild:${guild.guildId}:request:%`]);
+    return rows.rows.map((row) => (JSON.parse(row.value) as { value: { topic: string } }).value.topic).sort();
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PostgreSQL lost while the bot runs', () => {
+  it('GIVEN the database cannot be reached WHEN a member asks for help THEN they are told privately to try again in a moment, nothing of it is kept, and once the database is back asking works', async () => {
+    const world = await open();
+    const guild = world.addCircleGuild('Riverside Circle');
+    const link = await world.linkToDatabase();
+    const bot = world.startBot('bot', { STORE_URL: link.storeUrl });
+    await bot.waitForLog('Helper Circle is ready');
+    const setUp = await world.sandbox.slashCommand({
+      guildId: guild.guildId,
+      channelId: guild.circleChannelId,
+      userId: guild.managerId,
+      name: 'circle',
+      subcommand: 'setup',
+      options: { channel: guild.circleChannelId, 'mod-channel': guild.modChannelId, timezone: 'Europe/London' },
+    });
+    expect((await setUp.reply()).content).toContain('Saved.');
+    expect((await ask(world.sandbox, guild, 'Sleeping badly this month')).content).toContain('Your request is up in');
+
+    link.cutStore();
+    const refused = await ask(world.sandbox, guild, 'Finding a new flat');
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toContain('try again in a moment');
+
+    link.restore();
+    expect((await ask(world.sandbox, guild, 'Talking to my landlord')).content).toContain('Your request is up in');
+    await world.sandbox.waitForMessage(guild.circleChannelId, (m) => m.content.includes('Talking to my landlord'));
+    expect(world.sandbox.messages(guild.circleChannelId).filter((m) => m.content.includes('Finding a new flat'))).toEqual([]);
+    expect(await storedRequests(world.schema, guild)).toEqual(['Sleeping badly this month', 'Talking to my landlord']);
+    expect(bot.running).toBe(true);
+  });
+});
