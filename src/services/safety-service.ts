@@ -92,10 +92,19 @@ export class SafetyService {
    * moderator has taken yet (`repeated`), so pressing again does not page moderators twice.
    */
   async raiseCheckInRequest(guildId: string, memberId: string, what: string): Promise<{ alert: CrisisAlert; repeated: boolean }> {
-    const open = openCheckInRequest((await this.deps.alerts.get(guildId)) ?? [], memberId, this.now(), CHECK_IN_REQUEST_REPEAT_MS);
-    if (open) return { alert: open, repeated: true };
-    const alert = await this.raise(guildId, { source: 'check-in-request', memberId, anonymous: false, what, link: null, terms: [] });
-    return { alert, repeated: false };
+    const now = this.now();
+    const fresh = newCrisisAlert(
+      { source: 'check-in-request', memberId, anonymous: false, what, link: null, terms: [], id: randomBytes(5).toString('hex') },
+      now,
+    );
+    // The check and the new alert in one run of the guild's queue: two presses at once page moderators once.
+    const raised = await this.deps.alerts.update(guildId, (alerts) => {
+      const open = openCheckInRequest(alerts ?? [], memberId, now, CHECK_IN_REQUEST_REPEAT_MS);
+      return open ? err(open) : ok([...(alerts ?? []), fresh]);
+    });
+    if (!raised.ok) return { alert: raised.error, repeated: true };
+    await this.deps.guilds.add(guildId);
+    return { alert: fresh, repeated: false };
   }
 
   /**

@@ -158,6 +158,20 @@ describe('crisis care in private words', () => {
     expect(alerts(w)).toHaveLength(1);
   });
 
+  it('GIVEN the check-in button WHEN the member presses it twice at the same moment THEN the moderators are paged once', async () => {
+    const w = await readyWorld();
+    await slash(w, w.memberId, 'task', 'set', { text: 'Call my sister' });
+    const answer = await slash(w, w.memberId, 'task', 'report', { outcome: 'partly', note: 'I want to die' });
+    const [first, second] = await Promise.all([
+      press(w, w.memberId, answer, 'Ask a moderator to check in with me'),
+      press(w, w.memberId, answer, 'Ask a moderator to check in with me'),
+    ]);
+    expect(first.content).toContain('The moderators have been told');
+    expect(second.content).toContain('The moderators have been told');
+    await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('check in with them'));
+    expect(alerts(w)).toHaveLength(1);
+  });
+
   it('GIVEN a meeting task with crisis words THEN the member gets the resources privately and no alert is raised', async () => {
     const w = await readyWorld();
     await meeting(w, w.moderatorId, 'start', { format: 'short' });

@@ -76,16 +76,12 @@ export function followUpDue(alert: CrisisAlert, now: Date, minutes: number): boo
 
 /**
  * An open check-in request from the same member, raised within `withinMs`: pressing the button again
- * should not raise a second alert (moderators already know).
+ * should not raise a second alert. Delivered or not: one not delivered yet (being delivered, or its
+ * delivery failed) is delivered again rather than raised twice.
  */
 export function openCheckInRequest(alerts: readonly CrisisAlert[], memberId: string, now: Date, withinMs: number): CrisisAlert | undefined {
   return alerts.find(
-    (alert) =>
-      alert.source === 'check-in-request' &&
-      alert.memberId === memberId &&
-      alert.messageId !== null &&
-      !alert.takenBy &&
-      now.getTime() - Date.parse(alert.raisedAt) < withinMs,
+    (alert) => alert.source === 'check-in-request' && alert.memberId === memberId && !alert.takenBy && now.getTime() - Date.parse(alert.raisedAt) < withinMs,
   );
 }
 
