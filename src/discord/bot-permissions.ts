@@ -14,6 +14,7 @@ export const BOT_PERMISSIONS = new PermissionsBitField([
   PermissionFlagsBits.SendMessagesInThreads, // post rounds inside the meeting thread
   PermissionFlagsBits.ManageThreads, // archive a meeting's thread when it ends
   PermissionFlagsBits.ManageEvents, // keep the next scheduled meeting in the server's Events tab
+  PermissionFlagsBits.MuteMembers, // Stage meetings: invite the current speaker to speak, and back to the audience (never mutes anyone)
 ]);
 
 export function inviteUrl(applicationId: string): string {

@@ -28,7 +28,7 @@ describe('starting without a usable environment', () => {
     expect(output).toContain('DISCORD_TOKEN is required');
     expect(output).toContain('discord.com/developers/applications');
     expect(output).toMatch(/No privileged gateway intents/);
-    expect(output).toContain('scope=bot+applications.commands&permissions=335007566848');
+    expect(output).toContain('scope=bot+applications.commands&permissions=335011761152');
     expect(output).toContain('npm run demo');
   });
 

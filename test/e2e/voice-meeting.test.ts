@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Permission } from '../../src/sandbox/permissions.ts';
 import { setUpCircle } from './help-flow.ts';
 import { meeting, meetingThreadId } from './meeting-flow.ts';
 import { joinVoice, leaveVoice, members, orderOf, pressTurn, speakingOrder, voiceChannel } from './voice-flow.ts';
@@ -101,5 +102,58 @@ describe('a meeting in a voice channel', () => {
     expect(w.sandbox.messages(await meetingThreadId(w)).filter((m) => m.content.startsWith('**Speaking order')).length).toBe(1);
     expect((await pressTurn(w, people.ben!, 'Done')).content).toContain('The next person is up');
     expect(orderOf((await speakingOrder(w)).content).speaking).toBe('dev');
+  });
+});
+
+describe('a meeting on a Stage', () => {
+  /** The bot may invite listeners to speak on this Stage only (Mute Members there). */
+  const botMayInvite = (w: World) => [{ id: w.sandbox.botUser.id, type: 1, allow: String(Permission.MuteMembers) }];
+  const onStage = (w: World, stage: string, userId: string) =>
+    w.sandbox.voiceStates(w.guildId, stage).find((state) => state.user_id === userId)?.suppress === false;
+
+  it('GIVEN raised hands on a Stage WHEN a moderator turns on "invite the speaker" THEN hands set the order and each speaker in turn is invited up, the last one moved back', async () => {
+    const w = await readyWorld({ meetingMinuteMs: 20_000 });
+    const stage = voiceChannel(w, 'meeting stage', 13, botMayInvite(w));
+    const people = members(w, ['ana', 'ben', 'cleo', 'dev']);
+    for (const name of ['ana', 'ben', 'cleo', 'dev']) joinVoice(w, people[name]!, stage);
+    for (const name of ['cleo', 'ana', 'ben']) w.sandbox.raiseHand({ guildId: w.guildId, userId: people[name]! });
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': stage });
+
+    expect(orderOf((await speakingOrder(w)).content)).toEqual({ speaking: 'cleo', after: ['ana', 'ben'] });
+    // A listener who raises a hand during the round asks for a turn.
+    w.sandbox.raiseHand({ guildId: w.guildId, userId: people.dev! });
+    await speakingOrder(w, (content) => content.includes('dev'));
+
+    expect((await pressTurn(w, people.ana!, 'Invite the speaker')).content).toContain('Only a moderator');
+    expect((await pressTurn(w, w.moderatorId, 'Invite the speaker')).content).toContain('invite each speaker onto the stage');
+    expect(onStage(w, stage, people.cleo!)).toBe(true);
+
+    await pressTurn(w, people.cleo!, 'Done');
+    expect(onStage(w, stage, people.ana!)).toBe(true);
+    expect(onStage(w, stage, people.cleo!)).toBe(false);
+    expect(orderOf((await speakingOrder(w)).content)).toEqual({ speaking: 'ana', after: ['ben', 'dev'] });
+  });
+
+  it('GIVEN a Stage where the bot lacks Mute Members WHEN "invite the speaker" is on THEN the thread is told once what could not be done and the order goes on', async () => {
+    const w = await readyWorld({ meetingMinuteMs: 20_000 });
+    const stage = voiceChannel(w, 'town hall', 13);
+    const people = members(w, ['ana', 'ben', 'cleo']);
+    for (const name of ['ana', 'ben', 'cleo']) {
+      joinVoice(w, people[name]!, stage);
+      w.sandbox.raiseHand({ guildId: w.guildId, userId: people[name]! });
+    }
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': stage });
+    await speakingOrder(w);
+    await pressTurn(w, w.moderatorId, 'Invite the speaker');
+    await pressTurn(w, people.ana!, 'Done');
+    await pressTurn(w, people.ben!, 'Done');
+
+    const thread = await meetingThreadId(w);
+    const refusals = w.sandbox.messages(thread).filter((m) => m.content.includes('I need the Mute Members permission'));
+    expect(refusals.map((m) => m.content)).toEqual([
+      `I couldn't invite speakers onto the stage: I need the Mute Members permission in <#${stage}>. The speaking order goes on as usual.`,
+    ]);
+    expect(orderOf((await speakingOrder(w)).content).speaking).toBe('cleo');
+    expect(onStage(w, stage, people.cleo!)).toBe(false);
   });
 });

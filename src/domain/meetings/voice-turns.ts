@@ -139,8 +139,8 @@ export function withPresence(
     else if (presence.handRaised) {
       const asked = addMe(queue, memberId, now);
       queue = asked.ok ? asked.value : join(queue, memberId, now);
-    } else queue = join(queue, memberId, now);
-    // On a Stage `join` only brings back someone already in the order (within their grace period).
+    } else if (queue.away.some((away) => away.memberId === memberId)) queue = join(queue, memberId, now);
+    // On a Stage being there is listening: only someone already in the order comes back to their place.
     next = { ...next, turns: bump(turns, queue) };
   }
   return next;
