@@ -115,6 +115,11 @@ export class TurnConductor {
       record = (await this.turns.markShown(guildId, id, (r) => (r.turns ? { ...r, turns: { ...r.turns, renderedRevision: CLOSED_RENDER } } : r))) ?? record;
     }
 
+    // A voice meeting that just started: whoever is already in voice counts their time from now.
+    if (record.voicePresence === undefined && record.state.status !== 'ended') {
+      record = (await this.turns.roster(guildId, this.roster(guild, voiceChannelId))) ?? record;
+    }
+
     if (isSharingNow(record) && record.turns?.roundIndex !== record.state.roundIndex) {
       const stage = guild.channels.cache.get(voiceChannelId)?.type === ChannelType.GuildStageVoice;
       record = (await this.turns.startRound(guildId, id, this.roster(guild, voiceChannelId), stage)) ?? record;

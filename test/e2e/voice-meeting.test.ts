@@ -157,3 +157,20 @@ describe('a meeting on a Stage', () => {
     expect(onStage(w, stage, people.cleo!)).toBe(false);
   });
 });
+
+describe('attendance from presence', () => {
+  it('GIVEN members who stayed in voice for the attendance minutes but pressed nothing WHEN the meeting ends THEN the summary counts them as taking part', async () => {
+    const clock = movableClock();
+    const w = await readyWorld({ meetingMinuteMs: 20_000, now: clock.now });
+    const lounge = voiceChannel(w, 'lounge');
+    const people = members(w, ['ana', 'ben', 'cleo', 'dev', 'eli']);
+    for (const id of Object.values(people)) joinVoice(w, id, lounge);
+    await meeting(w, w.moderatorId, 'start', { format: 'grow', 'voice-channel': lounge });
+    await w.sandbox.waitForMessage(await meetingThreadId(w), (m) => m.content.includes('**Round 1 of'));
+
+    clock.jumpTo(new Date(clock.now().getTime() + 6 * 20_000));
+    await meeting(w, w.moderatorId, 'end');
+    const summary = await w.sandbox.waitForMessage(await meetingThreadId(w), (m) => m.content.includes('The meeting has ended'));
+    expect(summary.content).toContain('Taking part: 5.');
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { loadMeetingFormats } from '../../../src/config/meeting-formats.ts';
+import { newMeetingRecord, summarize, withAction, type MeetingRecord } from '../../../src/domain/meetings/meeting-record.ts';
+import { end, startMeeting } from '../../../src/domain/meetings/meeting-state.ts';
+import { withPresence, withRoster, withTurnPress, withTurnsStarted, withVoiceClosed, withVoiceSettled } from '../../../src/domain/meetings/voice-turns.ts';
+import { speakingOrderMessage } from '../../../src/discord/turn-posts.ts';
+
+const t0 = Date.parse('2026-06-01T18:00:00Z');
+const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+const ATTEND_MS = 5 * 60_000;
+const IN = { inVoice: true, handRaised: false };
+const OUT = { inVoice: false, handRaised: false };
+
+function voiceMeeting(): MeetingRecord {
+  const state = startMeeting({ id: 'm1', format: loadMeetingFormats().get('short')!, now: at(0), chairId: 'chair' });
+  return { ...newMeetingRecord({ state, guildId: 'g', channelId: 'c', startedBy: 'chair' }), voiceChannelId: 'v', meetingNumber: 0 };
+}
+
+describe('attendance from presence in voice', () => {
+  it('GIVEN a member in voice for the attendance minutes WHEN the time is counted THEN they took part and no running total is kept', () => {
+    let record = withPresence(voiceMeeting(), 'ana', IN, at(0), ATTEND_MS);
+    record = withVoiceSettled(record, at(5), ATTEND_MS);
+    expect(record.attendees).toEqual(['ana']);
+    expect(record.voicePresence).toEqual([]);
+  });
+
+  it('GIVEN a member in voice in two short stretches that add up WHEN the second ends THEN they took part', () => {
+    let record = withPresence(voiceMeeting(), 'ana', IN, at(0), ATTEND_MS);
+    record = withPresence(record, 'ana', OUT, at(3), ATTEND_MS);
+    expect(record.attendees).toEqual([]);
+    record = withPresence(record, 'ana', IN, at(10), ATTEND_MS);
+    record = withPresence(record, 'ana', OUT, at(12), ATTEND_MS);
+    expect(record.attendees).toEqual(['ana']);
+  });
+
+  it('GIVEN a member who looked in briefly WHEN the meeting ends THEN they did not take part and nothing of their presence is kept', () => {
+    let record = withPresence(voiceMeeting(), 'ana', IN, at(0), ATTEND_MS);
+    record = { ...record, state: (end(record.state, at(2)) as { ok: true; value: MeetingRecord['state'] }).value };
+    record = withVoiceClosed(record, ATTEND_MS);
+    expect(record.attendees).toEqual([]);
+    expect(record.voicePresence).toEqual([]);
+  });
+
+  it('GIVEN one member who only listened in voice and one who only acted in a round THEN the summary counts both, without names', () => {
+    let record = withPresence(voiceMeeting(), 'ana', IN, at(0), ATTEND_MS);
+    record = withAction(withVoiceSettled(record, at(6), ATTEND_MS), 'ben', 'check-in');
+    expect(record.attendees).toEqual(['ana', 'ben']);
+    expect(summarize(record, new Set(), 1).attendance).toBe(2);
+  });
+});
+
+describe('the speaking order on the record', () => {
+  it('GIVEN members in voice WHEN the sharing round starts THEN the order rotates with the meeting number', () => {
+    const roster = { present: ['1', '2', '3'], hands: [] };
+    expect(withTurnsStarted({ ...voiceMeeting(), meetingNumber: 0 }, roster, false, at(0))?.turns?.queue.current?.memberId).toBe('1');
+    expect(withTurnsStarted({ ...voiceMeeting(), meetingNumber: 1 }, roster, false, at(0))?.turns?.queue.current?.memberId).toBe('2');
+  });
+
+  it('GIVEN a meeting without a voice channel WHEN its sharing round runs THEN no order starts', () => {
+    expect(withTurnsStarted({ ...voiceMeeting(), voiceChannelId: null }, { present: ['1'], hands: [] }, false, at(0))).toBeNull();
+  });
+
+  it('GIVEN a press on an earlier round’s order WHEN it arrives THEN it changes nothing', () => {
+    const record = withTurnsStarted(voiceMeeting(), { present: ['1', '2'], hands: [] }, false, at(0))!;
+    expect(withTurnPress(record, 3, 'pass', { memberId: '1', isModerator: false }, at(1))).toEqual({ ok: false, error: { kind: 'no-turns' } });
+  });
+
+  it('GIVEN a restart WHEN the voice channel is re-read THEN members gone meanwhile keep their place for the grace period and newcomers join at the end', () => {
+    const record = withTurnsStarted(voiceMeeting(), { present: ['1', '2'], hands: [] }, false, at(0))!;
+    const after = withRoster(withRoster(record, { present: ['1', '2'], hands: [] }, at(0), ATTEND_MS), { present: ['1', '3'], hands: [] }, at(1), ATTEND_MS);
+    expect(after.turns?.queue.waiting).toEqual(['2', '3']);
+    expect(after.turns?.queue.away.map((away) => away.memberId)).toEqual(['2']);
+  });
+});
+
+describe('the speaking-order message', () => {
+  const started = () => withTurnsStarted(voiceMeeting(), { present: ['1', '2', '3', '4'], hands: [] }, false, at(0))!;
+  const names = (id: string) => ({ '1': 'Ana', '2': 'Ben', '3': 'Cleo', '4': 'Dev' })[id] ?? '?';
+
+  it('GIVEN a share within its time box THEN the message names the speaker and how long the share is, without a mention', () => {
+    const record = started();
+    const { content } = speakingOrderMessage(record, record.turns!, 'Check-in', names, at(0.5));
+    expect(content).toContain('Speaking now: **Ana**. About 1 min for this share');
+    expect(content).toContain('Then: Ben, Cleo, Dev.');
+    expect(content).not.toContain('<@');
+  });
+
+  it('GIVEN a share past its time box THEN the message says so kindly, and nobody is cut off', () => {
+    const record = started();
+    const { content, components } = speakingOrderMessage(record, record.turns!, 'Check-in', names, at(2));
+    expect(content).toContain('Your time for this share is up; take a moment to finish, no rush.');
+    expect(components).toHaveLength(1);
+  });
+});
