@@ -94,7 +94,7 @@ export async function acquireShardLeases(options: ShardLeaseOptions): Promise<Sh
       connection = undefined;
       // Unreachable at start-up: a plain error, as for the store. Later (a standby's connection lost): try again.
       if (firstAttempt) {
-        throw new Error(`PostgreSQL at ${where} cannot be used for the shard leases: ${error instanceof Error ? error.message : String(error)}`, {
+        throw new Error(`PostgreSQL at ${where} cannot be used: ${error instanceof Error ? error.message : String(error)}`, {
           cause: error,
         });
       }
