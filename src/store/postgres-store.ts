@@ -81,6 +81,11 @@ export function postgresWriterSql(pool: pg.Pool): WriterSql {
     query: on(pool),
     async transaction(work) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: a connection lost between two statements
+      // would emit 'error' with no listener and crash the process. The statement in flight, or the
+      // next one, fails on its own, and the transaction with it.
+      const ignore = () => undefined;
+      client.on('error', ignore);
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -94,6 +99,7 @@ export function postgresWriterSql(pool: pg.Pool): WriterSql {
         });
         throw error;
       } finally {
+        client.off('error', ignore);
         client.release(broken);
       }
     },

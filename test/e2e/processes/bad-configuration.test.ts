@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processesClosedAfterEach } from './processes.ts';
+import { TEST_TIMEOUT_MS, processesClosedAfterEach } from './processes.ts';
 
 const open = processesClosedAfterEach();
 
@@ -16,7 +16,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('npm start with a configuration that cannot work', () => {
+describe('npm start with a configuration that cannot work', { timeout: TEST_TIMEOUT_MS }, () => {
   it('GIVEN a shard id not below the shard count WHEN the bot starts THEN it stops with exit code 1 and says which shards exist', async () => {
     const world = await open();
     const bot = world.startMain('bot', { STORE_URL: world.storeUrl, SHARD_COUNT: '2', SHARD_IDS: '0,2' });

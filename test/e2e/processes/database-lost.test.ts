@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../src/sandbox/sandbox.ts';
-import { POSTGRES_URL, processesClosedAfterEach, type CircleGuild } from './processes.ts';
+import { POSTGRES_URL, TEST_TIMEOUT_MS, processesClosedAfterEach, type CircleGuild } from './processes.ts';
 
 const open = processesClosedAfterEach();
 
@@ -28,7 +28,7 @@ async function storedRequests(schema: string, guild: CircleGuild): Promise<strin
   }
 }
 
-describe('PostgreSQL lost while the bot runs', () => {
+describe('PostgreSQL lost while the bot runs', { timeout: TEST_TIMEOUT_MS }, () => {
   it('GIVEN the database cannot be reached WHEN a member asks for help THEN they are told privately to try again in a moment, nothing of it is kept, and once the database is back asking works', async () => {
     const world = await open();
     const guild = world.addCircleGuild('Riverside Circle');
@@ -53,7 +53,7 @@ describe('PostgreSQL lost while the bot runs', () => {
 
     link.restore();
     expect((await ask(world.sandbox, guild, 'Talking to my landlord')).content).toContain('Your request is up in');
-    await world.sandbox.waitForMessage(guild.circleChannelId, (m) => m.content.includes('Talking to my landlord'));
+    await world.sandbox.waitForMessage(guild.circleChannelId, (m) => m.content.includes('Talking to my landlord'), 15_000);
     expect(world.sandbox.messages(guild.circleChannelId).filter((m) => m.content.includes('Finding a new flat'))).toEqual([]);
     expect(await storedRequests(world.schema, guild)).toEqual(['Sleeping badly this month', 'Talking to my landlord']);
     expect(bot.running).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pressAndSubmit } from '../../../src/sandbox/components.ts';
 import type { Sandbox } from '../../../src/sandbox/sandbox.ts';
-import { processesClosedAfterEach, type CircleGuild, type LogLine } from './processes.ts';
+import { TEST_TIMEOUT_MS, processesClosedAfterEach, type CircleGuild, type LogLine } from './processes.ts';
 
 const open = processesClosedAfterEach();
 
@@ -16,7 +16,7 @@ async function command(sandbox: Sandbox, guild: CircleGuild, userId: string, nam
 
 const posts = (sandbox: Sandbox, channelId: string, words: string) => sandbox.messages(channelId).filter((m) => m.content.includes(words));
 
-describe('a standby process for the same shards', () => {
+describe('a standby process for the same shards', { timeout: TEST_TIMEOUT_MS }, () => {
   it('GIVEN a meeting running on the owner WHEN the owner is killed THEN the standby takes over, the meeting goes on with nothing acknowledged lost and no round twice, and the restarted owner waits as the standby', async () => {
     // A meeting minute of 1.5 s: the first round (5 minutes) lasts until well after the owner is killed.
     const world = await open({ meetingMinuteMs: 1_500, scheduleTickMs: 200 });
@@ -36,7 +36,7 @@ describe('a standby process for the same shards', () => {
     expect(setUp.content).toContain('Saved.');
     expect((await command(world.sandbox, guild, guild.moderatorId, 'meeting', 'start', { format: 'short' })).content).toContain('The meeting has started');
     const [thread] = world.sandbox.threads(guild.circleChannelId);
-    const checkIn = await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 1 of'));
+    const checkIn = await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 1 of'), 15_000);
     const answer = await pressAndSubmit(world.sandbox, {
       userId: guild.memberId,
       guildId: guild.guildId,
@@ -61,7 +61,7 @@ describe('a standby process for the same shards', () => {
     await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('Glad to be here tonight'), 10_000);
     // And it is steered by the new owner.
     expect((await command(world.sandbox, guild, guild.moderatorId, 'meeting', 'next')).content).toContain('Moved on to round 3 of 5');
-    await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 3 of'));
+    await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 3 of'), 15_000);
 
     // The killed process, restarted, waits: the shard keeps one owner, connected once to Discord.
     await restarted.waitForLog(waitsAsStandby);

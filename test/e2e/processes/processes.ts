@@ -19,6 +19,12 @@ export const BOT_ENTRY = 'test/e2e/processes/bot-process.ts';
 export const MAIN_ENTRY = 'src/main.ts';
 const PROXY_ENTRY = 'src/proxy/main.ts';
 
+/**
+ * Each test starts several node processes: on a busy two-core machine a start alone can take ten
+ * seconds, so these tests get more than the suite's 30 s default.
+ */
+export const TEST_TIMEOUT_MS = 120_000;
+
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 /** One pino line a child wrote on standard output. */
@@ -214,7 +220,10 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
 
   let count = 0;
   return async (options = {}) => {
-    const sandbox = await startSandbox(options.sandbox);
+    // Several bot processes share two cores with the test (and often with other test files): a first
+    // answer may take longer than Discord's 3 s here without anything being wrong across processes,
+    // which is what these tests are about (the deadline itself is tested in test/e2e/).
+    const sandbox = await startSandbox({ interactionDeadlineMs: 10_000, ...options.sandbox });
     sandboxes.push(sandbox);
     count += 1;
     const schema = `hc_e2e_${process.pid}_${Date.now().toString(36)}_${count}`;

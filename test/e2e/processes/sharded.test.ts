@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { pressAndSubmit } from '../../../src/sandbox/components.ts';
 import type { Sandbox } from '../../../src/sandbox/sandbox.ts';
-import { processesClosedAfterEach, type CircleGuild } from './processes.ts';
+import { TEST_TIMEOUT_MS, processesClosedAfterEach, type CircleGuild } from './processes.ts';
 
 const open = processesClosedAfterEach();
 
@@ -28,7 +28,7 @@ function meetingThread(sandbox: Sandbox, guild: CircleGuild): string {
   return thread.id;
 }
 
-describe('two bot processes, one shard each, through one REST proxy and one PostgreSQL', () => {
+describe('two bot processes, one shard each, through one REST proxy and one PostgreSQL', { timeout: TEST_TIMEOUT_MS }, () => {
   it('GIVEN 20 circles spread over both shards WHEN each sets up a schedule and a reflection for the same minute THEN in every circle commands and buttons answer, the meeting starts once and runs, and the reflection is posted once', async () => {
     const world = await open({ sandbox: { recommendedShards: 2 }, meetingMinuteMs: 1_500, scheduleTickMs: 200 });
     const guilds = Array.from({ length: 20 }, (_, index) => world.addCircleGuild(`Circle ${index}`, [index % 2, 2]));
