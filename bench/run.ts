@@ -4,6 +4,7 @@ import { matonTyping } from './maton-typing.ts';
 import { meetingsAtScale } from './meetings.ts';
 import { schedulesAtScale } from './schedules.ts';
 import { reflectionsAtScale } from './reflections.ts';
+import { voiceTurnsAtScale } from './voice-turns.ts';
 
 /** `npm run bench`: every benchmark, each printing a table against its baseline from the same run. */
 const results = [
@@ -13,5 +14,6 @@ const results = [
   await meetingsAtScale(),
   await schedulesAtScale(),
   await reflectionsAtScale(),
+  await voiceTurnsAtScale(),
 ];
 process.exit(results.every((result) => result.withinTarget) ? 0 : 1);
