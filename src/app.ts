@@ -188,7 +188,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     shards: config.shards,
   });
   const now = options.now ?? (() => new Date());
-  const conductor = new MeetingConductor(client, services.meetings, logger, now);
+  const conductor = new MeetingConductor(client, services.meetings, safety, logger, now);
   // Voice meetings: the speaking order follows the rounds and who is in the voice channel.
   const turnConductor = new TurnConductor(client, services.meetings, services.turns, logger, now);
   conductor.follow((guildId) => turnConductor.sync(guildId));
@@ -263,7 +263,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   });
   void retention.runNow();
   // The outbox: requests, offers and additions stored just before a crash are posted now, once.
-  const healed = await postPendingHelp(client, services.help, logger);
+  const healed = await postPendingHelp(client, services.help, safety, logger);
   if (healed.requests + healed.offers + healed.additions > 0) logger.info(healed, 'posted help left unposted by a stop');
   // Crisis alerts raised but not delivered before a stop (recent ones only) reach the moderators now, once.
   const alertsDelivered = await deliverPendingAlerts(client, safety, logger);

@@ -105,30 +105,13 @@ export class CrisisCare {
    * post (never the name of an anonymous writer). Never throws; the outcome shapes what the member is told.
    */
   async alertAboutPost(post: { what: string; words: string; channelId: string; messageId: string; anonymous: boolean }): Promise<void> {
-    const { guildId, memberId, safety, logger } = this.deps;
-    const terms = safety.screen(post.words);
-    if (terms.length === 0 || !guildId) return;
+    const { guildId, memberId } = this.deps;
+    if (!guildId) return;
+    const outcome = await alertAboutPublicWords(this.deps, guildId, { ...post, memberId });
+    if (outcome === 'none') return;
     this.publicWords = true;
     this.anonymousPost = post.anonymous;
-    const settings = await safety.settings(guildId);
-    if (!settings?.modChannelId) {
-      this.alert = 'failed';
-      return;
-    }
-    try {
-      const alert = await safety.raise(guildId, {
-        source: 'public-post',
-        memberId,
-        anonymous: post.anonymous,
-        what: post.what,
-        link: messageLink(guildId, post.channelId, post.messageId),
-        terms,
-      });
-      this.alert = (await deliverAlert(this.deps.client, safety, guildId, alert, settings, logger)) ? 'delivered' : 'failed';
-    } catch (error) {
-      logger.error({ err: error }, 'could not raise a crisis alert');
-      this.alert = 'failed';
-    }
+    this.alert = outcome;
   }
 
   /** Puts crisis care first in the member's answer, when their words called for it. Never throws. */
@@ -224,6 +207,48 @@ export async function sendAlert(client: Client, alert: CrisisAlert, settings: Sa
     enforceNonce: true,
   });
   return { channelId: channel.id, messageId: message.id };
+}
+
+/** Public words as they were posted: who wrote them (never shown when anonymous) and where they are. */
+export interface PostedWords {
+  readonly what: string;
+  readonly words: string;
+  readonly memberId: string;
+  readonly channelId: string;
+  readonly messageId: string;
+  readonly anonymous: boolean;
+}
+
+/**
+ * Public words that call for care, once posted: the moderators get an alert with a link to the post
+ * (never the name of an anonymous writer). One alert per post, however often this runs for it (the
+ * start-up outbox may post words whose first attempt was cut short). Never throws.
+ */
+export async function alertAboutPublicWords(
+  deps: { readonly client: Client; readonly safety: SafetyService; readonly logger: Logger },
+  guildId: string,
+  post: PostedWords,
+): Promise<'none' | 'delivered' | 'failed'> {
+  const { client, safety, logger } = deps;
+  const terms = safety.screen(post.words);
+  if (terms.length === 0) return 'none';
+  const settings = await safety.settings(guildId);
+  if (!settings?.modChannelId) return 'failed';
+  try {
+    const alert = await safety.raise(guildId, {
+      source: 'public-post',
+      memberId: post.memberId,
+      anonymous: post.anonymous,
+      what: post.what,
+      link: messageLink(guildId, post.channelId, post.messageId),
+      terms,
+    });
+    if (alert.messageId !== null) return 'delivered';
+    return (await deliverAlert(client, safety, guildId, alert, settings, logger)) ? 'delivered' : 'failed';
+  } catch (error) {
+    logger.error({ err: error }, 'could not raise a crisis alert');
+    return 'failed';
+  }
 }
 
 /**

@@ -4,9 +4,11 @@ import type { MeetingFormat } from '../domain/meetings/format.ts';
 import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { MeetingService } from '../services/meeting-service.ts';
+import type { SafetyService } from '../services/safety-service.ts';
 import { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import { text } from '../texts/texts.ts';
 import { openingComponents, openingMessage, moderatorCommentsMessages, postSharedCheckIn, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
+import { alertAboutPublicWords } from './crisis-care.ts';
 import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
@@ -31,6 +33,8 @@ export class MeetingConductor {
   constructor(
     private readonly client: Client,
     private readonly meetings: MeetingService,
+    /** Shared check-ins posted at start-up alert the moderators as they would have when first posted. */
+    private readonly safety: SafetyService,
     private readonly logger: Logger,
     /** The same clock the services use, so deadlines and timers agree. */
     private readonly now: () => Date = () => new Date(),
@@ -133,9 +137,14 @@ export class MeetingConductor {
     // Shared check-ins stored but not posted (the bot stopped in between): posted now, once (nonce).
     // One that Discord refuses stays pending (logged by ids) and does not hold up the meeting's posts.
     for (const pending of record.pendingCheckIns ?? []) {
-      await postSharedCheckIn(this.client, this.meetings, record, pending).catch((error: unknown) =>
-        this.logger.warn({ err: error, guildId, meetingId: id, checkInId: pending.id }, 'could not post a pending shared check-in'),
-      );
+      const messageId = await postSharedCheckIn(this.client, this.meetings, record, pending).catch((error: unknown) => {
+        this.logger.warn({ err: error, guildId, meetingId: id, checkInId: pending.id }, 'could not post a pending shared check-in');
+        return null;
+      });
+      if (messageId && record.threadId) {
+        const posted = { what: 'check-in', words: pending.words, memberId: pending.memberId, channelId: record.threadId, messageId, anonymous: false };
+        await alertAboutPublicWords({ client: this.client, safety: this.safety, logger: this.logger }, guildId, posted);
+      }
     }
     record = (await this.meetings.current(guildId)) ?? record;
 

@@ -79,10 +79,17 @@ export class SafetyService {
     }
   }
 
-  /** Stores a new alert before it is posted; the Discord layer posts it and calls {@link delivered}. */
+  /**
+   * Stores a new alert before it is posted; the Discord layer posts it and calls {@link delivered}. An
+   * alert about a post (a link) is raised once: raising it again returns the one already stored.
+   */
   async raise(guildId: string, input: Omit<NewCrisisAlert, 'id'>): Promise<CrisisAlert> {
     const alert = newCrisisAlert({ ...input, id: randomBytes(5).toString('hex') }, this.now());
-    await this.deps.alerts.update(guildId, (alerts) => ok([...(alerts ?? []), alert]));
+    const raised = await this.deps.alerts.update(guildId, (alerts) => {
+      const same = input.link === null ? undefined : alerts?.find((stored) => stored.link === input.link);
+      return same ? err(same) : ok([...(alerts ?? []), alert]);
+    });
+    if (!raised.ok) return raised.error;
     await this.deps.guilds.add(guildId);
     return alert;
   }

@@ -136,3 +136,43 @@ describe('crisis alerts follow from what is stored', () => {
     expect((await w.bot.services.safety.alert(w.guildId, alert.id))?.messageId).toBeNull();
   });
 });
+
+describe('words that call for care, posted by the outbox at start-up', () => {
+  const linkTo = (w: World, channelId: string, messageId: string) => `https://discord.com/channels/${w.guildId}/${channelId}/${messageId}`;
+
+  it('GIVEN a shared check-in with crisis words stored when the bot stopped before posting it WHEN the bot starts THEN the moderators get one alert linking to the post', async () => {
+    const w = await readyWorld();
+    await checkInStoredNotPosted(w, 'Honestly I want to die some days');
+    await w.restart();
+    const thread = await meetingThreadId(w);
+    const post = await w.sandbox.waitForMessage(thread, (m) => m.content.includes('I want to die some days'));
+    const alert = await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('may need care'));
+    expect(alert.content).toContain(linkTo(w, thread, post.id));
+    await w.restart();
+    expect(alertPosts(w)).toHaveLength(1);
+  });
+
+  it("GIVEN an anonymous asker's addition with crisis words stored when the bot stopped WHEN the bot starts THEN the moderators get one alert that does not name the asker", async () => {
+    const w = await readyWorld();
+    const { thread } = await additionStoredNotPosted(w, "I can't go on like this");
+    await w.restart();
+    const post = await w.sandbox.waitForMessage(thread, (m) => m.content.includes("I can't go on like this"));
+    const alert = await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('may need care'));
+    expect(alert.content).toContain(linkTo(w, thread, post.id));
+    expect(alert.content).not.toContain(w.memberId);
+    await w.restart();
+    expect(alertPosts(w)).toHaveLength(1);
+  });
+
+  it('GIVEN a request with crisis words stored when the bot stopped before posting it WHEN the bot starts THEN the moderators get one alert linking to it', async () => {
+    const w = await readyWorld();
+    const asked = await w.bot.services.help.ask(w.guildId, w.memberId, 'I keep thinking about ending my life', false);
+    if (!asked.ok) throw new Error(asked.error.kind);
+    await w.restart();
+    const post = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('ending my life'));
+    const alert = await w.sandbox.waitForMessage(w.modChannelId, (m) => m.content.includes('may need care'));
+    expect(alert.content).toContain(linkTo(w, w.circleChannelId, post.id));
+    await w.restart();
+    expect(alertPosts(w)).toHaveLength(1);
+  });
+});
