@@ -2,7 +2,7 @@ import { REMOVED_MEMBER } from '../removed-member.ts';
 import { DEFAULT_SMALL_GROUP_BELOW, MIN_RATINGS_SHOWN, shownCount, type ShownCount } from '../small-numbers.ts';
 import type { MeetingAction } from './format.ts';
 import type { MeetingState } from './meeting-state.ts';
-import type { TurnQueue } from './turns.ts';
+import { pass, type TurnQueue } from './turns.ts';
 
 /**
  * A member's rating of a meeting (evaluation round). The comment is never shown with a name: when the
@@ -233,6 +233,7 @@ export function namesMember(record: MeetingRecord, memberId: string): boolean {
     (record.sharedPosts ?? []).some((post) => post.memberId === memberId) ||
     (record.pendingCheckIns ?? []).some((pending) => pending.memberId === memberId) ||
     (record.voicePresence ?? []).some((presence) => presence.memberId === memberId) ||
+    (record.turns ? turnsName(record.turns.queue, memberId) : false) ||
     isNamedAsLead(record, memberId)
   );
 }
@@ -290,5 +291,24 @@ export function withoutMember(record: MeetingRecord, memberId: string): MeetingR
     sharedPosts: (record.sharedPosts ?? []).filter((post) => post.memberId !== memberId),
     pendingCheckIns: (record.pendingCheckIns ?? []).filter((pending) => pending.memberId !== memberId),
     voicePresence: (record.voicePresence ?? []).filter((presence) => presence.memberId !== memberId),
+    ...(record.turns ? { turns: { ...record.turns, queue: queueWithout(record.turns.queue, memberId), revision: record.turns.revision + 1 } } : {}),
+  };
+}
+
+const turnsName = (queue: TurnQueue, memberId: string) =>
+  queue.current?.memberId === memberId || queue.attended.includes(memberId) || queue.had.some((turn) => turn.memberId === memberId);
+
+/** The speaking order without the member: a speaker's turn passes to the next person, and every trace of them goes. */
+function queueWithout(queue: TurnQueue, memberId: string): TurnQueue {
+  const speaking = queue.current?.memberId === memberId;
+  const passed = speaking ? pass(queue, memberId, new Date(queue.current!.since)) : { ok: false as const };
+  const base = passed.ok ? passed.value : queue;
+  return {
+    ...base,
+    waiting: base.waiting.filter((id) => id !== memberId),
+    had: base.had.filter((turn) => turn.memberId !== memberId),
+    laterUsed: base.laterUsed.filter((id) => id !== memberId),
+    away: base.away.filter((away) => away.memberId !== memberId),
+    attended: base.attended.filter((id) => id !== memberId),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadMeetingFormats } from '../../../src/config/meeting-formats.ts';
-import { newMeetingRecord, summarize, withAction, type MeetingRecord } from '../../../src/domain/meetings/meeting-record.ts';
+import { namesMember, newMeetingRecord, summarize, withAction, withoutMember, type MeetingRecord } from '../../../src/domain/meetings/meeting-record.ts';
 import { end, startMeeting } from '../../../src/domain/meetings/meeting-state.ts';
 import { withPresence, withRoster, withTurnPress, withTurnsStarted, withVoiceClosed, withVoiceSettled } from '../../../src/domain/meetings/voice-turns.ts';
 import { speakingOrderMessage } from '../../../src/discord/turn-posts.ts';
@@ -90,5 +90,16 @@ describe('the speaking-order message', () => {
     const { content, components } = speakingOrderMessage(record, record.turns!, 'Check-in', names, at(2));
     expect(content).toContain('Your time for this share is up; take a moment to finish, no rush.');
     expect(components).toHaveLength(1);
+  });
+});
+
+describe('deleting a member’s data during a sharing round', () => {
+  it('GIVEN the member is speaking WHEN their data is deleted THEN the next person speaks and the order no longer names them', () => {
+    const record = withPresence(withTurnsStarted(voiceMeeting(), { present: ['1', '2', '3'], hands: [] }, false, at(0))!, '1', IN, at(0), ATTEND_MS);
+    expect(namesMember(record, '1')).toBe(true);
+    const after = withoutMember(record, '1');
+    expect(after.turns?.queue.current?.memberId).toBe('2');
+    expect(after.turns?.queue.waiting).toEqual(['3']);
+    expect(namesMember(after, '1')).toBe(false);
   });
 });
