@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Events, GatewayIntentBits, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { once } from 'node:events';
-import { startHelperCircle } from '../src/app.ts';
+import { availableParallelism, loadavg } from 'node:os';
+import pg from 'pg';
+import { startHelperCircle, type RunningBot } from '../src/app.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.ts';
 import { ms, percentile, printTable } from './stats.ts';
@@ -11,11 +13,15 @@ import { ms, percentile, printTable } from './stats.ts';
 const WARMUP = 30;
 const SAMPLES = 300;
 const TARGET_RATIO = 1.5;
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 /**
  * From an injected slash command to the bot's first callback, on the same sandbox: a bare discord.js
  * client answering a trivial /ping (the baseline), then Helper Circle answering /circle show (which
- * checks the member's access and reads the settings from SQLite).
+ * checks the member's access and reads the settings, held in memory once read) on SQLite, then the same
+ * on PostgreSQL as a PostgreSQL deployment runs (the shard lease held, every commit fenced), in the same
+ * run. On both stores also /circle setup, a write committed before the answer: what the database
+ * itself adds to an interaction (on PostgreSQL a transaction plus the lease check).
  */
 export async function interactionOverhead(): Promise<{ ratio: number; withinTarget: boolean }> {
   const sandbox = await startSandbox();
@@ -24,6 +30,9 @@ export async function interactionOverhead(): Promise<{ ratio: number; withinTarg
   const admin = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
   const manager = sandbox.addMember(guild.id, { username: 'manager', roles: [admin.id] });
   const folder = mkdtempSync(join(tmpdir(), 'hc-bench-'));
+  const schema = `hc_bench_overhead_${process.pid}_${Date.now().toString(36)}`;
+  const command = { guildId: guild.id, channelId: channel.id, userId: manager.user.id };
+  const setupCommand = { ...command, name: 'circle', subcommand: 'setup', options: { channel: channel.id, timezone: 'Europe/London' } };
 
   try {
     const bare = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: sandbox.apiUrl } });
@@ -34,53 +43,76 @@ export async function interactionOverhead(): Promise<{ ratio: number; withinTarg
     await bare.login(sandbox.token);
     await ready;
     await bare.application!.commands.set([{ name: 'ping', description: 'Answers pong' }]);
-    const baseline = await measure(sandbox, { guildId: guild.id, channelId: channel.id, userId: manager.user.id, name: 'ping' });
+    const baseline = await measure(sandbox, { ...command, name: 'ping' });
     await bare.destroy();
 
-    const bot = await startHelperCircle({
-      config: {
-        discordToken: sandbox.token,
-        discordApiUrl: sandbox.apiUrl,
-        storeUrl: `sqlite://${join(folder, 'bench.sqlite')}`,
-        logLevel: 'warn',
-        devGuildId: undefined,
-      },
-      logger: createLogger({ level: 'warn' }),
-    });
-    const setup = await sandbox.slashCommand({
-      guildId: guild.id,
-      channelId: channel.id,
-      userId: manager.user.id,
-      name: 'circle',
-      subcommand: 'setup',
-      options: { channel: channel.id, timezone: 'Europe/London' },
-    });
-    await setup.reply();
-    const helperCircle = await measure(sandbox, { guildId: guild.id, channelId: channel.id, userId: manager.user.id, name: 'circle', subcommand: 'show' });
-    await bot.stop();
+    const measureBot = async (storeUrl: string) => {
+      const bot: RunningBot = await startHelperCircle({
+        config: { discordToken: sandbox.token, discordApiUrl: sandbox.apiUrl, storeUrl, logLevel: 'warn', devGuildId: undefined },
+        logger: createLogger({ level: 'warn' }),
+      });
+      try {
+        const setup = await sandbox.slashCommand(setupCommand);
+        await setup.reply();
+        const show = await measure(sandbox, { ...command, name: 'circle', subcommand: 'show' });
+        const write = await measure(sandbox, setupCommand);
+        return { show, write };
+      } finally {
+        await bot.stop();
+      }
+    };
+    const sqlite = await measureBot(`sqlite://${join(folder, 'bench.sqlite')}`);
+    const postgres = await measureBot(`${POSTGRES_URL}?schema=${schema}`);
 
-    const ratio = percentile(helperCircle, 50) / percentile(baseline, 50);
+    const ratio = percentile(sqlite.show, 50) / percentile(baseline, 50);
+    const postgresRatio = percentile(postgres.show, 50) / percentile(baseline, 50);
+    const row = (label: string, samples: number[]) => [
+      label,
+      ms(percentile(samples, 50)),
+      ms(percentile(samples, 95)),
+      ms(Math.max(...samples)),
+      `${(percentile(samples, 50) / percentile(baseline, 50)).toFixed(2)}x`,
+    ];
+    process.stdout.write(
+      `\ninteraction-overhead: load average ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')} on ${availableParallelism()} CPUs (timings are wall-clock)\n`,
+    );
     printTable(
-      `interaction-overhead: injected command -> first callback, ${SAMPLES} sequential samples after ${WARMUP} warm-up`,
-      ['client', 'median', 'p95', 'max'],
+      `interaction-overhead: injected command -> first callback, ${SAMPLES} sequential samples after ${WARMUP} warm-up; PostgreSQL at ${new URL(POSTGRES_URL).host} with the shard lease held (commits fenced)`,
+      ['client', 'median', 'p95', 'max', 'median / baseline'],
       [
-        ['bare discord.js, /ping (baseline)', ms(percentile(baseline, 50)), ms(percentile(baseline, 95)), ms(Math.max(...baseline))],
-        ['Helper Circle, /circle show', ms(percentile(helperCircle, 50)), ms(percentile(helperCircle, 95)), ms(Math.max(...helperCircle))],
+        row('bare discord.js, /ping (baseline)', baseline),
+        row('Helper Circle on SQLite, /circle show', sqlite.show),
+        row('Helper Circle on PostgreSQL, /circle show', postgres.show),
+        row('Helper Circle on SQLite, /circle setup (a write, committed before the answer)', sqlite.write),
+        row('Helper Circle on PostgreSQL, /circle setup (a write, committed and fenced before the answer)', postgres.write),
       ],
     );
-    const withinTarget = ratio <= TARGET_RATIO;
-    process.stdout.write(`median ratio: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${withinTarget ? 'met' : 'NOT met'}\n`);
+    const withinTarget = ratio <= TARGET_RATIO && postgresRatio <= TARGET_RATIO;
+    process.stdout.write(
+      `median ratio, /circle show against the bare client: SQLite ${ratio.toFixed(2)}x, PostgreSQL ${postgresRatio.toFixed(2)}x (target <= ${TARGET_RATIO}x for both): ${withinTarget ? 'met' : 'NOT met'}; ` +
+        `a write on PostgreSQL against SQLite: ${(percentile(postgres.write, 50) / percentile(sqlite.write, 50)).toFixed(2)}x the median\n`,
+    );
     return { ratio, withinTarget };
   } finally {
     await sandbox.close();
     rmSync(folder, { recursive: true, force: true });
+    await dropSchema(schema).catch((error: unknown) => process.stderr.write(`interaction-overhead: could not drop schema ${schema}: ${String(error)}\n`));
   }
 }
 
-async function measure(
-  sandbox: Sandbox,
-  command: { guildId: string; channelId: string; userId: string; name: string; subcommand?: string },
-): Promise<number[]> {
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function measure(sandbox: Sandbox, command: Parameters<Sandbox['slashCommand']>[0]): Promise<number[]> {
   const samples: number[] = [];
   for (let index = 0; index < WARMUP + SAMPLES; index += 1) {
     const handle = await sandbox.slashCommand(command);
