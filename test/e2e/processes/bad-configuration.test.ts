@@ -35,7 +35,7 @@ describe('npm start with a configuration that cannot work', { timeout: TEST_TIME
     expect(second.stderr).toContain(`Another Helper Circle process (pid ${first.pid}`);
     expect(second.stderr).toContain('SQLite serves one process');
     expect(first.running).toBe(true);
-    expect(world.sandbox.gatewaySessions).toBe(1);
+    expect(world.sandbox.gatewayIdentifies.filter((identify) => identify.outcome === 'ready')).toHaveLength(1);
   });
 
   it('GIVEN PostgreSQL cannot be reached WHEN the bot starts THEN it stops with exit code 1 and names the database it could not use', async () => {

@@ -28,6 +28,18 @@ async function storedRequests(schema: string, guild: CircleGuild): Promise<strin
   }
 }
 
+async function setUpCircle(sandbox: Sandbox, guild: CircleGuild) {
+  const handle = await sandbox.slashCommand({
+    guildId: guild.guildId,
+    channelId: guild.circleChannelId,
+    userId: guild.managerId,
+    name: 'circle',
+    subcommand: 'setup',
+    options: { channel: guild.circleChannelId, 'mod-channel': guild.modChannelId, timezone: 'Europe/London' },
+  });
+  return handle.reply(15_000);
+}
+
 describe('PostgreSQL lost while the bot runs', { timeout: TEST_TIMEOUT_MS }, () => {
   it('GIVEN the database cannot be reached WHEN a member asks for help THEN they are told privately to try again in a moment, nothing of it is kept, and once the database is back asking works', async () => {
     const world = await open();
@@ -35,15 +47,7 @@ describe('PostgreSQL lost while the bot runs', { timeout: TEST_TIMEOUT_MS }, () 
     const link = await world.linkToDatabase();
     const bot = world.startBot('bot', { STORE_URL: link.storeUrl });
     await bot.waitForLog('Helper Circle is ready');
-    const setUp = await world.sandbox.slashCommand({
-      guildId: guild.guildId,
-      channelId: guild.circleChannelId,
-      userId: guild.managerId,
-      name: 'circle',
-      subcommand: 'setup',
-      options: { channel: guild.circleChannelId, 'mod-channel': guild.modChannelId, timezone: 'Europe/London' },
-    });
-    expect((await setUp.reply()).content).toContain('Saved.');
+    expect((await setUpCircle(world.sandbox, guild)).content).toContain('Saved.');
     expect((await ask(world.sandbox, guild, 'Sleeping badly this month')).content).toContain('Your request is up in');
 
     link.cutStore();
@@ -57,5 +61,27 @@ describe('PostgreSQL lost while the bot runs', { timeout: TEST_TIMEOUT_MS }, () 
     expect(world.sandbox.messages(guild.circleChannelId).filter((m) => m.content.includes('Finding a new flat'))).toEqual([]);
     expect(await storedRequests(world.schema, guild)).toEqual(['Sleeping badly this month', 'Talking to my landlord']);
     expect(bot.running).toBe(true);
+  });
+
+  it('GIVEN a bot serving on PostgreSQL WHEN the database is gone altogether, its shard lease with it THEN the bot stops serving with exit code 1 and a plain reason, and started again once the database is back it has everything stored before', async () => {
+    const world = await open();
+    const guild = world.addCircleGuild('Riverside Circle');
+    const link = await world.linkToDatabase();
+    const bot = world.startBot('bot', { STORE_URL: link.storeUrl });
+    await bot.waitForLog('Helper Circle is ready');
+    expect((await setUpCircle(world.sandbox, guild)).content).toContain('Saved.');
+    expect((await ask(world.sandbox, guild, 'Sleeping badly this month')).content).toContain('Your request is up in');
+
+    link.cut();
+    // It cannot know whether another process took its shards over meanwhile, so it stops serving them.
+    expect(await bot.exited).toEqual({ code: 1, signal: null });
+    expect(bot.stderr).toContain('Helper Circle stopped serving: This process no longer holds its shards');
+    await expect.poll(() => world.sandbox.gatewaySessions).toBe(0);
+
+    link.restore();
+    const restarted = world.startBot('restarted bot', { STORE_URL: link.storeUrl });
+    await restarted.waitForLog('Helper Circle is ready');
+    expect((await ask(world.sandbox, guild, 'Talking to my landlord')).content).toContain('Your request is up in');
+    expect(await storedRequests(world.schema, guild)).toEqual(['Sleeping badly this month', 'Talking to my landlord']);
   });
 });

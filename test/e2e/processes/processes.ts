@@ -221,9 +221,11 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
   let count = 0;
   return async (options = {}) => {
     // Several bot processes share two cores with the test (and often with other test files): a first
-    // answer may take longer than Discord's 3 s here without anything being wrong across processes,
-    // which is what these tests are about (the deadline itself is tested in test/e2e/).
-    const sandbox = await startSandbox({ interactionDeadlineMs: 10_000, ...options.sandbox });
+    // answer may take longer than Discord's 3 s here, and a heartbeat come later than the sandbox's
+    // usual 500 ms (discord.js would take the connection for dead and resume it), without anything
+    // being wrong across processes, which is what these tests are about (deadlines and resuming are
+    // tested in test/e2e/ and test/sandbox/).
+    const sandbox = await startSandbox({ interactionDeadlineMs: 10_000, heartbeatIntervalMs: 5_000, ...options.sandbox });
     sandboxes.push(sandbox);
     count += 1;
     const schema = `hc_e2e_${process.pid}_${Date.now().toString(36)}_${count}`;
@@ -329,6 +331,8 @@ export interface DatabaseLink {
    * in between restarting) or ends the store's sessions.
    */
   cutStore(): void;
+  /** Drops every connection, the shard lease's too, and refuses new ones until {@link restore}: the database gone. */
+  cut(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -341,6 +345,7 @@ async function databaseLink(storeUrl: string): Promise<DatabaseLink> {
   const storeSockets = new Set<Socket>();
   const all = new Set<Socket>();
   let storeOpen = true;
+  let leaseOpen = true;
   const server = createServer((client) => {
     all.add(client);
     client.on('close', () => all.delete(client));
@@ -348,7 +353,7 @@ async function databaseLink(storeUrl: string): Promise<DatabaseLink> {
     // The first packet is the startup message (no TLS here): it names the session's application.
     client.once('data', (startup: Buffer) => {
       const lease = startup.includes(LEASE_APPLICATION);
-      if (!lease && !storeOpen) {
+      if (!(lease ? leaseOpen : storeOpen)) {
         client.destroy();
         return;
       }
@@ -380,11 +385,18 @@ async function databaseLink(storeUrl: string): Promise<DatabaseLink> {
       storeOpen = false;
       for (const socket of storeSockets) socket.destroy();
     },
+    cut() {
+      storeOpen = false;
+      leaseOpen = false;
+      for (const socket of all) socket.destroy();
+    },
     restore() {
       storeOpen = true;
+      leaseOpen = true;
     },
     async close() {
       storeOpen = false;
+      leaseOpen = false;
       for (const socket of all) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

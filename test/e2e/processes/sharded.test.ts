@@ -34,8 +34,15 @@ describe('two bot processes, one shard each, through one REST proxy and one Post
     const guilds = Array.from({ length: 20 }, (_, index) => world.addCircleGuild(`Circle ${index}`, [index % 2, 2]));
     await world.startProxy();
     const bots = [0, 1].map((shard) => world.startBot(`shard ${shard}`, { SHARD_COUNT: '2', SHARD_IDS: String(shard) }));
-    await Promise.all(bots.map((bot) => bot.waitForLog('Helper Circle is ready')));
-    expect(world.sandbox.gatewayShards.map(([id]) => id).sort()).toEqual([0, 1]);
+    const ready = await Promise.all(bots.map((bot) => bot.waitForLog('Helper Circle is ready')));
+    // Each process is given its own shard's half of the servers by Discord, and serves only those.
+    expect(ready.map((line) => line.guilds)).toEqual([10, 10]);
+    expect(world.sandbox.gatewayIdentifies.filter((identify) => identify.outcome === 'ready').map((identify) => identify.shard)).toEqual(
+      expect.arrayContaining([
+        [0, 2],
+        [1, 2],
+      ]),
+    );
 
     // A minute far enough ahead that nothing fires while the circles are set up; the clocks jump to it after.
     const slot = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
