@@ -18,7 +18,7 @@ const PREPARE_BUDGET_MS = 10_000;
  * two and a send, so several in flight keep Discord's rate limit (not the bot) the only wait; the
  * discord.js queue spaces them to the limit.
  */
-const POSTS_AT_ONCE = 8;
+const POSTS_AT_ONCE = 4;
 /** At most this much PNG kept ready (about 2,000 charts); beyond it, a chart is drawn at its slot. */
 const READY_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -59,6 +59,8 @@ export class ReflectionConductor {
   private readonly drawer = new ChartDrawer();
   private readonly leadMs: number;
   private readonly prepareBudgetMs: number;
+  /** When the next post may be sent, on performance.now()'s clock (see pace()). */
+  private nextSendAt = 0;
 
   constructor(
     private readonly client: Client,
@@ -72,13 +74,8 @@ export class ReflectionConductor {
 
   /** One pass (a job of the minute ticker): post the reflections whose slot has come, then prepare coming ones. */
   async tick(): Promise<void> {
-    try {
-      await this.postDue();
-      await this.prepareComing();
-    } finally {
-      // The drawer's thread lives for one pass: nothing stays running between passes.
-      await this.drawer.close();
-    }
+    await this.postDue();
+    await this.prepareComing();
   }
 
   /** Composes and posts the reflection of the week of `at` in the circle channel; `key` makes a retry idempotent. */
@@ -154,6 +151,7 @@ export class ReflectionConductor {
     if (ready?.key === key) this.forget(guildId);
     const message = reflectionPost(reflection, { timezone: settings.timezone, minActive, late }, png);
     const channel = (await this.client.channels.fetch(settings.circleChannelId)) as TextChannel;
+    await this.pace();
     await channel.send({
       content: message.content,
       files: message.files,
@@ -191,10 +189,24 @@ export class ReflectionConductor {
         this.logger.warn({ err: error, guildId: slot.guildId }, 'preparing a weekly reflection failed; it is drawn at its slot instead');
       }
     }
-    if (prepared > 0) {
-      const waiting = coming.filter((slot) => this.ready.get(slot.guildId)?.key !== slot.key).length;
-      this.logger.info({ prepared, ready: this.ready.size, waiting, readyBytes: this.readyBytes }, 'weekly reflections prepared ahead of their slot');
-    }
+    if (prepared === 0) return;
+    const waiting = coming.filter((slot) => this.ready.get(slot.guildId)?.key !== slot.key).length;
+    this.logger.info({ prepared, ready: this.ready.size, waiting, readyBytes: this.readyBytes }, 'weekly reflections prepared ahead of their slot');
+  }
+
+  /**
+   * Spaces the posts evenly at the bot's global rate limit: discord.js lets a second's whole budget go
+   * at once, and such bursts at a second's edge are refused (429) by a limit counted over any second,
+   * as Discord's is, each costing a retry. Each post has its time on a timeline 1/rate apart; a post
+   * whose timer fired late does not delay the others, and one that fell behind catches up by at most
+   * one step, so a busy moment never turns into a burst.
+   */
+  private async pace(): Promise<void> {
+    const spacing = 1000 / this.client.rest.options.globalRequestsPerSecond;
+    const now = performance.now();
+    const at = Math.max(this.nextSendAt, now - spacing);
+    this.nextSendAt = at + spacing;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   }
 
   private forget(guildId: string): void {
