@@ -116,8 +116,9 @@ export const problemText = {
     'not-in-queue': () => text('voice.problem.notInQueue'),
     'later-already-used': () => text('voice.problem.laterUsed'),
     'already-last': () => text('voice.problem.alreadyLast'),
-    'no-turns': () => text('voice.problem.noTurns'),
-    'no-meeting': () => text('voice.problem.noTurns'),
+    // A press on an order that is over gets the same answer as any stale round button.
+    'no-turns': () => text('meeting.stale.roundEnded'),
+    'no-meeting': () => text('meeting.stale.meetingEnded'),
     'not-stage': () => text('voice.problem.notStage'),
   }),
   /** "I need help" or "I can help" in a round: the round's problems, then the help ones. */

@@ -12,7 +12,7 @@ import { CLOSED_RENDER, isLive, renderKey, speakingOrderMessage } from './turn-p
 
 /** setTimeout's ceiling (about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;
-/** Display names kept in memory for rendering (never stored). */
+/** Display names (never stored) and what messages showed, kept in memory for rendering. */
 const MAX_NAMES = 10_000;
 /** Discord: Missing Permissions. */
 const MISSING_PERMISSIONS = 50013;
@@ -30,6 +30,11 @@ export class TurnConductor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly syncs = new GuildWriteQueue();
   private readonly names = new Map<string, string>();
+  /**
+   * What each speaking-order message last showed (by message id), in memory only: an edit per press
+   * then costs no second write, and after a restart the message is simply edited once more.
+   */
+  private readonly shown = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -89,7 +94,7 @@ export class TurnConductor {
     const wasIn = before.channelId === voice;
     const inVoice = after.channelId === voice;
     if (!wasIn && !inVoice) return;
-    if (after.member) this.remember(guildId, after.id, after.member.displayName);
+    if (after.member) this.rememberName(guildId, after.id, after.member.displayName);
     const hadHand = wasIn && before.requestToSpeakTimestamp !== null;
     const handRaised = inVoice && after.requestToSpeakTimestamp !== null;
     // Muting, deafening, video and the like change nothing here.
@@ -139,12 +144,9 @@ export class TurnConductor {
         (await this.turns.markShown(guildId, id, (r) =>
           r.turns?.roundIndex === turns.roundIndex ? { ...r, turns: { ...r.turns, messageId: posted.id, renderedRevision: key } } : r,
         )) ?? record;
-    } else if (turns.renderedRevision !== key) {
+    } else if ((this.shown.get(turns.messageId) ?? turns.renderedRevision) !== key) {
       await thread.messages.edit(turns.messageId, { ...(await this.render(guild, record)), allowedMentions: NO_MENTIONS });
-      record =
-        (await this.turns.markShown(guildId, id, (r) =>
-          r.turns?.roundIndex === turns.roundIndex ? { ...r, turns: { ...r.turns, renderedRevision: key } } : r,
-        )) ?? record;
+      this.remember(this.shown, turns.messageId, key);
     }
     await this.inviteSpeaker(guild, thread, record);
   }
@@ -192,7 +194,7 @@ export class TurnConductor {
   /** Who is in the voice channel now, as the gateway's guild state has it (the bot itself never is). */
   private roster(guild: Guild, channelId: string): VoiceRoster {
     const states = [...guild.voiceStates.cache.values()].filter((state) => state.channelId === channelId && state.id !== this.client.user?.id);
-    for (const state of states) if (state.member) this.remember(guild.id, state.id, state.member.displayName);
+    for (const state of states) if (state.member) this.rememberName(guild.id, state.id, state.member.displayName);
     return {
       present: states.map((state) => state.id),
       hands: states
@@ -206,15 +208,19 @@ export class TurnConductor {
     for (const memberId of missing) {
       const cached = guild.members.cache.get(memberId);
       const member = cached ?? (await guild.members.fetch(memberId).catch(() => undefined));
-      if (member) this.remember(guild.id, memberId, member.displayName);
+      if (member) this.rememberName(guild.id, memberId, member.displayName);
     }
   }
 
-  private remember(guildId: string, memberId: string, name: string): void {
-    const key = `${guildId}:${memberId}`;
-    this.names.delete(key);
-    this.names.set(key, name);
-    if (this.names.size > MAX_NAMES) this.names.delete(this.names.keys().next().value!);
+  private rememberName(guildId: string, memberId: string, name: string): void {
+    this.remember(this.names, `${guildId}:${memberId}`, name);
+  }
+
+  /** Keeps the newest MAX_NAMES entries of a memory-only map. */
+  private remember<T>(map: Map<string, T>, key: string, value: T): void {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > MAX_NAMES) map.delete(map.keys().next().value!);
   }
 
   private arm(guildId: string, record: MeetingRecord | undefined): void {

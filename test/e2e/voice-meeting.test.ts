@@ -174,3 +174,21 @@ describe('attendance from presence', () => {
     expect(summary.content).toContain('Taking part: 5.');
   });
 });
+
+describe('a sharing round that is over', () => {
+  it('GIVEN the meeting moves on to the next sharing round THEN the old order says it has ended without buttons, and the new round has its own order', async () => {
+    const w = await readyWorld({ meetingMinuteMs: 20_000 });
+    const lounge = voiceChannel(w, 'lounge');
+    const people = members(w, ['ana', 'ben']);
+    for (const id of Object.values(people)) joinVoice(w, id, lounge);
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': lounge });
+    const checkIn = await speakingOrder(w, (content) => content.includes('Check-in'));
+
+    await meeting(w, w.moderatorId, 'next');
+    const needs = await speakingOrder(w, (content) => content.includes('Needs'));
+    expect(needs.id).not.toBe(checkIn.id);
+    const closed = await w.sandbox.waitForMessage(await meetingThreadId(w), (m) => m.id === checkIn.id && m.content.includes('has ended'));
+    expect(closed.components ?? []).toEqual([]);
+    expect(orderOf(needs.content)).toEqual({ speaking: 'ana', after: ['ben'] });
+  });
+});
