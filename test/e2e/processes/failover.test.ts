@@ -73,4 +73,36 @@ describe('a standby process for the same shards', { timeout: TEST_TIMEOUT_MS }, 
     expect(posts(world.sandbox, thread!.id, 'Glad to be here tonight')).toHaveLength(1);
     expect(posts(world.sandbox, guild.circleChannelId, 'has started')).toHaveLength(1);
   });
+
+  it("GIVEN the owner is killed and a round's time runs out before the standby takes over THEN the standby moves the meeting on with one catch-up note and posts the next round once", async () => {
+    const world = await open({ meetingMinuteMs: 1_500, scheduleTickMs: 200 });
+    const guild = world.addCircleGuild('Riverside Circle');
+    const owner = world.startBot('owner', SAME_SHARDS);
+    await owner.waitForLog('Helper Circle is ready');
+    const standby = world.startBot('standby', SAME_SHARDS);
+    const setUp = await command(world.sandbox, guild, guild.managerId, 'circle', 'setup', {
+      channel: guild.circleChannelId,
+      'mod-channel': guild.modChannelId,
+      timezone: 'Europe/London',
+      'moderator-role': guild.moderatorRoleId,
+    });
+    expect(setUp.content).toContain('Saved.');
+    expect((await command(world.sandbox, guild, guild.moderatorId, 'meeting', 'start', { format: 'short' })).content).toContain('The meeting has started');
+    const [thread] = world.sandbox.threads(guild.circleChannelId);
+    await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 1 of'), 15_000);
+    await standby.waitForLog(waitsAsStandby);
+
+    await owner.kill9();
+    // While nobody serves the shard, the first round's 7.5 s run out (the clock jumps 9 s on).
+    world.setClockOffset(9_000);
+    await standby.waitForLog('Helper Circle is ready', 30_000);
+    await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('I was away for a little while'), 15_000);
+    await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 2 of'), 15_000);
+    // A later step by the new owner: anything posted twice would be there by now.
+    expect((await command(world.sandbox, guild, guild.moderatorId, 'meeting', 'next')).content).toContain('Moved on to round 3 of 5');
+    await world.sandbox.waitForMessage(thread!.id, (m) => m.content.includes('**Round 3 of'), 15_000);
+
+    expect(posts(world.sandbox, thread!.id, 'I was away for a little while')).toHaveLength(1);
+    for (const round of [1, 2, 3]) expect(posts(world.sandbox, thread!.id, `**Round ${round} of`)).toHaveLength(1);
+  });
 });

@@ -95,7 +95,8 @@ export class Program {
 
   /** Sends the bot process its clock (see bot-process.ts). */
   setClockOffset(clockOffsetMs: number): void {
-    if (this.running) this.child.send({ clockOffsetMs });
+    // A process that just died may not have been reaped yet: its channel is gone, and so is its clock.
+    if (this.running && this.child.connected) this.child.send({ clockOffsetMs }, () => undefined);
   }
 
   /** SIGKILL: the process dies at once, as a crashed machine's would, writing nothing more. */
