@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { Permission } from '../../src/sandbox/permissions.ts';
 import { setUpCircle } from './help-flow.ts';
@@ -190,5 +191,37 @@ describe('a sharing round that is over', () => {
     const closed = await w.sandbox.waitForMessage(await meetingThreadId(w), (m) => m.id === checkIn.id && m.content.includes('has ended'));
     expect(closed.components ?? []).toEqual([]);
     expect(orderOf(needs.content)).toEqual({ speaking: 'ana', after: ['ben'] });
+  });
+});
+
+describe('a scheduled voice meeting', () => {
+  it('GIVEN a schedule with a voice channel WHEN its meeting starts by itself THEN the answer named the channel and the meeting talks there', async () => {
+    const clock = movableClock();
+    const w = await readyWorld({ now: clock.now, meetingMinuteMs: 60_000, scheduleTickMs: 200 });
+    const lounge = voiceChannel(w, 'lounge');
+    const start = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);
+    const local = DateTime.fromJSDate(start, { zone: 'Europe/London' });
+    const added = await w.sandbox.slashCommand({
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      userId: w.moderatorId,
+      name: 'schedule',
+      subcommand: 'add',
+      options: {
+        name: 'Evening circle',
+        weekday: local.toFormat('ccc').toLowerCase(),
+        time: local.toFormat('HH:mm'),
+        timezone: 'Europe/London',
+        reminder: 0,
+        format: 'short',
+        duration: 30,
+        'voice-channel': lounge,
+      },
+    });
+    expect((await added.reply()).content).toContain(`Its meetings talk in <#${lounge}>`);
+
+    clock.jumpTo(new Date(start.getTime() + 100));
+    const opening = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('has started'));
+    expect(opening.content).toContain(`We talk in <#${lounge}>`);
   });
 });

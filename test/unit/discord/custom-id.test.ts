@@ -52,6 +52,7 @@ const POSTED_IDS = [
   'mtg-rate:bWVldGluZw:7:5',
   'mtg-rate-modal:bWVldGluZw:7:1',
   'mtg-volunteer:bWVldGluZw:7',
+  'mtg-turn:bWVldGluZw:1:add-me',
 ];
 
 describe('custom ids of the commands', () => {
