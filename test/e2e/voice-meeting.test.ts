@@ -225,3 +225,19 @@ describe('a scheduled voice meeting', () => {
     expect(opening.content).toContain(`We talk in <#${lounge}>`);
   });
 });
+
+describe('gentle time boxes', () => {
+  it('GIVEN a share that runs past its time box THEN the order message says so kindly and nobody is moved on or muted', async () => {
+    const w = await readyWorld({ meetingMinuteMs: 1_000 });
+    const lounge = voiceChannel(w, 'lounge');
+    const people = members(w, ['ana', 'ben']);
+    for (const id of Object.values(people)) joinVoice(w, id, lounge);
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': lounge });
+    // The round's clock stops; a share's time box does not.
+    await meeting(w, w.moderatorId, 'pause');
+
+    const timeUp = await speakingOrder(w, (content) => content.includes('time for this share is up'));
+    expect(timeUp.content).toContain('Speaking now: **ana**. Your time for this share is up; take a moment to finish, no rush.');
+    expect(w.sandbox.voiceStates(w.guildId, lounge).every((state) => !state.mute)).toBe(true);
+  });
+});
