@@ -5,6 +5,7 @@ import { meetingsAtScale } from './meetings.ts';
 import { schedulesAtScale } from './schedules.ts';
 import { reflectionsAtScale } from './reflections.ts';
 import { voiceTurnsAtScale } from './voice-turns.ts';
+import { shardedAtScale } from './sharded.ts';
 
 /** `npm run bench`: every benchmark, each printing a table against its baseline from the same run. */
 const results = [
@@ -15,5 +16,6 @@ const results = [
   await schedulesAtScale(),
   await reflectionsAtScale(),
   await voiceTurnsAtScale(),
+  await shardedAtScale(),
 ];
 process.exit(results.every((result) => result.withinTarget) ? 0 : 1);
