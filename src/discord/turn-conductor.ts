@@ -188,7 +188,7 @@ export class TurnConductor {
     const ids = [turns.queue.current?.memberId, ...turns.queue.waiting].filter((memberId): memberId is string => Boolean(memberId));
     await this.resolveNames(guild, ids);
     const title = this.meetings.format(record.state.format)?.rounds.find((round) => round.id === record.state.rounds[turns.roundIndex]?.id)?.title ?? '';
-    return speakingOrderMessage(record, turns, title, (memberId) => this.names.get(`${guild.id}:${memberId}`) ?? text('voice.status.nobody'), this.now());
+    return speakingOrderMessage(record, turns, title, (memberId) => this.names.get(`${guild.id}:${memberId}`) ?? text('voice.order.someone'), this.now());
   }
 
   /** Who is in the voice channel now, as the gateway's guild state has it (the bot itself never is). */
