@@ -119,6 +119,13 @@ export class TurnConductor {
       await thread.messages.edit(previous.messageId, { ...(await this.render(guild, record)), allowedMentions: NO_MENTIONS });
       record = (await this.turns.markShown(guildId, id, (r) => (r.turns ? { ...r, turns: { ...r.turns, renderedRevision: CLOSED_RENDER } } : r))) ?? record;
     }
+    // The last speaker the bot invited up goes back to the audience when the round is over.
+    if (record.turns?.invited && !isLive(record, record.turns)) {
+      await this.setSuppressed(guildId, voiceChannelId, record.turns.invited, true).catch((error: unknown) =>
+        this.logger.warn({ err: error, guildId }, 'could not move the last speaker back to the audience'),
+      );
+      record = (await this.turns.markShown(guildId, id, (r) => (r.turns ? { ...r, turns: { ...r.turns, invited: null } } : r))) ?? record;
+    }
 
     // A voice meeting that just started: whoever is already in voice counts their time from now.
     if (record.voicePresence === undefined && record.state.status !== 'ended') {

@@ -133,6 +133,10 @@ describe('a meeting on a Stage', () => {
     expect(onStage(w, stage, people.ana!)).toBe(true);
     expect(onStage(w, stage, people.cleo!)).toBe(false);
     expect(orderOf((await speakingOrder(w)).content)).toEqual({ speaking: 'ana', after: ['ben', 'dev'] });
+
+    // When the round is over, the last one invited goes back to the audience.
+    await meeting(w, w.moderatorId, 'next');
+    expect(onStage(w, stage, people.ana!)).toBe(false);
   });
 
   it('GIVEN a Stage where the bot lacks Mute Members WHEN "invite the speaker" is on THEN the thread is told once what could not be done and the order goes on', async () => {
