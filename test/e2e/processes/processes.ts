@@ -99,22 +99,15 @@ export class Program {
     if (this.running && this.child.connected) this.child.send({ clockOffsetMs }, () => undefined);
   }
 
+  /** SIGKILL without waiting (the test process is exiting). */
+  killNow(): void {
+    if (this.running) this.child.kill('SIGKILL');
+  }
+
   /** SIGKILL: the process dies at once, as a crashed machine's would, writing nothing more. */
   async kill9(): Promise<Exit> {
     if (this.running) this.child.kill('SIGKILL');
     return this.exited;
-  }
-
-  /** SIGTERM, then SIGKILL if it is not gone within `graceMs`. */
-  async stop(graceMs = 5_000): Promise<Exit> {
-    if (!this.running) return this.exited;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** What it wrote, for a failure message. */
@@ -198,6 +191,10 @@ export interface ProcessesOptions {
  */
 export function processesClosedAfterEach(): (options?: ProcessesOptions) => Promise<Processes> {
   const programs: Program[] = [];
+  // Should the test worker itself stop before afterEach (a timeout, a crash), its children go with it.
+  process.once('exit', () => {
+    for (const program of programs) program.killNow();
+  });
   const sandboxes: Sandbox[] = [];
   const schemas: string[] = [];
   const links: DatabaseLink[] = [];
