@@ -10,8 +10,22 @@ import type { Reply } from './reply.ts';
 
 export const REFLECTION_CHART_FILE = 'helper-circle-week.png';
 
-const day = (at: Date, timezone: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', day: 'numeric', month: 'short' }).format(at);
+/**
+ * Formatters made once (per time zone) and reused: each new Intl.DateTimeFormat holds ICU objects in
+ * native memory that V8 does not count, so a thousand reflections each making a dozen of them left
+ * hundreds of MB waiting for a garbage collection that nothing prompted.
+ */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const day = (at: Date, timezone: string) => {
+  let format = dayFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', day: 'numeric', month: 'short' });
+    dayFormats.set(timezone, format);
+  }
+  return format.format(at);
+};
+/** Each week by its Monday, as "23 Nov" (the key is a local date, so read and shown as UTC). */
+const weekLabelFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
 const typeWords = (type: MatonType) => text(`reflection.type.${type}`);
 
@@ -83,8 +97,7 @@ export function chartLabels(minActive: number): ChartLabels {
     noBalance: text('chart.noBalance', { min: minActive }),
     few: text('chart.few'),
     fewNote: text('chart.fewNote'),
-    // Each week by its Monday, as "23 Nov".
-    weekLabel: (weekKey) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${weekKey}T00:00:00Z`)),
+    weekLabel: (weekKey) => weekLabelFormat.format(new Date(`${weekKey}T00:00:00Z`)),
     types: {
       bidirectional: text('chart.type.bidirectional'),
       provider: text('chart.type.provider'),
