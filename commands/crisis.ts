@@ -48,12 +48,12 @@ const take = onComponent(CRISIS_IDS.take, {
   async handle({ client, services, guildId, userId, args, interaction, logger }) {
     const taken = await services.safety.take(guildId, args.alertId, userId);
     if (!taken.ok) throw new UserFacingError(problemText.alertTake(taken.error));
-    const settings = await services.safety.settings(guildId);
+    const { alert, settings } = taken.value;
     const pressedOn = interaction.isMessageComponent() ? interaction.message.id : undefined;
-    await refreshAlertPosts(client, taken.value, settings, pressedOn).catch((error: unknown) =>
+    await refreshAlertPosts(client, alert, settings, pressedOn).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not update the other post of a taken alert'),
     );
-    return updateMessage(takenAlert(taken.value, settings, { moderatorId: userId, pressedOn, at: new Date() }));
+    return updateMessage(takenAlert(alert, settings, { moderatorId: userId, pressedOn, at: new Date() }));
   },
 });
 

@@ -85,8 +85,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     const voiceChannelId = voiceChannelOption(interaction, 'voice-channel');
     const started = await services.meetings.start(guildId, context.userId, interaction.options.getString('format') ?? undefined, voiceChannelId);
     if (!started.ok) throw new UserFacingError(problemText.meeting(started.error));
-    const record = await services.meetings.current(guildId);
-    return reply(meetingStarted(record?.threadId, started.value.record.channelId));
+    return reply(meetingStarted(started.value.record.threadId, started.value.record.channelId));
   }
   if (chosen === 'status') {
     const record = await services.meetings.current(guildId);

@@ -91,8 +91,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
         ...optional('voiceChannelId', voiceChannelOption(interaction, 'voice-channel') ?? null),
       });
       if (!added.ok) throw new UserFacingError(problemText.schedule(added.error));
-      const settings = await services.circle.settings(guildId);
-      return reply(scheduleAdded(added.value, settings?.circleChannelId));
+      return reply(scheduleAdded(added.value, added.value.circleChannelId));
     }
     case 'list':
       return reply(scheduleList(await services.schedules.list(guildId)));

@@ -108,8 +108,10 @@ export class MeetingService {
     const started = await this.deps.queue.run(guildId, (tx) =>
       this.startInQueue(tx, settings, { starterId: moderatorId, formatName, ...(voiceChannelId ? { voiceChannelId } : {}) }),
     );
-    if (started.ok) await this.deps.changes?.publish({ kind: 'meeting', guildId });
-    return started;
+    if (!started.ok) return started;
+    await this.deps.changes?.publish({ kind: 'meeting', guildId });
+    // As it is once shown: opening the meeting in Discord stored its thread.
+    return ok({ record: (await this.deps.meetings.get(guildId)) ?? started.value.record, settings });
   }
 
   /**

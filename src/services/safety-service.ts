@@ -129,7 +129,8 @@ export class SafetyService {
     await this.change(guildId, alertId, (alert) => ({ ...alert, channelId, messageId }));
   }
 
-  async take(guildId: string, alertId: string, moderatorId: string): Promise<Result<CrisisAlert, TakeProblem>> {
+  /** "I'm on it": the first moderator keeps the alert. Returns it with the settings its posts are drawn with. */
+  async take(guildId: string, alertId: string, moderatorId: string): Promise<Result<{ alert: CrisisAlert; settings: SafetySettings }, TakeProblem>> {
     let outcome: Result<CrisisAlert, TakeProblem> = err({ kind: 'unknown-alert' });
     await this.deps.alerts.update(guildId, (alerts) => {
       const list = alerts ?? [];
@@ -140,7 +141,8 @@ export class SafetyService {
       );
       return outcome.ok ? ok(list.map((alert) => (alert.id === alertId ? (outcome.ok ? outcome.value : alert) : alert))) : ok(list);
     });
-    return outcome;
+    if (!outcome.ok) return outcome;
+    return ok({ alert: outcome.value, settings: await this.settings(guildId) });
   }
 
   async alert(guildId: string, alertId: string): Promise<CrisisAlert | undefined> {

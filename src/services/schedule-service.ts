@@ -61,7 +61,7 @@ export class ScheduleService {
   async add(
     guildId: string,
     input: Omit<ScheduleInput, 'timezone'> & { timezone?: string },
-  ): Promise<Result<{ entry: ScheduleEntry; next: Date }, ScheduleServiceProblem>> {
+  ): Promise<Result<{ entry: ScheduleEntry; next: Date; circleChannelId: string }, ScheduleServiceProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const checked = checkScheduleInput({ ...input, timezone: input.timezone ?? settings.timezone });
@@ -77,7 +77,7 @@ export class ScheduleService {
       const entry: ScheduleEntry = { schedule, lastFiredKey: null, lastRemindedKey: null, event: null };
       await this.deps.schedules.put(tx, [...entries, entry]);
       this.nextCheck.delete(schedule.id);
-      return ok({ entry, next: nextOccurrenceDetail(schedule, now).at });
+      return ok({ entry, next: nextOccurrenceDetail(schedule, now).at, circleChannelId: settings.circleChannelId });
     });
     if (added.ok) await this.deps.changes?.publish({ kind: 'schedules', guildId });
     return added;
