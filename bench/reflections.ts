@@ -628,7 +628,7 @@ async function sameMinute(): Promise<boolean> {
       ['step', 'per guild', `x ${FLEET_GUILDS.toLocaleString('en')}`, ...(scaled ? [`x ${ISSUE_GUILDS.toLocaleString('en')}`] : [])],
       [
         [
-          'ReflectionService.compose (56 day reads from SQLite + compose)',
+          'ReflectionService.compose (reads the days with events + compose)',
           ms(composeMedian),
           seconds(composeMedian * FLEET_GUILDS),
           ...(scaled ? [seconds(composeMedian * ISSUE_GUILDS)] : []),

@@ -19,6 +19,8 @@ const PREPARE_BUDGET_MS = 10_000;
  * discord.js queue spaces them to the limit.
  */
 const POSTS_AT_ONCE = 4;
+/** Posts are spaced this much wider than the rate limit alone allows (see pace()). */
+const PACE_MARGIN = 1.03;
 /** At most this much PNG kept ready (about 2,000 charts); beyond it, a chart is drawn at its slot. */
 const READY_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -197,12 +199,13 @@ export class ReflectionConductor {
   /**
    * Spaces the posts evenly at the bot's global rate limit: discord.js lets a second's whole budget go
    * at once, and such bursts at a second's edge are refused (429) by a limit counted over any second,
-   * as Discord's is, each costing a retry. Each post has its time on a timeline 1/rate apart; a post
-   * whose timer fired late does not delay the others, and one that fell behind catches up by at most
-   * one step, so a busy moment never turns into a burst.
+   * as Discord's is, each costing a retry. Each post has its time on a timeline 1/rate apart (and 3%
+   * more, so the jitter of the way there does not put one post too many in a second); a post whose
+   * timer fired late does not delay the others, and one that fell behind catches up by at most one
+   * step, so a busy moment never turns into a burst.
    */
   private async pace(): Promise<void> {
-    const spacing = 1000 / this.client.rest.options.globalRequestsPerSecond;
+    const spacing = (1000 / this.client.rest.options.globalRequestsPerSecond) * PACE_MARGIN;
     const now = performance.now();
     const at = Math.max(this.nextSendAt, now - spacing);
     this.nextSendAt = at + spacing;
