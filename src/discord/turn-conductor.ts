@@ -97,9 +97,12 @@ export class TurnConductor {
     if (after.member) this.rememberName(guildId, after.id, after.member.displayName);
     const hadHand = wasIn && before.requestToSpeakTimestamp !== null;
     const handRaised = inVoice && after.requestToSpeakTimestamp !== null;
+    // A hand lowered by its owner while still in the audience; one lowered because its owner was invited
+    // to speak (no longer suppressed) is not a choice.
+    const handLowered = wasIn && inVoice && hadHand && !handRaised && after.suppress === true;
     // Muting, deafening, video and the like change nothing here.
-    if (wasIn === inVoice && (hadHand === handRaised || !handRaised)) return;
-    const changed = await this.turns.presence(guildId, after.id, { inVoice, handRaised });
+    if (wasIn === inVoice && !handLowered && (hadHand === handRaised || !handRaised)) return;
+    const changed = await this.turns.presence(guildId, after.id, { inVoice, handRaised, handLowered });
     // Time towards attendance changed the deadlines even when the order did not.
     if (changed) this.arm(guildId, changed);
   }

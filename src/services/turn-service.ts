@@ -100,7 +100,11 @@ export class TurnService {
    * A member's voice state changed: `inVoice` is whether they are now in the meeting's voice channel.
    * Returns the meeting when it changed (and publishes it), else undefined.
    */
-  async presence(guildId: string, memberId: string, presence: { readonly inVoice: boolean; readonly handRaised: boolean }): Promise<MeetingRecord | undefined> {
+  async presence(
+    guildId: string,
+    memberId: string,
+    presence: { readonly inVoice: boolean; readonly handRaised: boolean; readonly handLowered?: boolean },
+  ): Promise<MeetingRecord | undefined> {
     const before = await this.deps.meetings.get(guildId);
     if (!before?.voiceChannelId || before.state.status === 'ended') return undefined;
     const changed = await this.deps.queue.run(guildId, async (tx) => {

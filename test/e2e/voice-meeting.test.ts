@@ -139,6 +139,21 @@ describe('a meeting on a Stage', () => {
     expect(onStage(w, stage, people.ana!)).toBe(false);
   });
 
+  it('GIVEN raised hands on a Stage WHEN a listener lowers their hand before their turn THEN they leave the order, asked nothing', async () => {
+    const w = await readyWorld({ meetingMinuteMs: 20_000 });
+    const stage = voiceChannel(w, 'meeting stage', 13);
+    const people = members(w, ['ana', 'ben', 'cleo']);
+    for (const name of ['ana', 'ben', 'cleo']) joinVoice(w, people[name]!, stage);
+    for (const name of ['ana', 'ben', 'cleo']) w.sandbox.raiseHand({ guildId: w.guildId, userId: people[name]! });
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': stage });
+    expect(orderOf((await speakingOrder(w)).content)).toEqual({ speaking: 'ana', after: ['ben', 'cleo'] });
+
+    w.sandbox.lowerHand({ guildId: w.guildId, userId: people.ben! });
+
+    const order = await speakingOrder(w, (content) => orderOf(content).after.length === 1);
+    expect(orderOf(order.content)).toEqual({ speaking: 'ana', after: ['cleo'] });
+  });
+
   it('GIVEN a Stage where the bot lacks Mute Members WHEN "invite the speaker" is on THEN the thread is told once what could not be done and the order goes on', async () => {
     const w = await readyWorld({ meetingMinuteMs: 20_000 });
     const stage = voiceChannel(w, 'town hall', 13);

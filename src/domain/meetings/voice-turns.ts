@@ -120,12 +120,13 @@ export function withTurnPress(
  * A member came into the meeting's voice channel (`inVoice`) or left it (or moved elsewhere). Their
  * time counts towards attendance, and in a sharing round they join the order (at the end) or keep their
  * place for the grace period. On a Stage a listener is not a speaker: they join the order by raising a
- * hand (`handRaised`), not by being there. Returns the same record when nothing changed.
+ * hand (`handRaised`), not by being there, and lowering it while waiting (`handLowered`) passes. Returns
+ * the same record when nothing changed.
  */
 export function withPresence(
   record: MeetingRecord,
   memberId: string,
-  presence: { readonly inVoice: boolean; readonly handRaised: boolean },
+  presence: { readonly inVoice: boolean; readonly handRaised: boolean; readonly handLowered?: boolean },
   now: Date,
   attendMs: number,
 ): MeetingRecord {
@@ -139,6 +140,10 @@ export function withPresence(
     else if (presence.handRaised) {
       const asked = addMe(queue, memberId, now);
       queue = asked.ok ? asked.value : join(queue, memberId, now);
+    } else if (presence.handLowered && queue.waiting.includes(memberId)) {
+      // A listener who lowers their hand before their turn has chosen not to speak: a pass, no questions.
+      const passed = pass(queue, memberId, now);
+      if (passed.ok) queue = passed.value;
     } else if (queue.away.some((away) => away.memberId === memberId)) queue = join(queue, memberId, now);
     // On a Stage being there is listening: only someone already in the order comes back to their place.
     next = { ...next, turns: bump(turns, queue) };

@@ -56,6 +56,22 @@ describe('the speaking order on the record', () => {
     expect(withTurnsStarted({ ...voiceMeeting(), meetingNumber: 1 }, roster, false, at(0))?.turns?.queue.current?.memberId).toBe('2');
   });
 
+  it('GIVEN raised hands on a Stage WHEN a waiting listener lowers their hand THEN they pass and the others keep their order', () => {
+    const hands = ['1', '2', '3'].map((memberId, index) => ({ memberId, raisedAt: at(-3 + index).toISOString() }));
+    const started = withTurnsStarted(voiceMeeting(), { present: ['1', '2', '3'], hands }, true, at(0))!;
+    const lowered = withPresence(started, '2', { inVoice: true, handRaised: false, handLowered: true }, at(1), ATTEND_MS);
+    expect(lowered.turns?.queue.current?.memberId).toBe('1');
+    expect(lowered.turns?.queue.waiting).toEqual(['3']);
+  });
+
+  it('GIVEN the speaker on a Stage WHEN their hand comes down THEN they keep speaking (being invited up lowers it too)', () => {
+    const hands = ['1', '2'].map((memberId, index) => ({ memberId, raisedAt: at(-2 + index).toISOString() }));
+    const started = withTurnsStarted(voiceMeeting(), { present: ['1', '2'], hands }, true, at(0))!;
+    const lowered = withPresence(started, '1', { inVoice: true, handRaised: false, handLowered: true }, at(1), ATTEND_MS);
+    expect(lowered.turns?.queue.current?.memberId).toBe('1');
+    expect(lowered.turns?.queue.waiting).toEqual(['2']);
+  });
+
   it('GIVEN a meeting without a voice channel WHEN its sharing round runs THEN no order starts', () => {
     expect(withTurnsStarted({ ...voiceMeeting(), voiceChannelId: null }, { present: ['1'], hands: [] }, false, at(0))).toBeNull();
   });
