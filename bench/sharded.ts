@@ -114,7 +114,13 @@ interface Report {
 
 async function measure(cleanup: Array<() => Promise<unknown> | unknown>): Promise<Report> {
   const loadBefore = loadavg();
-  const sandbox = await startSandbox({ globalRequestsPerSecond: GLOBAL_REQUESTS_PER_SECOND, recommendedShards: SHARD_COUNT });
+  const sandbox = await startSandbox({
+    globalRequestsPerSecond: GLOBAL_REQUESTS_PER_SECOND,
+    recommendedShards: SHARD_COUNT,
+    // Discord's own interval: the sandbox's test default (500 ms) is missed by a process busy taking in
+    // 2,500 guilds on a loaded machine, and the reconnect that follows is not what is measured here.
+    heartbeatIntervalMs: 41_250,
+  });
   cleanup.push(() => sandbox.close());
 
   const worldStarted = performance.now();
@@ -236,6 +242,8 @@ function printReport({ loadBefore, loadAfter, worldMs, seedMs, bots, firing }: R
       'process',
       'tick began after the jump',
       'dueActions in that tick',
+      'meetings stored as started, first / last (from its tick)',
+      'first REST answer (from its tick)',
       'last opening (from the first tick)',
       'openings median / p95',
       '429s the proxy answered it',
@@ -246,11 +254,18 @@ function printReport({ loadBefore, loadAfter, worldMs, seedMs, bots, firing }: R
         `shards ${bot.shardIds.join(',')}`,
         bot.firingTick ? ms(bot.firingTick.at - firing.jumpedAt) : 'never',
         bot.firingTick ? `${ms(bot.firingTick.durationMs)} (${bot.firingTick.count} actions)` : '',
+        bot.firingTick && bot.firesStored ? `${ms(bot.firesStored.first - bot.firingTick.at)} / ${ms(bot.firesStored.last - bot.firingTick.at)}` : '',
+        bot.firingTick && bot.firstAnswerAt ? ms(bot.firstAnswerAt - bot.firingTick.at) : '',
         ms(Math.max(...opened)),
         `${ms(percentile(opened, 50))} / ${ms(percentile(opened, 95))}`,
         String(bot.proxied429s),
+        `${ms(bot.cpuSinceJumpMs)} / ${ms(bot.wallSinceJumpMs)}`,
       ];
     }),
+  );
+  process.stdout.write(
+    `minute: requests the sandbox accepted in each second from the tick: ${firing.perSecond.join(' ')}; ` +
+      `the sandbox's process used ${ms(firing.sandboxCpu.cpuMs)} of CPU in ${ms(firing.sandboxCpu.wallMs)}\n`,
   );
   const { openings } = firing;
   process.stdout.write(
@@ -451,6 +466,13 @@ interface BotEnd {
   readonly firingTick: { readonly at: number; readonly durationMs: number; readonly count: number } | undefined;
   /** 429 answers this process got (from the proxy: the shared budget spent, or passed on from the sandbox). */
   readonly proxied429s: number;
+  /** CPU time (user + system) this process used from the clock jump to its report, and the wall time between. */
+  readonly cpuSinceJumpMs: number;
+  /** After the jump, when the first and the last meeting was stored as started (ScheduleService.fire resolved), epoch ms. */
+  readonly firesStored: { readonly first: number; readonly last: number } | undefined;
+  /** After the jump, when the first answer to a REST request came back, epoch ms. */
+  readonly firstAnswerAt: number | undefined;
+  readonly wallSinceJumpMs: number;
 }
 
 type BotReport = BotStarted & BotEnd;
@@ -522,6 +544,14 @@ async function runBotProcess(task: BotTask): Promise<void> {
     if (jumped && !firingTick && starts > 0) firingTick = { at, durationMs, count: starts };
     return actions;
   };
+  let firesStored: { first: number; last: number } | undefined;
+  const fire = ScheduleService.prototype.fire;
+  ScheduleService.prototype.fire = async function (this: ScheduleService, ...args: Parameters<ScheduleService['fire']>) {
+    const outcome = await fire.apply(this, args);
+    const at = performance.timeOrigin + performance.now();
+    if (jumped) firesStored = { first: firesStored?.first ?? at, last: at };
+    return outcome;
+  };
   let meetingsReconcileMs = 0;
   const reconcileMeetings = MeetingConductor.prototype.reconcile;
   MeetingConductor.prototype.reconcile = async function (this: MeetingConductor) {
@@ -547,7 +577,9 @@ async function runBotProcess(task: BotTask): Promise<void> {
   });
   const readyAt = performance.now();
   let proxied429s = 0;
+  let firstAnswerAt: number | undefined;
   bot.client.rest.on(RESTEvents.Response, (_request, response) => {
+    if (jumped) firstAnswerAt ??= performance.timeOrigin + performance.now();
     if (response.status === 429) proxied429s += 1;
   });
   sample();
@@ -565,14 +597,27 @@ async function runBotProcess(task: BotTask): Promise<void> {
   };
   process.send!({ kind: 'ready', value: started });
 
+  let cpuAtJump: NodeJS.CpuUsage | undefined;
+  let wallAtJump = 0;
   process.on('message', (message: { clockOffsetMs?: number; report?: boolean; stop?: boolean }) => {
     if (typeof message.clockOffsetMs === 'number') {
       jumped = true;
+      cpuAtJump = process.cpuUsage();
+      wallAtJump = performance.now();
       clockOffsetMs = message.clockOffsetMs;
     }
     if (message.report) {
       sample();
-      const end: BotEnd = { peakRss, firingTick, proxied429s };
+      const cpu = process.cpuUsage(cpuAtJump);
+      const end: BotEnd = {
+        peakRss,
+        firingTick,
+        firesStored,
+        firstAnswerAt,
+        proxied429s,
+        cpuSinceJumpMs: (cpu.user + cpu.system) / 1000,
+        wallSinceJumpMs: performance.now() - wallAtJump,
+      };
       process.send!({ kind: 'report', value: end });
     }
     if (message.stop) {
@@ -610,6 +655,10 @@ interface FiringResult {
   readonly fullWindow: Window;
   readonly refusedTotal: number;
   readonly peakPerSecond: number;
+  /** Requests the sandbox accepted in each second from the tick's start, until the last round 1. */
+  readonly perSecond: number[];
+  /** CPU time of this process (the sandbox, and the polling) from the jump until every round 1 was posted. */
+  readonly sandboxCpu: { readonly cpuMs: number; readonly wallMs: number };
   readonly openings: { readonly exactlyOne: number; readonly none: number; readonly several: number; readonly withThread: number; readonly elsewhere: number };
 }
 
@@ -627,6 +676,7 @@ function roundOf(sandbox: Sandbox, guild: BenchGuild) {
 async function fireAndTime(sandbox: Sandbox, bots: readonly BotHandle[], guilds: readonly BenchGuild[], occurrence: Date): Promise<FiringResult> {
   const firing = guilds.filter((guild) => guild.fires);
   const jumpedAt = performance.timeOrigin + performance.now();
+  const cpuAtJump = process.cpuUsage();
   const offsetMs = occurrence.getTime() + 100 - Date.now();
   for (const bot of bots) bot.setClockOffset(offsetMs);
   const pending = new Set(firing);
@@ -645,6 +695,8 @@ async function fireAndTime(sandbox: Sandbox, bots: readonly BotHandle[], guilds:
   } finally {
     gaveUp = true;
   }
+  const cpu = process.cpuUsage(cpuAtJump);
+  const sandboxCpu = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.timeOrigin + performance.now() - jumpedAt };
   // Later ticks must not open anything twice.
   await sleep(1_000);
   const ticks = (await Promise.all(bots.map((bot) => bot.report()))).map((report) => report.firingTick?.at);
@@ -693,7 +745,14 @@ async function fireAndTime(sandbox: Sandbox, bots: readonly BotHandle[], guilds:
     return { accepted, refused, byRoute };
   };
   const limit = sandbox.globalRateLimit();
+  const perSecond = Array.from({ length: Math.ceil((lastRound - tickStart) / 1000) }, () => 0);
+  for (const request of sandbox.requests) {
+    const second = Math.floor((request.at - tickStart) / 1000);
+    if (second >= 0 && second < perSecond.length && request.status !== 429 && !request.route.includes('/callback')) perSecond[second]! += 1;
+  }
   return {
+    sandboxCpu,
+    perSecond,
     jumpedAt,
     openMs: lastOpen - tickStart,
     openedMsByShards,
