@@ -9,11 +9,11 @@ import { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import { text } from '../texts/texts.ts';
 import { openingComponents, openingMessage, moderatorCommentsMessages, postSharedCheckIn, roundMessage, summaryMessage, threadName } from './meeting-posts.ts';
 import { alertAboutPublicWords } from './crisis-care.ts';
+import { DeadlineTimers } from './deadline-timers.ts';
 import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
 /** setTimeout's ceiling (about 24.8 days); longer waits are re-armed when they fire. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Keeps each guild's meeting thread in step with the stored meeting: posts the opening, each round
@@ -25,7 +25,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  * back as the original message instead of a second one.
  */
 export class MeetingConductor {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: DeadlineTimers;
   private readonly syncs = new GuildWriteQueue();
   private readonly followers: Array<(guildId: string) => Promise<void>> = [];
   private stopped = false;
@@ -37,8 +37,10 @@ export class MeetingConductor {
     private readonly safety: SafetyService,
     private readonly logger: Logger,
     /** The same clock the services use, so deadlines and timers agree. */
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    now: () => Date = () => new Date(),
+  ) {
+    this.timers = new DeadlineTimers(now);
+  }
 
   /** Start-up: every unfinished meeting moves past the deadlines missed while the bot was down, and is re-armed. */
   async reconcile(): Promise<void> {
@@ -78,25 +80,17 @@ export class MeetingConductor {
   /** Stops every timer and waits for syncs in progress (graceful shutdown). */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.stop();
     await this.syncs.drain();
   }
 
   private arm(guildId: string, record: MeetingRecord | undefined): void {
-    clearTimeout(this.timers.get(guildId));
-    this.timers.delete(guildId);
-    const deadline = record ? nextDeadline(record.state) : null;
-    if (!deadline || this.stopped) return;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - this.now().getTime()));
-    const timer = setTimeout(() => {
-      this.timers.delete(guildId);
+    this.timers.arm(guildId, record ? nextDeadline(record.state) : null, () => {
       void this.meetings
         .tick(guildId)
         .then(() => this.sync(guildId))
         .catch((error: unknown) => this.logger.error({ err: error, guildId }, 'meeting timer failed'));
-    }, wait);
-    this.timers.set(guildId, timer);
+    });
   }
 
   private async syncNow(guildId: string): Promise<void> {

@@ -6,12 +6,12 @@ import type { MeetingService } from '../services/meeting-service.ts';
 import type { TurnService } from '../services/turn-service.ts';
 import { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import { text } from '../texts/texts.ts';
+import { DeadlineTimers } from './deadline-timers.ts';
 import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 import { CLOSED_RENDER, isLive, renderKey, speakingOrderMessage } from './turn-posts.ts';
 
 /** setTimeout's ceiling (about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
 /** Display names (never stored) and what messages showed, kept in memory for rendering. */
 const MAX_NAMES = 10_000;
 /** Discord: Missing Permissions. */
@@ -27,7 +27,7 @@ const MISSING_PERMISSIONS = 50013;
  * guild state (`reconcile`) before the meeting conductor brings the thread up to date.
  */
 export class TurnConductor {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: DeadlineTimers;
   private readonly syncs = new GuildWriteQueue();
   private readonly names = new Map<string, string>();
   /**
@@ -43,7 +43,9 @@ export class TurnConductor {
     private readonly turns: TurnService,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.timers = new DeadlineTimers(now);
+  }
 
   /** Starts following voice states. */
   listen(): void {
@@ -80,8 +82,7 @@ export class TurnConductor {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.stop();
     await this.syncs.drain();
   }
 
@@ -234,18 +235,11 @@ export class TurnConductor {
   }
 
   private arm(guildId: string, record: MeetingRecord | undefined): void {
-    clearTimeout(this.timers.get(guildId));
-    this.timers.delete(guildId);
-    const deadline = record ? this.turns.nextDeadline(record) : null;
-    if (!deadline || this.stopped) return;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - this.now().getTime()));
-    const timer = setTimeout(() => {
-      this.timers.delete(guildId);
+    this.timers.arm(guildId, record ? this.turns.nextDeadline(record) : null, () => {
       void this.turns
         .settle(guildId)
         .then(() => this.sync(guildId))
         .catch((error: unknown) => this.logger.error({ err: error, guildId }, 'speaking order timer failed'));
-    }, wait);
-    this.timers.set(guildId, timer);
+    });
   }
 }
