@@ -176,7 +176,7 @@ function printReport(report: Report): boolean {
       `${report.meetingsWithAll}/${GUILDS} meetings record all ${MEMBERS_PER_GUILD} members as attendees (${counts}); ` +
       `members who pressed Check in again (not timed) to get the form their first press did not bring: bare ${baseline.pressedAgain}, Helper Circle ${bot.pressedAgain}; ` +
       `set-up of ${GUILDS} circles and meetings took ${(report.setupMs / 1000).toFixed(1)} s; the sandbox's own process peaked at ${mb(report.sandboxPeakRss)}; ` +
-      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs (sandbox and client share them)\n`,
+      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs (sandbox and client share them), Node ${process.version}\n`,
   );
   for (const [name, phase] of [
     ['bare client', baseline],
@@ -477,7 +477,7 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
 function rssSampler() {
   let peak = 0;
   const sample = () => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   };
   sample();
   const timer = setInterval(sample, RSS_SAMPLE_MS);
