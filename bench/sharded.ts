@@ -247,6 +247,7 @@ function printReport({ loadBefore, loadAfter, worldMs, seedMs, bots, firing }: R
       'last opening (from the first tick)',
       'openings median / p95',
       '429s the proxy answered it',
+      'CPU used / wall time, jump to end',
     ],
     bots.map((bot) => {
       const opened = firing.openedMsByShards.get(bot.shardIds.join(',')) ?? [];
