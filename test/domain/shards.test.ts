@@ -5,7 +5,7 @@ import { ownsGuild, servesSomeShardsOnly, shardOfGuild } from '../../src/domain/
 const guildOn = (shard: number, count: number, nth = 1) => String((BigInt(nth * count + shard) << 22n) | 12345n);
 
 describe('which shard a guild is on', () => {
-  it("GIVEN guild 197038439483310086 and 2 shards THEN it is on shard 0 (its id >> 22 is even)", () => {
+  it('GIVEN guild 197038439483310086 and 2 shards THEN it is on shard 0 (its id >> 22 is even)', () => {
     // 197038439483310086 >> 22 = 46977624770; even, so shard 0 of 2.
     expect(shardOfGuild('197038439483310086', 2)).toBe(0);
     expect(shardOfGuild('197038439483310086', 1)).toBe(0);
