@@ -327,6 +327,7 @@ async function holdShardLeases(options: StartOptions): Promise<ShardLeases> {
   const leases = await acquireShardLeases({
     storeUrl: config.storeUrl,
     shardIds,
+    shardCount: config.shards?.count ?? 1,
     retryMs: options.leaseRetryMs,
     healthCheckMs: options.leaseHealthCheckMs,
     signal: options.signal,

@@ -20,6 +20,13 @@ export interface ShardLeaseOptions {
   /** The PostgreSQL STORE_URL: its schema names the deployment, so two in different schemas never collide. */
   readonly storeUrl: string;
   readonly shardIds: readonly number[];
+  /**
+   * How many shards the deployment has (default 1). Processes of different counts never serve at the
+   * same time: a guild's shard depends on the count, so shard 2 of 4 and shard 0 of 2 share guilds. A
+   * process whose count differs from the one serving waits as a standby until every process of the
+   * other count is gone (a rolling deploy that changes the count).
+   */
+  readonly shardCount?: number;
   /** How often a standby tries again (default 5 s: a standby takes over well within 30 s). */
   readonly retryMs?: number;
   /** How often the lease connection is checked while serving (default 5 s). */
@@ -79,6 +86,7 @@ const HELD_SQL =
 export async function acquireShardLeases(options: ShardLeaseOptions): Promise<ShardLeases> {
   const { connectionString, schema, where } = postgresTarget(options.storeUrl);
   const namespace = leaseNamespace(schema);
+  const counts = { namespace: leaseNamespace(`${schema}:shard-count`), count: options.shardCount ?? 1 };
   const shardIds = [...options.shardIds].sort((a, b) => a - b);
   const retryMs = options.retryMs ?? RETRY_MS;
   let standbyTold = false;
@@ -88,7 +96,7 @@ export async function acquireShardLeases(options: ShardLeaseOptions): Promise<Sh
     options.signal?.throwIfAborted();
     try {
       connection ??= await connect(connectionString);
-      if (await tryAll(connection, namespace, shardIds)) break;
+      if ((await joinCount(connection, counts)) && (await tryAll(connection, namespace, shardIds, counts))) break;
     } catch (error) {
       await connection?.end().catch(() => undefined);
       connection = undefined;
@@ -140,13 +148,38 @@ async function connect(connectionString: string): Promise<pg.Client> {
   return client;
 }
 
-/** Takes the locks in ascending order; if any is held elsewhere, gives back those taken and answers false. */
-async function tryAll(connection: pg.Client, namespace: number, shardIds: readonly number[]): Promise<boolean> {
+/**
+ * Joins the processes of this shard count (a shared lock on the count), unless a process of another
+ * count holds one: then answers false. The check and the join are one step for all processes (a
+ * transaction-level lock), so two processes of different counts can never both join.
+ */
+async function joinCount(connection: pg.Client, counts: { namespace: number; count: number }): Promise<boolean> {
+  await connection.query('BEGIN');
+  try {
+    // The one-key form (objsubid 1 in pg_locks), so it is never mistaken for a count below.
+    await connection.query('SELECT pg_advisory_xact_lock($1::bigint)', [counts.namespace]);
+    const { rows } = await connection.query<{ others: number }>(
+      "SELECT count(*)::int AS others FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND objid <> $2::oid AND objsubid = 2 AND granted",
+      [counts.namespace, counts.count],
+    );
+    const joined = rows[0]?.others === 0;
+    if (joined) await connection.query('SELECT pg_advisory_lock_shared($1, $2)', [counts.namespace, counts.count]);
+    await connection.query('COMMIT');
+    return joined;
+  } catch (error) {
+    await connection.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Takes the locks in ascending order; if any is held elsewhere, gives back those taken (and the count) and answers false. */
+async function tryAll(connection: pg.Client, namespace: number, shardIds: readonly number[], counts: { namespace: number; count: number }): Promise<boolean> {
   const taken: number[] = [];
   for (const shardId of shardIds) {
     const { rows } = await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [namespace, shardId]);
     if (!rows[0]?.locked) {
       for (const id of taken) await connection.query('SELECT pg_advisory_unlock($1, $2)', [namespace, id]);
+      await connection.query('SELECT pg_advisory_unlock_shared($1, $2)', [counts.namespace, counts.count]);
       return false;
     }
     taken.push(shardId);

@@ -51,6 +51,33 @@ async function terminate(leases: ShardLeases): Promise<void> {
 }
 
 describe('shard leases on PostgreSQL', () => {
+  it('GIVEN processes serving 2 shards WHEN a process of a 4-shard deployment starts (a rolling deploy changing the count) THEN it waits until every 2-shard process is gone, even for shards nobody holds', async () => {
+    const url = deployment();
+    const oldZero = await ask(url, [0], { shardCount: 2 }).leases;
+    const oldOne = await ask(url, [1], { shardCount: 2 }).leases;
+    // Shards 2 and 3 are held by nobody, yet they are served by the 2-shard processes' guilds.
+    const newer = ask(url, [2, 3], { shardCount: 4 });
+    await newer.becameStandby;
+    expect(newer.isServing()).toBe(false);
+    await oldZero.release();
+    await oldOne.release();
+    expect((await newer.leases).shardIds).toEqual([2, 3]);
+  });
+
+  it('GIVEN processes of the same shard count THEN each serves its own shards at once', async () => {
+    const url = deployment();
+    const [zero, one] = await Promise.all([ask(url, [0], { shardCount: 2 }).leases, ask(url, [1], { shardCount: 2 }).leases]);
+    expect([zero.shardIds, one.shardIds]).toEqual([[0], [1]]);
+  });
+
+  it('GIVEN two processes of different counts starting at the same moment THEN only one of them serves', async () => {
+    const url = deployment();
+    const two = ask(url, [0], { shardCount: 2 });
+    const four = ask(url, [1], { shardCount: 4 });
+    await Promise.all([Promise.race([two.leases, four.leases]), Promise.race([two.becameStandby, four.becameStandby])]);
+    expect([two.isServing(), four.isServing()].filter(Boolean)).toHaveLength(1);
+  });
+
   it('GIVEN a process serving shards 0 and 1 WHEN a second asks for shard 1 THEN it waits as a standby, and serves as soon as the first gives the shards up', async () => {
     const url = deployment();
     const first = await ask(url, [0, 1]).leases;
