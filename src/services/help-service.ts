@@ -78,18 +78,30 @@ export class HelpService {
   }
 
   /** Opens a request, posted in the circle channel, or in `channelId` (a running meeting's thread). */
-  async ask(guildId: string, askerId: string, topic: string, anonymous: boolean, channelId?: string): Promise<Result<AskOutcome, HelpProblem>> {
+  async ask(
+    guildId: string,
+    askerId: string,
+    topic: string,
+    anonymous: boolean,
+    channelId?: string,
+    /** The run this is a step of (a member action composing it), if any. */
+    within?: GuildWrite,
+  ): Promise<Result<AskOutcome, HelpProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const now = this.now();
     const opened = openRequest({ id: newId(), askerId, topic, anonymous, channelId: channelId ?? settings.circleChannelId, now });
     if (!opened.ok) return opened;
     const request = opened.value;
-    await this.deps.queue.run(guildId, async (tx) => {
-      await this.deps.requests.put(tx, request);
-      await this.deps.requests.remember(tx, request.id);
-      await this.record(tx, settings, [{ id: newId(), at: request.openedAt, kind: 'request-opened', requestId: request.id, memberId: askerId, anonymous }]);
-    });
+    await this.deps.queue.run(
+      guildId,
+      async (tx) => {
+        await this.deps.requests.put(tx, request);
+        await this.deps.requests.remember(tx, request.id);
+        await this.record(tx, settings, [{ id: newId(), at: request.openedAt, kind: 'request-opened', requestId: request.id, memberId: askerId, anonymous }]);
+      },
+      within,
+    );
     const prefs = await this.deps.prefs.get(guildId, askerId);
     const promptsOff = prefs.helpingPromptsOffUntil !== null && Date.parse(prefs.helpingPromptsOffUntil) > now.getTime();
     const invitations = promptsOff
@@ -134,29 +146,39 @@ export class HelpService {
   }
 
   /** Undoes a request Discord would not show (for example a missing permission), so nothing is half-written. */
-  withdrawUnpostedRequest(guildId: string, requestId: string): Promise<void> {
-    return this.deps.queue.run(guildId, async (tx) => {
-      await this.deps.requests.remove(tx, requestId);
-      await this.deps.requests.forget(tx, [requestId]);
-      await removeEvents(this.deps.ledger, tx, (event) => 'requestId' in event && event.requestId === requestId);
-    });
+  withdrawUnpostedRequest(guildId: string, requestId: string, within?: GuildWrite): Promise<void> {
+    return this.deps.queue.run(
+      guildId,
+      async (tx) => {
+        await this.deps.requests.remove(tx, requestId);
+        await this.deps.requests.forget(tx, [requestId]);
+        await removeEvents(this.deps.ledger, tx, (event) => 'requestId' in event && event.requestId === requestId);
+      },
+      within,
+    );
   }
 
-  async offer(guildId: string, giverId: string, requestId: string, message: string | null): Promise<Result<OfferOutcome, HelpProblem>> {
+  async offer(guildId: string, giverId: string, requestId: string, message: string | null, within?: GuildWrite): Promise<Result<OfferOutcome, HelpProblem>> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
-    return this.deps.queue.run(guildId, async (tx) => {
-      const request = await this.deps.requests.get(guildId, requestId);
-      if (!request) return err({ kind: 'unknown-request' as const });
-      const now = this.now();
-      const added = addOffer(request, { id: newId(), giverId, message, now });
-      if (!added.ok) return added;
-      const { offer } = added.value;
-      await this.deps.requests.put(tx, added.value.request);
-      await this.record(tx, settings, [{ id: newId(), at: offer.at, kind: 'offer-made', offerId: offer.id, requestId, giverId, receiverId: request.askerId }]);
-      const inviteToRest = await this.checkOverHelping(tx, settings, giverId, now);
-      return ok({ request: added.value.request, offer, inviteToRest });
-    });
+    return this.deps.queue.run(
+      guildId,
+      async (tx) => {
+        const request = await this.deps.requests.get(guildId, requestId);
+        if (!request) return err({ kind: 'unknown-request' as const });
+        const now = this.now();
+        const added = addOffer(request, { id: newId(), giverId, message, now });
+        if (!added.ok) return added;
+        const { offer } = added.value;
+        await this.deps.requests.put(tx, added.value.request);
+        await this.record(tx, settings, [
+          { id: newId(), at: offer.at, kind: 'offer-made', offerId: offer.id, requestId, giverId, receiverId: request.askerId },
+        ]);
+        const inviteToRest = await this.checkOverHelping(tx, settings, giverId, now);
+        return ok({ request: added.value.request, offer, inviteToRest });
+      },
+      within,
+    );
   }
 
   /**

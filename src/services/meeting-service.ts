@@ -180,14 +180,18 @@ export class MeetingService {
   }
 
   /** Stores what has been posted for the meeting (Discord ids, notes delivered). */
-  markPosted(guildId: string, meetingId: string, change: (record: MeetingRecord) => MeetingRecord): Promise<MeetingRecord | undefined> {
-    return this.deps.queue.run(guildId, async (tx) => {
-      const record = await this.deps.meetings.get(guildId);
-      if (!record || record.state.id !== meetingId) return record;
-      const next = change(record);
-      await this.deps.meetings.put(tx, next);
-      return next;
-    });
+  markPosted(guildId: string, meetingId: string, change: (record: MeetingRecord) => MeetingRecord, within?: GuildWrite): Promise<MeetingRecord | undefined> {
+    return this.deps.queue.run(
+      guildId,
+      async (tx) => {
+        const record = await this.deps.meetings.get(guildId);
+        if (!record || record.state.id !== meetingId) return record;
+        const next = change(record);
+        await this.deps.meetings.put(tx, next);
+        return next;
+      },
+      within,
+    );
   }
 
   /**
@@ -201,21 +205,27 @@ export class MeetingService {
     memberId: string,
     action: MeetingAction,
     extra?: (record: MeetingRecord) => MeetingRecord,
+    /** The run this is a step of (a member action composing it), if any. */
+    within?: GuildWrite,
   ): Promise<Result<MeetingRecord, ActionProblem | { kind: 'no-meeting' }>> {
-    return this.deps.queue.run(guildId, async (tx) => {
-      const record = await this.deps.meetings.get(guildId);
-      if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' as const });
-      const allowed = this.checkAction(record, roundIndex, action);
-      if (!allowed.ok) return allowed;
-      const next = (extra ?? ((r: MeetingRecord) => r))(withAction(record, memberId, action));
-      await this.deps.meetings.put(tx, next);
-      // Attendance and every action go into the ledger too (words never do).
-      const settings = await this.deps.circle.settings(guildId);
-      await recordEvents(this.deps, tx, settings?.timezone ?? 'UTC', [
-        { id: randomBytes(6).toString('base64url'), at: this.now().toISOString(), kind: 'meeting-action', memberId, meetingId, action },
-      ]);
-      return ok(next);
-    });
+    return this.deps.queue.run(
+      guildId,
+      async (tx) => {
+        const record = await this.deps.meetings.get(guildId);
+        if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' as const });
+        const allowed = this.checkAction(record, roundIndex, action);
+        if (!allowed.ok) return allowed;
+        const next = (extra ?? ((r: MeetingRecord) => r))(withAction(record, memberId, action));
+        await this.deps.meetings.put(tx, next);
+        // Attendance and every action go into the ledger too (words never do).
+        const settings = await this.deps.circle.settings(guildId);
+        await recordEvents(this.deps, tx, settings?.timezone ?? 'UTC', [
+          { id: randomBytes(6).toString('base64url'), at: this.now().toISOString(), kind: 'meeting-action', memberId, meetingId, action },
+        ]);
+        return ok(next);
+      },
+      within,
+    );
   }
 
   /** Whether an action from a round's button still counts, without recording anything (before a modal). */
@@ -347,13 +357,13 @@ export class MeetingService {
   }
 
   /** Links a help request raised in this meeting (needs round) to it, for the summary. */
-  addRequest(guildId: string, meetingId: string, requestId: string): Promise<MeetingRecord | undefined> {
-    return this.markPosted(guildId, meetingId, (record) => ({ ...record, requestIds: [...record.requestIds, requestId] }));
+  addRequest(guildId: string, meetingId: string, requestId: string, within?: GuildWrite): Promise<MeetingRecord | undefined> {
+    return this.markPosted(guildId, meetingId, (record) => ({ ...record, requestIds: [...record.requestIds, requestId] }), within);
   }
 
   /** Unlinks a request that was never shown (Discord refused its post), so the summary does not count it. */
-  removeRequest(guildId: string, meetingId: string, requestId: string): Promise<MeetingRecord | undefined> {
-    return this.markPosted(guildId, meetingId, (record) => ({ ...record, requestIds: record.requestIds.filter((id) => id !== requestId) }));
+  removeRequest(guildId: string, meetingId: string, requestId: string, within?: GuildWrite): Promise<MeetingRecord | undefined> {
+    return this.markPosted(guildId, meetingId, (record) => ({ ...record, requestIds: record.requestIds.filter((id) => id !== requestId) }), within);
   }
 
   async summary(record: MeetingRecord): Promise<MeetingSummary> {

@@ -4,7 +4,7 @@ import { withPendingCheckIn, type MeetingRecord, type PendingCheckIn } from '../
 import type { ActionProblem } from '../domain/meetings/meeting-state.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { TaskOutcome } from '../domain/tasks/practical-task.ts';
-import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { AskOutcome, HelpProblem, HelpService, OfferOutcome } from './help-service.ts';
 import type { MeetingService } from './meeting-service.ts';
 import type { TaskCommitted, TaskReported, TaskService, TaskServiceProblem } from './task-service.ts';
@@ -42,12 +42,12 @@ export class MemberActions {
    * linked to it); otherwise in the circle channel.
    */
   ask(guildId: string, memberId: string, topic: string, anonymous: boolean): Promise<Result<AskOutcome & { meetingId: string | null }, HelpProblem>> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const meeting = await this.deps.meetings.current(guildId);
       const running = meeting && meeting.state.status !== 'ended' && meeting.threadId ? meeting : undefined;
-      const asked = await this.deps.help.ask(guildId, memberId, topic, anonymous, running?.threadId ?? undefined);
+      const asked = await this.deps.help.ask(guildId, memberId, topic, anonymous, running?.threadId ?? undefined, tx);
       if (!asked.ok) return asked;
-      if (running) await this.deps.meetings.addRequest(guildId, running.state.id, asked.value.request.id);
+      if (running) await this.deps.meetings.addRequest(guildId, running.state.id, asked.value.request.id, tx);
       return ok({ ...asked.value, meetingId: running?.state.id ?? null });
     });
   }
@@ -63,11 +63,17 @@ export class MemberActions {
     memberId: string,
     shared: string,
   ): Promise<Result<{ record: MeetingRecord; pending: PendingCheckIn | null }, RoundProblem>> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const words = shared.trim();
       const pending: PendingCheckIn | null = words ? { id: randomBytes(6).toString('hex'), memberId, words } : null;
-      const recorded = await this.deps.meetings.recordAction(guildId, round.meetingId, round.roundIndex, memberId, 'check-in', (record) =>
-        pending ? withPendingCheckIn(record, pending) : record,
+      const recorded = await this.deps.meetings.recordAction(
+        guildId,
+        round.meetingId,
+        round.roundIndex,
+        memberId,
+        'check-in',
+        (record) => (pending ? withPendingCheckIn(record, pending) : record),
+        tx,
       );
       if (!recorded.ok) return recorded;
       return ok({ record: recorded.value, pending });
@@ -82,18 +88,18 @@ export class MemberActions {
     topic: string,
     anonymous: boolean,
   ): Promise<Result<InRound<AskOutcome>, RoundProblem | HelpProblem>> {
-    return this.inRound(guildId, round, memberId, 'need-help', async (record) => {
-      const asked = await this.deps.help.ask(guildId, memberId, topic, anonymous, record.threadId ?? undefined);
-      if (asked.ok) await this.deps.meetings.addRequest(guildId, round.meetingId, asked.value.request.id);
+    return this.inRound(guildId, round, memberId, 'need-help', async (record, tx) => {
+      const asked = await this.deps.help.ask(guildId, memberId, topic, anonymous, record.threadId ?? undefined, tx);
+      if (asked.ok) await this.deps.meetings.addRequest(guildId, round.meetingId, asked.value.request.id, tx);
       return asked;
     });
   }
 
   /** Undoes a need Discord would not show: the request goes, and the meeting no longer counts it. */
   withdrawNeed(guildId: string, meetingId: string | null, requestId: string): Promise<void> {
-    return this.deps.queue.run(guildId, async () => {
-      await this.deps.help.withdrawUnpostedRequest(guildId, requestId);
-      if (meetingId) await this.deps.meetings.removeRequest(guildId, meetingId, requestId);
+    return this.deps.queue.run(guildId, async (tx) => {
+      await this.deps.help.withdrawUnpostedRequest(guildId, requestId, tx);
+      if (meetingId) await this.deps.meetings.removeRequest(guildId, meetingId, requestId, tx);
     });
   }
 
@@ -105,12 +111,12 @@ export class MemberActions {
     requestId: string,
     message: string | null,
   ): Promise<Result<InRound<OfferOutcome>, RoundProblem | HelpProblem>> {
-    return this.inRound(guildId, round, memberId, 'offer-help', () => this.deps.help.offer(guildId, memberId, requestId, message));
+    return this.inRound(guildId, round, memberId, 'offer-help', (_, tx) => this.deps.help.offer(guildId, memberId, requestId, message, tx));
   }
 
   /** "Commit to a task" in a round: the round check, the task (linked to the meeting) and the action. */
   commitInRound(guildId: string, round: RoundRef, memberId: string, text: string): Promise<Result<InRound<TaskCommitted>, RoundProblem | TaskServiceProblem>> {
-    return this.inRound(guildId, round, memberId, 'commit-task', () => this.deps.tasks.set(guildId, memberId, text, round.meetingId));
+    return this.inRound(guildId, round, memberId, 'commit-task', (_, tx) => this.deps.tasks.setInQueue(tx, memberId, text, round.meetingId));
   }
 
   /** "Report my task" in a round: the round check, the report and the action. */
@@ -121,7 +127,7 @@ export class MemberActions {
     outcome: TaskOutcome,
     note: string | null,
   ): Promise<Result<InRound<TaskReported>, RoundProblem | TaskServiceProblem>> {
-    return this.inRound(guildId, round, memberId, 'report-task', () => this.deps.tasks.report(guildId, memberId, outcome, note));
+    return this.inRound(guildId, round, memberId, 'report-task', (_, tx) => this.deps.tasks.reportInQueue(tx, memberId, outcome, note));
   }
 
   /**
@@ -133,15 +139,15 @@ export class MemberActions {
     round: RoundRef,
     memberId: string,
     action: MeetingAction,
-    act: (record: MeetingRecord) => Promise<Result<T, E>>,
+    act: (record: MeetingRecord, tx: GuildWrite) => Promise<Result<T, E>>,
   ): Promise<Result<InRound<T>, RoundProblem | E>> {
-    return this.deps.queue.run(guildId, async () => {
+    return this.deps.queue.run(guildId, async (tx) => {
       const allowed = await this.deps.meetings.canAct(guildId, round.meetingId, round.roundIndex, action);
       if (!allowed.ok) return allowed;
-      const done = await act(allowed.value);
+      const done = await act(allowed.value, tx);
       if (!done.ok) return done;
       // Same run, round already checked: recording cannot be refused now.
-      const recorded = await this.deps.meetings.recordAction(guildId, round.meetingId, round.roundIndex, memberId, action);
+      const recorded = await this.deps.meetings.recordAction(guildId, round.meetingId, round.roundIndex, memberId, action, undefined, tx);
       if (!recorded.ok) return err(recorded.error);
       return ok({ ...done.value, record: recorded.value });
     });

@@ -1,13 +1,13 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { isGuildKey } from './guild-key.ts';
 
-/** The guilds whose run the current async context is inside, while that run lasts. */
+/** The guilds a run holds (its own, and those of the runs it was started within), while it lasts. */
 interface Held {
   readonly guildIds: ReadonlySet<string>;
   open: boolean;
 }
 
 let grant: (guildId: string, held: Held) => GuildWrite;
+let heldBy: (tx: GuildWrite) => Held;
 
 /**
  * The right to write one guild's records, handed by {@link GuildWriteQueue.run} to its task: every
@@ -19,6 +19,7 @@ let grant: (guildId: string, held: Held) => GuildWrite;
 export class GuildWrite {
   static {
     grant = (guildId, held) => new GuildWrite(guildId, held);
+    heldBy = (tx) => tx.held;
   }
 
   private constructor(
@@ -41,19 +42,22 @@ export class GuildWrite {
  * One ordered writer per guild (keyv has no transactions). Every read-modify-write for a
  * guild runs here, one after another, so concurrent clicks never lose an update; the task gets the
  * guild's {@link GuildWrite}, without which no store writes. Different guilds run in parallel. Runs
- * nest: a step that runs for a guild inside that guild's run goes on in place, so one member action
- * can check, write, link and record as one run, through the services it composes.
+ * nest: a step given the handle of the run it is part of (`within`) goes on in that run, in place, so
+ * one member action can check, write, link and record as one run through the services it composes.
+ *
+ * Nesting is explicit, not found from the async context: AsyncLocalStorage would do it, but on Node 20
+ * it puts a hook on every promise the process makes, which about doubled the CPU of a check-in.
  */
 export class GuildWriteQueue {
-  private readonly holding = new AsyncLocalStorage<Held>();
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private accepting = true;
 
-  run<T>(guildId: string, task: (tx: GuildWrite) => Promise<T>): Promise<T> {
-    // Already inside this guild's run (a use case composing several steps): go on in it, in order.
+  run<T>(guildId: string, task: (tx: GuildWrite) => Promise<T>, within?: GuildWrite): Promise<T> {
+    // Part of a run that holds this guild (a use case composing several steps): go on in it, in order.
     // Queuing behind ourselves would wait forever. The handle lasts as long as the run it goes on in.
-    const holding = this.holding.getStore();
+    // A handle whose run has ended (work left going after it) queues like anyone else.
+    const holding = within ? heldBy(within) : undefined;
     if (holding?.open && holding.guildIds.has(guildId)) return task(grant(guildId, holding));
     if (!this.accepting) {
       return Promise.reject(new Error('The store is shutting down; no new writes are accepted.'));
@@ -61,9 +65,9 @@ export class GuildWriteQueue {
     // The tail never rejects (see below), so a failed task cannot poison the ones queued after it.
     const previous = this.tails.get(guildId) ?? Promise.resolve();
     const result = previous.then(() => {
+      // Within another guild's run, this one holds that guild too, so a step back into it goes on in place.
       const held: Held = { guildIds: new Set([...(holding?.open ? holding.guildIds : []), guildId]), open: true };
-      // Work the task left running after it finished (not awaited) must queue like anyone else.
-      return this.holding.run(held, () => task(grant(guildId, held))).finally(() => (held.open = false));
+      return task(grant(guildId, held)).finally(() => (held.open = false));
     });
     const tail = result.then(
       () => undefined,

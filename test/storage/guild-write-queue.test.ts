@@ -4,15 +4,19 @@ import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('the guild write queue', () => {
-  it('GIVEN a run for a guild WHEN a step inside it runs for the same guild THEN it goes on in place instead of waiting forever', async () => {
+  it('GIVEN a run for a guild WHEN a step given its handle runs for the same guild THEN it goes on in place instead of waiting forever', async () => {
     const queue = new GuildWriteQueue();
     const order: string[] = [];
-    await queue.run('g1', async () => {
+    await queue.run('g1', async (tx) => {
       order.push('outer start');
-      await queue.run('g1', async () => {
-        await tick();
-        order.push('inner');
-      });
+      await queue.run(
+        'g1',
+        async () => {
+          await tick();
+          order.push('inner');
+        },
+        tx,
+      );
       order.push('outer end');
     });
     expect(order).toEqual(['outer start', 'inner', 'outer end']);
@@ -21,11 +25,15 @@ describe('the guild write queue', () => {
   it('GIVEN a run in progress WHEN another caller runs for the same guild THEN it waits for the whole run, nested steps included', async () => {
     const queue = new GuildWriteQueue();
     const order: string[] = [];
-    const first = queue.run('g1', async () => {
-      await queue.run('g1', async () => {
-        await tick();
-        order.push('first, nested');
-      });
+    const first = queue.run('g1', async (tx) => {
+      await queue.run(
+        'g1',
+        async () => {
+          await tick();
+          order.push('first, nested');
+        },
+        tx,
+      );
       order.push('first, end');
     });
     const second = queue.run('g1', async () => void order.push('second'));
@@ -37,10 +45,10 @@ describe('the guild write queue', () => {
     const queue = new GuildWriteQueue();
     const order: string[] = [];
     let leftover: Promise<void> | undefined;
-    await queue.run('g1', async () => {
+    await queue.run('g1', async (tx) => {
       leftover = (async () => {
         await tick();
-        await queue.run('g1', async () => void order.push('leftover'));
+        await queue.run('g1', async () => void order.push('leftover'), tx);
       })();
     });
     const blocker = queue.run('g1', async () => {
@@ -59,8 +67,8 @@ describe('the guild write queue', () => {
       await tick();
       order.push('g2 busy');
     });
-    await queue.run('g1', async () => {
-      await queue.run('g2', async () => void order.push('g2 from g1'));
+    await queue.run('g1', async (tx) => {
+      await queue.run('g2', async () => void order.push('g2 from g1'), tx);
     });
     await busy;
     expect(order).toEqual(['g2 busy', 'g2 from g1']);

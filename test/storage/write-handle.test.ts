@@ -51,8 +51,8 @@ describe('the write handle', () => {
     const seen: string[] = [];
     await queue.run('g1', async (outer) => {
       seen.push(outer.guildId);
-      await queue.run('g1', async (inner) => void seen.push(inner.guildId));
-      await queue.run('g2', async (other) => void seen.push(other.guildId));
+      await queue.run('g1', async (inner) => void seen.push(inner.guildId), outer);
+      await queue.run('g2', async (other) => void seen.push(other.guildId), outer);
     });
     expect(seen).toEqual(['g1', 'g1', 'g2']);
   });
