@@ -23,6 +23,15 @@ export async function recordEvents(deps: LedgerRecordingDeps, tx: GuildWrite, ti
   return kept;
 }
 
+/**
+ * The reads {@link recordEvents} needs, done ahead: after this, recording hands its writes over at
+ * once, so a caller that writes beside it (a meeting action) gets both in one transaction.
+ */
+export async function prepareEvents(deps: LedgerRecordingDeps, guildId: string, timezone: string, events: readonly LedgerEvent[]): Promise<void> {
+  await Promise.all([...new Set(events.flatMap(membersOf))].map((id) => deps.prefs.get(guildId, id)));
+  await deps.ledger.prepare(guildId, events, timezone);
+}
+
 /** Removes matching events from every day of the handle's guild's ledger; returns how many went. */
 export async function removeEvents(ledger: LedgerStore, tx: GuildWrite, matches: (event: LedgerEvent) => boolean): Promise<number> {
   const { guildId } = tx;

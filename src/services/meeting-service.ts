@@ -37,7 +37,7 @@ import type { MeetingStore } from '../store/meeting-store.ts';
 import type { CircleService } from './circle-service.ts';
 import type { ChangeFeed } from './changes.ts';
 import type { HelpService } from './help-service.ts';
-import { recordEvents, type LedgerRecordingDeps } from './ledger-recording.ts';
+import { prepareEvents, recordEvents, type LedgerRecordingDeps } from './ledger-recording.ts';
 
 export type MeetingServiceProblem =
   | MeetingProblem
@@ -216,12 +216,13 @@ export class MeetingService {
         const allowed = this.checkAction(record, roundIndex, action);
         if (!allowed.ok) return allowed;
         const next = (extra ?? ((r: MeetingRecord) => r))(withAction(record, memberId, action));
-        await this.deps.meetings.put(tx, next);
-        // Attendance and every action go into the ledger too (words never do).
+        // Attendance and every action go into the ledger too (words never do). Both writes are handed
+        // over together, so the group commit stores them in one transaction: all of the action or none.
         const settings = await this.deps.circle.settings(guildId);
-        await recordEvents(this.deps, tx, settings?.timezone ?? 'UTC', [
-          { id: randomBytes(6).toString('base64url'), at: this.now().toISOString(), kind: 'meeting-action', memberId, meetingId, action },
-        ]);
+        const event = { id: randomBytes(6).toString('base64url'), at: this.now().toISOString(), kind: 'meeting-action', memberId, meetingId, action } as const;
+        const timezone = settings?.timezone ?? 'UTC';
+        await prepareEvents(this.deps, guildId, timezone, [event]);
+        await Promise.all([this.deps.meetings.put(tx, next), recordEvents(this.deps, tx, timezone, [event])]);
         return ok(next);
       },
       within,

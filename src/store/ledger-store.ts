@@ -137,6 +137,22 @@ export class LedgerStore {
     private readonly guilds?: GuildIndex,
   ) {}
 
+  /**
+   * Reads what an append of `events` will need (the guild index, the list of days, the day's last
+   * chunk and tallies), so that the append then hands its writes over at once: together with what the
+   * caller writes beside it, in one group-commit transaction.
+   */
+  async prepare(guildId: string, events: readonly LedgerEvent[], timezone: string): Promise<void> {
+    // Listing the guild is a write of its own (once per guild), so it is done here, before.
+    if (events.length > 0) await this.guilds?.add(guildId);
+    await this.days(guildId);
+    const dayOf = this.dayKeyers.get(timezone) ?? localDayKeyer(timezone);
+    this.dayKeyers.set(timezone, dayOf);
+    for (const day of new Set(events.map((event) => dayOf(Date.parse(event.at))))) {
+      if (this.recent.get(guildId)?.day !== day) this.recent.set(guildId, { day, ...(await this.openDay(guildId, day)) });
+    }
+  }
+
   async append(tx: GuildWrite, events: readonly LedgerEvent[], timezone: string): Promise<void> {
     const { guildId } = tx;
     if (events.length > 0) await this.guilds?.add(guildId);

@@ -60,7 +60,7 @@ async function world(options: { inCheckInRound?: boolean } = {}) {
   const checkIns = { meetingId: started.value.record.state.id, roundIndex: 0 };
   if (!options.inCheckInRound) await meetings.steer(GUILD, { kind: 'next' });
   const needs = { meetingId: started.value.record.state.id, roundIndex: 1 };
-  return { help, meetings, actions, needs, checkIns, requests };
+  return { store, help, meetings, actions, needs, checkIns, requests };
 }
 
 describe('one member action, one run', () => {
@@ -126,6 +126,20 @@ describe('one member action, one run', () => {
     const stored = await w.meetings.current(GUILD);
     expect(stored?.attendees).toEqual([]);
     expect(stored?.pendingCheckIns ?? []).toEqual([]);
+  });
+
+  it('GIVEN the database refuses the ledger event of a check-in THEN the attendance is not kept either (one transaction)', async () => {
+    const w = await world({ inCheckInRound: true });
+    // As a disk error would, but only for the ledger's records: the check-in's meeting write goes in the same transaction.
+    const database = (w.store.keyv.opts as unknown as { store: { query(sql: string): Promise<unknown> } }).store;
+    for (const when of ['INSERT', 'UPDATE']) {
+      await database.query(
+        `CREATE TRIGGER refuse_ledger_${when} BEFORE ${when} ON keyv WHEN NEW.key LIKE '%:ledger:%' BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+      );
+    }
+    await expect(w.actions.checkIn(GUILD, w.checkIns, MEMBER, '')).rejects.toThrow(/refused/);
+    const stored = await new MeetingStore(w.store).get(GUILD);
+    expect(stored?.attendees).toEqual([]);
   });
 
   it('GIVEN a member checks in without words THEN their attendance is stored and nothing is to be posted', async () => {
