@@ -53,7 +53,7 @@ const take = onComponent(CRISIS_IDS.take, {
     await refreshAlertPosts(client, alert, settings, pressedOn).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not update the other post of a taken alert'),
     );
-    return updateMessage(takenAlert(alert, settings, { moderatorId: userId, pressedOn, at: new Date() }));
+    return updateMessage(takenAlert(alert, settings, pressedOn));
   },
 });
 

@@ -1,7 +1,7 @@
 import type { CrisisAlert } from '../domain/safety/crisis-alert.ts';
 import type { SafetySettings } from '../services/safety-service.ts';
 import { text } from '../texts/texts.ts';
-import { alertMessage, canAskForCheckIn, careComponents, resourcesText } from './crisis-care.ts';
+import { alertMessage, canAskForCheckIn, careComponents, resourcesText, takenLine } from './crisis-care.ts';
 import type { Reply } from './reply.ts';
 
 /**
@@ -34,13 +34,9 @@ export function checkInAnswer(outcome: 'no-moderators' | 'repeated' | 'failed' |
 }
 
 /**
- * The post "I'm on it" was pressed on, once `moderatorId` took the alert: the alert itself shows who
- * took it; a follow-up (`pressedOn` another message) just says so, without buttons.
+ * The post "I'm on it" was pressed on, once the alert was taken: the alert itself shows who took it; a
+ * follow-up (`pressedOn` another message) just says so, without buttons (as refreshAlertPosts leaves it).
  */
-export function takenAlert(alert: CrisisAlert, settings: SafetySettings, taken: { moderatorId: string; pressedOn: string | undefined; at: Date }): Reply {
-  const rendered =
-    taken.pressedOn === alert.messageId
-      ? alertMessage(alert, settings)
-      : { content: text('alert.taken', { moderator: taken.moderatorId, at: Math.floor(taken.at.getTime() / 1000) }), components: [] };
-  return { content: rendered.content, components: rendered.components };
+export function takenAlert(alert: CrisisAlert, settings: SafetySettings, pressedOn: string | undefined): Reply {
+  return pressedOn === alert.messageId ? alertMessage(alert, settings) : { content: takenLine(alert), components: [] };
 }

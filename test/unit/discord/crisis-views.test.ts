@@ -52,15 +52,15 @@ describe('an alert taken', () => {
   } as CrisisAlert;
 
   it('GIVEN "I\'m on it" pressed on the alert itself THEN it shows the alert, taken, without its button', () => {
-    expect(takenAlert(alert, settings, { moderatorId: '7', pressedOn: 'm1', at: new Date() })).toEqual({
+    expect(takenAlert(alert, settings, 'm1')).toEqual({
       content: alertMessage(alert, settings).content,
       components: [],
     });
   });
 
   it('GIVEN it pressed on the follow-up THEN that post just says who is on it, since when', () => {
-    const at = new Date('2026-06-01T18:06:00.000Z');
-    expect(takenAlert(alert, settings, { moderatorId: '7', pressedOn: 'm2', at })).toEqual({
+    const at = new Date(alert.takenAt!);
+    expect(takenAlert(alert, settings, 'm2')).toEqual({
       content: `<@7> is on it (since <t:${at.getTime() / 1000}:R>).`,
       components: [],
     });
