@@ -192,6 +192,11 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** The problems as every program prints them before exiting: one indented line each, the variable first. */
+export function describeConfigProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map((problem) => `  ${problem.variable} ${problem.message}`).join('\n');
+}
+
 /** Parses the environment with one program's schema; problems name the variable and what is expected, never its value. */
 function parseEnvironment<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): Result<T, ConfigProblem[]> {
   const parsed = schema.safeParse(env);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readProxyConfig } from '../config/config.ts';
+import { describeConfigProblems, readProxyConfig } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { startRestProxy } from './proxy.ts';
 
@@ -12,8 +12,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = readProxyConfig(process.env);
   if (!config.ok) {
-    const lines = config.error.map((problem) => `  ${problem.variable} ${problem.message}`);
-    process.stderr.write(`The Helper Circle REST proxy cannot start: the environment is not right.\n${lines.join('\n')}\n`);
+    process.stderr.write(`The Helper Circle REST proxy cannot start: the environment is not right.\n${describeConfigProblems(config.error)}\n`);
     process.exit(1);
   }
   const { discordToken, discordApiUrl, host, port, logLevel } = config.value;

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ShardingManager, type Shard } from 'discord.js';
-import { readConfig } from '../config/config.ts';
+import { describeConfigProblems, readConfig } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { redactTokens } from '../logging/safe-error.ts';
 import { startRestProxy } from '../proxy/proxy.ts';
@@ -25,8 +25,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = readConfig(process.env);
   if (!config.ok) {
-    const lines = config.error.map((problem) => `  ${problem.variable} ${problem.message}`);
-    process.stderr.write(`Helper Circle (sharded) cannot start: the environment is not right.\n${lines.join('\n')}\n`);
+    process.stderr.write(`Helper Circle (sharded) cannot start: the environment is not right.\n${describeConfigProblems(config.error)}\n`);
     process.exit(1);
   }
   const { discordToken, discordApiUrl, logLevel } = config.value;
