@@ -61,6 +61,8 @@ function meetingParts(part: MeetingPart): string {
   if (part.chaired) parts.push(text('privacy.part.chaired'));
   else if (part.startedIt) parts.push(text('privacy.part.started'));
   if (part.invitedToChair) parts.push(text('privacy.part.invited'));
+  if (part.timeInVoice) parts.push(text('privacy.part.timeInVoice'));
+  if (part.speakingTurn) parts.push(text('privacy.part.speakingTurn'));
   return parts.join(', ');
 }
 

@@ -11,6 +11,19 @@ export interface MeetingPart {
   readonly startedIt: boolean;
   readonly chaired: boolean;
   readonly invitedToChair: boolean;
+  /**
+   * Voice meetings: their time in voice so far (earlier stretches in ms, and since when the current one
+   * runs), kept only until it counts as taking part or the meeting ends.
+   */
+  readonly timeInVoice?: { readonly ms: number; readonly since: string | null };
+  /** Voice meetings: their turn in the speaking order of the sharing round that runs or ran last. */
+  readonly speakingTurn?: SpeakingTurnPart;
+}
+
+/** A member's turn in a speaking order: where they are, or how it ended (null: only listed as having been in the round). */
+export interface SpeakingTurnPart {
+  readonly turn: 'speaking' | 'waiting' | 'shared' | 'passed' | null;
+  readonly laterUsed: boolean;
 }
 
 /** A member's entry on the chairing rotation: whether they volunteered, and when they last chaired. */
@@ -48,6 +61,20 @@ export function meetingPart(meeting: MeetingRecord, memberId: string): MeetingPa
     startedIt: meeting.startedBy === memberId,
     chaired: meeting.state.chairId === memberId,
     invitedToChair: meeting.suggestedChairId === memberId,
+    ...voicePart(meeting, memberId),
+  };
+}
+
+/** What a voice meeting's record keeps about the member: a running time in voice, a turn in the speaking order. */
+function voicePart(meeting: MeetingRecord, memberId: string): Pick<MeetingPart, 'timeInVoice' | 'speakingTurn'> {
+  const presence = meeting.voicePresence?.find((candidate) => candidate.memberId === memberId);
+  const queue = meeting.turns?.queue;
+  const had = queue?.had.find((turn) => turn.memberId === memberId);
+  const turn = queue?.current?.memberId === memberId ? 'speaking' : queue?.waiting.includes(memberId) ? 'waiting' : (had?.outcome ?? null);
+  const inOrder = queue !== undefined && (turn !== null || queue.attended.includes(memberId));
+  return {
+    ...(presence ? { timeInVoice: { ms: presence.ms, since: presence.since } } : {}),
+    ...(inOrder ? { speakingTurn: { turn, laterUsed: queue.laterUsed.includes(memberId) } } : {}),
   };
 }
 

@@ -85,6 +85,19 @@ describe('the list of what /privacy delete removes', () => {
     );
   });
 
+  it('GIVEN a voice meeting that keeps only their time in voice and their turn THEN the line names both instead of ending empty', () => {
+    const voiceOnly = {
+      ...meetingPart,
+      tookPart: false,
+      rating: null,
+      startedIt: false,
+      invitedToChair: false,
+      timeInVoice: { ms: 60_000, since: null },
+      speakingTurn: { turn: 'waiting' as const, laterUsed: false },
+    };
+    expect(dataItems({ ...noData, meeting: voiceOnly })).toBe('• Your part in the last meeting: your time in voice so far, your turn in the speaking order');
+  });
+
   it('GIVEN nothing THEN there are no lines', () => {
     expect(dataItems(noData)).toBe('');
   });

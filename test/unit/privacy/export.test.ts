@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { withAction, withRating } from '../../../src/domain/meetings/meeting-record.ts';
+import { withPresence, withTurnPress, withTurnsStarted } from '../../../src/domain/meetings/voice-turns.ts';
 import { ANONYMOUS, buildExport, WITHHELD } from '../../../src/domain/privacy/export.ts';
 import { newCrisisAlert } from '../../../src/domain/safety/crisis-alert.ts';
-import { ANA, BO, CY, ME, meeting, offer, offerEvent, openedEvent, request, source, task } from './fixtures.ts';
+import { ANA, AT, BO, CY, ME, meeting, offer, offerEvent, openedEvent, request, source, task } from './fixtures.ts';
 
 describe('the export names another member only as the other side of a help relation', () => {
   it("GIVEN an offer on the member's own request WHEN they export THEN the giver appears by id", () => {
@@ -168,6 +169,22 @@ describe("the rest of the member's data in the export", () => {
     expect(buildExport(source({ requests: [asked] })).requests[0]?.additions).toEqual([
       { at: '2026-05-02T10:00:00.000Z', messageId: 'm9', words: null },
       { at: '2026-05-03T10:00:00.000Z', messageId: null, words: 'Still hard' },
+    ]);
+  });
+});
+
+describe('the export holds what a voice meeting keeps about the member', () => {
+  it('GIVEN the member is in voice, not yet counted as taking part, and passed their turn WHEN they export THEN it holds their time in voice and their turn', () => {
+    const now = new Date(AT);
+    const plain = meeting(ANA);
+    const sharing = { ...plain, voiceChannelId: 'v1', state: { ...plain.state, rounds: plain.state.rounds.map((round) => ({ ...round, turns: true })) } };
+    let record = withTurnsStarted(sharing, { present: [BO, ME], hands: [] }, false, now)!;
+    record = withPresence(record, ME, { inVoice: true, handRaised: false }, now, 5 * 60_000);
+    const passed = withTurnPress(record, 0, 'pass', { memberId: ME, isModerator: false }, now);
+    if (!passed.ok) throw new Error(passed.error.kind);
+    const exported = buildExport(source({ meetings: { meeting: passed.value, earlierPosts: [], chairVolunteers: [] } }));
+    expect(exported.meetings).toEqual([
+      expect.objectContaining({ tookPart: false, timeInVoice: { ms: 0, since: now.toISOString() }, speakingTurn: { turn: 'passed', laterUsed: false } }),
     ]);
   });
 });
