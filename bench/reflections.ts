@@ -32,6 +32,7 @@ import { openStore, type Store } from '../src/store/sqlite-store.ts';
 import { ms, percentile, printTable } from './stats.ts';
 import { peakRssSinceReset, resetPeakRss } from './peak-memory.ts';
 import { seededRandom } from './random.ts';
+import { withTimeout } from './deadline.ts';
 
 // ------------------------------------------------------------------ (a) one big guild
 const MEMBERS = 10_000;
@@ -923,14 +924,6 @@ function runChild(args: ChildArgs, timeoutMs: number): Promise<unknown> {
   return withTimeout(report, timeoutMs, `the ${args.mode} child`).finally(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Wall-clock milliseconds with sub-millisecond resolution, as the sandbox stamps requests. */

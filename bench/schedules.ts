@@ -29,6 +29,8 @@ import { ScheduleStore, type ScheduleEntry } from '../src/store/schedule-store.t
 import { openStore, type Store } from '../src/store/sqlite-store.ts';
 import { ms, percentile, printTable } from './stats.ts';
 import { seededRandom } from './random.ts';
+import { withTimeout } from './deadline.ts';
+import { floorMs, floorRow, type RequestWindow } from './floor.ts';
 
 // ------------------------------------------------------------------ sizes and targets
 
@@ -233,32 +235,14 @@ function printReport({ seedMs, reconcile, baseline, bulk, firing }: Report): boo
       `(target: cold < ${TARGET_RECONCILE_MS} ms and RSS < ${TARGET_RSS_MB} MB): ${reconcileMet ? 'met' : 'NOT met'}\n`,
   );
 
-  const floorOf = (window: Window) => (window.accepted / GLOBAL_REQUESTS_PER_SECOND) * 1000;
-  const openFloor = floorOf(firing.openWindow);
-  const fullFloor = floorOf(firing.fullWindow);
+  const openFloor = floorMs(firing.openWindow, GLOBAL_REQUESTS_PER_SECOND);
   printTable(
     `schedules-tick: one tick firing ${FIRING_GUILDS} meetings in the same minute, sandbox enforcing ${GLOBAL_REQUESTS_PER_SECOND} requests/s, bot at discord.js's default limit; ` +
       `from the start of the tick; floor = requests accepted in the window / ${GLOBAL_REQUESTS_PER_SECOND} per s`,
     ['until', 'elapsed', 'requests accepted', '429s', 'floor', 'elapsed / floor', 'accepted, by route'],
     [
-      [
-        `last of ${FIRING_GUILDS} opening messages posted`,
-        ms(firing.openMs),
-        String(firing.openWindow.accepted),
-        String(firing.openWindow.refused),
-        ms(openFloor),
-        `${(firing.openMs / openFloor).toFixed(2)}x`,
-        describeRoutes(firing.openWindow.byRoute),
-      ],
-      [
-        `every meeting's round 1 posted in its thread`,
-        ms(firing.fullMs),
-        String(firing.fullWindow.accepted),
-        String(firing.fullWindow.refused),
-        ms(fullFloor),
-        `${(firing.fullMs / fullFloor).toFixed(2)}x`,
-        describeRoutes(firing.fullWindow.byRoute),
-      ],
+      floorRow(`last of ${FIRING_GUILDS} opening messages posted`, firing.openMs, firing.openWindow, GLOBAL_REQUESTS_PER_SECOND),
+      floorRow(`every meeting's round 1 posted in its thread`, firing.fullMs, firing.fullWindow, GLOBAL_REQUESTS_PER_SECOND),
     ],
   );
   printTable(
@@ -298,11 +282,6 @@ const row = (label: string, values: number[], cpu?: number[]) => [
   cpu ? ms(percentile(cpu, 50)) : '',
 ];
 const mb = (bytes: number) => (bytes / MB).toFixed(1);
-const describeRoutes = (byRoute: Record<string, number>) =>
-  Object.entries(byRoute)
-    .sort((a, b) => b[1] - a[1])
-    .map(([route, count]) => `${count} ${route}`)
-    .join(', ');
 
 // ------------------------------------------------------------------ part 1: seeding the reconciliation store
 
@@ -614,14 +593,6 @@ function rssSampler() {
 
 // ------------------------------------------------------------------ part 2: one tick firing 500 meetings
 
-interface Window {
-  /** Requests the sandbox let through (each one counts against the global limit). */
-  readonly accepted: number;
-  /** Refused with 429 (global limit). */
-  readonly refused: number;
-  readonly byRoute: Record<string, number>;
-}
-
 interface FiringResult {
   /** From the firing tick's start to the last opening message stored by the sandbox. */
   readonly openMs: number;
@@ -631,8 +602,8 @@ interface FiringResult {
   readonly openToRoundMs: number[];
   /** To the last meeting's round-1 message in its thread (the meeting fully opened). */
   readonly fullMs: number;
-  readonly openWindow: Window;
-  readonly fullWindow: Window;
+  readonly openWindow: RequestWindow;
+  readonly fullWindow: RequestWindow;
   readonly refusedTotal: number;
   readonly dueActionsMs: number;
   readonly dueCount: number;
@@ -720,7 +691,7 @@ async function measureFiring(folder: string, cleanup: Array<() => Promise<void> 
   }
   const lastOpen = Math.max(...openedAt);
   const lastRound = Math.max(...roundAt);
-  const window = (untilAt: number): Window => {
+  const window = (untilAt: number): RequestWindow => {
     const byRoute: Record<string, number> = {};
     let accepted = 0;
     let refused = 0;
@@ -837,14 +808,6 @@ async function seedFiringStore(url: string, guilds: readonly FiringGuild[], occu
 // ------------------------------------------------------------------ helpers
 
 const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 if (process.argv.includes(CHILD_FLAG)) {
   const task = JSON.parse(process.argv[process.argv.indexOf(CHILD_FLAG) + 1]!) as ChildTask;

@@ -22,6 +22,8 @@ import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { ScheduleStore, type ScheduleEntry } from '../src/store/schedule-store.ts';
 import { seededRandom } from './random.ts';
 import { ms, percentile, printTable } from './stats.ts';
+import { withTimeout } from './deadline.ts';
+import { floorMs, floorRow, type RequestWindow } from './floor.ts';
 
 // ------------------------------------------------------------------ sizes and targets
 
@@ -208,32 +210,14 @@ function printReport({ loadBefore, loadAfter, worldMs, seedMs, bots, firing }: R
     ]),
   );
 
-  const floorOf = (window: Window) => (window.accepted / GLOBAL_REQUESTS_PER_SECOND) * 1000;
-  const openFloor = floorOf(firing.openWindow);
-  const fullFloor = floorOf(firing.fullWindow);
+  const openFloor = floorMs(firing.openWindow, GLOBAL_REQUESTS_PER_SECOND);
   printTable(
     `sharded-minute: ${FIRING_GUILDS} scheduled meetings start in the same minute, ${FIRING_GUILDS / PROCESSES.length} in each process; sandbox enforcing ${GLOBAL_REQUESTS_PER_SECOND} requests/s ` +
       `for the token; from the start of the first tick that fires; floor = requests accepted in the window / ${GLOBAL_REQUESTS_PER_SECOND} per s`,
     ['until', 'elapsed', 'requests accepted', '429s from the sandbox', 'floor', 'elapsed / floor', 'accepted, by route'],
     [
-      [
-        `last of ${FIRING_GUILDS} opening messages posted`,
-        ms(firing.openMs),
-        String(firing.openWindow.accepted),
-        String(firing.openWindow.refused),
-        ms(openFloor),
-        `${(firing.openMs / openFloor).toFixed(2)}x`,
-        describeRoutes(firing.openWindow.byRoute),
-      ],
-      [
-        `every meeting's round 1 posted in its thread`,
-        ms(firing.fullMs),
-        String(firing.fullWindow.accepted),
-        String(firing.fullWindow.refused),
-        ms(fullFloor),
-        `${(firing.fullMs / fullFloor).toFixed(2)}x`,
-        describeRoutes(firing.fullWindow.byRoute),
-      ],
+      floorRow(`last of ${FIRING_GUILDS} opening messages posted`, firing.openMs, firing.openWindow, GLOBAL_REQUESTS_PER_SECOND),
+      floorRow(`every meeting's round 1 posted in its thread`, firing.fullMs, firing.fullWindow, GLOBAL_REQUESTS_PER_SECOND),
     ],
   );
   printTable(
@@ -285,11 +269,6 @@ function printReport({ loadBefore, loadAfter, worldMs, seedMs, bots, firing }: R
 }
 
 const mb = (bytes: number) => (bytes / MB).toFixed(1);
-const describeRoutes = (byRoute: Record<string, number>) =>
-  Object.entries(byRoute)
-    .sort((a, b) => b[1] - a[1])
-    .map(([route, count]) => `${count} ${route}`)
-    .join(', ');
 
 // ------------------------------------------------------------------ seeding the store
 
@@ -638,22 +617,14 @@ async function runBotProcess(task: BotTask): Promise<void> {
 
 // ------------------------------------------------------------------ the minute
 
-interface Window {
-  /** Requests the sandbox let through (each one counts against the global limit). */
-  readonly accepted: number;
-  /** Refused with 429 (global limit). */
-  readonly refused: number;
-  readonly byRoute: Record<string, number>;
-}
-
 interface FiringResult {
   readonly jumpedAt: number;
   /** From the first firing tick's start to the last opening message stored by the sandbox. */
   readonly openMs: number;
   readonly openedMsByShards: Map<string, number[]>;
   readonly fullMs: number;
-  readonly openWindow: Window;
-  readonly fullWindow: Window;
+  readonly openWindow: RequestWindow;
+  readonly fullWindow: RequestWindow;
   readonly refusedTotal: number;
   readonly peakPerSecond: number;
   /** Requests the sandbox accepted in each second from the tick's start, until the last round 1. */
@@ -729,7 +700,7 @@ async function fireAndTime(sandbox: Sandbox, bots: readonly BotHandle[], guilds:
       openedMsByShards.set(shards, [...(openedMsByShards.get(shards) ?? []), opened - tickStart]);
     }
   }
-  const window = (untilAt: number): Window => {
+  const window = (untilAt: number): RequestWindow => {
     const byRoute: Record<string, number> = {};
     let accepted = 0;
     let refused = 0;
@@ -769,14 +740,6 @@ async function fireAndTime(sandbox: Sandbox, bots: readonly BotHandle[], guilds:
 // ------------------------------------------------------------------ helpers
 
 const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 if (process.argv.includes(CHILD_FLAG)) {
   const task = JSON.parse(process.argv[process.argv.indexOf(CHILD_FLAG) + 1]!) as BotTask;

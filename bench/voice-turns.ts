@@ -10,6 +10,7 @@ import type { InteractionHandle } from '../src/sandbox/interactions.ts';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.ts';
 import type { SandboxMessage } from '../src/sandbox/types.ts';
 import { ms, percentile, printTable } from './stats.ts';
+import { withTimeout } from './deadline.ts';
 
 /** VOICE_BENCH_GUILDS=<n> runs a smaller world (a quick check); the target is measured with 200. */
 const GUILDS = Number(process.env.VOICE_BENCH_GUILDS ?? 200);
@@ -252,14 +253,6 @@ async function pool<T>(items: readonly T[], task: (item: T) => Promise<void>): P
     while (next < items.length) await task(items[next++]!);
   };
   await withTimeout(Promise.all(Array.from({ length: SETUP_CONCURRENCY }, worker)), 3 * STEP_TIMEOUT_MS, 'set-up');
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 // ------------------------------------------------------------------ Helper Circle, in its own process
