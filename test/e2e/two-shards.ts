@@ -1,23 +1,14 @@
-import { PermissionFlagsBits } from 'discord.js';
 import { afterEach } from 'vitest';
 import { startHelperCircle, type RunningBot } from '../../src/app.ts';
 import type { Config } from '../../src/config/config.ts';
 import { createLogger, MemoryLogSink } from '../../src/logging/logger.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { POSTGRES_URL, testSchema } from '../storage/sqlite-file.ts';
+import { addCircleGuild, type CircleGuild } from './circle-guild.ts';
 
-/** One server of the two-shard world, with what a test needs to act in it. */
-export interface ShardGuild {
-  readonly guildId: string;
-  /** The shard Discord puts it on (of 2). */
+/** One server of the two-shard world, with the shard Discord puts it on (of 2). */
+export interface ShardGuild extends CircleGuild {
   readonly shard: number;
-  readonly circleChannelId: string;
-  readonly modChannelId: string;
-  readonly moderatorRoleId: string;
-  readonly memberRoleId: string;
-  readonly managerId: string;
-  readonly moderatorId: string;
-  readonly memberId: string;
 }
 
 /**
@@ -52,7 +43,7 @@ export async function createTwoShardWorld(options: TwoShardWorldOptions = {}): P
   const sandbox = await startSandbox({ recommendedShards: 2 });
   const guilds: ShardGuild[] = [];
   for (let index = 0; index < (options.guildsPerShard ?? 2); index += 1) {
-    for (const shard of [0, 1]) guilds.push(buildGuild(sandbox, shard, `Circle ${shard}.${index}`));
+    for (const shard of [0, 1]) guilds.push({ ...addCircleGuild(sandbox, `Circle ${shard}.${index}`, [shard, 2]), shard });
   }
   const storeUrl = `${POSTGRES_URL}?schema=${testSchema()}`;
   const started: Array<Promise<RunningBot>> = [];
@@ -104,26 +95,6 @@ export async function createTwoShardWorld(options: TwoShardWorldOptions = {}): P
     logs,
     startBot: start,
     close,
-  };
-}
-
-function buildGuild(sandbox: Sandbox, shard: number, name: string): ShardGuild {
-  const guild = sandbox.createGuild({ name, ownerUsername: `owner-${name}`, shard: [shard, 2] });
-  const circle = sandbox.createChannel(guild.id, { name: 'circle' });
-  const mods = sandbox.createChannel(guild.id, { name: 'mods' });
-  const managerRole = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
-  const moderatorRole = sandbox.createRole(guild.id, { name: 'Circle moderator' });
-  const memberRole = sandbox.createRole(guild.id, { name: 'Circle member' });
-  return {
-    guildId: guild.id,
-    shard,
-    circleChannelId: circle.id,
-    modChannelId: mods.id,
-    moderatorRoleId: moderatorRole.id,
-    memberRoleId: memberRole.id,
-    managerId: sandbox.addMember(guild.id, { username: 'maya', roles: [managerRole.id] }).user.id,
-    moderatorId: sandbox.addMember(guild.id, { username: 'omar', roles: [moderatorRole.id] }).user.id,
-    memberId: sandbox.addMember(guild.id, { username: 'sam' }).user.id,
   };
 }
 

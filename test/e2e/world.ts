@@ -1,29 +1,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PermissionFlagsBits } from 'discord.js';
 import { afterEach } from 'vitest';
 import { startHelperCircle, type RunningBot } from '../../src/app.ts';
 import type { Config } from '../../src/config/config.ts';
 import type { HelpRules } from '../../src/config/help-rules.ts';
 import { createLogger, MemoryLogSink } from '../../src/logging/logger.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
+import { addCircleGuild, type CircleGuild } from './circle-guild.ts';
 
 /**
  * A small Discord world for end-to-end tests: one server with a circle channel, a moderators'
  * channel, a moderator role, a server manager, a moderator and a plain member; and the real bot
  * (real discord.js client, real SQLite file) connected to it through the sandbox.
  */
-export interface World {
+export interface World extends CircleGuild {
   readonly sandbox: Sandbox;
-  readonly guildId: string;
-  readonly circleChannelId: string;
-  readonly modChannelId: string;
-  readonly moderatorRoleId: string;
-  readonly memberRoleId: string;
-  readonly managerId: string;
-  readonly moderatorId: string;
-  readonly memberId: string;
   readonly storeUrl: string;
   readonly logs: MemoryLogSink;
   bot: RunningBot;
@@ -49,15 +41,7 @@ export interface WorldOptions {
 
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const sandbox = await startSandbox(options.sandbox);
-  const guild = sandbox.createGuild({ name: 'Riverside Circle', ownerUsername: 'owner' });
-  const circle = sandbox.createChannel(guild.id, { name: 'circle' });
-  const mods = sandbox.createChannel(guild.id, { name: 'mods' });
-  const managerRole = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
-  const moderatorRole = sandbox.createRole(guild.id, { name: 'Circle moderator' });
-  const memberRole = sandbox.createRole(guild.id, { name: 'Circle member' });
-  const manager = sandbox.addMember(guild.id, { username: 'maya', roles: [managerRole.id] });
-  const moderator = sandbox.addMember(guild.id, { username: 'omar', roles: [moderatorRole.id] });
-  const member = sandbox.addMember(guild.id, { username: 'sam' });
+  const guild = addCircleGuild(sandbox, 'Riverside Circle');
   const storeUrl = `sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-e2e-')), 'helper-circle.sqlite')}`;
   const logs = new MemoryLogSink();
   const config: Config = {
@@ -65,7 +49,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     discordApiUrl: sandbox.apiUrl,
     storeUrl,
     logLevel: 'debug',
-    devGuildId: options.devGuild ? guild.id : undefined,
+    devGuildId: options.devGuild ? guild.guildId : undefined,
   };
   const start = () =>
     startHelperCircle({
@@ -80,14 +64,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
 
   const world: World = {
     sandbox,
-    guildId: guild.id,
-    circleChannelId: circle.id,
-    modChannelId: mods.id,
-    moderatorRoleId: moderatorRole.id,
-    memberRoleId: memberRole.id,
-    managerId: manager.user.id,
-    moderatorId: moderator.user.id,
-    memberId: member.user.id,
+    ...guild,
     storeUrl,
     logs,
     bot: await start(),

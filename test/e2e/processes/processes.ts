@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { PermissionFlagsBits } from 'discord.js';
 import pg from 'pg';
 import { afterEach } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/sandbox.ts';
+import { addCircleGuild, type CircleGuild } from '../circle-guild.ts';
+
+export type { CircleGuild } from '../circle-guild.ts';
 
 /**
  * The multi-process world: the sandbox in the test process (Discord), and real programs in child
@@ -148,18 +150,6 @@ function baseEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(keep.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
 }
 
-/** One circle server on the sandbox, as test/e2e/world.ts builds it, on a chosen shard. */
-export interface CircleGuild {
-  readonly guildId: string;
-  readonly circleChannelId: string;
-  readonly modChannelId: string;
-  readonly moderatorRoleId: string;
-  readonly memberRoleId: string;
-  readonly managerId: string;
-  readonly moderatorId: string;
-  readonly memberId: string;
-}
-
 export interface Processes {
   readonly sandbox: Sandbox;
   /** `postgresql://...?schema=<this test's schema>`. */
@@ -292,24 +282,7 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
         links.push(link);
         return link;
       },
-      addCircleGuild(name, shard) {
-        const guild = sandbox.createGuild({ name, ownerUsername: 'owner', shard });
-        const circle = sandbox.createChannel(guild.id, { name: 'circle' });
-        const mods = sandbox.createChannel(guild.id, { name: 'mods' });
-        const managerRole = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
-        const moderatorRole = sandbox.createRole(guild.id, { name: 'Circle moderator' });
-        const memberRole = sandbox.createRole(guild.id, { name: 'Circle member' });
-        return {
-          guildId: guild.id,
-          circleChannelId: circle.id,
-          modChannelId: mods.id,
-          moderatorRoleId: moderatorRole.id,
-          memberRoleId: memberRole.id,
-          managerId: sandbox.addMember(guild.id, { username: 'maya', roles: [managerRole.id] }).user.id,
-          moderatorId: sandbox.addMember(guild.id, { username: 'omar', roles: [moderatorRole.id] }).user.id,
-          memberId: sandbox.addMember(guild.id, { username: 'sam', roles: [memberRole.id] }).user.id,
-        };
-      },
+      addCircleGuild: (name, shard) => addCircleGuild(sandbox, name, shard),
     };
   };
 }
