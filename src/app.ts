@@ -164,7 +164,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     circle,
     safety,
     help,
-    privacy: new PrivacyService({ requests, ledger, prefs, tasks, meetings, alerts, circleSettings, queue, rules, now: options.now }),
+    privacy: new PrivacyService({ requests, ledger, prefs, tasks, meetings, alerts, circleSettings, queue, rules, changes, now: options.now }),
     tasks: taskService,
     meetings: meetingService,
     actions: new MemberActions({ meetings: meetingService, help, tasks: taskService, queue }),

@@ -8,6 +8,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { redactMember, type CrisisAlert } from '../domain/safety/crisis-alert.ts';
 import { taskCount } from '../domain/tasks/practical-task.ts';
 import type { CircleSettingsRepository } from '../store/circle-settings-repository.ts';
+import type { ChangeFeed } from './changes.ts';
 import type { CrisisAlertStore } from '../store/crisis-alert-store.ts';
 import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { HelpRequestStore } from '../store/help-request-store.ts';
@@ -89,6 +90,8 @@ export interface PrivacyServiceDeps {
   readonly circleSettings: CircleSettingsRepository;
   readonly queue: GuildWriteQueue;
   readonly rules: Pick<HelpRules, 'retentionDays'>;
+  /** A deletion that takes the member out of a voice meeting's speaking order publishes `turns`, so its message drops their name. */
+  readonly changes?: ChangeFeed;
   readonly now?: () => Date;
 }
 
@@ -203,7 +206,13 @@ export class PrivacyService {
    * and stops the circle settings naming them as the last to change them. All in one run of the guild's
    * write queue, through the stores. Updating the posts in Discord is the caller's part, from the outcome.
    */
-  delete(guildId: string, memberId: string): Promise<DeletionOutcome> {
+  async delete(guildId: string, memberId: string): Promise<DeletionOutcome> {
+    const outcome = await this.deleteInRun(guildId, memberId);
+    if (outcome.removed.meeting?.speakingTurn) await this.deps.changes?.publish({ kind: 'turns', guildId });
+    return outcome;
+  }
+
+  private deleteInRun(guildId: string, memberId: string): Promise<DeletionOutcome> {
     const { deps } = this;
     return deps.queue.run(guildId, async (tx) => {
       const removedRequests: HelpRequest[] = [];

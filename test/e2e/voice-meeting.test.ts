@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { Permission } from '../../src/sandbox/permissions.ts';
-import { setUpCircle } from './help-flow.ts';
+import { buttonId, setUpCircle } from './help-flow.ts';
 import { meeting, meetingThreadId } from './meeting-flow.ts';
 import { joinVoice, leaveVoice, members, orderOf, pressTurn, speakingOrder, voiceChannel } from './voice-flow.ts';
 import { movableClock, worldsClosedAfterEach, type World, type WorldOptions } from './world.ts';
@@ -103,6 +103,25 @@ describe('a meeting in a voice channel', () => {
     expect(w.sandbox.messages(await meetingThreadId(w)).filter((m) => m.content.startsWith('**Speaking order')).length).toBe(1);
     expect((await pressTurn(w, people.ben!, 'Done')).content).toContain('The next person is up');
     expect(orderOf((await speakingOrder(w)).content).speaking).toBe('dev');
+  });
+});
+
+describe('/privacy delete in a voice meeting', () => {
+  it('GIVEN a member waiting in the speaking order WHEN they delete their data THEN they are told it goes and the order message drops their name at once', async () => {
+    const w = await readyWorld({ meetingMinuteMs: 20_000 });
+    const lounge = voiceChannel(w, 'lounge');
+    const people = members(w, ['ana', 'ben', 'cleo']);
+    for (const name of ['ana', 'ben', 'cleo']) joinVoice(w, people[name]!, lounge);
+    await meeting(w, w.moderatorId, 'start', { format: 'short', 'voice-channel': lounge });
+    expect(orderOf((await speakingOrder(w)).content)).toEqual({ speaking: 'ana', after: ['ben', 'cleo'] });
+
+    const slash = { guildId: w.guildId, channelId: w.circleChannelId, userId: people.ben!, name: 'privacy', subcommand: 'delete' };
+    const question = await (await w.sandbox.slashCommand(slash)).reply();
+    expect(question.content).toContain('your turn in the speaking order');
+    await (await w.sandbox.clickButton({ userId: people.ben!, message: question, customId: buttonId(question, 'Delete my data') })).reply();
+
+    const edited = await speakingOrder(w, (content) => !content.includes('ben'));
+    expect(orderOf(edited.content)).toEqual({ speaking: 'ana', after: ['cleo'] });
   });
 });
 
