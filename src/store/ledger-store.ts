@@ -146,19 +146,26 @@ export class LedgerStore {
     // Listing the guild is a write of its own (once per guild), so it is done here, before.
     if (events.length > 0) await this.guilds?.add(guildId);
     await this.days(guildId);
-    const dayOf = this.dayKeyers.get(timezone) ?? localDayKeyer(timezone);
-    this.dayKeyers.set(timezone, dayOf);
+    const dayOf = this.dayKeyer(timezone);
     for (const day of new Set(events.map((event) => dayOf(Date.parse(event.at))))) {
       if (this.recent.get(guildId)?.day !== day) this.recent.set(guildId, { day, ...(await this.openDay(guildId, day)) });
     }
+  }
+
+  /** Which local day an event falls on, in `timezone` (one keyer per zone: luxon is slow per event). */
+  private dayKeyer(timezone: string): (at: number) => string {
+    const known = this.dayKeyers.get(timezone);
+    if (known) return known;
+    const made = localDayKeyer(timezone);
+    this.dayKeyers.set(timezone, made);
+    return made;
   }
 
   async append(tx: GuildWrite, events: readonly LedgerEvent[], timezone: string): Promise<void> {
     const { guildId } = tx;
     if (events.length > 0) await this.guilds?.add(guildId);
     const byDay = new Map<string, LedgerEvent[]>();
-    const dayOf = this.dayKeyers.get(timezone) ?? localDayKeyer(timezone);
-    this.dayKeyers.set(timezone, dayOf);
+    const dayOf = this.dayKeyer(timezone);
     for (const event of events) {
       const day = dayOf(Date.parse(event.at));
       const list = byDay.get(day);
