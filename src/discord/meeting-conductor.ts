@@ -13,8 +13,6 @@ import { DeadlineTimers } from './deadline-timers.ts';
 import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 
-/** setTimeout's ceiling (about 24.8 days); longer waits are re-armed when they fire. */
-
 /**
  * Keeps each guild's meeting thread in step with the stored meeting: posts the opening, each round
  * once, the catch-up notes, members' shared check-ins still pending, and the summary; disables the buttons of rounds that ended; and keeps one

@@ -11,7 +11,6 @@ import { postNonce } from './nonce.ts';
 import { NO_MENTIONS } from './reply.ts';
 import { CLOSED_RENDER, isLive, renderKey, speakingOrderMessage } from './turn-posts.ts';
 
-/** setTimeout's ceiling (about 24.8 days). */
 /** Display names (never stored) and what messages showed, kept in memory for rendering. */
 const MAX_NAMES = 10_000;
 /** Discord: Missing Permissions. */
