@@ -88,15 +88,9 @@ export function renderReflectionChart(reflection: WeeklyReflection, labels: Char
 }
 
 /**
- * The same chart, parsed and rasterised on libuv's thread pool so the event loop stays freer while many
- * guilds' reflections render in the same minute; the PNG encoding still runs on the caller's thread.
+ * A chart's SVG (reflectionChartSvg) as a PNG, parsed and rasterised on libuv's thread pool so the event
+ * loop stays freer while many guilds' charts are drawn; the PNG encoding still runs on the caller's thread.
  */
-export async function renderReflectionChartAsync(reflection: WeeklyReflection, labels: ChartLabels): Promise<RenderedChart> {
-  const image = await renderAsync(reflectionChartSvg(reflection, labels), CHART_RENDER_OPTIONS);
-  return { png: image.asPng(), width: image.width, height: image.height, altText: reflectionChartAltText(reflection, labels) };
-}
-
-/** A chart's SVG (reflectionChartSvg) as a PNG, rasterised on libuv's thread pool: for a one-off chart. */
 export async function renderChartSvgAsync(svg: string): Promise<Buffer> {
   return (await renderAsync(svg, CHART_RENDER_OPTIONS)).asPng();
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AttachmentPayload } from 'discord.js';
-import { reflectionChartAltText, reflectionChartSvg, renderReflectionChartAsync, type ChartLabels } from '../charts/reflection-chart.ts';
+import { reflectionChartAltText, reflectionChartSvg, renderChartSvgAsync, type ChartLabels } from '../charts/reflection-chart.ts';
 import { MATON_TYPES, type MatonType } from '../domain/help/maton.ts';
 import type { WeeklyReflection } from '../domain/reflections/weekly-reflection.ts';
 import type { ShownCount } from '../domain/small-numbers.ts';
@@ -113,8 +113,7 @@ export async function reflectionReply(
   options: { timezone: string; minActive: number; late: boolean },
 ): Promise<Reply & { files: AttachmentPayload[] }> {
   // Drawn off the main thread, so interactions keep being answered while charts render.
-  const chart = await renderReflectionChartAsync(reflection, chartLabels(options.minActive));
-  return reflectionPost(reflection, options, chart.png);
+  return reflectionPost(reflection, options, await renderChartSvgAsync(reflectionChartSvg(reflection, chartLabels(options.minActive))));
 }
 
 /**
