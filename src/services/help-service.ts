@@ -115,7 +115,8 @@ export class HelpService {
 
   /**
    * The outbox: open requests stored but never shown (the bot stopped between storing and posting),
-   * and offers on open requests likewise. Start-up posts them, once (their posts carry nonces).
+   * and offers and anonymous additions on open requests likewise. Start-up posts them, once (their
+   * posts carry nonces).
    */
   async unposted(guildId: string): Promise<{
     requests: HelpRequest[];
