@@ -40,15 +40,21 @@ async function setUpCircle(sandbox: Sandbox, guild: CircleGuild) {
   return handle.reply(15_000);
 }
 
+/** A bot reaching PostgreSQL through a link the test can cut, its circle set up and one request stored. */
+async function servingThroughLink() {
+  const world = await open();
+  const guild = world.addCircleGuild('Riverside Circle');
+  const link = await world.linkToDatabase();
+  const bot = world.startBot('bot', { STORE_URL: link.storeUrl });
+  await bot.waitForLog('Helper Circle is ready');
+  expect((await setUpCircle(world.sandbox, guild)).content).toContain('Saved.');
+  expect((await ask(world.sandbox, guild, 'Sleeping badly this month')).content).toContain('Your request is up in');
+  return { world, guild, link, bot };
+}
+
 describe('PostgreSQL lost while the bot runs', { timeout: TEST_TIMEOUT_MS }, () => {
   it('GIVEN the database cannot be reached WHEN a member asks for help THEN they are told privately to try again in a moment, nothing of it is kept, and once the database is back asking works', async () => {
-    const world = await open();
-    const guild = world.addCircleGuild('Riverside Circle');
-    const link = await world.linkToDatabase();
-    const bot = world.startBot('bot', { STORE_URL: link.storeUrl });
-    await bot.waitForLog('Helper Circle is ready');
-    expect((await setUpCircle(world.sandbox, guild)).content).toContain('Saved.');
-    expect((await ask(world.sandbox, guild, 'Sleeping badly this month')).content).toContain('Your request is up in');
+    const { world, guild, link, bot } = await servingThroughLink();
 
     link.cutStore();
     const refused = await ask(world.sandbox, guild, 'Finding a new flat');
@@ -64,13 +70,7 @@ describe('PostgreSQL lost while the bot runs', { timeout: TEST_TIMEOUT_MS }, () 
   });
 
   it('GIVEN a bot serving on PostgreSQL WHEN the database is gone altogether, its shard lease with it THEN the bot stops serving with exit code 1 and a plain reason, and started again once the database is back it has everything stored before', async () => {
-    const world = await open();
-    const guild = world.addCircleGuild('Riverside Circle');
-    const link = await world.linkToDatabase();
-    const bot = world.startBot('bot', { STORE_URL: link.storeUrl });
-    await bot.waitForLog('Helper Circle is ready');
-    expect((await setUpCircle(world.sandbox, guild)).content).toContain('Saved.');
-    expect((await ask(world.sandbox, guild, 'Sleeping badly this month')).content).toContain('Your request is up in');
+    const { world, guild, link, bot } = await servingThroughLink();
 
     link.cut();
     // It cannot know whether another process took its shards over meanwhile, so it stops serving them.
