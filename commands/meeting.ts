@@ -301,13 +301,13 @@ const turnPress = onComponent(TURN_IDS.press, {
       if (!(await isModerator(context))) throw new UserFacingError(turnNotModerator());
       const changed = await turns.inviteSpeaker(context.guildId, meetingId, roundIndex, button === 'invite-on');
       if (!changed.ok) throw new UserFacingError(problemText.turn(changed.error));
-      return reply(turnPressed(button));
+      return reply(turnPressed(button, changed.value));
     }
     // Only Done lets a moderator act for someone else; the rest is always the member's own choice.
     const actor = { memberId: context.userId, isModerator: button === 'done' && (await isModerator(context)) };
     const pressed = await turns.press(context.guildId, meetingId, roundIndex, button, actor);
     if (!pressed.ok) throw new UserFacingError(problemText.turn(pressed.error));
-    return reply(turnPressed(button));
+    return reply(turnPressed(button, pressed.value));
   },
 });
 

@@ -1,9 +1,14 @@
+import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import { text } from '../texts/texts.ts';
 import type { Reply } from './reply.ts';
 import type { TurnButtonId } from './turn-posts.ts';
 
-/** The private answer to a press on the speaking-order message (the public message is edited apart). */
-export function turnPressed(button: TurnButtonId): Reply {
+/**
+ * The private answer to a press on the speaking-order message (the public message is edited apart).
+ * `after` is the meeting as the press left it: Done says someone is up only when someone is.
+ */
+export function turnPressed(button: TurnButtonId, after: MeetingRecord): Reply {
+  if (button === 'done' && !after.turns?.queue.current) return { content: text('voice.press.doneLast') };
   const key = {
     done: 'voice.press.done',
     pass: 'voice.press.pass',

@@ -4,6 +4,7 @@ import { namesMember, newMeetingRecord, summarize, withAction, withoutMember, ty
 import { end, startMeeting } from '../../../src/domain/meetings/meeting-state.ts';
 import { withPresence, withRoster, withTurnPress, withTurnsStarted, withVoiceClosed, withVoiceSettled } from '../../../src/domain/meetings/voice-turns.ts';
 import { speakingOrderMessage } from '../../../src/discord/turn-posts.ts';
+import { turnPressed } from '../../../src/discord/turn-views.ts';
 
 const t0 = Date.parse('2026-06-01T18:00:00Z');
 const at = (minutes: number) => new Date(t0 + minutes * 60_000);
@@ -106,6 +107,20 @@ describe('the speaking-order message', () => {
     const { content, components } = speakingOrderMessage(record, record.turns!, 'Check-in', names, at(2));
     expect(content).toContain('Your time for this share is up; take a moment to finish, no rush.');
     expect(components).toHaveLength(1);
+  });
+});
+
+describe('the private answer to Done', () => {
+  it('GIVEN someone waits WHEN the speaker presses Done THEN the answer says the next person is up', () => {
+    const started = withTurnsStarted(voiceMeeting(), { present: ['1', '2'], hands: [] }, false, at(0))!;
+    const pressed = withTurnPress(started, 0, 'done', { memberId: '1', isModerator: false }, at(1));
+    expect(pressed.ok && turnPressed('done', pressed.value).content).toBe('Thank you. The next person is up.');
+  });
+
+  it('GIVEN nobody waits WHEN the last speaker presses Done THEN the answer does not promise a next person', () => {
+    const started = withTurnsStarted(voiceMeeting(), { present: ['1'], hands: [] }, false, at(0))!;
+    const pressed = withTurnPress(started, 0, 'done', { memberId: '1', isModerator: false }, at(1));
+    expect(pressed.ok && turnPressed('done', pressed.value).content).toBe('Thank you. Nobody else is waiting just now.');
   });
 });
 
