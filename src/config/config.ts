@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { ShardPlan } from '../domain/shards.ts';
+import { servesSomeShardsOnly, type ShardPlan } from '../domain/shards.ts';
 
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const STORE_URL_DEFAULT = 'sqlite://data/helper-circle.sqlite';
@@ -132,7 +132,7 @@ const botEnvironment = botSchema.superRefine((value, ctx) => {
     return;
   }
   const store = value.STORE_URL ?? STORE_URL_DEFAULT;
-  if (ids.length < count && store.startsWith('sqlite://')) {
+  if (servesSomeShardsOnly({ count, ids }) && store.startsWith('sqlite://')) {
     ctx.addIssue({
       code: 'custom',
       path: ['STORE_URL'],
