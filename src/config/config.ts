@@ -11,6 +11,9 @@ export const PROXY_PORT_DEFAULT = 8080;
 const STORE_URL_KINDS =
   'must be sqlite://path/to/file.sqlite (one process) or postgresql://user:password@host:5432/database, optionally with ?schema=name (several processes)';
 
+/** A STORE_URL schema, put in SQL unquoted (src/store/postgres-store.ts): lower case letters, digits and underscores. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
 /** What is wrong with a PostgreSQL STORE_URL, never repeating it (it may hold a password). */
 function postgresUrlProblem(url: string): string | undefined {
   let parsed: URL;
@@ -22,7 +25,7 @@ function postgresUrlProblem(url: string): string | undefined {
   if (!parsed.hostname) return 'names no PostgreSQL host: postgresql://user:password@host:5432/database';
   if (parsed.pathname.length <= 1) return 'names no PostgreSQL database: postgresql://user:password@host:5432/database';
   const schema = parsed.searchParams.get('schema');
-  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+  if (schema !== null && !SCHEMA_NAME.test(schema)) {
     return 'has a schema that is not lower case letters, digits and underscores (starting with a letter or _), such as ?schema=helper_circle';
   }
   return undefined;

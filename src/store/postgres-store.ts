@@ -1,5 +1,6 @@
 import KeyvPostgres from '@keyv/postgres';
 import pg from 'pg';
+import { SCHEMA_NAME } from '../config/config.ts';
 import { GroupCommitWriter, storeOver, type Query, type Store, type WriterSql } from './group-commit.ts';
 
 /**
@@ -16,8 +17,6 @@ export function isPostgresUrl(storeUrl: string): boolean {
   return /^postgres(ql)?:\/\//.test(storeUrl);
 }
 
-/** A schema name we put in SQL unquoted: lower case letters, digits and underscores. */
-export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const TABLE = 'keyv';
 /** Key column width: the keys the bot stores are far shorter; SQLite does not enforce one at all. */
 const KEY_SIZE = 1024;
