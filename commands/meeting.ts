@@ -5,7 +5,7 @@ import type { MeetingAction } from '../src/domain/meetings/format.ts';
 import type { MeetingRecord } from '../src/domain/meetings/meeting-record.ts';
 import { DEFAULT_MEETING_FORMAT } from '../src/config/meeting-formats.ts';
 import { accessDenied, invokerOf } from '../src/discord/access.ts';
-import { onComponent, type CommandContext, type ComponentContext, type HandlerContext } from '../src/discord/command.ts';
+import { onComponent, type CommandContext, type ComponentContext } from '../src/discord/command.ts';
 import { idPart } from '../src/discord/custom-id.ts';
 import { meetingFormatChoices } from '../src/discord/format-choices.ts';
 import { showOffer, showRequest } from '../src/discord/help-actions.ts';
@@ -35,7 +35,7 @@ import { problemText } from '../src/discord/problem-texts.ts';
 import { VOICE_CHANNEL_TYPES, voiceChannelOption } from '../src/discord/voice-channel.ts';
 import { reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { TURN_IDS } from '../src/discord/turn-posts.ts';
-import { turnNotModerator, turnPressed, turnStatusLine } from '../src/discord/turn-views.ts';
+import { speakerName, turnNotModerator, turnPressed, turnStatusLine } from '../src/discord/turn-views.ts';
 import type { Steering } from '../src/services/meeting-service.ts';
 
 export const definition = new SlashCommandBuilder()
@@ -93,7 +93,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
     const status = meetingStatus(record, services.meetings.currentRoundTitle(record), services.meetings.timeLeftInRound(record));
     const speaking = services.turns.status(record);
     if (!speaking) return reply(status);
-    const speaker = speaking.speaker === null ? null : await displayName(context, speaking.speaker);
+    const speaker = speaking.speaker === null ? null : await speakerName(context.client, context.guildId, speaking.speaker);
     return reply({ ...status, content: `${status.content}\n${turnStatusLine(speaker, speaking.waiting)}` });
   }
 
@@ -283,13 +283,6 @@ const volunteer = onComponent(MEETING_IDS.volunteer, {
 async function isModerator(context: ComponentContext): Promise<boolean> {
   const settings = await context.services.circle.settings(context.guildId);
   return accessDenied('moderator', invokerOf(context.interaction), settings) === undefined;
-}
-
-/** A member's name as the server shows it, never a mention. */
-async function displayName(context: HandlerContext, memberId: string): Promise<string> {
-  const guild = context.client.guilds.cache.get(context.guildId);
-  const member = guild?.members.cache.get(memberId) ?? (await guild?.members.fetch(memberId).catch(() => undefined));
-  return member?.displayName ?? memberId;
 }
 
 const turnPress = onComponent(TURN_IDS.press, {

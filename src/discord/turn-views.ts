@@ -1,3 +1,4 @@
+import type { Client } from 'discord.js';
 import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import { text } from '../texts/texts.ts';
 import type { Reply } from './reply.ts';
@@ -26,4 +27,11 @@ export const turnNotModerator = (): string => text('voice.problem.notModerator')
 /** `/meeting status` in a sharing round: who is speaking (a name, never a mention) and how many wait. */
 export function turnStatusLine(speaker: string | null, waiting: number): string {
   return text('voice.status', { speaker: speaker ?? text('voice.status.nobody'), waiting });
+}
+
+/** A member's name as the server shows it, never a mention; "a member" when Discord cannot say (as in the order message). */
+export async function speakerName(client: Client, guildId: string, memberId: string): Promise<string> {
+  const guild = client.guilds.cache.get(guildId);
+  const member = guild?.members.cache.get(memberId) ?? (await guild?.members.fetch(memberId).catch(() => undefined));
+  return member?.displayName ?? text('voice.order.someone');
 }
