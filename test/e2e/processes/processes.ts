@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -223,9 +226,12 @@ export function processesClosedAfterEach(): (options?: ProcessesOptions) => Prom
     let clockOffsetMs = 0;
     const bots: Program[] = [];
 
+    // The programs run in an empty folder: `npm start` and `npm run proxy` read a `.env` from where they
+    // run, and a developer's own beside package.json must not reach a test.
+    const cwd = mkdtempSync(join(tmpdir(), 'hc-processes-'));
     const start = (name: string, entry: string, env: Record<string, string>): Program => {
-      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-        cwd: ROOT,
+      const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, entry)], {
+        cwd,
         env: { ...baseEnvironment(), ...env },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
