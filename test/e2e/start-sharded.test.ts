@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
@@ -21,7 +23,8 @@ afterEach(async () => {
 /** `npm run start:sharded` as an operator runs it, against the sandbox, with `env`. */
 function startSharded(sandbox: Sandbox, env: Record<string, string>) {
   const launcher = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repoRoot, 'src', 'sharding', 'main.ts')], {
-    cwd: repoRoot,
+    // An empty folder: the launcher and its processes read a `.env` from where they run, and a developer's own must not reach the test.
+    cwd: mkdtempSync(join(tmpdir(), 'hc-sharded-')),
     env: { PATH: process.env.PATH ?? '', DISCORD_TOKEN: sandbox.token, DISCORD_API_URL: sandbox.apiUrl, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
