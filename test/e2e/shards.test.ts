@@ -1,10 +1,9 @@
-import { DateTime } from 'luxon';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { MemoryLogSink } from '../../src/logging/logger.ts';
 import { leaseNamespace } from '../../src/store/shard-leases.ts';
 import { POSTGRES_URL } from '../storage/sqlite-file.ts';
-import { movableClock } from './world.ts';
+import { londonSlot, movableClock } from './world.ts';
 import { twoShardWorldsClosedAfterEach, type ShardGuild, type TwoShardWorld } from './two-shards.ts';
 
 const openWorld = twoShardWorldsClosedAfterEach();
@@ -29,12 +28,6 @@ const setUpCircle = (world: TwoShardWorld, guild: ShardGuild) =>
     'moderator-role': guild.moderatorRoleId,
     'member-role': guild.memberRoleId,
   });
-
-/** Weekday and HH:MM in London for an instant: what an organizer would type for it. */
-function londonSlot(at: Date) {
-  const local = DateTime.fromJSDate(at, { zone: 'Europe/London' });
-  return { weekday: local.toFormat('ccc').toLowerCase(), time: local.toFormat('HH:mm') };
-}
 
 const openings = (world: TwoShardWorld, guild: ShardGuild) =>
   world.sandbox.messages(guild.circleChannelId).filter((message) => message.content.includes('has started'));

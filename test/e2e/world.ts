@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { afterEach } from 'vitest';
 import { startHelperCircle, type RunningBot } from '../../src/app.ts';
 import type { Config } from '../../src/config/config.ts';
@@ -80,6 +81,12 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     },
   };
   return world;
+}
+
+/** Weekday and HH:MM in London for an instant: what an organizer types for it (`/schedule add`'s weekday and time). */
+export function londonSlot(at: Date): { weekday: string; time: string } {
+  const local = DateTime.fromJSDate(at, { zone: 'Europe/London' });
+  return { weekday: local.toFormat('ccc').toLowerCase(), time: local.toFormat('HH:mm') };
 }
 
 /**

@@ -1,16 +1,10 @@
-import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { pressAndSubmit } from '../../../src/sandbox/components.ts';
 import type { Sandbox } from '../../../src/sandbox/sandbox.ts';
+import { londonSlot } from '../world.ts';
 import { TEST_TIMEOUT_MS, processesClosedAfterEach, type CircleGuild } from './processes.ts';
 
 const open = processesClosedAfterEach();
-
-/** Weekday and HH:MM in London for an instant: what an organizer types for it. */
-function londonSlot(at: Date) {
-  const local = DateTime.fromJSDate(at, { zone: 'Europe/London' });
-  return { weekday: local.toFormat('ccc').toLowerCase(), time: local.toFormat('HH:mm') };
-}
 
 async function command(sandbox: Sandbox, guild: CircleGuild, userId: string, name: string, subcommand: string, options: Record<string, string | number>) {
   const handle = await sandbox.slashCommand({ guildId: guild.guildId, channelId: guild.circleChannelId, userId, name, subcommand, options });
