@@ -5,7 +5,7 @@ import type { Config } from './config/config.ts';
 import { loadCrisisWords, loadHelpRules, type HelpRules } from './config/help-rules.ts';
 import { DEFAULT_MEETING_FORMAT, loadMeetingFormats } from './config/meeting-formats.ts';
 import { loadReflectionPrompts } from './config/reflection-prompts.ts';
-import { createDiscordClient } from './discord/client.ts';
+import { closeRestConnections, createDiscordClient } from './discord/client.ts';
 import { ownership } from './domain/shards.ts';
 import { loadCommands } from './discord/command-loader.ts';
 import { syncCommands, type SyncOutcome } from './discord/command-sync.ts';
@@ -239,6 +239,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     );
   } catch (error) {
     await client.destroy();
+    await closeRestConnections(client);
     await store.close();
     await leases?.release();
     throw error;
@@ -300,6 +301,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
         await queue.drain();
         await store.close();
         await client.destroy();
+        await closeRestConnections(client);
         // Last: the shards go to a standby only once this process has left the gateway.
         await leases?.release();
         logger.info('Helper Circle stopped');

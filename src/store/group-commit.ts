@@ -1,4 +1,5 @@
 import Keyv from 'keyv';
+import { runsStarted } from './guild-write-queue.ts';
 
 /**
  * What the bot holds of its store, whatever the database: keyv over one table of string keys and JSON
@@ -17,6 +18,21 @@ export interface Store {
    * key per member is listed (a {@link GuildIndex}), so that writers never rewrite a shared list.
    */
   keysStartingWith(prefix: string): Promise<string[]>;
+  /**
+   * Hands `value` to the group commit under `key` now, in order, as keyv would store it (its reads see
+   * it at once); resolves once committed. `run` is the number of the write-queue run handing it over:
+   * refused, by throwing at once, if a commit failed after that run began (or the store is closed).
+   */
+  put(key: string, value: unknown, run: number): Promise<void>;
+  /** Hands the deletion of `keys` over now ({@link put}); resolves, once committed, with whether any was there. */
+  remove(keys: readonly string[], run: number): Promise<boolean>;
+  /**
+   * Calls `listener` when a commit fails: the writes handed over since the last commit are dropped, so
+   * whatever was kept in memory from them (the stores' caches) must be forgotten.
+   */
+  onRollback(listener: () => void): void;
+  /** How many commits have failed so far: a read begun before a failure may hold what it dropped. */
+  readonly rollbacks: number;
 }
 
 /** Rows of the table whose key starts with the given text (the namespace included): each database's own query. */
@@ -44,7 +60,22 @@ export function storeOver(
     },
     async keysStartingWith(prefix) {
       const rows = await keysFrom(`${namespaced}${prefix}`);
-      return rows.map((key) => key.slice(namespaced.length));
+      return writer.withPendingKeys(`${namespaced}${prefix}`, rows).map((key) => key.slice(namespaced.length));
+    },
+    put(key, value, run) {
+      // The text keyv itself stores (see keyvOver): `{"value": ...}`, with no expiry.
+      return writer.set(`${namespaced}${key}`, JSON.stringify({ value }), run).then(() => undefined);
+    },
+    remove(keys, run) {
+      // Handed over now (or refused now, by throwing), like put; the promise is the commit's.
+      const deleted = keys.map((key) => writer.delete(`${namespaced}${key}`, run));
+      return Promise.all(deleted).then((each) => each.some(Boolean));
+    },
+    onRollback(listener) {
+      writer.onRollback(listener);
+    },
+    get rollbacks() {
+      return writer.rollbacks;
     },
     close() {
       closing ??= (async () => {
@@ -77,6 +108,22 @@ function keyvOver(adapter: NonNullable<ConstructorParameters<typeof Keyv>[0]>['s
   // needs no second handling, but it must have a listener so it cannot crash the process.
   keyv.on('error', () => undefined);
   return keyv;
+}
+
+/** An adapter's `get`, serving a write still being committed before asking the database (`read`). */
+export function getThrough(writer: GroupCommitWriter, key: string, read: (key: string) => Promise<unknown>): Promise<unknown> {
+  const pending = writer.pendingValue(key);
+  return pending ? Promise.resolve(pending.value) : read(key);
+}
+
+/** An adapter's `getMany`, as {@link getThrough}: the database is asked only for the keys with nothing pending. */
+export async function getManyThrough(writer: GroupCommitWriter, keys: string[], readMany: (keys: string[]) => Promise<unknown[]>): Promise<unknown[]> {
+  const pending = keys.map((key) => writer.pendingValue(key));
+  if (pending.every((each) => each === null)) return readMany(keys);
+  const unknown = keys.filter((_, index) => pending[index] === null);
+  const read = unknown.length > 0 ? await readMany(unknown) : [];
+  let next = 0;
+  return pending.map((each) => (each ? each.value : read[next++]));
 }
 
 /** Runs one statement; `values` are bound to its placeholders in order. Resolves with the rows. */
@@ -115,6 +162,18 @@ export function sqliteWriterSql(query: Query): WriterSql {
   };
 }
 
+/**
+ * A write refused because an earlier one failed to commit while it was being prepared (it may build on
+ * what was lost). Like the failure itself, a moment's trouble: the member can simply try again.
+ */
+export class EarlierWriteFailed extends Error {
+  override readonly name = 'EarlierWriteFailed';
+
+  constructor(cause?: unknown) {
+    super('An earlier write could not be committed, so this one, prepared alongside it, was not stored either.', { cause });
+  }
+}
+
 type Write =
   | { readonly kind: 'set'; readonly key: string; readonly value: string }
   | { readonly kind: 'delete'; readonly key: string }
@@ -138,12 +197,26 @@ const ROWS_PER_STATEMENT = 500;
  * and if the transaction fails, every write in it is rejected with the error and none of them is kept.
  * There is no timer: a lone write is committed at once; under load each transaction carries what
  * arrived while the previous one was committing, so the cost of a commit is shared by all of them.
+ *
+ * From the moment a write is handed over until it is committed, reads through the store see it (the
+ * adapters ask {@link pendingValue} first): a guild's next write-queue run may start before the last
+ * one's commit, and must read what it wrote. When a transaction fails, the writes handed over after it
+ * (which may build on it) are rejected too, nothing uncommitted is served any more, the rollback
+ * listeners forget what they cached, and writes from runs that began before the failure are refused.
  */
 export class GroupCommitWriter {
   private queued: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
   private readonly sql: WriterSql;
+  /** Per key, its last write handed over and not yet committed: what reads are served. */
+  private readonly pending = new Map<string, Write>();
+  /** LIKE patterns (`prefix%`) of clears handed over and not yet committed. */
+  private readonly pendingClears: string[] = [];
+  private readonly rollbackListeners: Array<() => void> = [];
+  /** Writes from write-queue runs numbered up to this are refused: those runs began before a commit failed. */
+  private refusedUpTo = 0;
+  private failedCommits = 0;
 
   /**
    * `database` is an SQLite connection's `query`, or a {@link WriterSql}; `table` may be schema-qualified.
@@ -158,18 +231,51 @@ export class GroupCommitWriter {
     this.sql = typeof database === 'function' ? sqliteWriterSql(database) : database;
   }
 
-  set(key: string, value: string): Promise<boolean> {
-    return this.hand({ kind: 'set', key, value });
+  /** `run`: the write-queue run handing it over, if any (see {@link GroupCommitWriter}). */
+  set(key: string, value: string, run?: number): Promise<boolean> {
+    return this.hand({ kind: 'set', key, value }, run);
   }
 
   /** Resolves with whether the key was there. */
-  delete(key: string): Promise<boolean> {
-    return this.hand({ kind: 'delete', key });
+  delete(key: string, run?: number): Promise<boolean> {
+    return this.hand({ kind: 'delete', key }, run);
   }
 
-  /** Deletes every key matching the LIKE pattern. */
+  /** Deletes every key matching the LIKE pattern (`prefix%`). */
   async clear(pattern: string): Promise<void> {
     await this.hand({ kind: 'clear', pattern });
+  }
+
+  /**
+   * What a read of `key` must return while writes to it are still being committed: the text last
+   * handed over, or undefined for a deletion; null when nothing is pending for it (read the database).
+   */
+  pendingValue(key: string): { readonly value: string | undefined } | null {
+    const write = this.pending.get(key);
+    if (write?.kind === 'set') return { value: write.value };
+    if (write?.kind === 'delete') return { value: undefined };
+    return this.pendingClears.some((pattern) => key.startsWith(pattern.slice(0, -1))) ? { value: undefined } : null;
+  }
+
+  /** `stored` (committed keys starting with `prefix`) as they will be once what is pending is committed. */
+  withPendingKeys(prefix: string, stored: readonly string[]): string[] {
+    const keys = new Set(
+      stored.filter((key) => {
+        const pending = this.pendingValue(key);
+        return pending === null || pending.value !== undefined;
+      }),
+    );
+    for (const [key, write] of this.pending) if (write.kind === 'set' && key.startsWith(prefix)) keys.add(key);
+    return [...keys];
+  }
+
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener);
+  }
+
+  /** How many transactions have failed (and been rolled back) so far. */
+  get rollbacks(): number {
+    return this.failedCommits;
   }
 
   /** Commits what was handed over (writes begun in this turn of the event loop too), then refuses new writes. */
@@ -180,8 +286,20 @@ export class GroupCommitWriter {
     while (this.flushing) await this.flushing;
   }
 
-  private hand(write: Write): Promise<boolean> {
-    if (this.closed) return Promise.reject(new Error('The store is closed; no new writes are accepted.'));
+  /**
+   * Throws at once, not in the promise, when the write cannot be taken (the store closed, or the run
+   * began before a commit failed): the caller must not go on to treat it as handed over (cache it).
+   */
+  private hand(write: Write, run?: number): Promise<boolean> {
+    if (this.closed) throw new Error('The store is closed; no new writes are accepted.');
+    if (run !== undefined && run <= this.refusedUpTo) throw new EarlierWriteFailed();
+    if (write.kind === 'clear') {
+      const prefix = write.pattern.slice(0, -1);
+      for (const key of this.pending.keys()) if (key.startsWith(prefix)) this.pending.delete(key);
+      this.pendingClears.push(write.pattern);
+    } else {
+      this.pending.set(write.key, write);
+    }
     return new Promise<boolean>((resolve, reject) => {
       this.queued.push({ write, resolve, reject });
       this.flushing ??= this.flushSoon();
@@ -207,10 +325,31 @@ export class GroupCommitWriter {
     try {
       results = await this.write(batch.map((pending) => pending.write));
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      this.rollBack(batch, error);
       return;
     }
+    for (const { write } of batch) {
+      if (write.kind === 'clear') this.pendingClears.splice(this.pendingClears.indexOf(write.pattern), 1);
+      else if (this.pending.get(write.key) === write) this.pending.delete(write.key);
+    }
     for (const [index, pending] of batch.entries()) pending.resolve(results[index]!);
+  }
+
+  /**
+   * A failed transaction: its writes, and every write handed over since (it may build on them), are
+   * rejected and served no more; caches are dropped; runs begun so far may write no more.
+   */
+  private rollBack(batch: readonly Pending[], error: unknown): void {
+    const after = this.queued;
+    this.queued = [];
+    this.pending.clear();
+    this.pendingClears.length = 0;
+    this.refusedUpTo = runsStarted();
+    this.failedCommits += 1;
+    for (const listener of this.rollbackListeners) listener();
+    for (const pending of batch) pending.reject(error);
+    const refused = new EarlierWriteFailed(error);
+    for (const pending of after) pending.reject(refused);
   }
 
   /**

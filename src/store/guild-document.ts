@@ -4,6 +4,7 @@ import { guildKey } from './guild-key.ts';
 import type { GuildWrite, GuildWriteQueue } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { deleteRecord, PlainRecord, readRecord, RecordKind, writeRecord } from './stored-record.ts';
+import { readThrough } from './read-cache.ts';
 
 export { guildKey } from './guild-key.ts';
 
@@ -29,13 +30,12 @@ export class GuildDocument<T> {
     kind: RecordKind<T> | z.ZodType<T>,
   ) {
     this.kind = kind instanceof RecordKind ? kind : new PlainRecord(kind);
+    // A failed commit drops writes this cache may hold.
+    store.onRollback(() => this.cache.clear());
   }
 
   async get(guildId: string): Promise<T | undefined> {
-    if (this.cache.has(guildId)) return this.cache.get(guildId);
-    const value = await readRecord(this.store, guildKey(guildId, this.name), this.kind);
-    this.cache.set(guildId, value);
-    return value;
+    return readThrough(this.store, this.cache, guildId, () => readRecord(this.store, guildKey(guildId, this.name), this.kind));
   }
 
   /**

@@ -5,6 +5,7 @@ import { idList, type GuildIndex } from './guild-index.ts';
 import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { deleteRecord, ListRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
+import { readThrough } from './read-cache.ts';
 
 /** What autocomplete and invitations need about an open request, without loading each one. */
 export interface OpenRequestEntry {
@@ -58,7 +59,10 @@ export class HelpRequestStore {
   constructor(
     private readonly store: Store,
     private readonly guilds?: GuildIndex,
-  ) {}
+  ) {
+    // A failed commit drops writes this index may hold.
+    store.onRollback(() => this.openIndex.clear());
+  }
 
   get(guildId: string, requestId: string): Promise<HelpRequest | undefined> {
     return readRecord(this.store, guildKey(guildId, `request:${requestId}`), helpRequestRecord);
@@ -84,11 +88,12 @@ export class HelpRequestStore {
 
   /** Open requests, oldest first. */
   async open(guildId: string): Promise<OpenRequestEntry[]> {
-    const cached = this.openIndex.get(guildId);
-    if (cached) return cached;
-    const stored = (await readRecord(this.store, guildKey(guildId, 'open-requests'), openRequestList)) ?? [];
-    this.openIndex.set(guildId, stored);
-    return stored;
+    return readThrough(
+      this.store,
+      this.openIndex,
+      guildId,
+      async () => (await readRecord(this.store, guildKey(guildId, 'open-requests'), openRequestList)) ?? [],
+    );
   }
 
   /** Every request id ever kept for the guild (export, delete, retention). */

@@ -9,6 +9,7 @@ import type { GuildIndex } from './guild-index.ts';
 import { dayTalliesV1toV2, TALLY_FIELDS, tallyRow, type DayTalliesV1, type DayTalliesV2, type TallyRow } from './migrations.ts';
 import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
+import { readThrough } from './read-cache.ts';
 import {
   accept,
   deleteRecords,
@@ -128,6 +129,8 @@ export class LedgerStore {
   private readonly dayLists = new Map<string, string[]>();
   /** One day keyer per time zone: placing an event in its local day is on every append (luxon is slow). */
   private readonly dayKeyers = new Map<string, (at: Date | number) => string>();
+  /** Per guild, how many appends and rewrites it has had: a window read meanwhile is not kept. */
+  private readonly appends = new Map<string, number>();
   /** Per guild, the few windows in use (the rolling window, this week), keyed by their days. */
   private readonly windows = new Map<string, Map<string, { days: Set<string>; merged: Map<string, MemberTally> }>>();
 
@@ -135,7 +138,15 @@ export class LedgerStore {
   constructor(
     private readonly store: Store,
     private readonly guilds?: GuildIndex,
-  ) {}
+  ) {
+    // A failed commit drops writes these may hold.
+    store.onRollback(() => {
+      this.recent.clear();
+      this.dayLists.clear();
+      this.windows.clear();
+      for (const guildId of this.appends.keys()) this.appends.set(guildId, (this.appends.get(guildId) ?? 0) + 1);
+    });
+  }
 
   /**
    * Reads what an append of `events` will need (the guild index, the list of days, the day's last
@@ -206,14 +217,29 @@ export class LedgerStore {
       for (const window of this.windows.get(guildId)?.values() ?? []) {
         if (window.days.has(day)) for (const event of dayEvents) addEvent(window.merged, event);
       }
+      this.overtake(guildId);
     }
+  }
+
+  /** Marks the guild's windows being read now as overtaken (see {@link windowTallies}). */
+  private overtake(guildId: string): void {
+    this.appends.set(guildId, (this.appends.get(guildId) ?? 0) + 1);
   }
 
   /** Replaces one day's events (member deletion, retention) and recomputes that day's tallies. */
   async rewriteDay(tx: GuildWrite, day: string, events: readonly LedgerEvent[]): Promise<void> {
+    this.recent.delete(tx.guildId);
+    try {
+      await this.replaceDay(tx, day, events);
+    } finally {
+      // Windows are read again from the store: any kept (or being read) now may count what went.
+      this.windows.delete(tx.guildId);
+      this.overtake(tx.guildId);
+    }
+  }
+
+  private async replaceDay(tx: GuildWrite, day: string, events: readonly LedgerEvent[]): Promise<void> {
     const { guildId } = tx;
-    this.recent.delete(guildId);
-    this.windows.delete(guildId);
     // Every chunk there is, counted or not, so nothing of a deleted member's is left behind.
     const before = (await this.probeChunks(guildId, day)).chunks;
     const chunkKeys = (from: number, to: number) => Array.from({ length: Math.max(to - from, 0) }, (_, index) => chunkKey(guildId, day, from + index));
@@ -240,11 +266,7 @@ export class LedgerStore {
   }
 
   async days(guildId: string): Promise<string[]> {
-    const cached = this.dayLists.get(guildId);
-    if (cached) return cached;
-    const stored = (await readRecord(this.store, guildKey(guildId, 'ledger-days'), dayList)) ?? [];
-    this.dayLists.set(guildId, stored);
-    return stored;
+    return readThrough(this.store, this.dayLists, guildId, async () => (await readRecord(this.store, guildKey(guildId, 'ledger-days'), dayList)) ?? []);
   }
 
   /** The day's events in the order they were appended. */
@@ -263,12 +285,23 @@ export class LedgerStore {
     this.windows.set(guildId, guildWindows);
     const cached = guildWindows.get(key);
     if (cached) return cached.merged;
-    const parts = await Promise.all(days.map(async (day) => (await this.dayState(guildId, day)).tallies));
-    const merged = mergeTallies(parts);
-    // Windows move on with the days: keep the newest few, drop the rest.
-    if (guildWindows.size >= 4) guildWindows.delete(guildWindows.keys().next().value!);
-    guildWindows.set(key, { days: new Set(days), merged });
-    return merged;
+    for (let attempt = 1; ; attempt += 1) {
+      const appendsBefore = this.appends.get(guildId) ?? 0;
+      const parts = await Promise.all(days.map(async (day) => (await this.dayState(guildId, day)).tallies));
+      const merged = mergeTallies(parts);
+      // An append while the days were read may be in some of them and not others: read again, and keep
+      // in memory only a window no append overtook (appends keep a kept window up to date themselves).
+      if ((this.appends.get(guildId) ?? 0) !== appendsBefore) {
+        if (attempt < 3) continue;
+        return merged;
+      }
+      const current = this.windows.get(guildId) ?? guildWindows;
+      this.windows.set(guildId, current);
+      // Windows move on with the days: keep the newest few, drop the rest.
+      if (current.size >= 4) current.delete(current.keys().next().value!);
+      current.set(key, { days: new Set(days), merged });
+      return merged;
+    }
   }
 
   /** The day as an append finds it: from memory when it is the day last written, else from the store. */

@@ -8,6 +8,7 @@ import { GuildIndex } from './guild-index.ts';
 import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { deleteRecord, ListRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
+import { readThrough } from './read-cache.ts';
 
 /** A member on the chairing rotation, as stored: `updatedAt` is when they last opted in or out (absent in older entries). */
 export interface ChairVolunteer extends ChairCandidate {
@@ -146,13 +147,12 @@ export class MeetingStore {
   constructor(private readonly store: Store) {
     this.running = new GuildIndex(store, 'meeting-guilds');
     this.withData = new GuildIndex(store, 'meeting-data-guilds');
+    // A failed commit drops writes this cache may hold.
+    store.onRollback(() => this.cache.clear());
   }
 
   async get(guildId: string): Promise<MeetingRecord | undefined> {
-    if (this.cache.has(guildId)) return this.cache.get(guildId);
-    const record = await readRecord(this.store, guildKey(guildId, 'meeting'), meetingRecord);
-    this.cache.set(guildId, record);
-    return record;
+    return readThrough(this.store, this.cache, guildId, () => readRecord(this.store, guildKey(guildId, 'meeting'), meetingRecord));
   }
 
   /**

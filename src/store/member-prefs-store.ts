@@ -3,6 +3,7 @@ import { guildKey } from './guild-key.ts';
 import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { deleteRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
+import { readThrough } from './read-cache.ts';
 
 /** A member's own choices about the bot: whether their help is recorded, and prompts they turned off. */
 export interface MemberPrefs {
@@ -28,15 +29,14 @@ export const memberPrefsRecord = new VersionedRecord<MemberPrefs>(
 export class MemberPrefsStore {
   private readonly cache = new Map<string, MemberPrefs>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    // A failed commit drops writes this cache may hold.
+    store.onRollback(() => this.cache.clear());
+  }
 
   async get(guildId: string, memberId: string): Promise<MemberPrefs> {
     const key = guildKey(guildId, `member:${memberId}:prefs`);
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const stored = (await readRecord(this.store, key, memberPrefsRecord)) ?? DEFAULT_PREFS;
-    this.cache.set(key, stored);
-    return stored;
+    return readThrough(this.store, this.cache, key, async () => (await readRecord(this.store, key, memberPrefsRecord)) ?? DEFAULT_PREFS);
   }
 
   /** The member's record as stored, or undefined when they never changed anything (export, /privacy show). */
@@ -53,7 +53,8 @@ export class MemberPrefsStore {
   /** True when there was something to remove. */
   async remove(tx: GuildWrite, memberId: string): Promise<boolean> {
     const key = guildKey(tx.guildId, `member:${memberId}:prefs`);
-    this.cache.delete(key);
+    // The defaults, not forgotten: a read already under way must not put the old choices back.
+    this.cache.set(key, DEFAULT_PREFS);
     return deleteRecord(this.store, tx, key);
   }
 }

@@ -1,7 +1,7 @@
 import KeyvPostgres from '@keyv/postgres';
 import pg from 'pg';
 import { SCHEMA_NAME } from '../config/config.ts';
-import { GroupCommitWriter, storeOver, type Query, type Store, type WriterSql } from './group-commit.ts';
+import { getManyThrough, getThrough, GroupCommitWriter, storeOver, type Query, type Store, type WriterSql } from './group-commit.ts';
 
 /**
  * The shared store: keyv over PostgreSQL, for several bot processes (README, "Running at scale").
@@ -109,7 +109,7 @@ export function postgresWriterSql(pool: pg.Pool): WriterSql {
 type AdapterOptions = ConstructorParameters<typeof KeyvPostgres>[0] & object;
 
 /**
- * keyv's PostgreSQL adapter, unchanged for reads, on our own pool (the adapter's own is one per
+ * keyv's PostgreSQL adapter, serving reads what is still being committed first, on our own pool (the adapter's own is one per
  * process, shared by every instance, and ended by any of them), with every write handed to the
  * group-commit writer, exactly as for SQLite.
  */
@@ -129,6 +129,14 @@ class GroupCommitPostgres extends KeyvPostgres {
 
   override async disconnect(): Promise<void> {
     // The pool is the store's: it ends it on close.
+  }
+
+  override get<Value>(key: string): Promise<Value | undefined> {
+    return getThrough(this.writer, key, (unknown) => super.get(unknown)) as Promise<Value | undefined>;
+  }
+
+  override getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
+    return getManyThrough(this.writer, keys, (unknown) => super.getMany(unknown)) as Promise<Array<Value | undefined>>;
   }
 
   override async set(key: string, value: unknown): Promise<void> {

@@ -3,6 +3,7 @@ import { guildKey } from './guild-key.ts';
 import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { PlainRecord, readRecord, writeRecord } from './stored-record.ts';
+import { readThrough } from './read-cache.ts';
 
 /** `guild:<id>:reflection-last`: a local date, 'YYYY-MM-DD'. */
 const lastPostedRecord = new PlainRecord(z.string().regex(/^\d{4}-\d{2}-\d{2}$/));
@@ -14,13 +15,18 @@ const lastPostedRecord = new PlainRecord(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 export class ReflectionStore {
   private readonly cache = new Map<string, string | null>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    // A failed commit drops writes this cache may hold.
+    store.onRollback(() => this.cache.clear());
+  }
 
   async lastPostedKey(guildId: string): Promise<string | null> {
-    if (this.cache.has(guildId)) return this.cache.get(guildId)!;
-    const stored = (await readRecord(this.store, guildKey(guildId, 'reflection-last'), lastPostedRecord)) ?? null;
-    this.cache.set(guildId, stored);
-    return stored;
+    return readThrough(
+      this.store,
+      this.cache,
+      guildId,
+      async () => (await readRecord(this.store, guildKey(guildId, 'reflection-last'), lastPostedRecord)) ?? null,
+    );
   }
 
   async setLastPostedKey(tx: GuildWrite, key: string): Promise<void> {

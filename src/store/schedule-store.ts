@@ -6,6 +6,7 @@ import { GuildIndex } from './guild-index.ts';
 import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { ListRecord, readRecord, readRecords, writeRecord } from './stored-record.ts';
+import { readThrough } from './read-cache.ts';
 
 /**
  * A schedule and what has been done about its occurrences. Keys are the occurrences' local dates
@@ -59,14 +60,12 @@ export class ScheduleStore {
 
   constructor(private readonly store: Store) {
     this.guilds = new GuildIndex(store, 'schedule-guilds');
+    // A failed commit drops writes this cache may hold.
+    store.onRollback(() => this.cache.clear());
   }
 
   async list(guildId: string): Promise<readonly ScheduleEntry[]> {
-    const cached = this.cache.get(guildId);
-    if (cached) return cached;
-    const stored = (await readRecord(this.store, guildKey(guildId, 'schedules'), scheduleList)) ?? [];
-    this.cache.set(guildId, stored);
-    return stored;
+    return readThrough(this.store, this.cache, guildId, async () => (await readRecord(this.store, guildKey(guildId, 'schedules'), scheduleList)) ?? []);
   }
 
   /**

@@ -2,7 +2,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
-import { GroupCommitWriter, storeOver, type Store } from './group-commit.ts';
+import type { StoredData } from 'keyv';
+import { getManyThrough, getThrough, GroupCommitWriter, storeOver, type Store } from './group-commit.ts';
 import { isPostgresUrl, openPostgresStore } from './postgres-store.ts';
 
 export { GroupCommitWriter, type Store } from './group-commit.ts';
@@ -164,9 +165,9 @@ function isRunning(pid: number): boolean {
 }
 
 /**
- * keyv's SQLite adapter, unchanged for reads, with every write handed to the group-commit writer:
- * keyv still namespaces the keys and serializes the values, so what is stored is exactly what keyv
- * itself would store.
+ * keyv's SQLite adapter, with every write handed to the group-commit writer, and reads served what is
+ * still being committed first: keyv still namespaces the keys and serializes the values, so what is
+ * stored is exactly what keyv itself would store.
  */
 class GroupCommitSqlite extends KeyvSqlite {
   constructor(
@@ -174,6 +175,14 @@ class GroupCommitSqlite extends KeyvSqlite {
     private readonly writer: () => GroupCommitWriter,
   ) {
     super(options);
+  }
+
+  override get<Value>(key: string): Promise<Value | undefined> {
+    return getThrough(this.writer(), key, (unknown) => super.get(unknown)) as Promise<Value | undefined>;
+  }
+
+  override getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
+    return getManyThrough(this.writer(), keys, (unknown) => super.getMany(unknown)) as Promise<Array<StoredData<Value | undefined>>>;
   }
 
   override set(key: string, value: unknown): Promise<boolean> {

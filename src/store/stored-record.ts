@@ -241,20 +241,26 @@ export async function readRecords<T>(store: Store, keys: readonly string[], kind
 /**
  * Writes one record of the handle's guild in its kind's current shape and version. The handle comes
  * only from the guild's write queue, and the key must be that guild's (else this throws, writing nothing).
+ * The write is handed to the store at once (reads see it from now on); the run it belongs to answers
+ * its caller only once it is committed.
  */
 export async function writeRecord<T>(store: Store, tx: GuildWrite, key: string, kind: RecordKind<T>, value: T): Promise<void> {
   tx.assertWritable(key);
-  await store.keyv.set(key, kind.write(value));
+  tx.awaitCommit(store.put(key, kind.write(value), tx.runNumber));
 }
 
-/** Deletes one record of the handle's guild (checked as {@link writeRecord}); true when it was there. */
+/**
+ * Deletes one record of the handle's guild (checked as {@link writeRecord}); true when it was there.
+ * Whether it was there is known once committed, so this waits for the commit.
+ */
 export async function deleteRecord(store: Store, tx: GuildWrite, key: string): Promise<boolean> {
-  tx.assertWritable(key);
-  return store.keyv.delete(key);
+  return deleteRecords(store, tx, [key]);
 }
 
-/** Deletes records of the handle's guild (each checked as {@link writeRecord}). */
+/** Deletes records of the handle's guild (checked as {@link writeRecord}); true when any was there, once committed. */
 export async function deleteRecords(store: Store, tx: GuildWrite, keys: readonly string[]): Promise<boolean> {
   for (const key of keys) tx.assertWritable(key);
-  return store.keyv.deleteMany([...keys]);
+  const deleted = store.remove(keys, tx.runNumber);
+  tx.awaitCommit(deleted);
+  return deleted;
 }

@@ -5,6 +5,7 @@ import { idList, type GuildIndex } from './guild-index.ts';
 import type { GuildWrite } from './guild-write-queue.ts';
 import type { Store } from './sqlite-store.ts';
 import { deleteRecord, readRecord, VersionedRecord, writeRecord } from './stored-record.ts';
+import { readThrough } from './read-cache.ts';
 
 const tasksKey = (guildId: string, memberId: string) => guildKey(guildId, `member:${memberId}:tasks`);
 const membersKey = (guildId: string) => guildKey(guildId, 'task-members');
@@ -37,16 +38,18 @@ export class TaskStore {
   constructor(
     private readonly store: Store,
     private readonly guilds?: GuildIndex,
-  ) {}
+  ) {
+    // A failed commit drops writes this cache may hold.
+    store.onRollback(() => {
+      this.cache.clear();
+      this.members.clear();
+    });
+  }
 
   /** The member's tasks; no current task and no history when they never committed to one. */
   async get(guildId: string, memberId: string): Promise<MemberTasks> {
     const key = tasksKey(guildId, memberId);
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const stored = (await readRecord(this.store, key, memberTasksRecord)) ?? NO_TASKS;
-    this.cache.set(key, stored);
-    return stored;
+    return readThrough(this.store, this.cache, key, async () => (await readRecord(this.store, key, memberTasksRecord)) ?? NO_TASKS);
   }
 
   /** An empty record removes the member's tasks. */
@@ -82,11 +85,7 @@ export class TaskStore {
 
   /** Every member of the guild with a task record (retention). */
   async memberIds(guildId: string): Promise<string[]> {
-    const cached = this.members.get(guildId);
-    if (cached) return cached;
-    const stored = (await readRecord(this.store, membersKey(guildId), idList)) ?? [];
-    this.members.set(guildId, stored);
-    return stored;
+    return readThrough(this.store, this.members, guildId, async () => (await readRecord(this.store, membersKey(guildId), idList)) ?? []);
   }
 
   private async setMembers(tx: GuildWrite, memberIds: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -72,5 +72,62 @@ describe('the guild write queue', () => {
     });
     await busy;
     expect(order).toEqual(['g2 busy', 'g2 from g1']);
+  });
+});
+
+/** A commit the test decides the outcome of. */
+function pendingCommit() {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
+
+describe('runs pipelined over the store commits', () => {
+  it('GIVEN a run whose write is still being committed THEN the next run of its guild starts at once, and neither caller hears back before the commit', async () => {
+    const queue = new GuildWriteQueue();
+    const commit = pendingCommit();
+    const heard: string[] = [];
+    let secondStarted = false;
+    const first = queue.run('g1', async (tx) => tx.awaitCommit(commit.promise)).then(() => heard.push('first'));
+    const second = queue.run('g1', async () => void (secondStarted = true)).then(() => heard.push('second'));
+    await vi.waitFor(() => expect(secondStarted).toBe(true));
+    expect(heard).toEqual([]);
+    commit.resolve();
+    await Promise.all([first, second]);
+    expect(heard).toEqual(['first', 'second']);
+  });
+
+  it('GIVEN a commit that fails WHEN the runs after it began before it failed THEN they fail too, and a run begun after the failure goes through', async () => {
+    const queue = new GuildWriteQueue();
+    const commit = pendingCommit();
+    const first = queue.run('g1', async (tx) => tx.awaitCommit(commit.promise));
+    // Began while the first run's write was pending: it may have read it.
+    const second = queue.run('g1', async () => 'read what the first run wrote');
+    await vi.waitFor(() => expect(queue.pending).toBe(2));
+    commit.reject(new Error('the disk is full'));
+    await expect(first).rejects.toThrow('the disk is full');
+    await expect(second).rejects.toThrow('the disk is full');
+    await expect(queue.run('g1', async () => 'fresh')).resolves.toBe('fresh');
+  });
+
+  it('GIVEN a task that throws after handing a write over THEN its caller hears the task error, and the next run still waits for that commit', async () => {
+    const queue = new GuildWriteQueue();
+    const commit = pendingCommit();
+    const first = queue.run('g1', async (tx) => {
+      tx.awaitCommit(commit.promise);
+      throw new Error('the task failed');
+    });
+    await expect(first).rejects.toThrow('the task failed');
+    let heard = false;
+    const second = queue.run('g1', async () => undefined).then(() => (heard = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(heard).toBe(false);
+    commit.resolve();
+    await second;
+    expect(heard).toBe(true);
   });
 });

@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
+import KeyvSqlite from '@keyv/sqlite';
 import pg from 'pg';
+import { postgresTarget } from '../../src/store/postgres-store.ts';
 import { GuildWriteQueue, type GuildWrite } from '../../src/store/guild-write-queue.ts';
 import { openStore, type Store } from '../../src/store/sqlite-store.ts';
 import { reportCorruptRecords, type CorruptRecord } from '../../src/store/stored-record.ts';
@@ -45,6 +47,11 @@ export interface Backend {
   createWriteLog(store: Store, table: string, name: string): Promise<void>;
   /** SQL for a trigger on `table` that refuses (raises `message`) rows whose key contains `needle`. */
   refuseKeysContaining(store: Store, table: string, needle: string, message: string): Promise<void>;
+  /**
+   * Holds every write to the store at `url` from another connection (reads go on): the store's commits
+   * wait until the returned release is called (within SQLite's 5 s busy timeout).
+   */
+  holdWrites(url: string): Promise<() => Promise<void>>;
 }
 
 const queue = new GuildWriteQueue();
@@ -82,6 +89,15 @@ export const SQLITE: Backend = {
     await adapterQuery(store)(
       `CREATE TRIGGER refuse_${needle} BEFORE INSERT ON ${table} WHEN NEW.key LIKE '%${needle}%' BEGIN SELECT RAISE(ABORT, '${message}'); END`,
     );
+  },
+  async holdWrites(url) {
+    // The write lock, taken by a connection of its own: the store's writer waits for it.
+    const connection = new KeyvSqlite({ uri: url });
+    await connection.query('BEGIN IMMEDIATE');
+    return async () => {
+      await connection.query('COMMIT');
+      await connection.close();
+    };
   },
 };
 
@@ -131,6 +147,17 @@ export const POSTGRES: Backend = {
     await query(
       `CREATE TRIGGER refuse_${needle} BEFORE INSERT ON ${table} FOR EACH ROW WHEN (NEW.key LIKE '%${needle}%') EXECUTE FUNCTION ${schema}.refuse_${needle}()`,
     );
+  },
+  async holdWrites(url) {
+    // EXCLUSIVE lets plain reads through and holds every INSERT, UPDATE and DELETE until COMMIT.
+    const client = new pg.Client({ connectionString: postgresTarget(url).connectionString });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query(`LOCK TABLE ${POSTGRES.table(url)} IN EXCLUSIVE MODE`);
+    return async () => {
+      await client.query('COMMIT');
+      await client.end();
+    };
   },
 };
 
