@@ -63,6 +63,7 @@ function meetingParts(part: MeetingPart): string {
   if (part.invitedToChair) parts.push(text('privacy.part.invited'));
   if (part.timeInVoice) parts.push(text('privacy.part.timeInVoice'));
   if (part.speakingTurn) parts.push(text('privacy.part.speakingTurn'));
+  if (part.checkInsNotYetPosted) parts.push(text('privacy.part.checkInsNotYetPosted'));
   return parts.join(', ');
 }
 

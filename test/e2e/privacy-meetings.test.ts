@@ -336,6 +336,32 @@ describe('/privacy show, export and the delete question, with meetings', () => {
     expect(question).not.toMatch(/ledger|recording/i);
   });
 
+  it('GIVEN a member whose shared check-in is stored but not yet posted THEN show, export and the delete question include it, and deleting leaves no trace of its words', async () => {
+    const w = await readyWorld();
+    await meeting(w, w.moderatorId, 'start', { format: 'short' });
+    await roundPost(w, 1);
+    // Stored as the check-in use case stores it, as if the bot stopped before posting it (the outbox).
+    const record = (await w.bot.services.meetings.current(w.guildId))!;
+    const words = 'Words still waiting for the thread';
+    const checked = await w.bot.services.actions.checkIn(w.guildId, { meetingId: record.state.id, roundIndex: 0 }, w.memberId, words);
+    expect(checked.ok && checked.value.pending?.words).toBe(words);
+
+    expect((await privacy(w, w.memberId, 'show')).content).toMatch(
+      /The last meeting\*\* \(<t:\d+:D>\): that you took part, the words of your check-in \(not yet posted in the thread\)\./,
+    );
+    const data = await exported(w, w.memberId);
+    expect(data.meetings).toMatchObject([{ tookPart: true, checkInsNotYetPosted: [{ words, posted: false }] }]);
+    expect(data.meetingPosts).toEqual([]);
+    expect(JSON.stringify(await exported(w, w.moderatorId))).not.toContain(words);
+
+    const { question, done } = await deleteData(w, w.memberId);
+    expect(question.content).toContain('• Your part in the last meeting: that you took part, the words of your check-in (not yet posted in the thread)');
+    expect(done.content).toContain('the words of your check-in (not yet posted in the thread)');
+    expect((await w.bot.services.meetings.current(w.guildId))?.pendingCheckIns).toEqual([]);
+    expect(await storedRowsContaining(w, words)).toEqual([]);
+    expect(stillShowing(w, [words])).toEqual([]);
+  });
+
   it('GIVEN a member whose only data is their chairing choice THEN /privacy delete offers to delete it rather than saying there is nothing', async () => {
     const w = await readyWorld();
     await meeting(w, w.moderatorId, 'start', { format: 'short' });

@@ -43,7 +43,10 @@ export interface PrivacyExport<P = unknown> {
   }>;
   /** The member's practical tasks with their reports, newest (the current one) first. */
   readonly tasks: readonly PracticalTask[];
-  /** The server's current or last meeting, if its record names the member: that they took part, their rating, their role. */
+  /**
+   * The server's current or last meeting, if its record names the member: that they took part, their
+   * rating, their role, and the words of any check-in they shared that is not posted yet (`posted: false`).
+   */
   readonly meetings: readonly MeetingPart[];
   /** The bot's posts in meeting threads that repeat the member's words (shared check-ins) or name them as chair. */
   readonly meetingPosts: ReadonlyArray<{ readonly channelId: string; readonly messageId: string; readonly kind: 'check-in' | 'names you as chair' }>;

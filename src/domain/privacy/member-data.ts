@@ -18,6 +18,11 @@ export interface MeetingPart {
   readonly timeInVoice?: { readonly ms: number; readonly since: string | null };
   /** Voice meetings: their turn in the speaking order of the sharing round that runs or ran last. */
   readonly speakingTurn?: SpeakingTurnPart;
+  /**
+   * Check-ins they shared that are stored but not yet posted in the meeting's thread (the bot stopped, or
+   * Discord has not taken the post yet): their own words, kept only until posted. Absent when none.
+   */
+  readonly checkInsNotYetPosted?: ReadonlyArray<{ readonly words: string; readonly posted: false }>;
 }
 
 /** A member's turn in a speaking order: where they are, or how it ended (null: only listed as having been in the round). */
@@ -62,7 +67,14 @@ export function meetingPart(meeting: MeetingRecord, memberId: string): MeetingPa
     chaired: meeting.state.chairId === memberId,
     invitedToChair: meeting.suggestedChairId === memberId,
     ...voicePart(meeting, memberId),
+    ...checkInsNotYetPosted(meeting, memberId),
   };
+}
+
+/** The member's shared check-ins still waiting to be posted: their words, marked as not posted. */
+function checkInsNotYetPosted(meeting: MeetingRecord, memberId: string): Pick<MeetingPart, 'checkInsNotYetPosted'> {
+  const waiting = (meeting.pendingCheckIns ?? []).filter((pending) => pending.memberId === memberId);
+  return waiting.length > 0 ? { checkInsNotYetPosted: waiting.map(({ words }) => ({ words, posted: false as const })) } : {};
 }
 
 /** What a voice meeting's record keeps about the member: a running time in voice, a turn in the speaking order. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { withAction, withRating } from '../../../src/domain/meetings/meeting-record.ts';
+import { withAction, withCheckInPosted, withPendingCheckIn, withRating } from '../../../src/domain/meetings/meeting-record.ts';
 import { withPresence, withTurnPress, withTurnsStarted } from '../../../src/domain/meetings/voice-turns.ts';
 import { ANONYMOUS, buildExport, WITHHELD } from '../../../src/domain/privacy/export.ts';
+import { meetingDataOf } from '../../../src/domain/privacy/member-data.ts';
 import { newCrisisAlert } from '../../../src/domain/safety/crisis-alert.ts';
 import { ANA, AT, BO, CY, ME, meeting, offer, offerEvent, openedEvent, request, source, task } from './fixtures.ts';
 
@@ -170,6 +171,41 @@ describe("the rest of the member's data in the export", () => {
       { at: '2026-05-02T10:00:00.000Z', messageId: 'm9', words: null },
       { at: '2026-05-03T10:00:00.000Z', messageId: null, words: 'Still hard' },
     ]);
+  });
+});
+
+describe('shared check-ins stored but not yet posted', () => {
+  /** A meeting where the member and Ana each shared a check-in the bot has not posted yet. */
+  const waiting = () =>
+    withPendingCheckIn(
+      withPendingCheckIn(withAction(withAction(meeting(BO), ME, 'check-in'), ANA, 'check-in'), { id: 'p1', memberId: ME, words: 'A long week' }),
+      { id: 'p2', memberId: ANA, words: 'Glad to be here' },
+    );
+  const records = (record: ReturnType<typeof meeting>) => ({ meeting: record, earlierPosts: [], chairVolunteers: [] });
+
+  it("GIVEN the member's shared check-in is not posted yet WHEN they export THEN their words are in their meeting part, marked as not posted, and no one else's", () => {
+    const exported = buildExport(source({ meetings: records(waiting()) }));
+    expect(exported.meetings).toEqual([expect.objectContaining({ tookPart: true, checkInsNotYetPosted: [{ words: 'A long week', posted: false }] })]);
+    expect(JSON.stringify(exported)).not.toContain('Glad to be here');
+  });
+
+  it('GIVEN the only thing the meeting record keeps about the member is a check-in not yet posted WHEN they export THEN the meeting is listed with it', () => {
+    const record = withPendingCheckIn(meeting(BO), { id: 'p1', memberId: ME, words: 'Only words' });
+    expect(buildExport(source({ meetings: records(record) })).meetings).toEqual([
+      expect.objectContaining({ tookPart: false, checkInsNotYetPosted: [{ words: 'Only words', posted: false }] }),
+    ]);
+  });
+
+  it('GIVEN the check-in was posted since WHEN the member exports THEN its words are gone and the post is listed instead', () => {
+    const exported = buildExport(source({ meetings: records(withCheckInPosted(waiting(), 'p1', ME, 'post1')) }));
+    expect(exported.meetings[0]).not.toHaveProperty('checkInsNotYetPosted');
+    expect(JSON.stringify(exported)).not.toContain('A long week');
+    expect(exported.meetingPosts).toContainEqual({ channelId: 'th1', messageId: 'post1', kind: 'check-in' });
+  });
+
+  it('GIVEN a check-in not yet posted WHEN /privacy show reads what the meeting keeps about the member THEN their part holds it', () => {
+    expect(meetingDataOf(records(waiting()), ME).part?.checkInsNotYetPosted).toEqual([{ words: 'A long week', posted: false }]);
+    expect(meetingDataOf(records(waiting()), CY).part).toBeNull();
   });
 });
 
