@@ -54,6 +54,7 @@ export async function openPostgresStore(storeUrl: string, fence?: (query: Query)
   try {
     await adapter.query('SELECT 1');
     if (creating !== undefined) throw creating;
+    await indexForPrefixes(pool, table);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL at ${where} cannot be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -68,6 +69,20 @@ export async function openPostgresStore(storeUrl: string, fence?: (query: Query)
       return (await pool.query<{ key: string }>(`SELECT key FROM ${table} WHERE key LIKE $1`, [pattern])).rows.map((row) => row.key);
     },
   );
+}
+
+/**
+ * Keys are listed by prefix (a guild's members' records, an index's guilds). The key's own index serves
+ * `LIKE 'prefix%'` only under the C collation; this one serves it under any. Two processes starting at
+ * once may both create it: the loser's "already exists" is no failure.
+ */
+async function indexForPrefixes(pool: pg.Pool, table: string): Promise<void> {
+  try {
+    await pool.query(`CREATE INDEX IF NOT EXISTS keyv_key_prefix ON ${table} (key text_pattern_ops)`);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== '42P07' && code !== '23505') throw error;
+  }
 }
 
 /** PostgreSQL for the group commit: `$n` placeholders, and each transaction on one client of the pool. */

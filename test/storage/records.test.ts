@@ -327,6 +327,26 @@ describe.each(BACKENDS)('member preferences, on $name', (backend) => {
     expect(await store.stored(GUILD, ASKER)).toBeUndefined();
     expectReported(file, `guild:${GUILD}:member:${ASKER}:prefs`, 'read-as-absent', 'helpingPromptsOffUntil: invalid_type');
   });
+
+  it('GIVEN a restart WHEN members of a guild are read, one who paused recording among many who never chose THEN each reads their own choices, and a later change or removal reads back', async () => {
+    const file = await storeFile(backend);
+    const paused: MemberPrefs = { recordingPaused: true, helpingPromptsOffUntil: null, lastRestInviteAt: null };
+    await inRun(GUILD, (tx) => new MemberPrefsStore(file.store).put(tx, GIVER, paused));
+    // Another guild's member with the same id, and this member's tasks beside their choices.
+    await inRun(OTHER_GUILD, (tx) => new MemberPrefsStore(file.store).put(tx, ASKER, paused));
+    await file.put(`guild:${GUILD}:member:${GIVER}:tasks`, { v: 1, current: null, history: [] });
+    const store = new MemberPrefsStore((await file.reopen()).store);
+
+    const members = ['100000000000000010', '100000000000000011', GIVER, ASKER];
+    const read = await Promise.all(members.map((member) => store.get(GUILD, member)));
+    expect(read).toEqual([DEFAULT_PREFS, DEFAULT_PREFS, paused, DEFAULT_PREFS]);
+    expect(await store.get(OTHER_GUILD, ASKER)).toEqual(paused);
+
+    await inRun(GUILD, (tx) => store.put(tx, ASKER, paused));
+    await inRun(GUILD, (tx) => store.remove(tx, GIVER));
+    expect(await store.get(GUILD, ASKER)).toEqual(paused);
+    expect(await store.get(GUILD, GIVER)).toEqual(DEFAULT_PREFS);
+  });
 });
 
 describe.each(BACKENDS)('reflections, on $name', (backend) => {
