@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerEvent, OfferEvent } from '../../src/domain/help/ledger-events.ts';
 import { tallyEvents } from '../../src/domain/help/tally.ts';
 import { CHUNK_EVENTS, LedgerStore } from '../../src/store/ledger-store.ts';
+
+/** Events filling two chunks and ten into a third; and one whole chunk and ten into a second. */
+const THREE_CHUNKS = 2 * CHUNK_EVENTS + 10;
+const TWO_CHUNKS = CHUNK_EVENTS + 10;
 import { BACKENDS, inRun, storeFile } from './sqlite-file.ts';
 
 const [GUILD, ASKER, GIVER] = ['g1', '100000000000000001', '100000000000000002'];
@@ -47,17 +51,17 @@ describe.each(BACKENDS)('the help ledger, on $name', (backend) => {
     expect(await ledger.windowTallies(GUILD, [DAY, NEXT_DAY])).toEqual(tallyEvents(events, { from: wholeDay.from, to: new Date('2026-11-28T00:00:00.000Z') }));
   });
 
-  it(`GIVEN a day of 250 events WHEN one more is appended after a restart THEN only the day's last chunk of ${CHUNK_EVENTS} and its tallies are written`, async () => {
+  it(`GIVEN a day of three chunks WHEN one more event is appended after a restart THEN only the day's last chunk (at most ${CHUNK_EVENTS} events) and its tallies are written`, async () => {
     const file = await storeFile(backend);
-    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(250), TIMEZONE));
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(THREE_CHUNKS), TIMEZONE));
     expect(await file.keysStartingWith(key(`ledger:${DAY}`))).toEqual([key(`ledger:${DAY}`), key(`ledger:${DAY}:1`), key(`ledger:${DAY}:2`)]);
 
     const reopened = await file.reopen();
     const writes = await reopened.watchWrites();
     const ledger = new LedgerStore(reopened.store);
-    await inRun(GUILD, (tx) => ledger.append(tx, [offer(250)], TIMEZONE));
+    await inRun(GUILD, (tx) => ledger.append(tx, [offer(THREE_CHUNKS)], TIMEZONE));
     expect(await writes()).toEqual([key(`ledger:${DAY}:2`), key(`tally:${DAY}`)]);
-    expect(await ledger.dayEvents(GUILD, DAY)).toEqual(offers(251));
+    expect(await ledger.dayEvents(GUILD, DAY)).toEqual(offers(THREE_CHUNKS + 1));
   });
 
   it('GIVEN a full last chunk WHEN an event is appended THEN it starts a new chunk and the full one is not written again', async () => {
@@ -73,10 +77,14 @@ describe.each(BACKENDS)('the help ledger, on $name', (backend) => {
   it('GIVEN appends WHEN the tallies are read THEN they count every event of the day, stored with the chunk count', async () => {
     const file = await storeFile(backend);
     const ledger = new LedgerStore(file.store);
-    for (const event of offers(120)) await inRun(GUILD, (tx) => ledger.append(tx, [event], TIMEZONE));
-    expect(await file.raw(key(`tally:${DAY}`))).toEqual({ v: 2, chunks: 2, members: { [GIVER]: [120, 0, 0, 0, 0], [ASKER]: [0, 120, 0, 0, 0] } });
+    for (const event of offers(TWO_CHUNKS)) await inRun(GUILD, (tx) => ledger.append(tx, [event], TIMEZONE));
+    expect(await file.raw(key(`tally:${DAY}`))).toEqual({
+      v: 2,
+      chunks: 2,
+      members: { [GIVER]: [TWO_CHUNKS, 0, 0, 0, 0], [ASKER]: [0, TWO_CHUNKS, 0, 0, 0] },
+    });
     const reopened = new LedgerStore((await file.reopen()).store);
-    expect(await reopened.windowTallies(GUILD, [DAY])).toEqual(tallyEvents(offers(120), wholeDay));
+    expect(await reopened.windowTallies(GUILD, [DAY])).toEqual(tallyEvents(offers(TWO_CHUNKS), wholeDay));
   });
 
   it('GIVEN an event missing its giver WHEN the day is read THEN it is left out and reported by key and path, and the other events read', async () => {
@@ -91,9 +99,9 @@ describe.each(BACKENDS)('the help ledger, on $name', (backend) => {
 
   it('GIVEN a chunk whose text is not JSON WHEN the day is read THEN the other chunks still read and it is reported', async () => {
     const file = await storeFile(backend);
-    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(250), TIMEZONE));
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(THREE_CHUNKS), TIMEZONE));
     await file.putText(key(`ledger:${DAY}:1`), '[{"id":"e1","at":');
-    expect(await new LedgerStore(file.store).dayEvents(GUILD, DAY)).toEqual([...offers(100), ...offers(250).slice(200)]);
+    expect(await new LedgerStore(file.store).dayEvents(GUILD, DAY)).toEqual([...offers(CHUNK_EVENTS), ...offers(THREE_CHUNKS).slice(2 * CHUNK_EVENTS)]);
     expect(file.reports).toEqual([{ key: key(`ledger:${DAY}:1`), issues: ['(root): not_json'], outcome: 'read-as-absent' }]);
   });
 
@@ -108,22 +116,23 @@ describe.each(BACKENDS)('the help ledger, on $name', (backend) => {
 
   it("GIVEN a day's tallies that were rebuilt WHEN an event is appended to that day THEN the stored tallies are whole again", async () => {
     const file = await storeFile(backend);
-    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(150), TIMEZONE));
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, offers(TWO_CHUNKS), TIMEZONE));
     await file.putText(key(`tally:${DAY}`), '{"value":{"v":2,');
-    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, [offer(150)], TIMEZONE));
-    expect(await file.raw(key(`tally:${DAY}`))).toEqual({ v: 2, chunks: 2, members: { [GIVER]: [151, 0, 0, 0, 0], [ASKER]: [0, 151, 0, 0, 0] } });
-    expect(await new LedgerStore(file.store).dayEvents(GUILD, DAY)).toEqual(offers(151));
+    await inRun(GUILD, (tx) => new LedgerStore(file.store).append(tx, [offer(TWO_CHUNKS)], TIMEZONE));
+    const all = TWO_CHUNKS + 1;
+    expect(await file.raw(key(`tally:${DAY}`))).toEqual({ v: 2, chunks: 2, members: { [GIVER]: [all, 0, 0, 0, 0], [ASKER]: [0, all, 0, 0, 0] } });
+    expect(await new LedgerStore(file.store).dayEvents(GUILD, DAY)).toEqual(offers(all));
   });
 
-  it('GIVEN a day of 250 events WHEN it is rewritten with 50 (a member deleted their data) THEN the spare chunks are gone and the tallies count the 50', async () => {
+  it('GIVEN a day of three chunks WHEN it is rewritten with fewer events than a chunk (a member deleted their data) THEN the spare chunks are gone and the tallies count what is left', async () => {
     const file = await storeFile(backend);
     const ledger = new LedgerStore(file.store);
-    await inRun(GUILD, (tx) => ledger.append(tx, offers(250), TIMEZONE));
-    await inRun(GUILD, (tx) => ledger.rewriteDay(tx, DAY, offers(50)));
+    await inRun(GUILD, (tx) => ledger.append(tx, offers(THREE_CHUNKS), TIMEZONE));
+    await inRun(GUILD, (tx) => ledger.rewriteDay(tx, DAY, offers(10)));
     expect(await file.keysStartingWith(key(`ledger:${DAY}`))).toEqual([key(`ledger:${DAY}`)]);
     const reopened = new LedgerStore((await file.reopen()).store);
-    expect(await reopened.dayEvents(GUILD, DAY)).toEqual(offers(50));
-    expect(await reopened.windowTallies(GUILD, [DAY])).toEqual(tallyEvents(offers(50), wholeDay));
+    expect(await reopened.dayEvents(GUILD, DAY)).toEqual(offers(10));
+    expect(await reopened.windowTallies(GUILD, [DAY])).toEqual(tallyEvents(offers(10), wholeDay));
   });
 
   it('GIVEN a day WHEN it is rewritten with no events (retention) THEN none of its keys remain and it leaves the list of days', async () => {
