@@ -42,6 +42,7 @@ async function openSqliteStore(storeUrl: string): Promise<Store> {
   // A busy timeout lets a second process (a CLI, a backup) read without failing our writes.
   const uri = `${SQLITE_PREFIX}${file}`;
   let writing: KeyvSqlite | undefined;
+  let checkpointing: KeyvSqlite | undefined;
   const adapter: GroupCommitSqlite = new GroupCommitSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS }, (): GroupCommitWriter => writer);
   try {
     // WAL: several times faster writes with the same safety for a process kill (measured when the store was chosen).
@@ -52,11 +53,19 @@ async function openSqliteStore(storeUrl: string): Promise<Store> {
       writing = new KeyvSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS });
       // synchronous is per connection: the connection that commits must have it.
       await writing.query('PRAGMA synchronous = NORMAL');
+      // The committing connection would otherwise copy the log into the database file itself, every
+      // 1,000 pages, inside a commit: that commit, and every member waiting on it, would wait for the
+      // copy and its sync. A third connection does it in the background instead (see below).
+      await writing.query('PRAGMA wal_autocheckpoint = 0');
+      checkpointing = new KeyvSqlite({ uri, busyTimeout: BUSY_TIMEOUT_MS });
+      await checkpointing.query('PRAGMA synchronous = NORMAL');
     }
   } catch (error) {
+    await Promise.allSettled([writing?.close(), checkpointing?.close()]);
     lock?.release();
     throw error;
   }
+  const checkpoints = checkpointing && checkpointInBackground(checkpointing);
   const table = adapter.opts.table ?? 'keyv';
   const writer: GroupCommitWriter = new GroupCommitWriter(writing?.query ?? adapter.query, table);
   return storeOver(
@@ -64,7 +73,9 @@ async function openSqliteStore(storeUrl: string): Promise<Store> {
     writer,
     async () => {
       try {
+        await checkpoints?.stop();
         await writing?.close();
+        await checkpointing?.close();
         await adapter.close();
       } finally {
         lock?.release();
@@ -76,6 +87,29 @@ async function openSqliteStore(storeUrl: string): Promise<Store> {
       return rows.map((row) => row.key);
     },
   );
+}
+
+/** How often the log is copied into the database file, in the background. */
+const CHECKPOINT_EVERY_MS = 1_000;
+
+/**
+ * Copies the write-ahead log into the database file every {@link CHECKPOINT_EVERY_MS}, on a connection
+ * of its own: PASSIVE never waits for (nor blocks) the writer or the readers, so commits never carry
+ * the copy. SQLite restarts the log from the start once all of it has been copied, so it stays small.
+ */
+function checkpointInBackground(connection: KeyvSqlite): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    // One at a time; a failed one (the file busy for longer than the timeout) is simply tried again next time.
+    running = running.then(() => connection.query('PRAGMA wal_checkpoint(PASSIVE)')).catch(() => undefined);
+  }, CHECKPOINT_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** The first text after every text that starts with `prefix`: its last character, one higher. */

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import KeyvSqlite from '@keyv/sqlite';
 import pg from 'pg';
 import { GroupCommitWriter, sqliteFileOf } from '../../src/store/sqlite-store.ts';
@@ -195,5 +195,17 @@ describe.each(BACKENDS)('group commit on $name: writes that arrive together are 
     const reopened = await storeFile(backend, url);
     const keys = [...acknowledged.keys()];
     expect(await reopened.store.keyv.getMany(keys)).toEqual([...acknowledged.values()]);
+  });
+});
+
+describe('the SQLite log, copied into the database file in the background', () => {
+  it('GIVEN writes committed THEN soon after the database file alone holds them, without waiting for the store to close', async () => {
+    const file = await storeFile(SQLITE);
+    const marker = `copied-${Date.now().toString(36)}`;
+    await file.store.keyv.set(guildKey(1, 'note'), marker);
+    const database = sqliteFileOf(file.url);
+    // Committed to the write-ahead log beside the file; the copy into the file itself is the background's.
+    await vi.waitFor(() => expect(readFileSync(database).includes(marker)).toBe(true), { timeout: 5_000, interval: 100 });
+    expect(await file.store.keyv.get(guildKey(1, 'note'))).toBe(marker);
   });
 });
