@@ -2,7 +2,7 @@ import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { z } from 'zod';
 import type { CommandContext } from '../src/discord/command.ts';
 import { problemText } from '../src/discord/problem-texts.ts';
-import { reflectionPosted, reflectionPreview, reflectionReply } from '../src/discord/reflection-posts.ts';
+import { reflectionNotPosted, reflectionPosted, reflectionPreview, reflectionReply } from '../src/discord/reflection-posts.ts';
 import { reply, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 
 export const definition = new SlashCommandBuilder()
@@ -28,6 +28,11 @@ export async function execute(context: CommandContext): Promise<Outcome> {
   }
   const settings = await services.circle.settings(guildId);
   if (!settings) throw new UserFacingError(problemText.reflection({ kind: 'not-set-up' }));
-  const { asScheduled } = await services.reflections.postNow(guildId);
-  return reply(reflectionPosted(asScheduled, settings.circleChannelId));
+  const posted = await services.reflections.postNow(guildId);
+  if (!posted.ok) {
+    // Nothing of it was kept: the week's slot stays due, so the scheduled reflection still posts.
+    context.logger.warn({ err: posted.error.cause, guildId }, 'could not post the reflection asked for now');
+    return reply(reflectionNotPosted(settings.circleChannelId));
+  }
+  return reply(reflectionPosted(posted.value.asScheduled, settings.circleChannelId));
 }

@@ -147,3 +147,8 @@ export function reflectionPreview(message: Reply & { files: AttachmentPayload[] 
 export const reflectionPosted = (asScheduled: boolean, circleChannelId: string): Reply => ({
   content: text(asScheduled ? 'reflection.postedAsScheduled' : 'reflection.posted', { channel: `<#${circleChannelId}>` }),
 });
+
+/** `/reflection post` when the post did not go: plainly, and that this week's scheduled reflection is not used up. */
+export const reflectionNotPosted = (circleChannelId: string): Reply => ({
+  content: text('reflection.notPosted', { channel: `<#${circleChannelId}>` }),
+});

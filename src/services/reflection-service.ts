@@ -14,7 +14,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { dueOccurrence, type DueOccurrence } from '../domain/schedules/due.ts';
 import { nextOccurrenceDetail } from '../domain/schedules/occurrences.ts';
 import type { WeeklySchedule } from '../domain/schedules/schedule.ts';
-import type { GuildWriteQueue } from '../store/guild-write-queue.ts';
+import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { HelpRequestStore } from '../store/help-request-store.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { ReflectionStore } from '../store/reflection-store.ts';
@@ -48,11 +48,20 @@ export interface ReflectionServiceDeps {
 
 /**
  * The group's week in numbers, once a week at the circle's reflection slot. Exactly once per guild
- * and week: the slot's local date is stored as posted (in the guild's queue) before posting.
+ * and week: the slot's local date is stored as posted (in the guild's queue) before posting, except
+ * for a moderator's `/reflection post` at the slot, which holds the slot while it posts and stores it
+ * once the post went (see postNow).
  */
 export class ReflectionService {
   /** The service's clock (a test's or the benchmark's movable one), for those timing its work. */
   readonly now: () => Date;
+  /**
+   * Guild -> the slot a moderator's `/reflection post` is posting as this week's, right now. While held,
+   * claim() refuses that slot, so the scheduled post waits; the hold ends when the post went (the slot
+   * is then stored as posted) or failed (the slot stays due). In memory: a guild's interactions and its
+   * minute ticks are handled by the one process that holds its shard.
+   */
+  private readonly posting = new Map<string, string>();
 
   constructor(private readonly deps: ReflectionServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -120,37 +129,66 @@ export class ReflectionService {
     return coming;
   }
 
-  /** Claims the slot `key` as posted (or skipped); false if it already was. */
+  /** Claims the slot `key` as posted (or skipped); false if it already was, or a moderator's post-now is posting it. */
   claim(guildId: string, key: string): Promise<boolean> {
     return this.deps.queue.run(guildId, async (tx) => {
-      const last = await this.deps.reflections.lastPostedKey(guildId);
-      if (last !== null && last >= key) return false;
-      await this.deps.reflections.setLastPostedKey(tx, key);
-      return true;
+      if (this.posting.get(guildId) === key) return false;
+      return this.store(tx, guildId, key);
     });
   }
 
   /**
-   * A moderator's `/reflection post` counts as the scheduled one only when this week's slot has come
-   * and its reflection is not posted yet (posted earlier in the week, the scheduled one still follows).
-   * Returns the slot's key when it was claimed.
+   * `/reflection post`: the reflection, now, announced for the Discord layer to post (once: the post
+   * carries a nonce from its key). It counts as this week's scheduled one only if the slot has come and
+   * it was not posted yet (`asScheduled`); posted earlier in the week, the scheduled one still follows.
+   *
+   * Counting as this week's, the slot is held while posting (the scheduled post cannot claim it) and
+   * stored as posted only once the post went. If posting fails (`not-posted`, with what failed), nothing
+   * is kept and the slot stays due: the scheduled reflection still posts (with the same nonce, so a post
+   * Discord did take after all is not shown twice).
    */
-  async claimIfSlotDue(guildId: string): Promise<string | null> {
-    const settings = await this.deps.circle.settings(guildId);
-    if (!settings) return null;
-    const occurrence = dueOccurrence(slotOf(settings), await this.deps.reflections.lastPostedKey(guildId), this.now());
-    return occurrence.kind === 'start' && (await this.claim(guildId, occurrence.key)) ? occurrence.key : null;
+  async postNow(guildId: string): Promise<Result<{ asScheduled: boolean }, { kind: 'not-posted'; cause: unknown }>> {
+    const slotKey = await this.holdIfSlotDue(guildId);
+    const at = this.now();
+    try {
+      await this.deps.changes?.publish({ kind: 'reflection', guildId, at, key: slotKey ?? `now${at.getTime().toString(36)}` });
+    } catch (cause) {
+      if (slotKey !== null) this.letGo(guildId, slotKey);
+      return err({ kind: 'not-posted', cause });
+    }
+    if (slotKey === null) return ok({ asScheduled: false });
+    try {
+      await this.deps.queue.run(guildId, (tx) => this.store(tx, guildId, slotKey));
+    } finally {
+      this.letGo(guildId, slotKey);
+    }
+    return ok({ asScheduled: true });
   }
 
-  /**
-   * `/reflection post`: the reflection, now. It counts as this week's scheduled one only if the slot has
-   * come and it was not posted yet (`asScheduled`); either way it is announced, and posted once.
-   */
-  async postNow(guildId: string): Promise<{ asScheduled: boolean }> {
-    const slotKey = await this.claimIfSlotDue(guildId);
-    const at = this.now();
-    await this.deps.changes?.publish({ kind: 'reflection', guildId, at, key: slotKey ?? `now${at.getTime().toString(36)}` });
-    return { asScheduled: slotKey !== null };
+  /** Holds this week's slot for a post-now when it has come, is not posted yet and no other post-now holds it; its key, or null. */
+  private async holdIfSlotDue(guildId: string): Promise<string | null> {
+    const settings = await this.deps.circle.settings(guildId);
+    if (!settings) return null;
+    // In the guild's queue, so no claim() comes between reading the slot and holding it.
+    return this.deps.queue.run(guildId, async () => {
+      if (this.posting.has(guildId)) return null;
+      const occurrence = dueOccurrence(slotOf(settings), await this.deps.reflections.lastPostedKey(guildId), this.now());
+      if (occurrence.kind !== 'start') return null;
+      this.posting.set(guildId, occurrence.key);
+      return occurrence.key;
+    });
+  }
+
+  private letGo(guildId: string, key: string): void {
+    if (this.posting.get(guildId) === key) this.posting.delete(guildId);
+  }
+
+  /** Stores `key` as the last slot handled, unless it (or a later one) already is; whether it stored it. */
+  private async store(tx: GuildWrite, guildId: string, key: string): Promise<boolean> {
+    const last = await this.deps.reflections.lastPostedKey(guildId);
+    if (last !== null && last >= key) return false;
+    await this.deps.reflections.setLastPostedKey(tx, key);
+    return true;
   }
 
   /** This week's prompts, the same the group's reflection asks (for a member's own `/stats`). */

@@ -116,6 +116,94 @@ describe('the weekly reflection, on its own', () => {
   });
 });
 
+describe('/reflection post at the slot, before the bot has posted it', () => {
+  const HOUR = 3_600_000;
+  /** discord.js sends a post up to 4 times when Discord answers 5xx (its default 3 retries), then gives up. */
+  const ATTEMPTS = 4;
+
+  /**
+   * A circle whose slot is next week's Wednesday 18:30 in London, the bot's clock at the slot. The bot
+   * checks the hour, once at start-up (5 minutes before the slot) and next at 19:00: so between the
+   * jump to the slot and a restart (whose start-up check is the bot's next one), the moderator is first.
+   */
+  async function atTheSlot() {
+    const clock = movableClock();
+    const slot = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).set({ weekday: 3, hour: 18, minute: 30, second: 0, millisecond: 0 }).toJSDate();
+    clock.jumpTo(new Date(slot.getTime() - 5 * 60_000));
+    const w = await readyWorld({ now: clock.now, scheduleTickMs: HOUR }, londonSlot(slot));
+    clock.jumpTo(new Date(slot.getTime() + 1_000));
+    return w;
+  }
+
+  async function postNow(w: World) {
+    const handle = await w.sandbox.slashCommand({
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      userId: w.moderatorId,
+      name: 'reflection',
+      subcommand: 'post',
+    });
+    return handle.reply();
+  }
+
+  const postsTried = (w: World) =>
+    w.sandbox.requests.filter((r) => r.route === 'POST /channels/:id/messages' && r.path.endsWith(`/channels/${w.circleChannelId}/messages`));
+  const dueGuilds = async (w: World) => (await w.bot.services.reflections.due()).map((due) => due.guildId);
+
+  it("GIVEN Discord refuses the moderator's post THEN they are told plainly and privately, and the scheduled reflection still posts, once", async () => {
+    const w = await atTheSlot();
+    w.sandbox.failNext({ route: `POST /channels/${w.circleChannelId}/messages`, status: 500, times: ATTEMPTS });
+
+    const answer = await postNow(w);
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.content).toContain(`I couldn't post the reflection in <#${w.circleChannelId}>`);
+    expect(answer.content).toContain("The weekly reflection on its usual day and time isn't affected");
+    expect(answer.content).not.toContain('Something went wrong');
+    // Every refusal went to the moderator's post: none is left over for the scheduled one.
+    expect(postsTried(w).map((r) => r.fault)).toEqual(Array(ATTEMPTS).fill('failNext'));
+    expect(reflections(w)).toHaveLength(0);
+    expect(w.logs.entries().filter((entry) => entry.msg === 'could not post the reflection asked for now')).toHaveLength(1);
+    // The week's slot was not used up: the running bot's next check would post it.
+    expect(await dueGuilds(w)).toEqual([w.guildId]);
+
+    // The bot's next check (here the start-up check of a restart, still within the slot's minute) posts it, on time.
+    await w.restart();
+    const posted = await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('This week in the circle'));
+    expect(posted.content).not.toContain('A little late');
+    await w.restart();
+    expect(reflections(w)).toHaveLength(1);
+  });
+
+  it("GIVEN the moderator's post is still on its way WHEN the bot's own check tries to claim the slot THEN it is refused, and the reflection is posted once", async () => {
+    const w = await atTheSlot();
+    const [due] = await w.bot.services.reflections.due();
+    // Discord asks the bot to wait a moment before it takes the post.
+    w.sandbox.failNext({ route: `POST /channels/${w.circleChannelId}/messages`, status: 429, retryAfterSeconds: 1 });
+    const handle = await w.sandbox.slashCommand({
+      guildId: w.guildId,
+      channelId: w.circleChannelId,
+      userId: w.moderatorId,
+      name: 'reflection',
+      subcommand: 'post',
+    });
+    await expect.poll(() => postsTried(w).length).toBe(1);
+    expect(await w.bot.services.reflections.claim(w.guildId, due!.key)).toBe(false);
+    expect((await handle.reply()).content).toContain("counts as this week's");
+    expect(reflections(w)).toHaveLength(1);
+    await w.restart();
+    expect(reflections(w)).toHaveLength(1);
+  });
+
+  it("GIVEN Discord takes the moderator's post THEN it counts as this week's, and the scheduled one does not post again", async () => {
+    const w = await atTheSlot();
+    expect((await postNow(w)).content).toContain("counts as this week's: the scheduled one won't post again");
+    expect(reflections(w)).toHaveLength(1);
+    expect(await dueGuilds(w)).toEqual([]);
+    await w.restart();
+    expect(reflections(w)).toHaveLength(1);
+  });
+});
+
 describe('the weekly reflection, drawn ahead of its slot', () => {
   /** Next week's Wednesday 18:00 in London: mid-week, so the reflection is on the week the test's help happens in. */
   function midWeekSlot(): Date {
