@@ -56,6 +56,8 @@ export class ScheduleService {
 
   constructor(private readonly deps: ScheduleServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    // Worked out from entries that may hold a claim a failed commit then dropped: look at every schedule again.
+    deps.schedules.onRollback(() => this.nextCheck.clear());
   }
 
   async add(

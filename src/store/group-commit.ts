@@ -59,8 +59,19 @@ export function storeOver(
       await adapter.query('SELECT 1');
     },
     async keysStartingWith(prefix) {
-      const rows = await keysFrom(`${namespaced}${prefix}`);
-      return writer.withPendingKeys(`${namespaced}${prefix}`, rows).map((key) => key.slice(namespaced.length));
+      const rowPrefix = `${namespaced}${prefix}`;
+      // Pending before the query too: a write committed while it ran is in neither its rows nor what is
+      // pending after it.
+      const before = writer.pendingUnder(rowPrefix);
+      const rows = await keysFrom(rowPrefix);
+      const keys = new Set(rows);
+      for (const pending of [before, writer.pendingUnder(rowPrefix)]) {
+        for (const [key, present] of pending) {
+          if (present) keys.add(key);
+          else keys.delete(key);
+        }
+      }
+      return [...keys].map((key) => key.slice(namespaced.length));
     },
     put(key, value, run) {
       // The text keyv itself stores (see keyvOver): `{"value": ...}`, with no expiry.
@@ -216,6 +227,8 @@ export class GroupCommitWriter {
   private readonly rollbackListeners: Array<() => void> = [];
   /** Writes from write-queue runs numbered up to this are refused: those runs began before a commit failed. */
   private refusedUpTo = 0;
+  /** What the last failed commit failed with: the cause given to the writes refused after it. */
+  private lastFailure: unknown;
   private failedCommits = 0;
 
   /**
@@ -257,16 +270,11 @@ export class GroupCommitWriter {
     return this.pendingClears.some((pattern) => key.startsWith(pattern.slice(0, -1))) ? { value: undefined } : null;
   }
 
-  /** `stored` (committed keys starting with `prefix`) as they will be once what is pending is committed. */
-  withPendingKeys(prefix: string, stored: readonly string[]): string[] {
-    const keys = new Set(
-      stored.filter((key) => {
-        const pending = this.pendingValue(key);
-        return pending === null || pending.value !== undefined;
-      }),
-    );
-    for (const [key, write] of this.pending) if (write.kind === 'set' && key.startsWith(prefix)) keys.add(key);
-    return [...keys];
+  /** Keys starting with `prefix` that have a write pending: whether each will be there once it is committed. */
+  pendingUnder(prefix: string): Map<string, boolean> {
+    const pending = new Map<string, boolean>();
+    for (const [key, write] of this.pending) if (key.startsWith(prefix)) pending.set(key, write.kind === 'set');
+    return pending;
   }
 
   onRollback(listener: () => void): void {
@@ -292,7 +300,7 @@ export class GroupCommitWriter {
    */
   private hand(write: Write, run?: number): Promise<boolean> {
     if (this.closed) throw new Error('The store is closed; no new writes are accepted.');
-    if (run !== undefined && run <= this.refusedUpTo) throw new EarlierWriteFailed();
+    if (run !== undefined && run <= this.refusedUpTo) throw new EarlierWriteFailed(this.lastFailure);
     if (write.kind === 'clear') {
       const prefix = write.pattern.slice(0, -1);
       for (const key of this.pending.keys()) if (key.startsWith(prefix)) this.pending.delete(key);
@@ -345,6 +353,7 @@ export class GroupCommitWriter {
     this.pending.clear();
     this.pendingClears.length = 0;
     this.refusedUpTo = runsStarted();
+    this.lastFailure = error;
     this.failedCommits += 1;
     for (const listener of this.rollbackListeners) listener();
     for (const pending of batch) pending.reject(error);

@@ -58,6 +58,9 @@ export class GuildWrite {
 
   /** Keeps the commit of a write handed to the store: the run's caller hears back only once it is in. */
   awaitCommit(commit: Promise<unknown>): void {
+    // Handled now: a commit may fail while the task is still at work, before the run waits on it (the
+    // run then reports the failure; an unhandled rejection would be a second, misleading report).
+    commit.catch(() => undefined);
     this.held.commits.push(commit);
   }
 }

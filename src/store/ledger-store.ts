@@ -160,7 +160,11 @@ export class LedgerStore {
     await this.days(guildId);
     const dayOf = this.dayKeyer(timezone);
     for (const day of new Set(events.map((event) => dayOf(Date.parse(event.at))))) {
-      if (this.recent.get(guildId)?.day !== day) this.recent.set(guildId, { day, ...(await this.openDay(guildId, day)) });
+      if (this.recent.get(guildId)?.day === day) continue;
+      const rollbacks = this.store.rollbacks;
+      const opened = await this.openDay(guildId, day);
+      // A read a failed commit overtook may hold what it dropped: not kept (the append reads again).
+      if (this.store.rollbacks === rollbacks) this.recent.set(guildId, { day, ...opened });
     }
   }
 

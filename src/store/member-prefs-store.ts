@@ -67,9 +67,15 @@ export class MemberPrefsStore {
   /** True when there was something to remove. */
   async remove(tx: GuildWrite, memberId: string): Promise<boolean> {
     const key = prefsKey(tx.guildId, memberId);
-    // The defaults, not forgotten: a read already under way must not put the old choices back.
+    // The defaults, not forgotten: a read already under way must not put the old choices back. If the
+    // deletion is refused, the stored choices (a paused recording) must be read again, not the defaults.
     this.cache.set(key, DEFAULT_PREFS);
-    return deleteRecord(this.store, tx, key);
+    try {
+      return await deleteRecord(this.store, tx, key);
+    } catch (error) {
+      this.cache.delete(key);
+      throw error;
+    }
   }
 
   /**

@@ -64,6 +64,11 @@ export class ScheduleStore {
     store.onRollback(() => this.cache.clear());
   }
 
+  /** Calls `listener` when a failed commit dropped writes: what was worked out from the entries read may not hold. */
+  onRollback(listener: () => void): void {
+    this.store.onRollback(listener);
+  }
+
   async list(guildId: string): Promise<readonly ScheduleEntry[]> {
     return readThrough(this.store, this.cache, guildId, async () => (await readRecord(this.store, guildKey(guildId, 'schedules'), scheduleList)) ?? []);
   }

@@ -11,6 +11,8 @@ export function isStoreUnavailable(error: unknown): boolean {
     if (PG_CONNECTION_MESSAGES.some((pattern) => pattern.test(cause.message))) return true;
     // Its shard leases were lost: the process is stopping, and the process that takes over answers the next try.
     if (cause.name === 'ShardLeaseLost') return true;
+    // Refused because another write failed while this one was prepared: this one would go through now.
+    if (cause.name === 'EarlierWriteFailed') return true;
   }
   return false;
 }

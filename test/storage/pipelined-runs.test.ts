@@ -2,12 +2,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { LedgerEvent } from '../../src/domain/help/ledger-events.ts';
 import { ok } from '../../src/domain/result.ts';
+import { EarlierWriteFailed } from '../../src/store/group-commit.ts';
 import { GuildDocument } from '../../src/store/guild-document.ts';
 import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 import { LedgerStore } from '../../src/store/ledger-store.ts';
+import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
+import { isStoreUnavailable } from '../../src/store/store-unavailable.ts';
 import { BACKENDS, storeFile } from './sqlite-file.ts';
 
 const GUILD = 'g-pipelined';
+const MEMBER = '100000000000000042';
 const counter = z.number().int();
 
 describe.each(BACKENDS)('runs of one guild pipelined over the group commit on $name', (backend) => {
@@ -29,9 +33,11 @@ describe.each(BACKENDS)('runs of one guild pipelined over the group commit on $n
           return result;
         }),
     );
-    // Each run read the one before it, still uncommitted.
+    // Each run read the one before it, still uncommitted; so does any reader, cached or not.
     await vi.waitFor(() => expect(ran).toBe(20));
     expect(heard).toBe(0);
+    expect(await file.store.keyv.get(`guild:${GUILD}:count`)).toBe(20);
+    expect(await file.store.keysStartingWith(`guild:${GUILD}:`)).toEqual([`guild:${GUILD}:count`]);
     await release();
     const results = await Promise.all(actions);
     expect(results.map((result) => result.ok && result.value)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
@@ -69,18 +75,54 @@ describe.each(BACKENDS)('runs of one guild pipelined over the group commit on $n
     expect(await reopened.raw(`guild:${GUILD}:refused`)).toBeUndefined();
   });
 
-  it('GIVEN a record being read for the first time WHEN a write replaces it before the read returns THEN the write is what stays in memory', async () => {
+  it('GIVEN a run whose write fails while its task is still at work THEN its caller is told, and the failure is reported once, not also as an unhandled rejection', async () => {
     const file = await storeFile(backend);
+    await backend.refuseKeysContaining(file.store, backend.table(file.url), 'refused', 'refused by the database');
     const queue = new GuildWriteQueue();
-    const settings = new GuildDocument(file.store, queue, 'settings', counter);
-    await file.put(`guild:${GUILD}:settings`, 1);
-    const reading = settings.get(GUILD);
-    const writing = settings.update(GUILD, () => ok(2));
-    await Promise.all([reading, writing]);
-    expect(await settings.get(GUILD)).toBe(2);
+    const refused = new GuildDocument(file.store, queue, 'refused', counter);
+    const run = queue.run(GUILD, async (tx) => {
+      await refused.updateInRun(tx, () => ok(1));
+      // Still at work when the commit fails.
+      await vi.waitFor(() => expect(file.store.rollbacks).toBe(1));
+    });
+    await expect(run).rejects.toThrow('refused by the database');
   });
 
-  it('GIVEN the week of help being read for the first time WHEN a member acts before the read returns THEN the week counts the action', async () => {
+  it('GIVEN a member who paused recording WHEN their deletion is refused because an earlier write failed THEN their pause still holds', async () => {
+    const file = await storeFile(backend);
+    await backend.refuseKeysContaining(file.store, backend.table(file.url), 'refused', 'refused by the database');
+    const queue = new GuildWriteQueue();
+    const prefs = new MemberPrefsStore(file.store);
+    const paused = { recordingPaused: true, helpingPromptsOffUntil: null, lastRestInviteAt: null };
+    await queue.run(GUILD, (tx) => prefs.put(tx, MEMBER, paused));
+    const refused = new GuildDocument(file.store, queue, 'refused', counter);
+    const failing = refused.update(GUILD, () => ok(1));
+    // Began before the failure, and hands its deletion over after it: refused.
+    const deletion = queue.run(GUILD, async (tx) => {
+      await vi.waitFor(() => expect(file.store.rollbacks).toBe(1));
+      return prefs.remove(tx, MEMBER);
+    });
+    await expect(failing).rejects.toThrow('refused by the database');
+    await expect(deletion).rejects.toThrow(EarlierWriteFailed);
+    expect((await prefs.get(GUILD, MEMBER)).recordingPaused).toBe(true);
+  });
+
+  it('GIVEN a write refused because an earlier one failed THEN the member is asked to try again, not given an error code', async () => {
+    const file = await storeFile(backend);
+    await backend.refuseKeysContaining(file.store, backend.table(file.url), 'refused', 'refused by the database');
+    const queue = new GuildWriteQueue();
+    const failing = new GuildDocument(file.store, queue, 'refused', counter).update(GUILD, () => ok(1));
+    const later = queue.run(GUILD, async (tx) => {
+      await vi.waitFor(() => expect(file.store.rollbacks).toBe(1));
+      return new GuildDocument(file.store, queue, 'other', counter).updateInRun(tx, () => ok(2));
+    });
+    await expect(failing).rejects.toThrow();
+    const error = await later.catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(EarlierWriteFailed);
+    expect(isStoreUnavailable(error)).toBe(true);
+  });
+
+  it('GIVEN the week of help being read for the first time while a member acts THEN the week counts the action, on that read or the next', async () => {
     const file = await storeFile(backend);
     const queue = new GuildWriteQueue();
     const ledger = new LedgerStore(file.store);
