@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { HelpRules } from '../config/help-rules.ts';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
 import type { LedgerEvent } from '../domain/help/ledger-events.ts';
@@ -25,6 +24,7 @@ import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefsStore } from '../store/member-prefs-store.ts';
 import type { CircleService } from './circle-service.ts';
 import { recordEvents, removeEvents } from './ledger-recording.ts';
+import { newRecordId } from './record-ids.ts';
 
 export type HelpProblem = RequestProblem | { readonly kind: 'not-set-up' } | { readonly kind: 'unknown-request' };
 
@@ -63,8 +63,6 @@ export interface HelpServiceDeps {
   readonly now?: () => Date;
 }
 
-const newId = () => randomBytes(6).toString('base64url');
-
 /**
  * Seeking and giving help: requests, offers, confirmations and closing, each stored (request and
  * ledger together, in the guild's write queue) before the member is answered; and each member's own
@@ -90,7 +88,7 @@ export class HelpService {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const now = this.now();
-    const opened = openRequest({ id: newId(), askerId, topic, anonymous, channelId: channelId ?? settings.circleChannelId, now });
+    const opened = openRequest({ id: newRecordId(), askerId, topic, anonymous, channelId: channelId ?? settings.circleChannelId, now });
     if (!opened.ok) return opened;
     const request = opened.value;
     await this.deps.queue.run(
@@ -98,7 +96,9 @@ export class HelpService {
       async (tx) => {
         await this.deps.requests.put(tx, request);
         await this.deps.requests.remember(tx, request.id);
-        await this.record(tx, settings, [{ id: newId(), at: request.openedAt, kind: 'request-opened', requestId: request.id, memberId: askerId, anonymous }]);
+        await this.record(tx, settings, [
+          { id: newRecordId(), at: request.openedAt, kind: 'request-opened', requestId: request.id, memberId: askerId, anonymous },
+        ]);
       },
       within,
     );
@@ -168,12 +168,12 @@ export class HelpService {
         const request = await this.deps.requests.get(guildId, requestId);
         if (!request) return err({ kind: 'unknown-request' as const });
         const now = this.now();
-        const added = addOffer(request, { id: newId(), giverId, message, now });
+        const added = addOffer(request, { id: newRecordId(), giverId, message, now });
         if (!added.ok) return added;
         const { offer } = added.value;
         await this.deps.requests.put(tx, added.value.request);
         await this.record(tx, settings, [
-          { id: newId(), at: offer.at, kind: 'offer-made', offerId: offer.id, requestId, giverId, receiverId: request.askerId },
+          { id: newRecordId(), at: offer.at, kind: 'offer-made', offerId: offer.id, requestId, giverId, receiverId: request.askerId },
         ]);
         const inviteToRest = await this.checkOverHelping(tx, settings, giverId, now);
         return ok({ request: added.value.request, offer, inviteToRest });
@@ -195,7 +195,7 @@ export class HelpService {
     return this.deps.queue.run(guildId, async (tx) => {
       const request = await this.deps.requests.get(guildId, requestId);
       if (!request) return err({ kind: 'unknown-request' as const });
-      const added = addToRequest(request, { id: newId(), memberId, words, now: this.now() });
+      const added = addToRequest(request, { id: newRecordId(), memberId, words, now: this.now() });
       if (!added.ok) return added;
       await this.deps.requests.put(tx, added.value.request);
       return ok({ request: added.value.request, additionId: added.value.addition.id });
@@ -237,7 +237,7 @@ export class HelpService {
       const { offer } = confirmed.value;
       await this.deps.requests.put(tx, confirmed.value.request);
       await this.record(tx, settings, [
-        { id: newId(), at: this.now().toISOString(), kind: 'offer-confirmed', offerId, requestId, giverId: offer.giverId, receiverId: memberId },
+        { id: newRecordId(), at: this.now().toISOString(), kind: 'offer-confirmed', offerId, requestId, giverId: offer.giverId, receiverId: memberId },
       ]);
       return confirmed;
     });
@@ -252,7 +252,7 @@ export class HelpService {
       const closed = closeRequest(request, memberId, this.now());
       if (!closed.ok) return closed;
       await this.deps.requests.put(tx, closed.value);
-      await this.record(tx, settings, [{ id: newId(), at: closed.value.closedAt!, kind: 'request-closed', requestId, memberId }]);
+      await this.record(tx, settings, [{ id: newRecordId(), at: closed.value.closedAt!, kind: 'request-closed', requestId, memberId }]);
       return closed;
     });
   }

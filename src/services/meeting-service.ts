@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { CircleSettings } from '../domain/circle/circle-settings.ts';
 import { chairSuggestion } from '../domain/meetings/chair.ts';
 import { scaleFormat, type MeetingAction, type MeetingFormat } from '../domain/meetings/format.ts';
@@ -38,6 +37,7 @@ import type { CircleService } from './circle-service.ts';
 import type { ChangeFeed } from './changes.ts';
 import type { HelpService } from './help-service.ts';
 import { prepareEvents, recordEvents, type LedgerRecordingDeps } from './ledger-recording.ts';
+import { newRecordId } from './record-ids.ts';
 
 export type MeetingServiceProblem =
   | MeetingProblem
@@ -137,7 +137,7 @@ export class MeetingService {
     const now = this.now();
     const suggestedChairId = await this.rotateChair(tx, input.starterId, existing?.attendees ?? [], now);
     const chairId = input.starterId ?? suggestedChairId;
-    const state = startMeeting({ id: randomBytes(6).toString('base64url'), format, now, chairId, minuteMs: this.deps.minuteMs });
+    const state = startMeeting({ id: newRecordId(), format, now, chairId, minuteMs: this.deps.minuteMs });
     const record = {
       ...newMeetingRecord({
         state,
@@ -219,7 +219,7 @@ export class MeetingService {
         // Attendance and every action go into the ledger too (words never do). Both writes are handed
         // over together, so the group commit stores them in one transaction: all of the action or none.
         const settings = await this.deps.circle.settings(guildId);
-        const event = { id: randomBytes(6).toString('base64url'), at: this.now().toISOString(), kind: 'meeting-action', memberId, meetingId, action } as const;
+        const event = { id: newRecordId(), at: this.now().toISOString(), kind: 'meeting-action', memberId, meetingId, action } as const;
         const timezone = settings?.timezone ?? 'UTC';
         await prepareEvents(this.deps, guildId, timezone, [event]);
         await Promise.all([this.deps.meetings.put(tx, next), recordEvents(this.deps, tx, timezone, [event])]);

@@ -1,5 +1,4 @@
 import type { MeetingAction } from '../domain/meetings/format.ts';
-import { randomBytes } from 'node:crypto';
 import { withPendingCheckIn, type MeetingRecord, type PendingCheckIn } from '../domain/meetings/meeting-record.ts';
 import type { ActionProblem } from '../domain/meetings/meeting-state.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -8,6 +7,7 @@ import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts'
 import type { AskOutcome, HelpProblem, HelpService, OfferOutcome } from './help-service.ts';
 import type { MeetingService } from './meeting-service.ts';
 import type { TaskCommitted, TaskReported, TaskService, TaskServiceProblem } from './task-service.ts';
+import { newRecordId } from './record-ids.ts';
 
 /** The round a button belongs to: its meeting and the round's index. */
 export interface RoundRef {
@@ -65,7 +65,7 @@ export class MemberActions {
   ): Promise<Result<{ record: MeetingRecord; pending: PendingCheckIn | null }, RoundProblem>> {
     return this.deps.queue.run(guildId, async (tx) => {
       const words = shared.trim();
-      const pending: PendingCheckIn | null = words ? { id: randomBytes(6).toString('hex'), memberId, words } : null;
+      const pending: PendingCheckIn | null = words ? { id: newRecordId(), memberId, words } : null;
       const recorded = await this.deps.meetings.recordAction(
         guildId,
         round.meetingId,

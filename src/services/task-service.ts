@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { commitTask, reportCurrentTask, TASK_HISTORY_LENGTH, type PracticalTask, type TaskOutcome, type TaskProblem } from '../domain/tasks/practical-task.ts';
@@ -8,6 +7,7 @@ import type { MemberPrefsStore } from '../store/member-prefs-store.ts';
 import type { TaskStore } from '../store/task-store.ts';
 import type { CircleService } from './circle-service.ts';
 import { recordEvents } from './ledger-recording.ts';
+import { newRecordId } from './record-ids.ts';
 
 export type TaskServiceProblem = TaskProblem | { readonly kind: 'not-set-up' };
 
@@ -35,8 +35,6 @@ export interface TaskServiceDeps {
   readonly queue: GuildWriteQueue;
   readonly now?: () => Date;
 }
-
-const newId = () => randomBytes(6).toString('base64url');
 
 /**
  * Practical tasks: a member commits to one for the coming week (`/task set`, or the meeting's tasks
@@ -70,12 +68,12 @@ export class TaskService {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return err({ kind: 'not-set-up' });
     const tasks = await this.deps.tasks.get(guildId, memberId);
-    const committed = commitTask(tasks, { id: newId(), memberId, text, meetingId, now: this.now() });
+    const committed = commitTask(tasks, { id: newRecordId(), memberId, text, meetingId, now: this.now() });
     if (!committed.ok) return committed;
     const { task, created } = committed.value;
     if (created) {
       await this.deps.tasks.put(tx, memberId, committed.value.tasks);
-      await this.record(tx, settings.timezone, { id: newId(), at: task.committedAt, kind: 'task-committed', memberId, taskId: task.id, meetingId });
+      await this.record(tx, settings.timezone, { id: newRecordId(), at: task.committedAt, kind: 'task-committed', memberId, taskId: task.id, meetingId });
     }
     return ok({ task, previous: created ? tasks.current : (tasks.history[0] ?? null), created });
   }
@@ -90,7 +88,7 @@ export class TaskService {
     if (!reported.ok) return reported;
     const task = reported.value.current!;
     await this.deps.tasks.put(tx, memberId, reported.value);
-    await this.record(tx, settings.timezone, { id: newId(), at: task.reportedAt!, kind: 'task-reported', memberId, taskId: task.id, outcome });
+    await this.record(tx, settings.timezone, { id: newRecordId(), at: task.reportedAt!, kind: 'task-reported', memberId, taskId: task.id, outcome });
     return ok({ task, replacedReport: before.current?.reportedAt != null });
   }
 
