@@ -93,7 +93,11 @@ describe('runs pipelined over the store commits', () => {
     const heard: string[] = [];
     let secondStarted = false;
     const first = queue.run('g1', async (tx) => tx.awaitCommit(commit.promise)).then(() => heard.push('first'));
-    const second = queue.run('g1', async () => void (secondStarted = true)).then(() => heard.push('second'));
+    const second = queue
+      .run('g1', async () => {
+        secondStarted = true;
+      })
+      .then(() => heard.push('second'));
     await vi.waitFor(() => expect(secondStarted).toBe(true));
     expect(heard).toEqual([]);
     commit.resolve();
@@ -123,7 +127,11 @@ describe('runs pipelined over the store commits', () => {
     });
     await expect(first).rejects.toThrow('the task failed');
     let heard = false;
-    const second = queue.run('g1', async () => undefined).then(() => (heard = true));
+    const second = queue
+      .run('g1', async () => undefined)
+      .then(() => {
+        heard = true;
+      });
     await new Promise((resolve) => setImmediate(resolve));
     expect(heard).toBe(false);
     commit.resolve();
