@@ -32,6 +32,15 @@ export async function prepareEvents(deps: LedgerRecordingDeps, guildId: string, 
   await deps.ledger.prepare(guildId, events, timezone);
 }
 
+/**
+ * Reads ahead what the actions of a meeting that is starting will need (the members' choices, the
+ * guild's ledger day), in its run: its members check in within moments of each other, and without this
+ * the first of them in every circle would each wait for those reads.
+ */
+export async function prepareForMeeting(deps: LedgerRecordingDeps, tx: GuildWrite, at: Date, timezone: string): Promise<void> {
+  await Promise.all([deps.prefs.warm(tx.guildId), deps.ledger.prepareDay(tx, at, timezone)]);
+}
+
 /** Removes matching events from every day of the handle's guild's ledger; returns how many went. */
 export async function removeEvents(ledger: LedgerStore, tx: GuildWrite, matches: (event: LedgerEvent) => boolean): Promise<number> {
   const { guildId } = tx;

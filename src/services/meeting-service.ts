@@ -36,7 +36,7 @@ import type { MeetingStore } from '../store/meeting-store.ts';
 import type { CircleService } from './circle-service.ts';
 import type { ChangeFeed } from './changes.ts';
 import type { HelpService } from './help-service.ts';
-import { prepareEvents, recordEvents, type LedgerRecordingDeps } from './ledger-recording.ts';
+import { prepareEvents, prepareForMeeting, recordEvents, type LedgerRecordingDeps } from './ledger-recording.ts';
 import { newRecordId } from './record-ids.ts';
 
 export type MeetingServiceProblem =
@@ -152,6 +152,7 @@ export class MeetingService {
       meetingNumber: existing ? (existing.meetingNumber ?? 0) + 1 : 0,
     };
     await this.deps.meetings.put(tx, record);
+    await prepareForMeeting(this.deps, tx, now, settings.timezone);
     return ok({ record, settings });
   }
 

@@ -159,13 +159,27 @@ export class LedgerStore {
     if (events.length > 0) await this.guilds?.add(guildId);
     await this.days(guildId);
     const dayOf = this.dayKeyer(timezone);
-    for (const day of new Set(events.map((event) => dayOf(Date.parse(event.at))))) {
-      if (this.recent.get(guildId)?.day === day) continue;
-      const rollbacks = this.store.rollbacks;
-      const opened = await this.openDay(guildId, day);
-      // A read a failed commit overtook may hold what it dropped: not kept (the append reads again).
-      if (this.store.rollbacks === rollbacks) this.recent.set(guildId, { day, ...opened });
-    }
+    for (const day of new Set(events.map((event) => dayOf(Date.parse(event.at))))) await this.openRecent(guildId, day);
+  }
+
+  /**
+   * {@link prepare} ahead of appends that are about to come (a meeting starting: its members' check-ins
+   * follow, all at once): the guild listed, its days, and the local day of `at` read. In the guild's
+   * write queue, as every change to what an append builds on.
+   */
+  async prepareDay(tx: GuildWrite, at: Date, timezone: string): Promise<void> {
+    await this.guilds?.add(tx.guildId);
+    await this.days(tx.guildId);
+    await this.openRecent(tx.guildId, this.dayKeyer(timezone)(at.getTime()));
+  }
+
+  /** Keeps `day` as the guild's day last written, read from the store unless it already is. */
+  private async openRecent(guildId: string, day: string): Promise<void> {
+    if (this.recent.get(guildId)?.day === day) return;
+    const rollbacks = this.store.rollbacks;
+    const opened = await this.openDay(guildId, day);
+    // A read a failed commit overtook may hold what it dropped: not kept (the append reads again).
+    if (this.store.rollbacks === rollbacks) this.recent.set(guildId, { day, ...opened });
   }
 
   /** Which local day an event falls on, in `timezone` (one keyer per zone: luxon is slow per event). */

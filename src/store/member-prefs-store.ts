@@ -53,6 +53,11 @@ export class MemberPrefsStore {
     return readThrough(this.store, this.cache, key, async () => (await this.guildPrefs(guildId)).get(memberId) ?? DEFAULT_PREFS);
   }
 
+  /** Reads the guild's choices ahead (a meeting starting: its members act soon, all at once). */
+  async warm(guildId: string): Promise<void> {
+    await this.guildPrefs(guildId);
+  }
+
   /** The member's record as stored, or undefined when they never changed anything (export, /privacy show). */
   stored(guildId: string, memberId: string): Promise<MemberPrefs | undefined> {
     return readRecord(this.store, prefsKey(guildId, memberId), memberPrefsRecord);
