@@ -2,22 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadHelpRules } from '../../src/config/help-rules.ts';
-import { loadMeetingFormats } from '../../src/config/meeting-formats.ts';
-import { CircleService } from '../../src/services/circle-service.ts';
-import { HelpService } from '../../src/services/help-service.ts';
-import { MeetingService } from '../../src/services/meeting-service.ts';
-import { MemberActions } from '../../src/services/member-actions.ts';
-import { TaskService } from '../../src/services/task-service.ts';
-import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
-import { helpGuildIndex } from '../../src/store/guild-index.ts';
-import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
-import { HelpRequestStore } from '../../src/store/help-request-store.ts';
-import { LedgerStore } from '../../src/store/ledger-store.ts';
 import { MeetingStore } from '../../src/store/meeting-store.ts';
-import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
+import { servicesOver } from './services-over.ts';
 import { openStore, type Store } from '../../src/store/sqlite-store.ts';
-import { TaskStore } from '../../src/store/task-store.ts';
 
 const opened: Store[] = [];
 afterEach(async () => {
@@ -30,29 +17,7 @@ const [GUILD, CHAIR, MEMBER] = ['g1', '100000000000000001', '100000000000000002'
 async function world(options: { inCheckInRound?: boolean } = {}) {
   const store = await openStore(`sqlite://${join(mkdtempSync(join(tmpdir(), 'hc-actions-')), 'circle.sqlite')}`);
   opened.push(store);
-  const queue = new GuildWriteQueue();
-  const circle = new CircleService(circleSettingsRepository(store, queue));
-  const guilds = helpGuildIndex(store);
-  const [requests, ledger, prefs, tasks] = [
-    new HelpRequestStore(store, guilds),
-    new LedgerStore(store, guilds),
-    new MemberPrefsStore(store),
-    new TaskStore(store, guilds),
-  ];
-  const rules = loadHelpRules();
-  const help = new HelpService({ circle, requests, ledger, prefs, queue, rules });
-  const meetings = new MeetingService({
-    circle,
-    help,
-    ledger,
-    prefs,
-    meetings: new MeetingStore(store),
-    queue,
-    formats: loadMeetingFormats(),
-    defaultFormat: 'short',
-  });
-  const taskService = new TaskService({ circle, tasks, ledger, prefs, queue });
-  const actions = new MemberActions({ meetings, help, tasks: taskService, queue });
+  const { circle, help, meetings, actions, requests } = servicesOver(store);
   await circle.setup(GUILD, CHAIR, { circleChannelId: 'c1' });
   const started = await meetings.start(GUILD, CHAIR, 'short');
   if (!started.ok) throw new Error(started.error.kind);

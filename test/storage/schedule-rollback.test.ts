@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMeetingFormats } from '../../src/config/meeting-formats.ts';
-import { loadHelpRules } from '../../src/config/help-rules.ts';
-import { CircleService } from '../../src/services/circle-service.ts';
-import { HelpService } from '../../src/services/help-service.ts';
-import { MeetingService } from '../../src/services/meeting-service.ts';
-import { ScheduleService } from '../../src/services/schedule-service.ts';
-import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
-import { helpGuildIndex } from '../../src/store/guild-index.ts';
-import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
-import { HelpRequestStore } from '../../src/store/help-request-store.ts';
-import { LedgerStore } from '../../src/store/ledger-store.ts';
-import { MeetingStore } from '../../src/store/meeting-store.ts';
-import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
-import { ScheduleStore } from '../../src/store/schedule-store.ts';
+import { servicesOver } from './services-over.ts';
 import { BACKENDS, storeFile } from './sqlite-file.ts';
 
 const [GUILD, ORGANIZER] = ['g1', '100000000000000001'];
@@ -23,22 +10,7 @@ describe.each(BACKENDS)('schedules after a failed commit, on $name', (backend) =
     const { store } = file;
     // Tuesday 1 December 2026, 18:30 in London: the reminder of the 19:00 meeting is due.
     let now = new Date('2026-12-01T18:30:00.000Z');
-    const queue = new GuildWriteQueue();
-    const circle = new CircleService(circleSettingsRepository(store, queue));
-    const guilds = helpGuildIndex(store);
-    const [ledger, prefs] = [new LedgerStore(store, guilds), new MemberPrefsStore(store)];
-    const help = new HelpService({ circle, requests: new HelpRequestStore(store, guilds), ledger, prefs, queue, rules: loadHelpRules() });
-    const meetings = new MeetingService({
-      circle,
-      help,
-      ledger,
-      prefs,
-      meetings: new MeetingStore(store),
-      queue,
-      formats: loadMeetingFormats(),
-      defaultFormat: 'short',
-    });
-    const schedules = new ScheduleService({ circle, meetings, schedules: new ScheduleStore(store), queue, now: () => now });
+    const { circle, schedules } = servicesOver(store, { now: () => now });
     await circle.setup(GUILD, ORGANIZER, { circleChannelId: 'c1', timezone: 'Europe/London' });
     const added = await schedules.add(GUILD, { name: 'Tuesday circle', weekday: 'tue', time: '19:00', reminderMinutes: 30, format: 'short' });
     if (!added.ok) throw new Error(added.error.kind);
