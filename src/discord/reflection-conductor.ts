@@ -39,9 +39,13 @@ export interface ReflectionConductorOptions {
 }
 
 /**
- * Posts each circle's weekly reflection at its slot, once: the slot is claimed (stored) before the post,
- * and the post carries a nonce Discord enforces. Down at the slot, it posts late within 24 hours,
- * saying so; later than that, the week is skipped with a log line.
+ * Posts each circle's weekly reflection at its slot, once, across restarts and processes: the slot is
+ * held in memory while posting (each guild is served by one process, whose ticks and interactions
+ * share the hold) and stored as posted once Discord took the post, and the post carries a nonce built
+ * from the slot, which Discord enforces. If the post fails (Discord refuses it, the channel is gone),
+ * the slot stays due and is tried again at later ticks, up to 5 attempts over about 80 minutes
+ * (REFLECTION_RETRY_MINUTES); then the week is given up with one log line. Down at the slot, it posts
+ * late within 24 hours, saying so; later than that, the week is skipped with a log line.
  *
  * Charts are costly to draw (tens of ms each), so they are drawn ahead: from `leadMinutes` before the
  * slot, each coming reflection is composed and its chart drawn, one at a time on the chart drawer's
@@ -52,7 +56,7 @@ export interface ReflectionConductorOptions {
  *
  * Ready charts are kept in memory, not stored: they are derived and cheap to draw again, storing them
  * would put megabytes of writes on the store just before the busy minute, and the slot checks them
- * anyway. Exactly once is the stored claim's job, not theirs: after a restart the next tick prepares
+ * anyway. Exactly once is the stored slot's job, not theirs: after a restart the next tick prepares
  * the coming ones again (or, at or after the slot, draws them then, as before).
  */
 export class ReflectionConductor {
@@ -88,7 +92,9 @@ export class ReflectionConductor {
 
   /**
    * Every reflection whose slot has come, a few at a time. Each is composed and its chart taken from
-   * those drawn ahead (or drawn now) before the slot is claimed, so a failure leaves it for the next tick.
+   * those drawn ahead (or drawn now), then the slot is held while posting and stored as posted once
+   * Discord took the post (ReflectionService.postScheduled). A failure leaves the slot due: it is tried
+   * again a few times, a little later each time, then the week is given up with one log line.
    */
   private async postDue(): Promise<void> {
     const due = await this.reflections.due();
@@ -105,20 +111,20 @@ export class ReflectionConductor {
             this.logger.info({ guildId: slot.guildId, week: slot.key }, 'weekly reflection skipped: the bot was away for more than 24 hours after its time');
             continue;
           }
-          const sent = await this.send(
-            slot.guildId,
-            slot.at,
-            slot.late,
-            slot.key,
-            (svg) => this.drawer.draw(svg),
-            () => this.reflections.claim(slot.guildId, slot.key),
+          const outcome = await this.reflections.postScheduled(slot.guildId, slot.key, (hold) =>
+            this.send(slot.guildId, slot.at, slot.late, slot.key, (svg) => this.drawer.draw(svg), hold),
           );
-          if (sent) {
+          if (outcome.kind === 'posted') {
             posted += 1;
-            if (sent.redrawn) redrawn += 1;
+            if (outcome.value.redrawn) redrawn += 1;
+          } else if (outcome.kind === 'failed') {
+            const context = { err: outcome.cause, guildId: slot.guildId, week: slot.key, attempt: outcome.attempt, attempts: outcome.attempts };
+            if (outcome.gaveUp)
+              this.logger.error(context, `weekly reflection not posted this week: it failed ${outcome.attempts} times, so the bot stopped trying`);
+            else this.logger.error(context, 'weekly reflection failed; it is tried again later');
           }
         } catch (error) {
-          this.logger.error({ err: error, guildId: slot.guildId }, 'weekly reflection failed');
+          this.logger.error({ err: error, guildId: slot.guildId, week: slot.key }, 'weekly reflection failed');
         }
         // Let the event loop breathe between reflections.
         await new Promise((resolve) => setImmediate(resolve));
@@ -130,8 +136,8 @@ export class ReflectionConductor {
 
   /**
    * Composes the reflection, takes its chart (drawn ahead if drawn from the same numbers, else drawn
-   * with `draw`), and posts it; `claim`, when given, must say yes just before the send (else nothing is
-   * sent). Null when the circle is gone or the claim said no.
+   * with `draw`), and posts it; `hold`, when given, must say yes just before the send (else nothing is
+   * sent). Null when the circle is gone or the hold said no.
    */
   private async send(
     guildId: string,
@@ -139,7 +145,7 @@ export class ReflectionConductor {
     late: boolean,
     key: string,
     draw: (svg: string) => Promise<Buffer>,
-    claim?: () => Promise<boolean>,
+    hold?: () => Promise<boolean>,
   ): Promise<{ channelId: string; redrawn: boolean } | null> {
     const composed = await this.reflections.compose(guildId, at);
     if (!composed.ok) return null;
@@ -149,7 +155,7 @@ export class ReflectionConductor {
     const ready = this.ready.get(guildId);
     const redrawn = ready?.fingerprint !== fingerprint;
     const png = ready && !redrawn ? ready.png : await draw(svg);
-    if (claim && !(await claim())) return null;
+    if (hold && !(await hold())) return null;
     if (ready?.key === key) this.forget(guildId);
     const message = reflectionPost(reflection, { timezone: settings.timezone, minActive, late }, png);
     const channel = (await this.client.channels.fetch(settings.circleChannelId)) as TextChannel;

@@ -24,6 +24,26 @@ import type { CircleService } from './circle-service.ts';
 /** A late reflection is still posted within this long of its slot (saying so); after that, skipped. */
 export const REFLECTION_LATE_LIMIT_MINUTES = 24 * 60;
 
+/**
+ * After the scheduled post of a slot fails, the next attempt waits this long (minutes after the failed
+ * one); after the last wait's attempt fails too, that week is given up. So 5 attempts over about 80
+ * minutes: a short Discord outage still gets the week posted, a channel that is gone is not tried every
+ * minute for a day.
+ */
+export const REFLECTION_RETRY_MINUTES: readonly number[] = [1, 5, 15, 60];
+
+/**
+ * What became of a slot's scheduled post (postScheduled): posted; not posted because it was not this
+ * post's to make (posted already, a moderator's post-now holds it, or the circle is gone); waiting for
+ * its next attempt; or failed (`attempt` of `attempts`), with `gaveUp` when that was the last one and
+ * the week is now stored as handled.
+ */
+export type ScheduledPost<T> =
+  | { readonly kind: 'posted'; readonly value: T }
+  | { readonly kind: 'not-ours' }
+  | { readonly kind: 'waiting' }
+  | { readonly kind: 'failed'; readonly cause: unknown; readonly attempt: number; readonly attempts: number; readonly gaveUp: boolean };
+
 export type ReflectionDue = { readonly guildId: string; readonly settings: CircleSettings } & Exclude<DueOccurrence, { kind: 'none' }>;
 
 /** A reflection whose slot is coming soon and is not posted yet: `at` is the slot, `key` its local date. */
@@ -48,20 +68,28 @@ export interface ReflectionServiceDeps {
 
 /**
  * The group's week in numbers, once a week at the circle's reflection slot. Exactly once per guild
- * and week: the slot's local date is stored as posted (in the guild's queue) before posting, except
- * for a moderator's `/reflection post` at the slot, which holds the slot while it posts and stores it
- * once the post went (see postNow).
+ * and week: whoever posts the slot's reflection (the scheduled post, postScheduled, or a moderator's
+ * `/reflection post` at the slot, postNow) holds the slot in memory while it posts, so the other cannot
+ * post it meanwhile, and stores its local date as posted (in the guild's queue) once Discord took the
+ * post. A failed post keeps nothing: the slot stays due (the scheduled post tries again a few times,
+ * then gives the week up). The post's nonce, built from the slot's key, covers a post Discord took
+ * although the bot saw it fail.
  */
 export class ReflectionService {
   /** The service's clock (a test's or the benchmark's movable one), for those timing its work. */
   readonly now: () => Date;
   /**
-   * Guild -> the slot a moderator's `/reflection post` is posting as this week's, right now. While held,
-   * claim() refuses that slot, so the scheduled post waits; the hold ends when the post went (the slot
-   * is then stored as posted) or failed (the slot stays due). In memory: a guild's interactions and its
-   * minute ticks are handled by the one process that holds its shard.
+   * Guild -> the slot being posted as this week's right now, by a moderator's `/reflection post` or by
+   * the scheduled post. While held, the other cannot hold it and claim() refuses it; the hold ends when
+   * the post went (the slot is then stored as posted) or failed (the slot stays due). In memory: a
+   * guild's interactions and its minute ticks are handled by the one process that holds its shard.
    */
   private readonly posting = new Map<string, string>();
+  /**
+   * Guild -> the slot whose scheduled post failed, how many times, and when it may be tried again. In
+   * memory: after a restart the slot is tried afresh, which the post's nonce makes harmless.
+   */
+  private readonly failures = new Map<string, { readonly key: string; readonly count: number; readonly retryAt: number }>();
 
   constructor(private readonly deps: ReflectionServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -163,6 +191,72 @@ export class ReflectionService {
       this.letGo(guildId, slotKey);
     }
     return ok({ asScheduled: true });
+  }
+
+  /**
+   * The scheduled post of slot `key`. `post` prepares the post, calls `hold` just before sending it (and
+   * sends nothing if that says no: posted already, or a moderator's post-now is posting it), then sends
+   * it; what it returns is the outcome's `value` (null: nothing was sent). Like postNow, the slot is held
+   * while posting and stored as posted only once `post` returned.
+   *
+   * If `post` fails, nothing is kept and the slot stays due: the next call at or after its retry time
+   * (REFLECTION_RETRY_MINUTES) tries again, with the same key (and so the same nonce); before then,
+   * `waiting`. When the last attempt fails, the slot is stored as handled, so the week is given up
+   * (`gaveUp`, once).
+   */
+  async postScheduled<T>(guildId: string, key: string, post: (hold: () => Promise<boolean>) => Promise<T | null>): Promise<ScheduledPost<T>> {
+    const failed = this.failures.get(guildId);
+    if (failed?.key !== key) this.failures.delete(guildId);
+    else if (this.now().getTime() < failed.retryAt) return { kind: 'waiting' };
+    let held = false;
+    let value: T | null;
+    try {
+      value = await post(async () => {
+        held = await this.holdIfNotPosted(guildId, key);
+        return held;
+      });
+    } catch (cause) {
+      if (held) this.letGo(guildId, key);
+      return this.failedScheduled(guildId, key, cause);
+    }
+    if (!held || value === null) {
+      if (held) this.letGo(guildId, key);
+      return { kind: 'not-ours' };
+    }
+    try {
+      await this.deps.queue.run(guildId, (tx) => this.store(tx, guildId, key));
+    } finally {
+      this.letGo(guildId, key);
+    }
+    this.failures.delete(guildId);
+    return { kind: 'posted', value };
+  }
+
+  /** Counts a failed attempt at slot `key`'s scheduled post; after the last one, stores the slot as handled. */
+  private async failedScheduled<T>(guildId: string, key: string, cause: unknown): Promise<ScheduledPost<T>> {
+    const attempts = REFLECTION_RETRY_MINUTES.length + 1;
+    const previous = this.failures.get(guildId);
+    const attempt = (previous?.key === key ? previous.count : 0) + 1;
+    const gaveUp = attempt >= attempts;
+    const waitMinutes = REFLECTION_RETRY_MINUTES[attempt - 1] ?? 0;
+    this.failures.set(guildId, { key, count: attempt, retryAt: this.now().getTime() + waitMinutes * 60_000 });
+    if (gaveUp) {
+      // If this store fails, the failure stays counted: the next call tries once more, then gives up again.
+      await this.claim(guildId, key);
+      this.failures.delete(guildId);
+    }
+    return { kind: 'failed', cause, attempt, attempts, gaveUp };
+  }
+
+  /** Holds slot `key` for the scheduled post, unless it is posted already or another post holds the guild's slot. */
+  private holdIfNotPosted(guildId: string, key: string): Promise<boolean> {
+    return this.deps.queue.run(guildId, async () => {
+      if (this.posting.has(guildId)) return false;
+      const last = await this.deps.reflections.lastPostedKey(guildId);
+      if (last !== null && last >= key) return false;
+      this.posting.set(guildId, key);
+      return true;
+    });
   }
 
   /** Holds this week's slot for a post-now when it has come, is not posted yet and no other post-now holds it; its key, or null. */

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { REFLECTION_RETRY_MINUTES } from '../../src/services/reflection-service.ts';
 import { ask, offer, requestIdOf, requestPost, setUpCircle } from './help-flow.ts';
 import { worldsClosedAfterEach, movableClock, type World, type WorldOptions } from './world.ts';
 
@@ -201,6 +202,82 @@ describe('/reflection post at the slot, before the bot has posted it', () => {
     expect(await dueGuilds(w)).toEqual([]);
     await w.restart();
     expect(reflections(w)).toHaveLength(1);
+  });
+});
+
+describe('the weekly reflection, when Discord refuses its post at the slot', () => {
+  /** discord.js sends a post up to 4 times when Discord answers 5xx (its default 3 retries): one attempt. */
+  const REQUESTS_PER_ATTEMPT = 4;
+  const ATTEMPTS = REFLECTION_RETRY_MINUTES.length + 1;
+  const RETRYING = 'weekly reflection failed; it is tried again later';
+  const GAVE_UP = `weekly reflection not posted this week: it failed ${ATTEMPTS} times, so the bot stopped trying`;
+
+  /** A circle whose slot is next week's Wednesday 18:30 in London, the bot's clock 5 minutes before it. */
+  async function beforeTheSlot() {
+    const clock = movableClock();
+    const slot = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).set({ weekday: 3, hour: 18, minute: 30, second: 0, millisecond: 0 }).toJSDate();
+    clock.jumpTo(new Date(slot.getTime() - 5 * 60_000));
+    const w = await readyWorld({ now: clock.now }, londonSlot(slot));
+    return { w, clock, slot };
+  }
+
+  const postsTried = (w: World) =>
+    w.sandbox.requests.filter((r) => r.route === 'POST /channels/:id/messages' && r.path.endsWith(`/channels/${w.circleChannelId}/messages`));
+  const logged = (w: World, message: string) => w.logs.entries().filter((entry) => entry.msg === message);
+  const refuse = (w: World, attempts: number) =>
+    w.sandbox.failNext({ route: `POST /channels/${w.circleChannelId}/messages`, status: 500, times: attempts * REQUESTS_PER_ATTEMPT });
+  const minutesAfter = (slot: Date, minutes: number) => new Date(slot.getTime() + minutes * 60_000 + 1_000);
+
+  it('GIVEN Discord refuses the post at its slot THEN a later tick posts it, once, with the same nonce', async () => {
+    const { w, clock, slot } = await beforeTheSlot();
+    refuse(w, 1);
+    clock.jumpTo(minutesAfter(slot, 0));
+    await expect.poll(() => logged(w, RETRYING), { timeout: 5_000 }).toMatchObject([{ attempt: 1, attempts: ATTEMPTS }]);
+    expect(reflections(w)).toHaveLength(0);
+    // Not used up: the week is still due.
+    expect((await w.bot.services.reflections.due()).map((due) => due.guildId)).toEqual([w.guildId]);
+
+    clock.jumpTo(minutesAfter(slot, REFLECTION_RETRY_MINUTES[0]!));
+    await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('This week in the circle'));
+    // Stored as posted once Discord took it: no longer due.
+    await expect.poll(async () => (await w.bot.services.reflections.due()).length).toBe(0);
+    const tried = postsTried(w);
+    expect(tried.map((r) => r.fault ?? null)).toEqual([...Array(REQUESTS_PER_ATTEMPT).fill('failNext'), null]);
+    const nonces = new Set(tried.map((r) => (r.body as { nonce?: unknown }).nonce));
+    expect(nonces.size).toBe(1);
+    expect([...nonces][0]).toEqual(expect.any(String));
+    expect(logged(w, RETRYING)).toHaveLength(1);
+    expect(logged(w, GAVE_UP)).toHaveLength(0);
+    // The start-up tick of each restart finds it posted.
+    await w.restart();
+    await w.restart();
+    expect(reflections(w)).toHaveLength(1);
+  });
+
+  it('GIVEN Discord refuses every attempt THEN it stops trying after the last one and says so once in the log', async () => {
+    const { w, clock, slot } = await beforeTheSlot();
+    refuse(w, ATTEMPTS + 1);
+    clock.jumpTo(minutesAfter(slot, 0));
+    let minutes = 0;
+    for (const [index, wait] of REFLECTION_RETRY_MINUTES.entries()) {
+      await expect.poll(() => logged(w, RETRYING).length, { timeout: 5_000 }).toBe(index + 1);
+      expect(postsTried(w)).toHaveLength((index + 1) * REQUESTS_PER_ATTEMPT);
+      minutes += wait;
+      clock.jumpTo(minutesAfter(slot, minutes));
+    }
+    await expect.poll(() => logged(w, GAVE_UP), { timeout: 5_000 }).toMatchObject([{ guildId: w.guildId, attempt: ATTEMPTS, attempts: ATTEMPTS }]);
+    await expect.poll(() => logged(w, GAVE_UP), { timeout: 5_000 }).toMatchObject([{ guildId: w.guildId, attempt: ATTEMPTS, attempts: ATTEMPTS }]);
+    expect(logged(w, RETRYING)).toHaveLength(ATTEMPTS - 1);
+    expect(postsTried(w)).toHaveLength(ATTEMPTS * REQUESTS_PER_ATTEMPT);
+    expect(reflections(w)).toHaveLength(0);
+    // Given up: no longer due, not tried at later ticks (each restart's start-up tick), even hours later.
+    expect(await w.bot.services.reflections.due()).toEqual([]);
+    clock.jumpTo(minutesAfter(slot, 3 * 60));
+    await w.restart();
+    await w.restart();
+    expect(postsTried(w)).toHaveLength(ATTEMPTS * REQUESTS_PER_ATTEMPT);
+    expect(logged(w, GAVE_UP)).toHaveLength(1);
+    expect(logged(w, 'weekly reflection failed')).toHaveLength(0);
   });
 });
 
