@@ -104,10 +104,7 @@ export async function execute(context: CommandContext): Promise<Outcome> {
       const input = interaction.options.getString('date', true).trim();
       const scheduleId = interaction.options.getString('schedule', true);
       const skipped = await services.schedules.skip(guildId, scheduleId, input);
-      if (!skipped.ok) {
-        const name = (await services.schedules.find(guildId, scheduleId))?.schedule.name ?? '';
-        throw new UserFacingError(problemText.scheduleSkip(skipped.error, { input, name }));
-      }
+      if (!skipped.ok) throw new UserFacingError(problemText.scheduleSkip(skipped.error, { input }));
       return reply(scheduleSkipped(skipped.value));
     }
   }

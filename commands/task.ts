@@ -60,7 +60,9 @@ export async function execute({ interaction, services, guildId, userId, care }: 
       if (!reported.ok) throw new UserFacingError(problemText.task(reported.error));
       return reply(taskReported(reported.value));
     }
-    case 'show':
-      return reply(tasksShown(await services.tasks.current(guildId, userId), await services.tasks.history(guildId, userId, EARLIER_TASKS_SHOWN)));
+    case 'show': {
+      const { current, earlier } = await services.tasks.overview(guildId, userId, EARLIER_TASKS_SHOWN);
+      return reply(tasksShown(current, earlier));
+    }
   }
 }

@@ -81,7 +81,7 @@ const roundTexts: TextsOf<RoundProblem> = {
   'no-meeting': () => text('meeting.stale.meetingEnded'),
 };
 
-type SkipContext = { readonly input: string; readonly name: string };
+type SkipContext = { readonly input: string };
 
 export const problemText = {
   /** Asking, offering, `/stats` (and closing a request: "only the person who asked can close it"). */
@@ -133,7 +133,7 @@ export const problemText = {
     ...scheduleTexts<SkipContext>(),
     'invalid-date': (_, { input }) => text('schedule.skip.invalidDate', { input }),
     'in-the-past': (_, { input }) => text('schedule.skip.past', { input }),
-    'not-an-occurrence': ({ nearest: [before, after] }, { input, name }) => text('schedule.skip.notAnOccurrence', { name, input, before, after }),
+    'not-an-occurrence': ({ nearest: [before, after], name }, { input }) => text('schedule.skip.notAnOccurrence', { name, input, before, after }),
   }),
 
   circle: family<CircleSettingsProblem>({

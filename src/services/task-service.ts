@@ -1,6 +1,6 @@
 import type { LedgerEvent } from '../domain/help/ledger-events.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { commitTask, reportCurrentTask, TASK_HISTORY_LENGTH, type PracticalTask, type TaskOutcome, type TaskProblem } from '../domain/tasks/practical-task.ts';
+import { commitTask, reportCurrentTask, type PracticalTask, type TaskOutcome, type TaskProblem } from '../domain/tasks/practical-task.ts';
 import type { GuildWrite, GuildWriteQueue } from '../store/guild-write-queue.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import type { MemberPrefsStore } from '../store/member-prefs-store.ts';
@@ -97,9 +97,10 @@ export class TaskService {
     return (await this.deps.tasks.get(guildId, memberId)).current;
   }
 
-  /** The member's earlier tasks (not the current one), newest first, at most `limit` (10 are kept). */
-  async history(guildId: string, memberId: string, limit: number = TASK_HISTORY_LENGTH): Promise<PracticalTask[]> {
-    return (await this.deps.tasks.get(guildId, memberId)).history.slice(0, Math.max(0, limit));
+  /** `/task show`: the member's current task and their earlier ones, newest first, at most `limit`, in one read. */
+  async overview(guildId: string, memberId: string, limit: number): Promise<{ current: PracticalTask | null; earlier: PracticalTask[] }> {
+    const { current, history } = await this.deps.tasks.get(guildId, memberId);
+    return { current, earlier: history.slice(0, Math.max(0, limit)) };
   }
 
   private async record(tx: GuildWrite, timezone: string, event: LedgerEvent): Promise<void> {

@@ -9,9 +9,9 @@ export type SkipDateProblem =
   | { readonly kind: 'in-the-past' }
   /**
    * The date is not on the schedule's weekday. `nearest`: the occurrence dates just before and just
-   * after it (the one before may itself be in the past).
+   * after it (the one before may itself be in the past); `name`: the schedule's, to say which one.
    */
-  | { readonly kind: 'not-an-occurrence'; readonly nearest: readonly [string, string] };
+  | { readonly kind: 'not-an-occurrence'; readonly nearest: readonly [string, string]; readonly name: string };
 
 /**
  * Checks a date a member wants to skip (`/schedule skip`): a real local date in the schedule's zone,
@@ -26,7 +26,7 @@ export function checkSkipDate(schedule: WeeklySchedule, date: string, now: Date)
   const occurrence = occurrenceAt(schedule, key);
   if (!occurrence) {
     const before = weekdayOnOrBefore(day, schedule);
-    return err({ kind: 'not-an-occurrence', nearest: [dateOfDay(before), dateOfDay(before + 7)] });
+    return err({ kind: 'not-an-occurrence', nearest: [dateOfDay(before), dateOfDay(before + 7)], name: schedule.name });
   }
   if (occurrence.getTime() <= now.getTime()) return err({ kind: 'in-the-past' });
   return ok(key);

@@ -16,11 +16,17 @@ describe('checkSkipDate', () => {
   });
 
   it('GIVEN a date that is not the schedule weekday THEN it is refused with the occurrences before and after it', () => {
-    expect(checkSkipDate(weekly, '2026-12-25', now)).toEqual({ ok: false, error: { kind: 'not-an-occurrence', nearest: ['2026-12-22', '2026-12-29'] } });
+    expect(checkSkipDate(weekly, '2026-12-25', now)).toEqual({
+      ok: false,
+      error: { kind: 'not-an-occurrence', nearest: ['2026-12-22', '2026-12-29'], name: weekly.name },
+    });
   });
 
   it('GIVEN the day after an occurrence THEN the nearest are that occurrence and the next', () => {
-    expect(checkSkipDate(weekly, '2026-12-23', now)).toEqual({ ok: false, error: { kind: 'not-an-occurrence', nearest: ['2026-12-22', '2026-12-29'] } });
+    expect(checkSkipDate(weekly, '2026-12-23', now)).toEqual({
+      ok: false,
+      error: { kind: 'not-an-occurrence', nearest: ['2026-12-22', '2026-12-29'], name: weekly.name },
+    });
   });
 
   it('GIVEN a date that does not exist THEN it is refused as invalid', () => {
