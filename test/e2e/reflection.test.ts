@@ -19,6 +19,12 @@ async function readyWorld(options: WorldOptions = {}, slot: Record<string, strin
   return world;
 }
 
+/** A moderator's `/reflection <subcommand>` in the circle channel; resolves with the bot's answer. */
+async function reflectionCommand(w: World, subcommand: 'post' | 'preview') {
+  const handle = await w.sandbox.slashCommand({ guildId: w.guildId, channelId: w.circleChannelId, userId: w.moderatorId, name: 'reflection', subcommand });
+  return handle.reply();
+}
+
 const reflections = (w: World) => w.sandbox.messages(w.circleChannelId).filter((m) => m.content.includes('This week in the circle'));
 
 /** Width and height from a PNG's IHDR chunk, after checking its signature. */
@@ -33,14 +39,7 @@ describe('/reflection preview and post', () => {
     const w = await readyWorld();
     await ask(w, w.memberId, 'Feeling low on Sundays');
     await offer(w, w.moderatorId, requestIdOf(await requestPost(w, 'Feeling low on Sundays')), 'Same here, a walk helps me');
-    const handle = await w.sandbox.slashCommand({
-      guildId: w.guildId,
-      channelId: w.circleChannelId,
-      userId: w.moderatorId,
-      name: 'reflection',
-      subcommand: 'preview',
-    });
-    const preview = await handle.reply();
+    const preview = await reflectionCommand(w, 'preview');
     expect(preview.ephemeral).toBe(true);
     expect(preview.content).toContain('This week in the circle');
     // Two members active: fewer than 5, so 1s and 2s read "a few".
@@ -64,14 +63,7 @@ describe('/reflection preview and post', () => {
     const clock = movableClock();
     const slot = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
     const w = await readyWorld({ now: clock.now }, londonSlot(slot));
-    const handle = await w.sandbox.slashCommand({
-      guildId: w.guildId,
-      channelId: w.circleChannelId,
-      userId: w.moderatorId,
-      name: 'reflection',
-      subcommand: 'post',
-    });
-    expect((await handle.reply()).content).toContain('The reflection is posted in');
+    expect((await reflectionCommand(w, 'post')).content).toContain('The reflection is posted in');
     expect(reflections(w)).toHaveLength(1);
     clock.jumpTo(new Date(slot.getTime() + 1_000));
     await expect.poll(() => reflections(w).length, { timeout: 5_000 }).toBe(2);
@@ -136,16 +128,7 @@ describe('/reflection post at the slot, before the bot has posted it', () => {
     return w;
   }
 
-  async function postNow(w: World) {
-    const handle = await w.sandbox.slashCommand({
-      guildId: w.guildId,
-      channelId: w.circleChannelId,
-      userId: w.moderatorId,
-      name: 'reflection',
-      subcommand: 'post',
-    });
-    return handle.reply();
-  }
+  const postNow = (w: World) => reflectionCommand(w, 'post');
 
   const postsTried = (w: World) =>
     w.sandbox.requests.filter((r) => r.route === 'POST /channels/:id/messages' && r.path.endsWith(`/channels/${w.circleChannelId}/messages`));
@@ -301,16 +284,7 @@ describe('the weekly reflection, drawn ahead of its slot', () => {
   const preparedPasses = (w: World) => logged(w, 'weekly reflections prepared ahead of their slot').length;
 
   /** `/reflection preview` now: the post as the bot composes and draws it on the spot. */
-  async function previewNow(w: World) {
-    const handle = await w.sandbox.slashCommand({
-      guildId: w.guildId,
-      channelId: w.circleChannelId,
-      userId: w.moderatorId,
-      name: 'reflection',
-      subcommand: 'preview',
-    });
-    return handle.reply();
-  }
+  const previewNow = (w: World) => reflectionCommand(w, 'preview');
 
   it('GIVEN its chart was drawn ahead WHEN the slot comes THEN the post is the same as one drawn at the slot', async () => {
     const { w, clock, slot } = await preparedWorld();
