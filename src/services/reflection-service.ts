@@ -90,6 +90,12 @@ export class ReflectionService {
    * memory: after a restart the slot is tried afresh, which the post's nonce makes harmless.
    */
   private readonly failures = new Map<string, { readonly key: string; readonly count: number; readonly retryAt: number }>();
+  /**
+   * Guild -> the slot whose reflection Discord took but whose storing as posted failed (the store out of
+   * reach for a moment). Counted as posted: never posted again, only stored again at the next attempt.
+   * In memory: after a restart the slot is tried afresh, which the post's nonce covers for a few minutes.
+   */
+  private readonly postedNotStored = new Map<string, string>();
 
   constructor(private readonly deps: ReflectionServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -187,6 +193,9 @@ export class ReflectionService {
     if (slotKey === null) return ok({ asScheduled: false });
     try {
       await this.deps.queue.run(guildId, (tx) => this.store(tx, guildId, slotKey));
+    } catch {
+      // Posted, and so this week's: the moderator is told so, and the scheduled check stores it later.
+      this.postedNotStored.set(guildId, slotKey);
     } finally {
       this.letGo(guildId, slotKey);
     }
@@ -225,6 +234,10 @@ export class ReflectionService {
     }
     try {
       await this.deps.queue.run(guildId, (tx) => this.store(tx, guildId, key));
+    } catch (error) {
+      // Posted all the same: the next attempt only stores it, never posts it again.
+      this.postedNotStored.set(guildId, key);
+      throw error;
     } finally {
       this.letGo(guildId, key);
     }
@@ -248,29 +261,58 @@ export class ReflectionService {
     return { kind: 'failed', cause, attempt, attempts, gaveUp };
   }
 
-  /** Holds slot `key` for the scheduled post, unless it is posted already or another post holds the guild's slot. */
-  private holdIfNotPosted(guildId: string, key: string): Promise<boolean> {
-    return this.deps.queue.run(guildId, async () => {
-      if (this.posting.has(guildId)) return false;
+  /**
+   * Holds slot `key` for the scheduled post, unless it is posted already (stored, or taken by Discord
+   * and only to be stored: then it is stored now) or another post holds the guild's slot.
+   */
+  private async holdIfNotPosted(guildId: string, key: string): Promise<boolean> {
+    if (await this.storedNowIfPosted(guildId, key)) return false;
+    return this.holdInRun(guildId, async () => {
+      if (this.posting.has(guildId)) return null;
       const last = await this.deps.reflections.lastPostedKey(guildId);
-      if (last !== null && last >= key) return false;
-      this.posting.set(guildId, key);
-      return true;
-    });
+      return last !== null && last >= key ? null : key;
+    }).then((held) => held !== null);
   }
 
   /** Holds this week's slot for a post-now when it has come, is not posted yet and no other post-now holds it; its key, or null. */
   private async holdIfSlotDue(guildId: string): Promise<string | null> {
     const settings = await this.deps.circle.settings(guildId);
     if (!settings) return null;
-    // In the guild's queue, so no claim() comes between reading the slot and holding it.
-    return this.deps.queue.run(guildId, async () => {
+    // A week posted but not stored is stored first: then it is not due, and this post is a one-off.
+    const waiting = this.postedNotStored.get(guildId);
+    if (waiting !== undefined) await this.storedNowIfPosted(guildId, waiting);
+    return this.holdInRun(guildId, async () => {
       if (this.posting.has(guildId)) return null;
       const occurrence = dueOccurrence(slotOf(settings), await this.deps.reflections.lastPostedKey(guildId), this.now());
-      if (occurrence.kind !== 'start') return null;
-      this.posting.set(guildId, occurrence.key);
-      return occurrence.key;
+      return occurrence.kind === 'start' ? occurrence.key : null;
     });
+  }
+
+  /**
+   * Decides in the guild's queue (so no claim() comes between reading the slot and holding it) which
+   * slot to hold, if any, and holds it. If the run fails after holding (a commit before it failed), the
+   * hold is let go: a hold nobody lets go would keep every later week's reflection from posting.
+   */
+  private async holdInRun(guildId: string, decide: () => Promise<string | null>): Promise<string | null> {
+    let held: string | null = null;
+    try {
+      return await this.deps.queue.run(guildId, async () => {
+        held = await decide();
+        if (held !== null) this.posting.set(guildId, held);
+        return held;
+      });
+    } catch (error) {
+      if (held !== null) this.letGo(guildId, held);
+      throw error;
+    }
+  }
+
+  /** True when slot `key` was posted but not stored: it is stored now (throwing if that fails again). */
+  private async storedNowIfPosted(guildId: string, key: string): Promise<boolean> {
+    if (this.postedNotStored.get(guildId) !== key) return false;
+    await this.deps.queue.run(guildId, (tx) => this.store(tx, guildId, key));
+    if (this.postedNotStored.get(guildId) === key) this.postedNotStored.delete(guildId);
+    return true;
   }
 
   private letGo(guildId: string, key: string): void {

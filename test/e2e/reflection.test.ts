@@ -1,3 +1,4 @@
+import KeyvSqlite from '@keyv/sqlite';
 import { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -234,6 +235,36 @@ describe('the weekly reflection, when Discord refuses its post at the slot', () 
     // The start-up tick of each restart finds it posted.
     await w.restart();
     await w.restart();
+    expect(reflections(w)).toHaveLength(1);
+  });
+
+  /** The bot's database refuses to store any reflection as posted (as a full disk would), until the returned undo. */
+  async function refuseStoringReflections(w: World): Promise<() => Promise<void>> {
+    const connection = new KeyvSqlite({ uri: w.storeUrl });
+    for (const when of ['INSERT', 'UPDATE']) {
+      await connection.query(
+        `CREATE TRIGGER refuse_reflection_${when} BEFORE ${when} ON keyv WHEN NEW.key LIKE '%reflection-last%' BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+      );
+    }
+    return async () => {
+      for (const when of ['INSERT', 'UPDATE']) await connection.query(`DROP TRIGGER refuse_reflection_${when}`);
+      await connection.close();
+    };
+  }
+
+  it('GIVEN Discord took the post but storing it as posted failed THEN later attempts only store it: one reflection, also after the nonce stops covering it', async () => {
+    const { w, clock, slot } = await beforeTheSlot();
+    const allowStoring = await refuseStoringReflections(w);
+    clock.jumpTo(minutesAfter(slot, 0));
+    await w.sandbox.waitForMessage(w.circleChannelId, (m) => m.content.includes('This week in the circle'));
+    await expect.poll(() => logged(w, 'weekly reflection failed'), { timeout: 5_000 }).toHaveLength(1);
+    // Past the few minutes Discord keeps a nonce: a second post now would show twice.
+    clock.jumpTo(minutesAfter(slot, 10));
+    await expect.poll(() => logged(w, RETRYING), { timeout: 5_000 }).toHaveLength(1);
+    await allowStoring();
+    clock.jumpTo(minutesAfter(slot, 10 + REFLECTION_RETRY_MINUTES[0]!));
+    await expect.poll(async () => (await w.bot.services.reflections.due()).length, { timeout: 5_000 }).toBe(0);
+    expect(postsTried(w)).toHaveLength(1);
     expect(reflections(w)).toHaveLength(1);
   });
 

@@ -1,18 +1,21 @@
 import { loadHelpRules } from '../../src/config/help-rules.ts';
 import { loadMeetingFormats } from '../../src/config/meeting-formats.ts';
+import { loadReflectionPrompts } from '../../src/config/reflection-prompts.ts';
 import { CircleService } from '../../src/services/circle-service.ts';
 import { HelpService } from '../../src/services/help-service.ts';
 import { MeetingService } from '../../src/services/meeting-service.ts';
 import { MemberActions } from '../../src/services/member-actions.ts';
+import { ReflectionService } from '../../src/services/reflection-service.ts';
 import { ScheduleService } from '../../src/services/schedule-service.ts';
 import { TaskService } from '../../src/services/task-service.ts';
 import { circleSettingsRepository } from '../../src/store/circle-settings-repository.ts';
-import { helpGuildIndex } from '../../src/store/guild-index.ts';
+import { GuildIndex, helpGuildIndex } from '../../src/store/guild-index.ts';
 import { GuildWriteQueue } from '../../src/store/guild-write-queue.ts';
 import { HelpRequestStore } from '../../src/store/help-request-store.ts';
 import { LedgerStore } from '../../src/store/ledger-store.ts';
 import { MeetingStore } from '../../src/store/meeting-store.ts';
 import { MemberPrefsStore } from '../../src/store/member-prefs-store.ts';
+import { ReflectionStore } from '../../src/store/reflection-store.ts';
 import { ScheduleStore } from '../../src/store/schedule-store.ts';
 import type { Store } from '../../src/store/sqlite-store.ts';
 import { TaskStore } from '../../src/store/task-store.ts';
@@ -24,7 +27,7 @@ import { TaskStore } from '../../src/store/task-store.ts';
 export function servicesOver(store: Store, options: { now?: () => Date } = {}) {
   const clock = options.now ? { now: options.now } : {};
   const queue = new GuildWriteQueue();
-  const circle = new CircleService(circleSettingsRepository(store, queue));
+  const circle = new CircleService(circleSettingsRepository(store, queue), options.now, new GuildIndex(store, 'circle-guilds'));
   const guilds = helpGuildIndex(store);
   const [requests, ledger, prefs, tasks] = [
     new HelpRequestStore(store, guilds),
@@ -32,7 +35,8 @@ export function servicesOver(store: Store, options: { now?: () => Date } = {}) {
     new MemberPrefsStore(store),
     new TaskStore(store, guilds),
   ];
-  const help = new HelpService({ circle, requests, ledger, prefs, queue, rules: loadHelpRules(), ...clock });
+  const rules = loadHelpRules();
+  const help = new HelpService({ circle, requests, ledger, prefs, queue, rules, ...clock });
   const meetings = new MeetingService({
     circle,
     help,
@@ -47,5 +51,15 @@ export function servicesOver(store: Store, options: { now?: () => Date } = {}) {
   const taskService = new TaskService({ circle, tasks, ledger, prefs, queue, ...clock });
   const actions = new MemberActions({ meetings, help, tasks: taskService, queue });
   const schedules = new ScheduleService({ circle, meetings, schedules: new ScheduleStore(store), queue, ...clock });
-  return { queue, circle, requests, ledger, prefs, help, meetings, tasks: taskService, actions, schedules };
+  const reflections = new ReflectionService({
+    circle,
+    ledger,
+    requests,
+    reflections: new ReflectionStore(store),
+    queue,
+    rules,
+    prompts: loadReflectionPrompts(),
+    ...clock,
+  });
+  return { queue, circle, requests, ledger, prefs, help, meetings, tasks: taskService, actions, schedules, reflections };
 }
