@@ -38,7 +38,9 @@ export async function prepareEvents(deps: LedgerRecordingDeps, guildId: string, 
  * the first of them in every circle would each wait for those reads.
  */
 export async function prepareForMeeting(deps: LedgerRecordingDeps, tx: GuildWrite, at: Date, timezone: string): Promise<void> {
-  await Promise.all([deps.prefs.warm(tx.guildId), deps.ledger.prepareDay(tx, at, timezone)]);
+  // Only reading ahead: if it fails, the actions read for themselves, and the meeting (already handed
+  // over with its run) must not be refused for it.
+  await Promise.all([deps.prefs.warm(tx.guildId), deps.ledger.prepareDay(tx, at, timezone)]).catch(() => undefined);
 }
 
 /** Removes matching events from every day of the handle's guild's ledger; returns how many went. */

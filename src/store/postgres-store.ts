@@ -73,10 +73,15 @@ export async function openPostgresStore(storeUrl: string, fence?: (query: Query)
 
 /**
  * Keys are listed by prefix (a guild's members' records, an index's guilds). The key's own index serves
- * `LIKE 'prefix%'` only under the C collation; this one serves it under any. Two processes starting at
- * once may both create it: the loser's "already exists" is no failure.
+ * `LIKE 'prefix%'` only under the C collation; this one serves it under any. Once it exists, start-up
+ * only looks it up: CREATE INDEX IF NOT EXISTS would take a lock that holds up every writer, other
+ * processes' too, just to find it there. Building it (once, at the first start of this release) holds
+ * writes up while it reads the table: a few seconds for millions of rows. Two processes starting at
+ * once may both build it: the loser's "already exists" is no failure.
  */
 async function indexForPrefixes(pool: pg.Pool, table: string): Promise<void> {
+  const found = await pool.query<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [`${table.split('.')[0]}.keyv_key_prefix`]);
+  if (found.rows[0]?.name) return;
   try {
     await pool.query(`CREATE INDEX IF NOT EXISTS keyv_key_prefix ON ${table} (key text_pattern_ops)`);
   } catch (error) {

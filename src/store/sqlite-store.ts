@@ -74,9 +74,11 @@ async function openSqliteStore(storeUrl: string): Promise<Store> {
     async () => {
       try {
         await checkpoints?.stop();
-        await writing?.close();
-        await checkpointing?.close();
-        await adapter.close();
+        // Each closed whatever becomes of the others; the first failure is reported.
+        const closed = await Promise.allSettled([writing?.close(), checkpointing?.close()]);
+        const last = await Promise.allSettled([adapter.close()]);
+        const failed = [...closed, ...last].find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
       } finally {
         lock?.release();
       }
@@ -93,20 +95,34 @@ async function openSqliteStore(storeUrl: string): Promise<Store> {
 const CHECKPOINT_EVERY_MS = 1_000;
 
 /**
- * Copies the write-ahead log into the database file every {@link CHECKPOINT_EVERY_MS}, on a connection
- * of its own: PASSIVE never waits for (nor blocks) the writer or the readers, so commits never carry
- * the copy. SQLite restarts the log from the start once all of it has been copied, so it stays small.
+ * Copies the write-ahead log into the database file {@link CHECKPOINT_EVERY_MS} after the last copy
+ * ended, on a connection of its own: PASSIVE never waits for (nor blocks) the writer or the readers, so
+ * commits never carry the copy. SQLite restarts the log from the start once all of it has been copied,
+ * so it stays small. One that fails (the file busy for longer than the timeout) is tried again next time.
  */
 function checkpointInBackground(connection: KeyvSqlite): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    // One at a time; a failed one (the file busy for longer than the timeout) is simply tried again next time.
-    running = running.then(() => connection.query('PRAGMA wal_checkpoint(PASSIVE)')).catch(() => undefined);
-  }, CHECKPOINT_EVERY_MS);
-  timer.unref();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const next = () => {
+    timer = setTimeout(() => {
+      running = connection
+        .query('PRAGMA wal_checkpoint(PASSIVE)')
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => {
+          if (!stopped) next();
+        });
+    }, CHECKPOINT_EVERY_MS);
+    timer.unref();
+  };
+  next();
   return {
     async stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
       await running;
     },
   };
