@@ -240,7 +240,7 @@ export class PrivacyService {
       const meetingData = await this.meetingDataOf(guildId, memberId);
       // The meeting record keeps who took part, ratings, posts made for members, its starter and chair: the member leaves it.
       const meeting = await deps.meetings.get(guildId);
-      if (meeting && meetingData.part) await deps.meetings.put(tx, withoutMember(meeting, memberId));
+      if (meeting && meetingData.part) await deps.meetings.put(tx, withoutMember(meeting, memberId, this.now()));
       const earlier = await deps.meetings.earlierPosts(guildId);
       if (earlier.some((post) => post.memberId === memberId))
         await deps.meetings.putEarlierPosts(

@@ -278,9 +278,9 @@ export function isNamedAsLead(record: MeetingRecord, memberId: string): boolean 
 /**
  * The record without the member: not among the attendees, no rating, no posts made for them, and no
  * longer its starter, chair or invited chair (the chair becomes nobody, shown as "the group"). The
- * counts of actions stay: they name no one.
+ * counts of actions stay: they name no one. If they were speaking, the next person's turn starts `now`.
  */
-export function withoutMember(record: MeetingRecord, memberId: string): MeetingRecord {
+export function withoutMember(record: MeetingRecord, memberId: string, now: Date): MeetingRecord {
   return {
     ...record,
     state: record.state.chairId === memberId ? { ...record.state, chairId: null } : record.state,
@@ -291,17 +291,20 @@ export function withoutMember(record: MeetingRecord, memberId: string): MeetingR
     sharedPosts: (record.sharedPosts ?? []).filter((post) => post.memberId !== memberId),
     pendingCheckIns: (record.pendingCheckIns ?? []).filter((pending) => pending.memberId !== memberId),
     voicePresence: (record.voicePresence ?? []).filter((presence) => presence.memberId !== memberId),
-    ...(record.turns ? { turns: { ...record.turns, queue: queueWithout(record.turns.queue, memberId), revision: record.turns.revision + 1 } } : {}),
+    ...(record.turns ? { turns: { ...record.turns, queue: queueWithout(record.turns.queue, memberId, now), revision: record.turns.revision + 1 } } : {}),
   };
 }
 
 const turnsName = (queue: TurnQueue, memberId: string) =>
   queue.current?.memberId === memberId || queue.attended.includes(memberId) || queue.had.some((turn) => turn.memberId === memberId);
 
-/** The speaking order without the member: a speaker's turn passes to the next person, and every trace of them goes. */
-function queueWithout(queue: TurnQueue, memberId: string): TurnQueue {
+/**
+ * The speaking order without the member: a speaker's turn passes to the next person, whose time starts
+ * `now` (not when the deleted member began), and every trace of them goes.
+ */
+function queueWithout(queue: TurnQueue, memberId: string, now: Date): TurnQueue {
   const speaking = queue.current?.memberId === memberId;
-  const passed = speaking ? pass(queue, memberId, new Date(queue.current!.since)) : { ok: false as const };
+  const passed = speaking ? pass(queue, memberId, now) : { ok: false as const };
   const base = passed.ok ? passed.value : queue;
   return {
     ...base,

@@ -128,8 +128,10 @@ describe('deleting a member’s data during a sharing round', () => {
   it('GIVEN the member is speaking WHEN their data is deleted THEN the next person speaks and the order no longer names them', () => {
     const record = withPresence(withTurnsStarted(voiceMeeting(), { present: ['1', '2', '3'], hands: [] }, false, at(0))!, '1', IN, at(0), ATTEND_MS);
     expect(namesMember(record, '1')).toBe(true);
-    const after = withoutMember(record, '1');
+    const after = withoutMember(record, '1', at(3));
     expect(after.turns?.queue.current?.memberId).toBe('2');
+    // Their own time, from when the turn came to them: not what was left of the deleted speaker's.
+    expect(after.turns?.queue.current?.since).toBe(at(3).toISOString());
     expect(after.turns?.queue.waiting).toEqual(['3']);
     expect(namesMember(after, '1')).toBe(false);
   });
