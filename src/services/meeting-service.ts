@@ -27,7 +27,7 @@ import {
   type MeetingProblem,
   type MeetingState,
 } from '../domain/meetings/meeting-state.ts';
-import { DEFAULT_VOICE_ATTENDANCE_MINUTES, withVoiceClosed } from '../domain/meetings/voice-turns.ts';
+import { attendanceThresholdMs, withVoiceClosed } from '../domain/meetings/voice-turns.ts';
 import type { HelpRequest } from '../domain/requests/help-request.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { everyGuild, type OwnsGuild } from '../domain/shards.ts';
@@ -380,7 +380,7 @@ export class MeetingService {
   /** A meeting that ended counts time in voice up to its end as attendance, then forgets it (only the yes stays). */
   private closedIfEnded(record: MeetingRecord): MeetingRecord {
     if (record.state.status !== 'ended') return record;
-    return withVoiceClosed(record, (this.deps.voiceAttendanceMinutes ?? DEFAULT_VOICE_ATTENDANCE_MINUTES) * record.state.minuteMs);
+    return withVoiceClosed(record, attendanceThresholdMs(record, this.deps.voiceAttendanceMinutes));
   }
 
   private checkAction(record: MeetingRecord, roundIndex: number, action: MeetingAction) {

@@ -1,6 +1,7 @@
 import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import { nextTurnDeadline, turnStatus, type TurnStatus } from '../domain/meetings/turns.ts';
 import {
+  attendanceThresholdMs,
   DEFAULT_VOICE_ATTENDANCE_MINUTES,
   isSharingNow,
   type TurnButton,
@@ -45,7 +46,7 @@ export class TurnService {
 
   /** How long in voice counts as taking part, in this meeting's minutes. */
   attendMs(record: MeetingRecord): number {
-    return this.attendanceMinutes * record.state.minuteMs;
+    return attendanceThresholdMs(record, this.attendanceMinutes);
   }
 
   /**

@@ -38,6 +38,11 @@ export interface VoiceRoster {
 /** How many format minutes in voice count as having taken part, unless `data/help-rules.json` says otherwise. */
 export const DEFAULT_VOICE_ATTENDANCE_MINUTES = 5;
 
+/** How long in voice counts as taking part in this meeting: `minutes` of the meeting's own minutes. */
+export function attendanceThresholdMs(record: { readonly state: { readonly minuteMs: number } }, minutes: number = DEFAULT_VOICE_ATTENDANCE_MINUTES): number {
+  return minutes * record.state.minuteMs;
+}
+
 export type TurnPressProblem = TurnProblem | { readonly kind: 'no-turns' };
 
 const bump = (turns: TurnRound, queue: TurnQueue): TurnRound => (queue === turns.queue ? turns : { ...turns, queue, revision: turns.revision + 1 });
