@@ -1,4 +1,4 @@
-import { ChannelType, DiscordAPIError, Events, Routes, type Client, type Guild, type ThreadChannel, type VoiceState } from 'discord.js';
+import { ChannelType, DiscordAPIError, Events, RESTJSONErrorCodes, Routes, type Client, type Guild, type ThreadChannel, type VoiceState } from 'discord.js';
 import type { MeetingRecord } from '../domain/meetings/meeting-record.ts';
 import { isSharingNow, type VoiceRoster } from '../domain/meetings/voice-turns.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -13,8 +13,6 @@ import { CLOSED_RENDER, isLive, renderKey, speakingOrderMessage } from './turn-p
 
 /** Display names (never stored) and what messages showed, kept in memory for rendering. */
 const MAX_NAMES = 10_000;
-/** Discord: Missing Permissions. */
-const MISSING_PERMISSIONS = 50013;
 
 /**
  * Keeps each voice meeting's speaking-order message in step with the stored meeting, and feeds who is
@@ -177,7 +175,7 @@ export class TurnConductor {
       if (speaker) await this.setSuppressed(guild.id, channelId, speaker, false);
       await this.turns.markShown(guild.id, record.state.id, (r) => (r.turns ? { ...r, turns: { ...r.turns, invited: speaker } } : r));
     } catch (error) {
-      if (!(error instanceof DiscordAPIError) || error.code !== MISSING_PERMISSIONS) throw error;
+      if (!(error instanceof DiscordAPIError) || error.code !== RESTJSONErrorCodes.MissingPermissions) throw error;
       await thread.send({ content: text('voice.inviteRefused', { channel: `<#${channelId}>` }), allowedMentions: NO_MENTIONS });
       await this.turns.markShown(guild.id, record.state.id, (r) => (r.turns ? { ...r, turns: { ...r.turns, inviteRefused: true } } : r));
     }
@@ -187,8 +185,9 @@ export class TurnConductor {
     try {
       await this.client.rest.patch(Routes.guildVoiceState(guildId, userId), { body: { channel_id: channelId, suppress } });
     } catch (error) {
-      // Someone who left the stage meanwhile has no voice state to change: nothing to do for them.
-      if (error instanceof DiscordAPIError && (error.code === 10065 || error.status === 404)) return;
+      // Someone who left the stage meanwhile has no voice state to change (Unknown Voice State, or the
+      // member or channel is gone: every such answer is a 404): nothing to do for them.
+      if (error instanceof DiscordAPIError && error.status === 404) return;
       throw error;
     }
   }
