@@ -1,4 +1,5 @@
 import { namesMember, postsNaming, type MeetingRecord, type PostNaming } from '../meetings/meeting-record.ts';
+import type { TurnQueue } from '../meetings/turns.ts';
 
 /** What the server's current or last meeting record keeps about one member. */
 export interface MeetingPart {
@@ -29,6 +30,10 @@ export interface MeetingPart {
 export interface SpeakingTurnPart {
   readonly turn: 'speaking' | 'waiting' | 'shared' | 'passed' | null;
   readonly laterUsed: boolean;
+  /** While speaking: when their share began. */
+  readonly speakingSince?: string;
+  /** While out of voice and keeping their place (the grace period): when they left. */
+  readonly awaySince?: string;
 }
 
 /** A member's entry on the chairing rotation: whether they volunteered, and when they last chaired. */
@@ -86,8 +91,15 @@ function voicePart(meeting: MeetingRecord, memberId: string): Pick<MeetingPart, 
   const inOrder = queue !== undefined && (turn !== null || queue.attended.includes(memberId));
   return {
     ...(presence ? { timeInVoice: { ms: presence.ms, since: presence.since } } : {}),
-    ...(inOrder ? { speakingTurn: { turn, laterUsed: queue.laterUsed.includes(memberId) } } : {}),
+    ...(inOrder ? { speakingTurn: speakingTurn(queue, memberId, turn) } : {}),
   };
+}
+
+/** Their place in the order, with the times the order keeps about them (a share's start, a leave within the grace period). */
+function speakingTurn(queue: TurnQueue, memberId: string, turn: SpeakingTurnPart['turn']): SpeakingTurnPart {
+  const speakingSince = turn === 'speaking' ? queue.current?.since : undefined;
+  const awaySince = queue.away.find((away) => away.memberId === memberId)?.leftAt;
+  return { turn, laterUsed: queue.laterUsed.includes(memberId), ...(speakingSince ? { speakingSince } : {}), ...(awaySince ? { awaySince } : {}) };
 }
 
 /**

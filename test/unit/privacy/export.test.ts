@@ -223,4 +223,18 @@ describe('the export holds what a voice meeting keeps about the member', () => {
       expect.objectContaining({ tookPart: false, timeInVoice: { ms: 0, since: now.toISOString() }, speakingTurn: { turn: 'passed', laterUsed: false } }),
     ]);
   });
+
+  it('GIVEN one member speaking and the next out of voice within their grace period WHEN each exports THEN it holds when their share began, and when they left', () => {
+    const now = new Date(AT);
+    const later = new Date(now.getTime() + 30_000);
+    const plain = meeting(ANA);
+    const sharing = { ...plain, voiceChannelId: 'v1', state: { ...plain.state, rounds: plain.state.rounds.map((round) => ({ ...round, turns: true })) } };
+    const started = withTurnsStarted(sharing, { present: [BO, ME], hands: [] }, false, now)!;
+    const speaker = started.turns!.queue.current!.memberId;
+    const next = started.turns!.queue.waiting[0]!;
+    const record = withPresence(started, next, { inVoice: false, handRaised: false }, later, 5 * 60_000);
+    const records = { meeting: record, earlierPosts: [], chairVolunteers: [] };
+    expect(meetingDataOf(records, speaker).part?.speakingTurn).toEqual({ turn: 'speaking', laterUsed: false, speakingSince: now.toISOString() });
+    expect(meetingDataOf(records, next).part?.speakingTurn).toEqual({ turn: 'waiting', laterUsed: false, awaySince: later.toISOString() });
+  });
 });
