@@ -54,7 +54,7 @@ export async function openPostgresStore(storeUrl: string, fence?: (query: Query)
   try {
     await adapter.query('SELECT 1');
     if (creating !== undefined) throw creating;
-    await indexForPrefixes(pool, table);
+    await indexForPrefixes(pool, schema, table);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL at ${where} cannot be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -79,8 +79,8 @@ export async function openPostgresStore(storeUrl: string, fence?: (query: Query)
  * writes up while it reads the table: a few seconds for millions of rows. Two processes starting at
  * once may both build it: the loser's "already exists" is no failure.
  */
-async function indexForPrefixes(pool: pg.Pool, table: string): Promise<void> {
-  const found = await pool.query<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [`${table.split('.')[0]}.keyv_key_prefix`]);
+async function indexForPrefixes(pool: pg.Pool, schema: string, table: string): Promise<void> {
+  const found = await pool.query<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [`${schema}.keyv_key_prefix`]);
   if (found.rows[0]?.name) return;
   try {
     await pool.query(`CREATE INDEX IF NOT EXISTS keyv_key_prefix ON ${table} (key text_pattern_ops)`);

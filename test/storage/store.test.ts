@@ -50,6 +50,37 @@ describe('the PostgreSQL store', () => {
     )) as Array<{ table_schema: string }>;
     expect(rows.map((row) => row.table_schema)).toEqual([schema, other].sort());
   });
+
+  it('GIVEN a new schema THEN the prefix index is built; WHEN the store opens again while a write holds the table THEN it opens without waiting for it', async () => {
+    const first = await storeFile(POSTGRES);
+    const table = POSTGRES.table(first.url);
+    const indexes = (await POSTGRES.query(first.store, 'SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [
+      table.split('.')[0],
+      'keyv',
+    ])) as Array<{ indexname: string }>;
+    expect(indexes.map((row) => row.indexname)).toContain('keyv_key_prefix');
+
+    const release = await POSTGRES.holdWrites(first.url);
+    let watching = true;
+    try {
+      // Building the index (even IF NOT EXISTS) would wait for the write to end: seen in pg_locks as a lock not granted.
+      const waitedForTheTable = async () => {
+        while (watching) {
+          const waiting = (await POSTGRES.query(first.store, 'SELECT count(*)::int AS n FROM pg_locks WHERE relation = $1::regclass AND NOT granted', [
+            table,
+          ])) as Array<{ n: number }>;
+          if (waiting[0]!.n > 0) return true;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return false;
+      };
+      const outcome = await Promise.race([storeFile(POSTGRES, first.url).then(() => 'opened'), waitedForTheTable().then(() => 'waited')]);
+      expect(outcome).toBe('opened');
+    } finally {
+      watching = false;
+      await release();
+    }
+  });
 });
 
 describe.each(BACKENDS)('the store on $name', (backend) => {
