@@ -202,6 +202,7 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
     logger,
     now,
   });
+  const reflectionConductor = new ReflectionConductor(client, services.reflections, logger);
   const ticker = new MinuteTicker({ logger, now, tickMs: options.scheduleTickMs });
   // Crisis follow-ups first: they must never wait behind a minute of meetings starting or reflections
   // being drawn and posted (the jobs of a tick run one after another).
@@ -209,7 +210,6 @@ export async function startHelperCircle(options: StartOptions): Promise<RunningB
   ticker.add('crisis-follow-ups', () => crisisFollowUps.tick());
   ticker.add('schedules', () => scheduleConductor.tick());
   ticker.add('reflections', () => reflectionConductor.tick());
-  const reflectionConductor = new ReflectionConductor(client, services.reflections, logger);
   followChanges(changes, { meetings: conductor, schedules: scheduleConductor, reflections: reflectionConductor, turns: turnConductor });
   const router = new InteractionRouter({ commands, services, logger, deferAfterMs: options.deferAfterMs });
 
