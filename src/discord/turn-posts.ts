@@ -65,7 +65,7 @@ export function speakingOrderMessage(
   const current = turns.queue.current;
   if (current && status.speaker) {
     const name = shown(nameOf(status.speaker));
-    const minutes = `${Math.max(1, Math.round(current.timeBoxMs / turns.queue.minuteMs))} min`;
+    const minutes = Math.max(1, Math.round(current.timeBoxMs / turns.queue.minuteMs));
     lines.push(
       timeIsUp(turns, now)
         ? text('voice.order.timeUp', { name })
