@@ -4,16 +4,15 @@ import { join } from 'node:path';
 import { Client, Events, GatewayIntentBits, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
-import pg from 'pg';
 import { startHelperCircle, type RunningBot } from '../src/app.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.ts';
 import { ms, percentile, printTable } from './stats.ts';
+import { benchSchema, dropSchema, POSTGRES_URL } from './postgres.ts';
 
 const WARMUP = 30;
 const SAMPLES = 300;
 const TARGET_RATIO = 1.5;
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 /**
  * From an injected slash command to the bot's first callback, on the same sandbox: a bare discord.js
@@ -30,7 +29,7 @@ export async function interactionOverhead(): Promise<{ ratio: number; withinTarg
   const admin = sandbox.createRole(guild.id, { name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
   const manager = sandbox.addMember(guild.id, { username: 'manager', roles: [admin.id] });
   const folder = mkdtempSync(join(tmpdir(), 'hc-bench-'));
-  const schema = `hc_bench_overhead_${process.pid}_${Date.now().toString(36)}`;
+  const schema = benchSchema('overhead');
   const command = { guildId: guild.id, channelId: channel.id, userId: manager.user.id };
   const setupCommand = { ...command, name: 'circle', subcommand: 'setup', options: { channel: channel.id, timezone: 'Europe/London' } };
 
@@ -99,16 +98,6 @@ export async function interactionOverhead(): Promise<{ ratio: number; withinTarg
     await sandbox.close();
     rmSync(folder, { recursive: true, force: true });
     await dropSchema(schema).catch((error: unknown) => process.stderr.write(`interaction-overhead: could not drop schema ${schema}: ${String(error)}\n`));
-  }
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
   }
 }
 

@@ -768,6 +768,27 @@ async function fireAndTime(bot: RunningBot, clock: ReturnType<typeof movableCloc
   return { tickStartAt: firing.at, tickStartPrecise: firing.precise, jumpedAt, dueActionsMs: firing.durationMs, dueCount: firing.count };
 }
 
+/**
+ * Circle `index`'s weekly schedule as /schedule add leaves it: an hour at `occurrence` in `timezone`, no
+ * reminder, the short format; throws if its next occurrence (from now) is not `occurrence`.
+ */
+export function firingSchedule(index: number, timezone: string, occurrence: Date, id: string, createdAt: string): WeeklySchedule {
+  const local = DateTime.fromJSDate(occurrence, { zone: timezone });
+  const checked = checkScheduleInput({
+    name: `Circle ${index}`,
+    weekday: local.toFormat('ccc').toLowerCase(),
+    time: local.toFormat('HH:mm'),
+    timezone,
+    durationMinutes: 60,
+    reminderMinutes: 0,
+    format: 'short',
+  });
+  if (!checked.ok) throw new Error(`seed: bad schedule ${JSON.stringify(checked.error)}`);
+  const schedule: WeeklySchedule = { ...checked.value, id, skipDates: [], createdAt };
+  if (nextOccurrenceDetail(schedule, new Date()).at.getTime() !== occurrence.getTime()) throw new Error(`seed: ${timezone}'s schedule misses the occurrence`);
+  return schedule;
+}
+
 /** Each firing guild set up as /circle setup and /schedule add would leave it: one schedule at `occurrence`, no reminder. */
 async function seedFiringStore(url: string, guilds: readonly FiringGuild[], occurrence: Date): Promise<void> {
   const store = await openStore(url);
@@ -776,20 +797,7 @@ async function seedFiringStore(url: string, guilds: readonly FiringGuild[], occu
     for (const [index, guild] of guilds.entries()) {
       const settings = applyCircleSettingsChange(undefined, { circleChannelId: guild.channelId, timezone: guild.timezone }, { userId: 'seed', at: new Date() });
       if (!settings.ok) throw new Error(`seed: bad settings for ${guild.timezone}`);
-      const local = DateTime.fromJSDate(occurrence, { zone: guild.timezone });
-      const checked = checkScheduleInput({
-        name: `Circle ${index}`,
-        weekday: local.toFormat('ccc').toLowerCase(),
-        time: local.toFormat('HH:mm'),
-        timezone: guild.timezone,
-        durationMinutes: 60,
-        reminderMinutes: 0,
-        format: 'short',
-      });
-      if (!checked.ok) throw new Error(`seed: bad schedule ${JSON.stringify(checked.error)}`);
-      const schedule: WeeklySchedule = { ...checked.value, id: index.toString(16).padStart(8, '0'), skipDates: [], createdAt };
-      if (nextOccurrenceDetail(schedule, new Date()).at.getTime() !== occurrence.getTime())
-        throw new Error(`seed: ${guild.timezone}'s schedule misses the occurrence`);
+      const schedule = firingSchedule(index, guild.timezone, occurrence, index.toString(16).padStart(8, '0'), createdAt);
       const entry: ScheduleEntry = { schedule, lastFiredKey: null, lastRemindedKey: null, event: null };
       await Promise.all([
         store.keyv.set(guildKey(guild.guildId, 'circle-settings'), circleSettingsRecord.write(settings.value)),

@@ -3,7 +3,6 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { REST, RESTEvents } from 'discord.js';
 import { DateTime } from 'luxon';
-import pg from 'pg';
 import { startHelperCircle, type RunningBot } from '../src/app.ts';
 import type { Config } from '../src/config/config.ts';
 import { MeetingConductor } from '../src/discord/meeting-conductor.ts';
@@ -24,6 +23,8 @@ import { seededRandom } from './random.ts';
 import { ms, percentile, printTable } from './stats.ts';
 import { withTimeout } from './deadline.ts';
 import { floorMs, floorRow, type RequestWindow } from './floor.ts';
+import { benchSchema, dropSchema, POSTGRES_URL } from './postgres.ts';
+import { firingSchedule } from './schedules.ts';
 
 // ------------------------------------------------------------------ sizes and targets
 
@@ -38,7 +39,6 @@ const FIRING_GUILDS = 500;
 /** Discord's global limit per token, enforced by the sandbox over every client of the token. */
 const GLOBAL_REQUESTS_PER_SECOND = 50;
 const TARGET_FLOOR_RATIO = 1.2;
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 /** The bots' schedule tick in this run: short, so the tick that fires follows the clock jump closely. */
 const TICK_MS = 100;
 const RSS_SAMPLE_MS = 50;
@@ -141,7 +141,7 @@ async function measure(cleanup: Array<() => Promise<unknown> | unknown>): Promis
 
   // The coming occurrence, far enough ahead that start-up cannot reach it before the clock jumps.
   const occurrence = new Date(Math.ceil((Date.now() + 15 * 60_000) / 60_000) * 60_000);
-  const schema = `hc_bench_sharded_${process.pid}_${Date.now().toString(36)}`;
+  const schema = benchSchema('sharded');
   const storeUrl = `${POSTGRES_URL}?schema=${schema}`;
   cleanup.push(() => dropSchema(schema));
   const seedStarted = performance.now();
@@ -318,19 +318,7 @@ async function seedStore(url: string, guilds: readonly BenchGuild[], occurrence:
 }
 
 function firingEntry(index: number, guild: BenchGuild, occurrence: Date, now: Date): ScheduleEntry {
-  const local = DateTime.fromJSDate(occurrence, { zone: guild.timezone });
-  const checked = checkScheduleInput({
-    name: `Circle ${index}`,
-    weekday: local.toFormat('ccc').toLowerCase(),
-    time: local.toFormat('HH:mm'),
-    timezone: guild.timezone,
-    durationMinutes: 60,
-    reminderMinutes: 0,
-    format: 'short',
-  });
-  if (!checked.ok) throw new Error(`seed: bad schedule ${JSON.stringify(checked.error)}`);
-  const schedule: WeeklySchedule = { ...checked.value, id: `${index.toString(16).padStart(8, '0')}0`, skipDates: [], createdAt: now.toISOString() };
-  if (nextOccurrenceDetail(schedule, now).at.getTime() !== occurrence.getTime()) throw new Error(`seed: ${guild.timezone}'s schedule misses the occurrence`);
+  const schedule = firingSchedule(index, guild.timezone, occurrence, `${index.toString(16).padStart(8, '0')}0`, now.toISOString());
   return { schedule, lastFiredKey: null, lastRemindedKey: null, event: null };
 }
 
@@ -359,16 +347,6 @@ function steadyEntry(index: number, slot: number, guild: BenchGuild, now: Date, 
       lastRemindedKey: schedule.reminderMinutes === 0 ? null : previous.key,
       event: { id: String(BigInt(guild.guildId) + 10n + BigInt(slot)), key: next.key, status: 'scheduled' },
     };
-  }
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
   }
 }
 
