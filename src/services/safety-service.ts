@@ -84,34 +84,41 @@ export class SafetyService {
    * alert about a post (a link) is raised once: raising it again returns the one already stored.
    */
   async raise(guildId: string, input: Omit<NewCrisisAlert, 'id'>): Promise<CrisisAlert> {
-    const alert = newCrisisAlert({ ...input, id: randomBytes(5).toString('hex') }, this.now());
-    const raised = await this.deps.alerts.update(guildId, (alerts) => {
-      const same = input.link === null ? undefined : alerts?.find((stored) => stored.link === input.link);
-      return same ? err(same) : ok([...(alerts ?? []), alert]);
-    });
-    if (!raised.ok) return raised.error;
-    await this.deps.guilds.add(guildId);
-    return alert;
+    const raised = await this.raiseUnless(guildId, input, (alerts) => (input.link === null ? undefined : alerts.find((stored) => stored.link === input.link)));
+    return raised.alert;
   }
 
   /**
    * A member's check-in request: a new alert, or the one they raised within the last hour that no
-   * moderator has taken yet (`repeated`), so pressing again does not page moderators twice.
+   * moderator has taken yet, so pressing again does not page moderators twice. `repeated` only when
+   * that one reached the moderators; one not delivered yet (a press at the same moment, or a delivery
+   * that failed) comes back to be delivered, and its post's nonce keeps it to one message.
    */
   async raiseCheckInRequest(guildId: string, memberId: string, what: string): Promise<{ alert: CrisisAlert; repeated: boolean }> {
     const now = this.now();
-    const fresh = newCrisisAlert(
-      { source: 'check-in-request', memberId, anonymous: false, what, link: null, terms: [], id: randomBytes(5).toString('hex') },
-      now,
-    );
-    // The check and the new alert in one run of the guild's queue: two presses at once page moderators once.
+    const input = { source: 'check-in-request', memberId, anonymous: false, what, link: null, terms: [] } as const;
+    const raised = await this.raiseUnless(guildId, input, (alerts) => openCheckInRequest(alerts, memberId, now, CHECK_IN_REQUEST_REPEAT_MS), now);
+    return { alert: raised.alert, repeated: raised.existing && raised.alert.messageId !== null };
+  }
+
+  /**
+   * A new alert, stored unless `existing` finds one already standing for it (then that one comes back,
+   * `existing`). The check and the new alert are one run of the guild's queue: two at once store one.
+   */
+  private async raiseUnless(
+    guildId: string,
+    input: Omit<NewCrisisAlert, 'id'>,
+    existing: (alerts: readonly CrisisAlert[]) => CrisisAlert | undefined,
+    now: Date = this.now(),
+  ): Promise<{ alert: CrisisAlert; existing: boolean }> {
+    const alert = newCrisisAlert({ ...input, id: randomBytes(5).toString('hex') }, now);
     const raised = await this.deps.alerts.update(guildId, (alerts) => {
-      const open = openCheckInRequest(alerts ?? [], memberId, now, CHECK_IN_REQUEST_REPEAT_MS);
-      return open ? err(open) : ok([...(alerts ?? []), fresh]);
+      const same = existing(alerts ?? []);
+      return same ? err(same) : ok([...(alerts ?? []), alert]);
     });
-    if (!raised.ok) return { alert: raised.error, repeated: true };
+    if (!raised.ok) return { alert: raised.error, existing: true };
     await this.deps.guilds.add(guildId);
-    return { alert: fresh, repeated: false };
+    return { alert, existing: false };
   }
 
   /**
