@@ -172,14 +172,17 @@ export function withVoiceSettled(record: MeetingRecord, now: Date, attendMs: num
 
 /**
  * The meeting ended: time in voice up to its end counts, and then every running total is dropped
- * (only the yes stays). Nothing is kept of who was in voice when.
+ * (only the yes stays), and so is any leave time in the speaking order (its grace period is over with
+ * the round). Nothing is kept of who was in voice when.
  */
 export function withVoiceClosed(record: MeetingRecord, attendMs: number): MeetingRecord {
-  if (!record.voicePresence || record.voicePresence.length === 0) return record;
   const end = new Date(record.state.endedAt ?? record.state.startedAt);
   let next = record;
-  for (const presence of record.voicePresence) next = credit(next, presence.memberId, end, attendMs, true);
-  return { ...next, voicePresence: [] };
+  for (const presence of record.voicePresence ?? []) next = credit(next, presence.memberId, end, attendMs, true);
+  if (next.voicePresence && next.voicePresence.length > 0) next = { ...next, voicePresence: [] };
+  const turns = next.turns;
+  if (turns && turns.queue.away.length > 0) next = { ...next, turns: { ...turns, queue: { ...turns.queue, away: [] } } };
+  return next;
 }
 
 /**

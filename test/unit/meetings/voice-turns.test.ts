@@ -42,6 +42,16 @@ describe('attendance from presence in voice', () => {
     expect(record.voicePresence).toEqual([]);
   });
 
+  it('GIVEN a member out of voice within their grace period WHEN the meeting ends THEN the speaking order no longer keeps when they left', () => {
+    let record = withTurnsStarted(voiceMeeting(), { present: ['1', '2'], hands: [] }, false, at(0))!;
+    record = withPresence(record, '2', OUT, at(1), ATTEND_MS);
+    expect(record.turns?.queue.away).toEqual([{ memberId: '2', leftAt: at(1).toISOString() }]);
+    record = { ...record, state: (end(record.state, at(2)) as { ok: true; value: MeetingRecord['state'] }).value };
+    record = withVoiceClosed(record, ATTEND_MS);
+    expect(record.turns?.queue.away).toEqual([]);
+    expect(record.turns?.queue.attended).toEqual(['1', '2']);
+  });
+
   it('GIVEN one member who only listened in voice and one who only acted in a round THEN the summary counts both, without names', () => {
     let record = withPresence(voiceMeeting(), 'ana', IN, at(0), ATTEND_MS);
     record = withAction(withVoiceSettled(record, at(6), ATTEND_MS), 'ben', 'check-in');
