@@ -33,7 +33,7 @@ const askCheckIn = onComponent(CRISIS_IDS.askCheckIn, {
     const settings = await services.safety.settings(guildId);
     if (!canAskForCheckIn(settings)) return reply(checkInAnswer('no-moderators', settings));
     const { alert, repeated } = await services.safety.raiseCheckInRequest(guildId, userId, 'crisis');
-    if (repeated && alert.messageId !== null) return reply(checkInAnswer('repeated', settings));
+    if (repeated) return reply(checkInAnswer('repeated', settings));
     // New, or raised and not delivered yet (a press at the same moment, or a delivery that failed):
     // deliver it; its post's nonce keeps it to one message however often this runs.
     const delivered = await deliverAlert(client, services.safety, guildId, alert, settings, logger);

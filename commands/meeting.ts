@@ -35,7 +35,7 @@ import { problemText } from '../src/discord/problem-texts.ts';
 import { VOICE_CHANNEL_TYPES, voiceChannelOption } from '../src/discord/voice-channel.ts';
 import { reply, showModal, UserFacingError, type Outcome } from '../src/discord/reply.ts';
 import { TURN_IDS } from '../src/discord/turn-posts.ts';
-import { speakerName, turnNotModerator, turnPressed, turnStatusLine } from '../src/discord/turn-views.ts';
+import { speakerName, turnPressed, turnStatusLine } from '../src/discord/turn-views.ts';
 import type { Steering } from '../src/services/meeting-service.ts';
 
 export const definition = new SlashCommandBuilder()
@@ -291,8 +291,7 @@ const turnPress = onComponent(TURN_IDS.press, {
     const { meetingId, roundIndex, button } = context.args;
     const { turns } = context.services;
     if (button === 'invite-on' || button === 'invite-off') {
-      if (!(await isModerator(context))) throw new UserFacingError(turnNotModerator());
-      const changed = await turns.inviteSpeaker(context.guildId, meetingId, roundIndex, button === 'invite-on');
+      const changed = await turns.inviteSpeaker(context.guildId, meetingId, roundIndex, button === 'invite-on', { isModerator: await isModerator(context) });
       if (!changed.ok) throw new UserFacingError(problemText.turn(changed.error));
       return reply(turnPressed(button, changed.value));
     }

@@ -120,6 +120,7 @@ export const problemText = {
     'no-turns': () => text('meeting.stale.roundEnded'),
     'no-meeting': () => text('meeting.stale.meetingEnded'),
     'not-stage': () => text('voice.problem.notStage'),
+    'not-moderator': () => text('voice.problem.notModerator'),
   }),
   /** "I need help" or "I can help" in a round: the round's problems, then the help ones. */
   meetingHelp: family<RoundProblem | HelpProblem>({ ...helpTexts('help.notTheAsker.close'), ...roundTexts }),

@@ -22,7 +22,6 @@ export function turnPressed(button: TurnButtonId, after: MeetingRecord): Reply {
 }
 
 /** "Invite the speaker" is a moderator's choice. */
-export const turnNotModerator = (): string => text('voice.problem.notModerator');
 
 /** `/meeting status` in a sharing round: who is speaking (a name, never a mention) and how many wait. */
 export function turnStatusLine(speaker: string | null, waiting: number): string {

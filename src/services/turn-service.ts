@@ -28,7 +28,7 @@ export interface TurnServiceDeps {
   readonly now?: () => Date;
 }
 
-export type TurnServiceProblem = TurnPressProblem | { readonly kind: 'no-meeting' } | { readonly kind: 'not-stage' };
+export type TurnServiceProblem = TurnPressProblem | { readonly kind: 'no-meeting' } | { readonly kind: 'not-stage' } | { readonly kind: 'not-moderator' };
 
 /**
  * Voice meetings' use cases: the speaking order of a sharing round and attendance from presence. Each
@@ -82,7 +82,15 @@ export class TurnService {
   }
 
   /** A moderator turns "invite the speaker" on or off (Stage only). */
-  async inviteSpeaker(guildId: string, meetingId: string, roundIndex: number, on: boolean): Promise<Result<MeetingRecord, TurnServiceProblem>> {
+  async inviteSpeaker(
+    guildId: string,
+    meetingId: string,
+    roundIndex: number,
+    on: boolean,
+    actor: { readonly isModerator: boolean },
+  ): Promise<Result<MeetingRecord, TurnServiceProblem>> {
+    // Moving members between the audience and the speakers is the moderators' to switch on or off.
+    if (!actor.isModerator) return err({ kind: 'not-moderator' });
     const changed = await this.deps.queue.run(guildId, async (tx) => {
       const record = await this.deps.meetings.get(guildId);
       if (!record || record.state.id !== meetingId) return err({ kind: 'no-meeting' as const });
