@@ -69,8 +69,12 @@ export class MeetingConductor {
       } catch (error) {
         this.logger.error({ err: error, guildId }, 'could not bring the meeting thread up to date');
       }
-      const record = await this.meetings.current(guildId);
-      this.arm(guildId, record);
+      try {
+        this.arm(guildId, await this.meetings.current(guildId));
+      } catch (error) {
+        // The store out of reach for a moment: the next change or restart arms it again.
+        this.logger.error({ err: error, guildId }, 'could not re-arm the meeting timer');
+      }
       for (const follower of this.followers) await follower(guildId);
     });
   }

@@ -73,7 +73,12 @@ export class TurnConductor {
       } catch (error) {
         this.logger.error({ err: error, guildId }, 'could not bring the speaking order up to date');
       }
-      this.arm(guildId, await this.meetings.current(guildId));
+      try {
+        this.arm(guildId, await this.meetings.current(guildId));
+      } catch (error) {
+        // The store out of reach for a moment: the next change or restart arms it again.
+        this.logger.error({ err: error, guildId }, 'could not re-arm the speaking order timer');
+      }
     });
   }
 
