@@ -201,7 +201,8 @@ export class TurnConductor {
     const turns = record.turns!;
     const ids = [turns.queue.current?.memberId, ...turns.queue.waiting].filter((memberId): memberId is string => Boolean(memberId));
     await this.resolveNames(guild, ids);
-    const title = this.meetings.format(record.state.format)?.rounds.find((round) => round.id === record.state.rounds[turns.roundIndex]?.id)?.title ?? '';
+    // The order's own round: a closed order belongs to the round before the current one.
+    const title = this.meetings.roundTitle(record, turns.roundIndex);
     return speakingOrderMessage(record, turns, title, (memberId) => this.names.get(`${guild.id}:${memberId}`) ?? text('voice.order.someone'), this.now());
   }
 

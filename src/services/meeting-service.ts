@@ -317,7 +317,12 @@ export class MeetingService {
 
   /** The title of the round the meeting is in, as its format names it. */
   currentRoundTitle(record: MeetingRecord): string {
-    const plan = record.state.rounds[record.state.roundIndex];
+    return this.roundTitle(record, record.state.roundIndex);
+  }
+
+  /** Round `index`'s title from its format (its id when the format no longer has it). */
+  roundTitle(record: MeetingRecord, index: number): string {
+    const plan = record.state.rounds[index];
     return this.format(record.state.format)?.rounds.find((round) => round.id === plan?.id)?.title ?? plan?.id ?? '';
   }
 
