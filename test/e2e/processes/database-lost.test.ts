@@ -62,7 +62,11 @@ describe('PostgreSQL lost while the bot runs', { timeout: TEST_TIMEOUT_MS }, () 
     expect(refused.content).toContain('try again in a moment');
 
     link.restore();
-    expect((await ask(world.sandbox, guild, 'Talking to my landlord')).content).toContain('Your request is up in');
+    // As the member was told: a moment later, asking works. (A commit still failing on the cut link
+    // refuses what was handed over behind it, so the first try after the restore may be asked to wait.)
+    await expect
+      .poll(async () => (await ask(world.sandbox, guild, 'Talking to my landlord')).content, { timeout: 30_000, interval: 500 })
+      .toContain('Your request is up in');
     await world.sandbox.waitForMessage(guild.circleChannelId, (m) => m.content.includes('Talking to my landlord'), 15_000);
     expect(world.sandbox.messages(guild.circleChannelId).filter((m) => m.content.includes('Finding a new flat'))).toEqual([]);
     expect(await storedRequests(world.schema, guild)).toEqual(['Sleeping badly this month', 'Talking to my landlord']);
